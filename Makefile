@@ -1,0 +1,34 @@
+# Thin wrapper around CMake. `make` builds build/tidings; `make test` runs the
+# whole suite (see tests/run.sh); `make sanitize` and `make tsan` build the
+# sanitizer variants; `make fuzz` builds the libFuzzer targets with clang.
+JOBS ?= $(shell nproc)
+
+all: build/tidings
+
+build/tidings: FORCE
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build -j $(JOBS)
+
+sanitize: FORCE
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTD_SANITIZE=address,undefined >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+
+tsan: FORCE
+	@cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTD_SANITIZE=thread >/dev/null
+	@cmake --build build-tsan -j $(JOBS)
+
+fuzz: FORCE
+	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTD_FUZZ=ON >/dev/null
+	@cmake --build build-fuzz -j $(JOBS)
+
+test: FORCE
+	@tests/run.sh
+
+format: FORCE
+	@clang-format -i include/*.h src/*.c src/*.h cli/*.c cli/*.h tests/unit/*.c tests/unit/*.h
+
+clean: FORCE
+	rm -rf build build-asan build-tsan build-fuzz
+
+FORCE:
+.PHONY: all sanitize tsan fuzz test format clean FORCE

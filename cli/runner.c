@@ -1,0 +1,248 @@
+/*
+ * runner.c - read the inputs on the main thread, run the pipeline over a
+ * batch of documents on N threads (one pipeline per thread, shared
+ * read-only resources), then hand records to the sink in input order.
+ */
+#define _GNU_SOURCE 1
+#include "cli.h"
+
+#include "../src/buf.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("tidings: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+typedef struct slot {
+    td_doc *doc;
+    char *err; /* reader or pipeline error (malloc'd) */
+    td_buf rec;
+} slot;
+
+typedef struct batch {
+    slot *slots;
+    size_t n;
+    atomic_size_t next;
+    td_pipeline **pls;
+    int flags;
+} batch;
+
+typedef struct worker_arg {
+    batch *b;
+    int idx;
+} worker_arg;
+
+static void process(batch *b, int w)
+{
+    for (;;) {
+        size_t i = atomic_fetch_add(&b->next, 1);
+        if (i >= b->n)
+            break;
+        slot *s = &b->slots[i];
+        if (!s->doc)
+            continue;
+        td_status st = td_pipeline_run(b->pls[w], s->doc);
+        if (st == TD_OK)
+            st = td_record_write(s->doc, b->flags, &s->rec);
+        if (st != TD_OK) {
+            const char *path = NULL;
+            if (asprintf(&s->err, "%s: document %s: %s", path ? path : "pipeline",
+                         td_doc_id(s->doc) ? td_doc_id(s->doc) : "?", td_strerror(st)) < 0)
+                s->err = NULL;
+            td_doc_free(s->doc);
+            s->doc = NULL;
+        }
+    }
+}
+
+static void *worker(void *p)
+{
+    worker_arg *a = p;
+    process(a->b, a->idx);
+    return NULL;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_line(const cli_run_stats *st, double t0, uint64_t total_bytes, bool final)
+{
+    double el = now() - t0;
+    double mb = (double)st->bytes / 1e6;
+    double rate = el > 0 ? mb / el : 0;
+    fprintf(stderr, "\r\033[K%llu documents, %.1f MB, %.1f MB/s", (unsigned long long)st->docs,
+            mb, rate);
+    if (total_bytes && rate > 0 && st->bytes < total_bytes)
+        fprintf(stderr, ", %.0f s left", ((double)(total_bytes - st->bytes) / 1e6) / rate);
+    if (st->failed)
+        fprintf(stderr, ", %llu failed", (unsigned long long)st->failed);
+    if (final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+int cli_run(const td_resources *res, char **paths, const cli_run_opts *ro, cli_sink sink,
+            void *arg, cli_run_stats *stats)
+{
+    memset(stats, 0, sizeof *stats);
+    int jobs = ro->jobs > 0 ? ro->jobs : 1;
+    size_t cap = (size_t)jobs * 64;
+    batch b;
+    memset(&b, 0, sizeof b);
+    b.flags = ro->record_flags;
+    b.slots = calloc(cap, sizeof *b.slots);
+    b.pls = calloc((size_t)jobs, sizeof *b.pls);
+    pthread_t *th = calloc((size_t)jobs, sizeof *th);
+    worker_arg *wa = calloc((size_t)jobs, sizeof *wa);
+    int rc = 0;
+    if (!b.slots || !b.pls || !th || !wa) {
+        cli_error("out of memory");
+        rc = -1;
+        goto out_free;
+    }
+    for (int i = 0; i < jobs; i++) {
+        if (td_pipeline_new(res, &b.pls[i]) != TD_OK) {
+            cli_error("out of memory");
+            rc = -1;
+            goto out_free;
+        }
+        wa[i].b = &b;
+        wa[i].idx = i;
+    }
+    double t0 = now(), last_draw = 0;
+    uint64_t total_bytes = 0; /* unknown for pipes; progress shows no ETA */
+    size_t pi = 0;
+    td_reader *rd = NULL;
+    bool stop = false;
+    while (!stop) {
+        /* fill a batch */
+        b.n = 0;
+        while (b.n < cap && !stop) {
+            if (!rd) {
+                if (!paths[pi])
+                    break;
+                td_status st = td_reader_open(paths[pi], ro->reader_opts, &rd);
+                if (st != TD_OK) {
+                    slot *s = &b.slots[b.n++];
+                    memset(s, 0, sizeof *s);
+                    if (asprintf(&s->err, "%s: cannot read: %s",
+                                 strcmp(paths[pi], "-") == 0 ? "<stdin>" : paths[pi],
+                                 st == TD_EUSAGE ? "is a directory" :
+                                 st == TD_ENOENT ? "no such file" : strerror(errno)) < 0)
+                        s->err = NULL;
+                    rd = NULL;
+                    pi++;
+                    continue;
+                }
+            }
+            td_doc *doc = NULL;
+            td_status st = td_reader_next(rd, &doc);
+            if (td_reader_warning(rd) && !ro->quiet) {
+                fprintf(stderr, "tidings: warning: %s\n", td_reader_warning(rd));
+                stats->warnings++;
+            }
+            if (st == TD_EOF) {
+                stats->bytes += td_reader_consumed(rd);
+                td_reader_free(rd);
+                rd = NULL;
+                pi++;
+                continue;
+            }
+            slot *s = &b.slots[b.n++];
+            memset(s, 0, sizeof *s);
+            if (st == TD_OK) {
+                s->doc = doc;
+            } else {
+                const char *m = td_reader_error(rd);
+                s->err = strdup(m ? m : td_strerror(st));
+                if (st == TD_EIO || st == TD_ETRUNC || (st == TD_ETOOBIG && !m)) {
+                    stats->bytes += td_reader_consumed(rd);
+                    td_reader_free(rd);
+                    rd = NULL;
+                    pi++;
+                }
+            }
+        }
+        if (b.n == 0)
+            break;
+        /* run it */
+        atomic_store(&b.next, 0);
+        int started = 0;
+        for (int i = 1; i < jobs && (size_t)i < b.n; i++) {
+            if (pthread_create(&th[i], NULL, worker, &wa[i]) != 0)
+                break;
+            started = i;
+        }
+        process(&b, 0);
+        for (int i = 1; i <= started; i++)
+            pthread_join(th[i], NULL);
+        /* hand out in order */
+        for (size_t i = 0; i < b.n; i++) {
+            slot *s = &b.slots[i];
+            if (s->doc) {
+                stats->docs++;
+                if (!stop && sink(arg, s->doc, &s->rec, NULL) != 0)
+                    stop = true;
+            } else {
+                stats->failed++;
+                if (!stop && sink(arg, NULL, NULL, s->err ? s->err : "unknown error") != 0)
+                    stop = true;
+            }
+            td_doc_free(s->doc);
+            s->doc = NULL;
+            free(s->err);
+            s->err = NULL;
+            td_buf_release(&s->rec);
+        }
+        if (ro->progress) {
+            double t = now();
+            if (t - last_draw > 0.2) {
+                cli_run_stats tmp = *stats;
+                if (rd)
+                    tmp.bytes += td_reader_consumed(rd);
+                progress_line(&tmp, t0, total_bytes, false);
+                last_draw = t;
+            }
+        }
+    }
+    if (rd) {
+        stats->bytes += td_reader_consumed(rd);
+        td_reader_free(rd);
+    }
+    stats->seconds = now() - t0;
+    if (ro->progress)
+        progress_line(stats, t0, 0, true);
+out_free:
+    if (b.pls)
+        for (int i = 0; i < jobs; i++)
+            td_pipeline_free(b.pls[i]);
+    free(b.pls);
+    free(b.slots);
+    free(th);
+    free(wa);
+    return rc;
+}

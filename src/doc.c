@@ -1,0 +1,193 @@
+/* doc.c - the document: creation, offsets, names of kinds; see doc.h. */
+#include "doc.h"
+
+#include "buf.h"
+#include "utf8.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *td_strerror(td_status st)
+{
+    static const char *const words[] = {
+#define TD_X_WORDS(name, w) w,
+        TD_STATUS_LIST(TD_X_WORDS)
+#undef TD_X_WORDS
+    };
+    if ((int)st < 0 || st >= TD_STATUS_COUNT)
+        return "unknown status";
+    return words[st];
+}
+
+const char *td_block_kind_name(td_block_kind k)
+{
+    static const char *const n[] = {"body",     "header", "title",      "caption",
+                                    "dateline", "byline", "boilerplate"};
+    return (unsigned)k < TD_BLOCK_KIND_COUNT ? n[k] : "body";
+}
+
+const char *td_entity_type_name(td_entity_type t)
+{
+    static const char *const n[] = {"person", "country", "location", "organization", "group"};
+    return (unsigned)t < TD_ENT_TYPE_COUNT ? n[t] : "organization";
+}
+
+const char *td_mention_form_name(td_mention_form f)
+{
+    static const char *const n[] = {"name",    "acronym", "demonym",
+                                    "metonym", "pronoun", "nominal"};
+    return (unsigned)f < TD_FORM_COUNT ? n[f] : "name";
+}
+
+const char *td_quote_kind_name(td_quote_kind k)
+{
+    static const char *const n[] = {"direct", "mixed", "reported"};
+    return (unsigned)k <= TD_QUOTE_REPORTED ? n[k] : "direct";
+}
+
+const char *td_time_type_name(td_time_type t)
+{
+    static const char *const n[] = {"DATE", "TIME", "DURATION", "SET"};
+    return (unsigned)t <= TD_TIME_SET ? n[t] : "DATE";
+}
+
+static char *dup_opt(td_arena *a, const char *s)
+{
+    return s ? td_arena_strdup(a, s) : NULL;
+}
+
+td_status td_doc_create(const td_doc_input *in, td_doc **out)
+{
+    td_doc *doc = td_malloc(sizeof *doc);
+    if (!doc)
+        return TD_ENOMEM;
+    memset(doc, 0, sizeof *doc);
+    td_arena_init(&doc->arena);
+    td_status st = TD_ENOMEM;
+    td_arena *a = &doc->arena;
+
+    const char *text = in->text ? in->text : "";
+    size_t len = in->text ? in->text_len : 0;
+    size_t bad = td_utf8_first_invalid(text, len);
+    if (bad == len) {
+        doc->base = td_arena_strndup(a, text, len);
+        doc->base_len = len;
+        if (!doc->base)
+            goto out_free_doc;
+    } else {
+        td_buf b;
+        td_buf_init(&b, 0);
+        size_t first = SIZE_MAX;
+        st = td_utf8_repair(text, len, &b, &doc->invalid_bytes, &first);
+        if (st == TD_OK)
+            st = td_buf_reserve(&b, 0);
+        if (st != TD_OK) {
+            td_buf_release(&b);
+            goto out_free_doc;
+        }
+        doc->base = td_arena_strndup(a, b.ptr, b.len);
+        doc->base_len = b.len;
+        td_buf_release(&b);
+        st = TD_ENOMEM;
+        if (!doc->base)
+            goto out_free_doc;
+        td_doc_warn(doc, "%zu invalid UTF-8 sequence%s replaced by U+FFFD, the first at byte %zu",
+                    doc->invalid_bytes, doc->invalid_bytes == 1 ? "" : "s", first);
+    }
+    doc->id = dup_opt(a, in->id);
+    doc->in_title = dup_opt(a, in->title);
+    doc->in_date = dup_opt(a, in->date);
+    doc->url = dup_opt(a, in->url);
+    doc->path = dup_opt(a, in->path);
+    doc->offset = in->offset;
+    doc->line = in->line;
+    strcpy(doc->lang, "und");
+    doc->english = true;
+    *out = doc;
+    return TD_OK;
+
+out_free_doc:
+    td_arena_release(&doc->arena);
+    free(doc);
+    return st;
+}
+
+td_status td_doc_new(const td_doc_input *in, td_doc **out) { return td_doc_create(in, out); }
+
+void td_doc_free(td_doc *doc)
+{
+    if (!doc)
+        return;
+    td_arena_release(&doc->arena);
+    free(doc);
+}
+
+const char *td_doc_base(const td_doc *doc, size_t *len)
+{
+    if (len)
+        *len = doc->base_len;
+    return doc->base;
+}
+
+const char *td_doc_id(const td_doc *doc) { return doc->id; }
+
+uint32_t td_doc_to_base(const td_doc *doc, uint32_t off)
+{
+    if (doc->map_n == 0 || !doc->map_norm)
+        return off;
+    /* last checkpoint with map_norm <= off */
+    size_t lo = 0, hi = doc->map_n;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (doc->map_norm[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (doc->map_norm[lo] > off)
+        return off;
+    uint32_t b = doc->map_base[lo] + (off - doc->map_norm[lo]);
+    if (lo + 1 < doc->map_n && b > doc->map_base[lo + 1])
+        b = doc->map_base[lo + 1];
+    if (b > doc->base_len)
+        b = (uint32_t)doc->base_len;
+    return b;
+}
+
+td_span td_doc_span_to_base(const td_doc *doc, td_span sp)
+{
+    td_span r = {td_doc_to_base(doc, sp.s), td_doc_to_base(doc, sp.e)};
+    if (r.e < r.s)
+        r.e = r.s;
+    return r;
+}
+
+void td_doc_warn(td_doc *doc, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    const char **slot = td_vec_push(&doc->arena, &doc->warnings, sizeof(char *));
+    if (slot)
+        *slot = td_arena_strdup(&doc->arena, tmp);
+}
+
+int td_doc_block_at(const td_doc *doc, uint32_t off)
+{
+    size_t lo = 0, hi = doc->blocks.n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const td_block *b = TD_DOC_BLOCK(doc, mid);
+        if (off < b->span.s)
+            hi = mid;
+        else if (off >= b->span.e && !(off == b->span.e && b->span.s == b->span.e))
+            lo = mid + 1;
+        else
+            return (int)mid;
+    }
+    return -1;
+}

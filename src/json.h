@@ -1,0 +1,80 @@
+/*
+ * json.h - a small streaming JSON writer and a lenient reader for the few
+ * fields tidings takes from a JSON line.
+ *
+ * The writer escapes control characters, '"', '\\' and U+2028/U+2029, and
+ * never consults the locale. It records the first error in w->st; check it
+ * once at the end.
+ *
+ * The reader does not build a tree: it finds the top-level members of one
+ * object and hands back their raw bytes; td_json_string() decodes a string
+ * value. It is lenient where crawler lines are broken (invalid UTF-8, lone
+ * surrogates, \u0000 become U+FFFD and are counted) and strict on structure
+ * (a malformed line is an error with its byte offset).
+ */
+#ifndef TD_JSON_H
+#define TD_JSON_H
+
+#include "buf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct td_json_w {
+    td_buf *b;
+    td_status st;
+    int depth;
+    bool pretty;
+    bool need_comma[64];
+    bool after_key;
+} td_json_w;
+
+void td_jw_init(td_json_w *w, td_buf *b, bool pretty);
+void td_jw_obj(td_json_w *w);
+void td_jw_obj_end(td_json_w *w);
+void td_jw_arr(td_json_w *w);
+void td_jw_arr_end(td_json_w *w);
+void td_jw_key(td_json_w *w, const char *key);
+void td_jw_str(td_json_w *w, const char *s, size_t len);
+void td_jw_cstr(td_json_w *w, const char *s); /* NULL writes null */
+void td_jw_int(td_json_w *w, long long v);
+void td_jw_num(td_json_w *w, double v);
+void td_jw_bool(td_json_w *w, bool v);
+void td_jw_null(td_json_w *w);
+void td_jw_raw(td_json_w *w, const char *json, size_t len); /* a valid JSON value */
+/* key + value shorthands */
+void td_jw_kstr(td_json_w *w, const char *key, const char *s); /* NULL -> null */
+void td_jw_kint(td_json_w *w, const char *key, long long v);
+
+/* Escape s as the body of a JSON string (no quotes) onto b. */
+td_status td_json_escape(td_buf *b, const char *s, size_t len);
+
+typedef enum {
+    TD_JSON_STRING, TD_JSON_NUMBER, TD_JSON_OBJECT, TD_JSON_ARRAY, TD_JSON_TRUE,
+    TD_JSON_FALSE, TD_JSON_NULL
+} td_json_type;
+
+typedef struct td_json_member {
+    const char *key; /* raw key bytes, without quotes, escapes undecoded */
+    size_t key_len;
+    td_json_type type;
+    const char *raw; /* the value's raw bytes (strings with their quotes) */
+    size_t raw_len;
+} td_json_member;
+
+/* Parse the object in s[0..len) (white space around it allowed). Up to max
+ * members are stored in m, *n receives their count (more are skipped).
+ * On a structural error returns TD_EFORMAT and *err_off the byte offset,
+ * *err_what a static description. */
+td_status td_json_object(const char *s, size_t len, td_json_member *m, size_t max, size_t *n,
+                         size_t *err_off, const char **err_what);
+
+/* The member named key (an unescaped ASCII key), or NULL. */
+const td_json_member *td_json_get(const td_json_member *m, size_t n, const char *key);
+
+/* Decode a string value (raw with its quotes) onto out as valid UTF-8;
+ * *repairs is increased by the number of replaced units. */
+td_status td_json_string(const char *raw, size_t len, td_buf *out, size_t *repairs);
+
+#endif

@@ -1,0 +1,105 @@
+/* langid.c - language identification; see langid.h. */
+#include "langid.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libexttextcat/textcat.h>
+
+#ifndef TD_TEXTCAT_DIR
+#define TD_TEXTCAT_DIR "/usr/share/libexttextcat/"
+#endif
+
+struct td_langid {
+    void *tc;
+};
+
+td_langid *td_langid_new(void)
+{
+    td_langid *li = calloc(1, sizeof *li);
+    if (!li)
+        return NULL;
+    li->tc = special_textcat_Init(TD_TEXTCAT_DIR "fpdb.conf", TD_TEXTCAT_DIR);
+    return li;
+}
+
+void td_langid_free(td_langid *li)
+{
+    if (!li)
+        return;
+    if (li->tc)
+        textcat_Done(li->tc);
+    free(li);
+}
+
+/* English function words: a share above ~12% of the words is English. */
+static const char *const en_words[] = {"the", "of", "and", "to", "in", "a", "is", "that",
+                                       "for", "on", "was", "with", "he", "it", "as",
+                                       "said", "at", "by", "his", "has", "have", "from",
+                                       "are", "be", "this", "an", "will", "not", NULL};
+
+static int is_en_word(const char *w, size_t n)
+{
+    for (int i = 0; en_words[i]; i++)
+        if (strlen(en_words[i]) == n && memcmp(en_words[i], w, n) == 0)
+            return 1;
+    return 0;
+}
+
+void td_langid_detect(td_langid *li, const char *text, size_t len, char *out, size_t outsz)
+{
+    size_t lim = len < 4096 ? len : 4096;
+    size_t words = 0, en = 0, nonascii = 0;
+    size_t i = 0;
+    while (i < lim) {
+        while (i < lim && !((text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z'))) {
+            if ((unsigned char)text[i] >= 0x80)
+                nonascii++;
+            i++;
+        }
+        size_t s = i;
+        char w[8];
+        size_t wl = 0;
+        while (i < lim && ((text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z'))) {
+            if (wl < sizeof w)
+                w[wl++] = (char)(text[i] | 0x20);
+            i++;
+        }
+        if (i > s) {
+            words++;
+            if (i - s <= sizeof w && is_en_word(w, wl))
+                en++;
+        }
+    }
+    if (words >= 8 && en * 100 >= words * 15 && nonascii * 4 < lim) {
+        snprintf(out, outsz, "en");
+        return;
+    }
+    if (words > 0 && words < 8 && en * 3 >= words && nonascii * 4 < lim) {
+        snprintf(out, outsz, "en"); /* a short English headline or note */
+        return;
+    }
+    if (!li || !li->tc || lim < 20) {
+        snprintf(out, outsz, lim < 20 && words > 0 && nonascii == 0 ? "en" : "und");
+        return;
+    }
+    const char *r = textcat_Classify(li->tc, text, lim);
+    /* "[en--utf8][...]" or "SHORT" / "UNKNOWN" */
+    if (!r || r[0] != '[') {
+        snprintf(out, outsz, "und");
+        return;
+    }
+    size_t k = 0;
+    r++;
+    while (r[k] && r[k] != '-' && r[k] != ']' && k + 1 < outsz && k < 3)
+        k++;
+    if (k == 0 || k >= outsz) {
+        snprintf(out, outsz, "und");
+        return;
+    }
+    memcpy(out, r, k);
+    out[k] = '\0';
+    if (strcmp(out, "zh") == 0 || k > 2) {
+        /* three-letter codes have no ISO 639-1 form: keep them */
+    }
+}

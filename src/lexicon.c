@@ -1,0 +1,421 @@
+/* lexicon.c - TSV word lists in an open-addressing hash table; see lexicon.h. */
+#define _GNU_SOURCE 1
+#include "lexicon.h"
+
+#include "arena.h"
+#include "doc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct td_lexicon {
+    td_arena store;
+    unsigned flags;
+    td_lex_entry **slots; /* open addressing, power-of-two size */
+    size_t nslots, count;
+    td_lex_entry **order; /* insertion order */
+    size_t norder, ordercap;
+    int max_words;
+};
+
+static unsigned char fold_byte(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* Fold a key: ASCII letters to lower case; common two-byte Latin letters
+ * (U+00C0..U+00DE, U+0100..U+017F even) to their lower case. */
+static size_t fold_key(const char *s, size_t len, char *out)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0xC3 && i + 1 < len) {
+            unsigned char d = (unsigned char)s[i + 1];
+            if (d >= 0x80 && d <= 0x9E && d != 0x97)
+                d = (unsigned char)(d + 0x20);
+            out[j++] = (char)c;
+            out[j++] = (char)d;
+            i++;
+        } else if ((c == 0xC4 || c == 0xC5) && i + 1 < len) {
+            unsigned char d = (unsigned char)s[i + 1];
+            if (!(d & 1) && !(c == 0xC5 && d >= 0x80 && d <= 0x88) &&
+                !(c == 0xC4 && d >= 0xB7))
+                d = (unsigned char)(d | 1);
+            out[j++] = (char)c;
+            out[j++] = (char)d;
+            i++;
+        } else {
+            out[j++] = (char)fold_byte(c);
+        }
+    }
+    return j;
+}
+
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+td_status td_lexicon_new(unsigned flags, td_lexicon **out)
+{
+    td_lexicon *lx = calloc(1, sizeof *lx);
+    if (!lx)
+        return TD_ENOMEM;
+    td_arena_init(&lx->store);
+    lx->flags = flags;
+    lx->nslots = 64;
+    lx->slots = calloc(lx->nslots, sizeof *lx->slots);
+    if (!lx->slots) {
+        free(lx);
+        return TD_ENOMEM;
+    }
+    *out = lx;
+    return TD_OK;
+}
+
+void td_lexicon_free(td_lexicon *lx)
+{
+    if (!lx)
+        return;
+    td_arena_release(&lx->store);
+    free(lx->slots);
+    free(lx->order);
+    free(lx);
+}
+
+/* Find the slot for a (folded when needed) key. */
+static size_t find_slot(const td_lexicon *lx, const char *key, size_t len)
+{
+    size_t mask = lx->nslots - 1;
+    size_t i = (size_t)hash_bytes(key, len) & mask;
+    char tmp[256];
+    for (;;) {
+        td_lex_entry *e = lx->slots[i];
+        if (!e)
+            return i;
+        const char *k = e->key;
+        size_t kl = strlen(k);
+        if (lx->flags & TD_LEX_FOLD) {
+            if (kl < sizeof tmp) {
+                kl = fold_key(k, kl, tmp);
+                k = tmp;
+            }
+        }
+        if (kl == len && memcmp(k, key, len) == 0)
+            return i;
+        i = (i + 1) & mask;
+    }
+}
+
+static td_status grow(td_lexicon *lx)
+{
+    size_t n = lx->nslots * 2;
+    td_lex_entry **old = lx->slots;
+    size_t oldn = lx->nslots;
+    lx->slots = calloc(n, sizeof *lx->slots);
+    if (!lx->slots) {
+        lx->slots = old;
+        return TD_ENOMEM;
+    }
+    lx->nslots = n;
+    for (size_t i = 0; i < oldn; i++) {
+        td_lex_entry *e = old[i];
+        if (!e)
+            continue;
+        char tmp[256];
+        const char *k = e->key;
+        size_t kl = strlen(k);
+        if ((lx->flags & TD_LEX_FOLD) && kl < sizeof tmp) {
+            kl = fold_key(k, kl, tmp);
+            k = tmp;
+        }
+        lx->slots[find_slot(lx, k, kl)] = e;
+    }
+    free(old);
+    return TD_OK;
+}
+
+static td_status add_entry(td_lexicon *lx, char *line, size_t len, bool replace)
+{
+    /* split on tabs */
+    int nf = 1;
+    for (size_t i = 0; i < len; i++)
+        if (line[i] == '\t')
+            nf++;
+    const char **fields = td_arena_alloc(&lx->store, sizeof(char *) * (size_t)nf);
+    char *copy = td_arena_strndup(&lx->store, line, len);
+    td_lex_entry *e = td_arena_calloc(&lx->store, sizeof *e);
+    if (!fields || !copy || !e)
+        return TD_ENOMEM;
+    int k = 0;
+    char *p = copy;
+    fields[k++] = p;
+    for (char *q = copy; *q; q++) {
+        if (*q == '\t') {
+            *q = '\0';
+            fields[k++] = q + 1;
+        }
+    }
+    e->key = fields[0];
+    e->fields = fields + 1;
+    e->n_fields = nf - 1;
+    e->n_words = 1;
+    for (const char *q = e->key; *q; q++)
+        if (*q == ' ')
+            e->n_words++;
+    size_t kl = strlen(e->key);
+    if (kl == 0 || kl >= 256)
+        return TD_EFORMAT;
+    char tmp[256];
+    const char *key = e->key;
+    if (lx->flags & TD_LEX_FOLD) {
+        kl = fold_key(e->key, kl, tmp);
+        key = tmp;
+    }
+    if ((lx->count + 1) * 2 > lx->nslots) {
+        td_status st = grow(lx);
+        if (st != TD_OK)
+            return st;
+    }
+    size_t slot = find_slot(lx, key, kl);
+    if (lx->slots[slot]) {
+        if (!replace)
+            return TD_OK;
+    } else {
+        lx->count++;
+    }
+    lx->slots[slot] = e;
+    if (lx->norder == lx->ordercap) {
+        size_t nc = lx->ordercap ? lx->ordercap * 2 : 64;
+        td_lex_entry **o = realloc(lx->order, nc * sizeof *o);
+        if (!o)
+            return TD_ENOMEM;
+        lx->order = o;
+        lx->ordercap = nc;
+    }
+    lx->order[lx->norder++] = e;
+    if (e->n_words > lx->max_words)
+        lx->max_words = e->n_words;
+    return TD_OK;
+}
+
+td_status td_lexicon_add_text(td_lexicon *lx, const char *text, size_t len, const char *what,
+                              bool replace, char **err)
+{
+    size_t lineno = 0;
+    size_t i = 0;
+    char buf[4096];
+    while (i < len) {
+        size_t j = i;
+        while (j < len && text[j] != '\n')
+            j++;
+        lineno++;
+        size_t l = j - i;
+        if (l && text[i + l - 1] == '\r')
+            l--;
+        if (l > 0 && text[i] != '#') {
+            if (l >= sizeof buf) {
+                if (err && asprintf(err, "%s:%zu: line too long", what, lineno) < 0)
+                    *err = NULL;
+                return TD_EFORMAT;
+            }
+            memcpy(buf, text + i, l);
+            td_status st = add_entry(lx, buf, l, replace);
+            if (st != TD_OK) {
+                if (err && asprintf(err, "%s:%zu: %s", what, lineno,
+                                    st == TD_EFORMAT ? "empty or over-long key"
+                                                     : td_strerror(st)) < 0)
+                    *err = NULL;
+                return st;
+            }
+        }
+        i = j + 1;
+    }
+    return TD_OK;
+}
+
+static td_status slurp(const char *path, char **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno == ENOENT ? TD_ENOENT : TD_EIO;
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (cap - n < 65536) {
+            cap = cap ? cap * 2 : 65536;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return TD_ENOMEM;
+            }
+            buf = nb;
+        }
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return TD_EIO;
+    }
+    *out = buf;
+    *len = n;
+    return TD_OK;
+}
+
+td_status td_lexicon_add_file(td_lexicon *lx, const char *path, bool replace, char **err)
+{
+    char *buf;
+    size_t len;
+    td_status st = slurp(path, &buf, &len);
+    if (st != TD_OK) {
+        if (err && asprintf(err, "%s: %s", path, td_strerror(st)) < 0)
+            *err = NULL;
+        return st;
+    }
+    st = td_lexicon_add_text(lx, buf, len, path, replace, err);
+    free(buf);
+    return st;
+}
+
+td_status td_data_read(const td_options *opts, const char *name, const char **ptr,
+                       size_t *len, bool *owned)
+{
+    const char *dir = opts ? opts->data_dir : NULL;
+    if (!dir)
+        dir = getenv("TIDINGS_DATA_DIR");
+    if (dir && *dir) {
+        char path[4096];
+        int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+        if (n > 0 && (size_t)n < sizeof path) {
+            char *buf;
+            size_t l;
+            td_status st = slurp(path, &buf, &l);
+            if (st == TD_OK) {
+                *ptr = buf;
+                *len = l;
+                *owned = true;
+                return TD_OK;
+            }
+            if (st != TD_ENOENT)
+                return st;
+        }
+    }
+    const char *b = td_data_builtin(name, len);
+    if (!b)
+        return TD_ENOENT;
+    *ptr = b;
+    *owned = false;
+    return TD_OK;
+}
+
+td_status td_lexicon_add_named(td_lexicon *lx, const td_options *opts, const char *name,
+                               bool replace, char **err)
+{
+    const char *p;
+    size_t len;
+    bool owned;
+    td_status st = td_data_read(opts, name, &p, &len, &owned);
+    if (st != TD_OK) {
+        if (err && asprintf(err, "lexicon %s: %s", name, td_strerror(st)) < 0)
+            *err = NULL;
+        return st;
+    }
+    st = td_lexicon_add_text(lx, p, len, name, replace, err);
+    if (owned)
+        free((char *)p);
+    return st;
+}
+
+td_status td_lexicon_load(const td_options *opts, const char *name, unsigned flags,
+                          td_lexicon **out, char **err)
+{
+    td_lexicon *lx;
+    td_status st = td_lexicon_new(flags, &lx);
+    if (st != TD_OK)
+        return st;
+    st = td_lexicon_add_named(lx, opts, name, false, err);
+    if (st != TD_OK) {
+        td_lexicon_free(lx);
+        return st;
+    }
+    *out = lx;
+    return TD_OK;
+}
+
+const td_lex_entry *td_lexicon_get(const td_lexicon *lx, const char *key, size_t len)
+{
+    if (!lx || len == 0 || len >= 256)
+        return NULL;
+    char tmp[256];
+    if (lx->flags & TD_LEX_FOLD) {
+        len = fold_key(key, len, tmp);
+        key = tmp;
+    }
+    return lx->slots[find_slot(lx, key, len)];
+}
+
+const char *td_lex_field(const td_lex_entry *e, int i)
+{
+    return (e && i >= 0 && i < e->n_fields) ? e->fields[i] : "";
+}
+
+size_t td_lexicon_size(const td_lexicon *lx) { return lx ? lx->count : 0; }
+int td_lexicon_max_words(const td_lexicon *lx) { return lx ? lx->max_words : 0; }
+
+void td_lexicon_each(const td_lexicon *lx, void (*fn)(const td_lex_entry *e, void *arg),
+                     void *arg)
+{
+    for (size_t i = 0; i < lx->norder; i++)
+        fn(lx->order[i], arg);
+}
+
+const td_lex_entry *td_lexicon_match(const td_lexicon *lx, const td_doc *doc, size_t tok,
+                                     size_t tok_end, size_t *ntok)
+{
+    if (!lx || tok >= tok_end)
+        return NULL;
+    char key[256];
+    size_t klen = 0;
+    const td_lex_entry *best = NULL;
+    size_t best_n = 0;
+    int words = 0;
+    size_t max_tokens = (size_t)lx->max_words * 3 + 2; /* "U.S." may be several */
+    for (size_t i = tok; i < tok_end && i - tok < max_tokens; i++) {
+        const td_token *t = TD_DOC_TOK(doc, i);
+        size_t tl = t->span.e - t->span.s;
+        if (i > tok && (t->flags & TD_TOKF_SPACE_BEFORE)) {
+            if (klen + 1 >= sizeof key)
+                break;
+            key[klen++] = ' ';
+            words++;
+            if (words >= lx->max_words)
+                break;
+        }
+        if (klen + tl >= sizeof key)
+            break;
+        memcpy(key + klen, doc->norm + t->span.s, tl);
+        klen += tl;
+        const td_lex_entry *e = td_lexicon_get(lx, key, klen);
+        if (e) {
+            best = e;
+            best_n = i - tok + 1;
+        }
+    }
+    if (best && ntok)
+        *ntok = best_n;
+    return best;
+}

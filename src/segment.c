@@ -1,0 +1,411 @@
+/*
+ * segment.c - sentences and tokens with byte spans (norm offsets).
+ *
+ * Only blocks the stages read are segmented (never boilerplate), so no
+ * later stage sees a token of a related headline. A sentence never crosses
+ * a line: in every layout tidings reads, a line is a paragraph or a
+ * heading. Within a line a sentence ends at . ! ? … (with the closing
+ * quotes and brackets after it) before a capitalised word, a digit, an
+ * opening quote or the end of the line; a known abbreviation (data/lex/
+ * abbrev.tsv) ends one only where its class allows it.
+ *
+ * Tokens follow Penn Treebank habits where they help the stages: "Russia's"
+ * is "Russia" + "'s", "don't" is "do" + "n't"; "U.S." and "Mr." are one
+ * token; numbers keep their inner separators ("1,000.5", "2022-11-18").
+ */
+#include "stage.h"
+#include "utf8.h"
+
+#include <string.h>
+#include <utf8proc.h>
+
+td_status td_segment_init(td_resources *res, char **err)
+{
+    return td_lexicon_load(&res->opts, "abbrev.tsv", 0, &res->abbrev, err);
+}
+
+void td_segment_release(td_resources *res)
+{
+    td_lexicon_free(res->abbrev);
+    res->abbrev = NULL;
+}
+
+enum { C_SPACE, C_NL, C_LETTER, C_UPPER, C_DIGIT, C_MARK, C_PUNCT, C_OPENQ, C_CLOSEQ, C_APOS, C_SYM };
+
+static int cls(int32_t cp)
+{
+    if (cp < 0x80) {
+        if (cp == ' ' || cp == '\t')
+            return C_SPACE;
+        if (cp == '\n')
+            return C_NL;
+        if (cp >= 'a' && cp <= 'z')
+            return C_LETTER;
+        if (cp >= 'A' && cp <= 'Z')
+            return C_UPPER;
+        if (cp >= '0' && cp <= '9')
+            return C_DIGIT;
+        if (cp == '\'')
+            return C_APOS;
+        if (strchr("$%&@#+=<>^|~*_\\", (int)cp))
+            return C_SYM;
+        return C_PUNCT;
+    }
+    if (cp == 0x201C || cp == 0x2018)
+        return C_OPENQ;
+    if (cp == 0x201D || cp == 0x2019)
+        return C_CLOSEQ;
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LT:
+        return C_UPPER;
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+        return C_LETTER;
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+        return C_MARK;
+    case UTF8PROC_CATEGORY_ND:
+        return C_DIGIT;
+    case UTF8PROC_CATEGORY_ZS:
+        return C_SPACE;
+    case UTF8PROC_CATEGORY_SM:
+    case UTF8PROC_CATEGORY_SC:
+    case UTF8PROC_CATEGORY_SK:
+    case UTF8PROC_CATEGORY_SO:
+        return C_SYM;
+    default:
+        return C_PUNCT;
+    }
+}
+
+static inline bool is_wordc(int c) { return c == C_LETTER || c == C_UPPER || c == C_MARK || c == C_DIGIT; }
+
+typedef struct {
+    const char *s;
+    size_t len;
+} text;
+
+static int cls_at(text t, size_t i, size_t *l)
+{
+    if (i >= t.len) {
+        *l = 0;
+        return C_NL;
+    }
+    unsigned char c = (unsigned char)t.s[i];
+    if (c < 0x80) {
+        *l = 1;
+        return cls(c);
+    }
+    return cls(td_utf8_decode(t.s + i, t.len - i, l));
+}
+
+static td_token *push_tok(td_doc *doc, size_t s, size_t e, int type)
+{
+    td_token *t = td_vec_push(&doc->arena, &doc->toks, sizeof *t);
+    if (t) {
+        t->span.s = (uint32_t)s;
+        t->span.e = (uint32_t)e;
+        t->type = (uint8_t)type;
+    }
+    return t;
+}
+
+/* Length of a clitic at s[i..e) of a word ("'s", "n't"), or 0. */
+static size_t clitic_len(const char *s, size_t i, size_t e)
+{
+    static const char *const cl[] = {"'s", "'S", "'re", "'ve", "'ll", "'d", "'m", "n't", "N'T", NULL};
+    for (int k = 0; cl[k]; k++) {
+        size_t n = strlen(cl[k]);
+        if (e - i > n && memcmp(s + e - n, cl[k], n) == 0)
+            return n;
+    }
+    return 0;
+}
+
+/* Tokenise one line s[a..b). */
+static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, size_t b,
+                               uint16_t block)
+{
+    text t = {doc->norm, b};
+    size_t i = a;
+    bool space_before = true;
+    bool line_start = true;
+    while (i < b) {
+        size_t l;
+        int c = cls_at(t, i, &l);
+        if (c == C_SPACE || c == C_NL) {
+            i += l;
+            space_before = true;
+            continue;
+        }
+        size_t st = i;
+        int type = TD_TOK_PUNCT;
+        uint8_t flags = 0;
+        if (c == C_LETTER || c == C_UPPER || c == C_MARK) {
+            type = TD_TOK_WORD;
+            size_t j = i;
+            /* letters, marks, digits; inner hyphens, apostrophes, periods
+             * of initialisms (U.S.), ampersands of AT&T */
+            for (;;) {
+                size_t l2;
+                int c2 = cls_at(t, j, &l2);
+                if (is_wordc(c2)) {
+                    j += l2;
+                    continue;
+                }
+                if ((c2 == C_APOS || (c2 == C_PUNCT && (doc->norm[j] == '-'))) && j > st) {
+                    size_t l3;
+                    int c3 = cls_at(t, j + l2, &l3);
+                    if (is_wordc(c3)) {
+                        j += l2;
+                        continue;
+                    }
+                }
+                break;
+            }
+            /* initialism: single letters with periods, "U.S.", "a.m." */
+            size_t k = st;
+            bool initialism = false;
+            for (;;) {
+                size_t l2, l3;
+                int c2 = cls_at(t, k, &l2);
+                if (!(c2 == C_LETTER || c2 == C_UPPER))
+                    break;
+                if (k + l2 < b && doc->norm[k + l2] == '.') {
+                    int c3 = cls_at(t, k + l2 + 1, &l3);
+                    k += l2 + 1;
+                    if (c3 == C_LETTER || c3 == C_UPPER) {
+                        initialism = k - st > 2 || initialism;
+                        continue;
+                    }
+                    if (k - st > 2)
+                        initialism = true;
+                }
+                break;
+            }
+            if (initialism && k > j) {
+                j = k;
+                flags |= TD_TOKF_ABBREV;
+            } else if (j < b && doc->norm[j] == '.') {
+                /* Mr. / Jan. / an initial "J." */
+                const td_lex_entry *ab = td_lexicon_get(res->abbrev, doc->norm + st, j + 1 - st);
+                size_t l2;
+                int c0 = cls_at(t, st, &l2);
+                if (ab || (c0 == C_UPPER && st + l2 == j)) {
+                    j++;
+                    flags |= TD_TOKF_ABBREV;
+                }
+            }
+            /* split a clitic off the word */
+            size_t cl = (flags & TD_TOKF_ABBREV) ? 0 : clitic_len(doc->norm, st, j);
+            if (cl) {
+                td_token *tk = push_tok(doc, st, j - cl, TD_TOK_WORD);
+                if (!tk)
+                    return TD_ENOMEM;
+                tk->flags = (uint8_t)((space_before ? TD_TOKF_SPACE_BEFORE : 0) |
+                                      (line_start ? TD_TOKF_LINE_START : 0));
+                tk->block = block;
+                space_before = false;
+                line_start = false;
+                st = j - cl;
+            }
+            i = j;
+        } else if (c == C_DIGIT) {
+            type = TD_TOK_NUM;
+            size_t j = i;
+            for (;;) {
+                size_t l2;
+                int c2 = cls_at(t, j, &l2);
+                if (is_wordc(c2)) {
+                    j += l2;
+                    continue;
+                }
+                char ch = j < b ? doc->norm[j] : 0;
+                if ((ch == ',' || ch == '.' || ch == ':' || ch == '/' || ch == '-') && j + 1 < b &&
+                    doc->norm[j + 1] >= '0' && doc->norm[j + 1] <= '9') {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            i = j;
+        } else if (c == C_OPENQ) {
+            type = TD_TOK_QUOTE_OPEN;
+            i += l;
+        } else if (c == C_CLOSEQ) {
+            type = TD_TOK_QUOTE_CLOSE;
+            i += l;
+        } else if (c == C_APOS) {
+            /* a clitic after a closing quote or a bare apostrophe */
+            size_t j = i + 1;
+            while (j < b && ((doc->norm[j] >= 'a' && doc->norm[j] <= 'z')))
+                j++;
+            type = j - i > 1 && j - i <= 3 ? TD_TOK_WORD : TD_TOK_PUNCT;
+            i = type == TD_TOK_WORD ? j : i + 1;
+        } else if (c == C_SYM) {
+            type = TD_TOK_SYM;
+            i += l;
+        } else {
+            /* punctuation: runs of the same ASCII mark stay one token (... --) */
+            char ch = doc->norm[i];
+            size_t j = i + l;
+            if (l == 1 && (ch == '.' || ch == '-' || ch == '!' || ch == '?'))
+                while (j < b && doc->norm[j] == ch)
+                    j++;
+            i = j;
+        }
+        td_token *tk = push_tok(doc, st, i, type);
+        if (!tk)
+            return TD_ENOMEM;
+        tk->flags = (uint8_t)(flags | (space_before ? TD_TOKF_SPACE_BEFORE : 0) |
+                              (line_start ? TD_TOKF_LINE_START : 0));
+        tk->block = block;
+        space_before = false;
+        line_start = false;
+    }
+    return TD_OK;
+}
+
+static void set_case_flags(td_doc *doc, td_token *t)
+{
+    if (t->type != TD_TOK_WORD)
+        return;
+    text tx = {doc->norm, t->span.e};
+    size_t l;
+    int c = cls_at(tx, t->span.s, &l);
+    if (c == C_UPPER)
+        t->flags |= TD_TOKF_CAP;
+    bool all = true, any = false;
+    for (size_t i = t->span.s; i < t->span.e; i += l) {
+        c = cls_at(tx, i, &l);
+        if (c == C_LETTER) {
+            all = false;
+            break;
+        }
+        if (c == C_UPPER)
+            any = true;
+        if (l == 0)
+            break;
+    }
+    if (all && any)
+        t->flags |= TD_TOKF_ALLCAPS;
+}
+
+static bool is_terminal(const td_doc *doc, const td_token *t)
+{
+    if (t->type != TD_TOK_PUNCT)
+        return false;
+    char c = doc->norm[t->span.s];
+    if (c == '.' || c == '!' || c == '?')
+        return true;
+    return t->span.e - t->span.s == 3 && memcmp(doc->norm + t->span.s, "\xE2\x80\xA6", 3) == 0;
+}
+
+static bool starts_sentence(const td_doc *doc, const td_token *n)
+{
+    if (n->type == TD_TOK_QUOTE_OPEN || n->type == TD_TOK_NUM)
+        return true;
+    if (n->type == TD_TOK_WORD)
+        return (n->flags & TD_TOKF_CAP) != 0;
+    char c = doc->norm[n->span.s];
+    return c == '(' || c == '[' || c == '-' || (unsigned char)c == 0xE2;
+}
+
+static td_status push_sent(td_doc *doc, size_t t0, size_t t1, uint16_t block)
+{
+    if (t1 <= t0)
+        return TD_OK;
+    td_sentence *s = td_vec_push(&doc->arena, &doc->sents, sizeof *s);
+    if (!s)
+        return TD_ENOMEM;
+    s->tok_first = (uint32_t)t0;
+    s->tok_count = (uint32_t)(t1 - t0);
+    s->span.s = TD_DOC_TOK(doc, t0)->span.s;
+    s->span.e = TD_DOC_TOK(doc, t1 - 1)->span.e;
+    s->block = block;
+    TD_DOC_TOK(doc, t0)->flags |= TD_TOKF_SENT_START;
+    return TD_OK;
+}
+
+/* Sentences over the tokens [t0, t1) of one line. */
+static td_status split_line(const td_resources *res, td_doc *doc, size_t t0, size_t t1,
+                            uint16_t block)
+{
+    size_t start = t0;
+    for (size_t i = t0; i < t1; i++) {
+        td_token *t = TD_DOC_TOK(doc, i);
+        bool end = false;
+        size_t last = i;
+        if (is_terminal(doc, t)) {
+            /* absorb closing quotes and brackets */
+            while (last + 1 < t1) {
+                td_token *n = TD_DOC_TOK(doc, last + 1);
+                char c = doc->norm[n->span.s];
+                if (n->type == TD_TOK_QUOTE_CLOSE || c == ')' || c == ']' ||
+                    (is_terminal(doc, n)))
+                    last++;
+                else
+                    break;
+            }
+            end = last + 1 >= t1 || starts_sentence(doc, TD_DOC_TOK(doc, last + 1));
+            /* "…,” he said." – a closing quote followed by a lower-case word
+             * continues the sentence; handled by starts_sentence. */
+        } else if ((t->flags & TD_TOKF_ABBREV) && i + 1 < t1) {
+            const td_lex_entry *ab =
+                td_lexicon_get(res->abbrev, doc->norm + t->span.s, t->span.e - t->span.s);
+            const char *klass = ab ? td_lex_field(ab, 0) : "initial";
+            td_token *n = TD_DOC_TOK(doc, i + 1);
+            if (strcmp(klass, "other") == 0 && n->type == TD_TOK_WORD &&
+                (n->flags & TD_TOKF_CAP)) {
+                /* "in the U.S. The …": a function word after it starts one */
+                static const char *const starters[] = {"The", "He", "She", "It", "They", "We",
+                                                       "I", "But", "In", "A", "An", "This",
+                                                       "That", "There", "His", "Her", "Its",
+                                                       "Their", "And", "On", "At", NULL};
+                size_t nl = n->span.e - n->span.s;
+                for (int k = 0; starters[k]; k++)
+                    if (strlen(starters[k]) == nl &&
+                        memcmp(starters[k], doc->norm + n->span.s, nl) == 0)
+                        end = true;
+            }
+        }
+        if (end) {
+            td_status st = push_sent(doc, start, last + 1, block);
+            if (st != TD_OK)
+                return st;
+            start = last + 1;
+            i = last;
+        }
+    }
+    return push_sent(doc, start, t1, block);
+}
+
+td_status td_segment_run(td_stage_ctx *ctx, td_doc *doc)
+{
+    const td_resources *res = ctx->res;
+    for (size_t bi = 0; bi < doc->blocks.n; bi++) {
+        const td_block *bl = TD_DOC_BLOCK(doc, bi);
+        if (!td_block_is_read(bl->kind))
+            continue;
+        size_t a = bl->span.s;
+        while (a < bl->span.e) {
+            size_t e = a;
+            while (e < bl->span.e && doc->norm[e] != '\n')
+                e++;
+            size_t t0 = doc->toks.n;
+            td_status st = tokenize_line(res, doc, a, e, (uint16_t)(bi < 0xffff ? bi : 0xffff));
+            if (st != TD_OK)
+                return st;
+            for (size_t k = t0; k < doc->toks.n; k++)
+                set_case_flags(doc, TD_DOC_TOK(doc, k));
+            st = split_line(res, doc, t0, doc->toks.n, (uint16_t)(bi < 0xffff ? bi : 0xffff));
+            if (st != TD_OK)
+                return st;
+            a = e + 1;
+        }
+    }
+    return TD_OK;
+}
