@@ -25,6 +25,13 @@ extern const cli_cmd cli_commands[];
 
 /* The subcommands, one file each (cli/cmd_<name>.c). */
 int cmd_extract(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_quotes(int argc, char **argv);
+int cmd_entities(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Options every pipeline-running command accepts. parse_common() consumes
  * one option at argv[*i] if it is one of them (returning 1), returns 0 if

@@ -152,7 +152,8 @@ int cli_run(const td_resources *res, char **paths, const cli_run_opts *ro, cli_s
                     if (asprintf(&s->err, "%s: cannot read: %s",
                                  strcmp(paths[pi], "-") == 0 ? "<stdin>" : paths[pi],
                                  st == TD_EUSAGE ? "is a directory" :
-                                 st == TD_ENOENT ? "no such file" : strerror(errno)) < 0)
+                                 st == TD_ENOENT ? "no such file" :
+                                 st == TD_EIO ? strerror(errno) : td_strerror(st)) < 0)
                         s->err = NULL;
                     rd = NULL;
                     pi++;

@@ -169,3 +169,18 @@ void *td_vec_push(td_arena *a, td_vec *v, size_t sz)
     v->n++;
     return p;
 }
+
+int td_vec_reserve(td_arena *a, td_vec *v, size_t n, size_t sz)
+{
+    if (v->cap - v->n >= n)
+        return 0;
+    size_t ncap = v->n + n;
+    void *items = td_arena_alloc(a, ncap * sz);
+    if (!items)
+        return -1;
+    if (v->n)
+        memcpy(items, v->items, v->n * sz);
+    v->items = items;
+    v->cap = ncap;
+    return 0;
+}

@@ -54,6 +54,9 @@ typedef struct td_vec {
 /* Append one zeroed element of size sz; returns it, or NULL. */
 void *td_vec_push(td_arena *a, td_vec *v, size_t sz);
 
+/* Make room for at least n more elements of size sz. */
+int td_vec_reserve(td_arena *a, td_vec *v, size_t n, size_t sz);
+
 #define TD_VEC_AT(v, type, i) (&((type *)(v).items)[i])
 
 #endif

@@ -156,9 +156,40 @@ uint32_t td_doc_to_base(const td_doc *doc, uint32_t off)
     return b;
 }
 
+uint32_t td_doc_to_base_end(const td_doc *doc, uint32_t off)
+{
+    if (doc->map_n == 0 || !doc->map_norm)
+        return off > doc->base_len ? (uint32_t)doc->base_len : off;
+    /* first checkpoint with map_norm >= off */
+    size_t lo = 0, hi = doc->map_n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (doc->map_norm[mid] < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t b;
+    if (lo < doc->map_n && doc->map_norm[lo] == off) {
+        /* at a boundary: the leftmost one, so an end never takes in a
+         * character dropped right after it */
+        b = doc->map_base[lo];
+    } else if (lo == 0) {
+        b = off;
+    } else {
+        size_t k = lo - 1; /* last checkpoint with map_norm < off */
+        b = doc->map_base[k] + (off - doc->map_norm[k]);
+        if (k + 1 < doc->map_n && b > doc->map_base[k + 1])
+            b = doc->map_base[k + 1];
+    }
+    if (b > doc->base_len)
+        b = (uint32_t)doc->base_len;
+    return b;
+}
+
 td_span td_doc_span_to_base(const td_doc *doc, td_span sp)
 {
-    td_span r = {td_doc_to_base(doc, sp.s), td_doc_to_base(doc, sp.e)};
+    td_span r = {td_doc_to_base(doc, sp.s), td_doc_to_base_end(doc, sp.e)};
     if (r.e < r.s)
         r.e = r.s;
     return r;

@@ -247,10 +247,17 @@ struct td_doc {
 
     td_vec meta;     /* of td_kv: author, site_name, canonical_url, ... */
     td_vec warnings; /* of const char *: repairs and oddities */
+
+    /* Where in_date came from when a reader found it (not the caller):
+     * "metadata" for an HTML page's own date; NULL means "input". */
+    const char *in_date_source;
 };
 
-/* Map a norm offset to a base offset. */
+/* Map a norm offset to a base offset: td_doc_to_base() for a span's start
+ * (after any character dropped at that point), td_doc_to_base_end() for its
+ * end (before it). td_doc_span_to_base() does both. */
 uint32_t td_doc_to_base(const td_doc *doc, uint32_t norm_off);
+uint32_t td_doc_to_base_end(const td_doc *doc, uint32_t norm_off);
 td_span td_doc_span_to_base(const td_doc *doc, td_span sp);
 
 /* Add a warning (copied into the arena). */

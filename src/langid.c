@@ -40,8 +40,10 @@ static const char *const en_words[] = {"the", "of", "and", "to", "in", "a", "is"
 
 static int is_en_word(const char *w, size_t n)
 {
+    if (n > 4)
+        return 0;
     for (int i = 0; en_words[i]; i++)
-        if (strlen(en_words[i]) == n && memcmp(en_words[i], w, n) == 0)
+        if (en_words[i][0] == w[0] && en_words[i][n] == '\0' && memcmp(en_words[i], w, n) == 0)
             return 1;
     return 0;
 }

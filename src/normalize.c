@@ -38,9 +38,6 @@ static void checkpoint(norm_state *ns, size_t n, size_t b)
         return;
     if (ns->has_last && ns->last_n == n && ns->last_b == b)
         return;
-    if (ns->has_last && (uint32_t)n - ns->last_n == (uint32_t)b - ns->last_b && n >= ns->last_n &&
-        b >= ns->last_b)
-        return; /* implied by the previous checkpoint */
     uint32_t un = (uint32_t)n, ub = (uint32_t)b;
     ns->st = td_buf_append(&ns->mn, &un, sizeof un);
     if (ns->st == TD_OK)

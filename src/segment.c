@@ -386,6 +386,10 @@ static td_status split_line(const td_resources *res, td_doc *doc, size_t t0, siz
 td_status td_segment_run(td_stage_ctx *ctx, td_doc *doc)
 {
     const td_resources *res = ctx->res;
+    /* news text has a token every ~5 bytes and a sentence every ~120 */
+    if (td_vec_reserve(&doc->arena, &doc->toks, doc->norm_len / 4 + 16, sizeof(td_token)) ||
+        td_vec_reserve(&doc->arena, &doc->sents, doc->norm_len / 64 + 8, sizeof(td_sentence)))
+        return TD_ENOMEM;
     for (size_t bi = 0; bi < doc->blocks.n; bi++) {
         const td_block *bl = TD_DOC_BLOCK(doc, bi);
         if (!td_block_is_read(bl->kind))

@@ -29,6 +29,7 @@ struct td_source {
     bool raw_eof;
     bool member_end; /* the last inflate call ended a member */
     uint64_t consumed, produced;
+    td_status sticky; /* a stream error, reported once the bytes before it are read */
     char err[256];
 };
 
@@ -155,8 +156,20 @@ static td_status make_room(td_source *s, size_t want)
     return TD_OK;
 }
 
-/* Append more bytes to buf; sets eof at the end. */
+static td_status fill_(td_source *s);
+
+/* Append more bytes to buf; sets eof at the end. Errors are sticky. */
 static td_status fill(td_source *s)
+{
+    if (s->sticky != TD_OK)
+        return s->sticky;
+    td_status st = fill_(s);
+    if (st != TD_OK)
+        s->sticky = st;
+    return st;
+}
+
+static td_status fill_(td_source *s)
 {
     if (s->eof)
         return TD_OK;
@@ -253,8 +266,11 @@ td_status td_source_peek(td_source *s, size_t n, const char **p, size_t *avail)
 {
     while (s->len - s->pos < n && !s->eof) {
         td_status st = fill(s);
-        if (st != TD_OK)
+        if (st != TD_OK) {
+            if (s->len > s->pos)
+                break; /* hand out what came before the error; it recurs later */
             return st;
+        }
     }
     *p = s->buf + s->pos;
     *avail = s->len - s->pos < n ? s->len - s->pos : n;
@@ -270,6 +286,10 @@ td_status td_source_line(td_source *s, size_t max, const char **line, size_t *le
         if (nl) {
             size_t l = (size_t)(nl - (s->buf + s->pos));
             *off = s->base_off + s->pos;
+            if (l > max) {
+                s->pos += l + 1;
+                return TD_ETOOBIG;
+            }
             *line = s->buf + s->pos;
             *len = l;
             s->pos += l + 1;
@@ -280,6 +300,10 @@ td_status td_source_line(td_source *s, size_t max, const char **line, size_t *le
             if (scanned == 0)
                 return TD_EOF;
             *off = s->base_off + s->pos;
+            if (scanned > max) {
+                s->pos = s->len;
+                return TD_ETOOBIG;
+            }
             *line = s->buf + s->pos;
             *len = scanned;
             s->pos = s->len;
