@@ -72,12 +72,23 @@ void td_jw_obj_end(td_json_w *w) { close_(w, '}'); }
 void td_jw_arr(td_json_w *w) { open(w, '['); }
 void td_jw_arr_end(td_json_w *w) { close_(w, ']'); }
 
+/* Bytes that may need escaping: controls, '"', '\\', DEL, and 0xE2 (the
+ * lead byte of U+2028/U+2029). */
+static const unsigned char needs_look[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1, [0x7f] = 1, [0xE2] = 1,
+};
+
 td_status td_json_escape(td_buf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     size_t start = 0;
     td_status st = TD_OK;
     for (size_t i = 0; i < len && st == TD_OK; i++) {
+        while (i < len && !needs_look[(unsigned char)s[i]])
+            i++;
+        if (i >= len)
+            break;
         unsigned char c = (unsigned char)s[i];
         const char *esc = NULL;
         char tmp[8];

@@ -32,25 +32,29 @@ void td_langid_free(td_langid *li)
     free(li);
 }
 
-/* English function words: a share above ~12% of the words is English. */
-static const char *const en_words[] = {"the", "of", "and", "to", "in", "a", "is", "that",
-                                       "for", "on", "was", "with", "he", "it", "as",
-                                       "said", "at", "by", "his", "has", "have", "from",
-                                       "are", "be", "this", "an", "will", "not", NULL};
+/* English function words: a share above ~15% of the words is English. */
+static const struct {
+    const char *w;
+    size_t n;
+} en_words[] = {{"the", 3}, {"of", 2},  {"and", 3},  {"to", 2},   {"in", 2},   {"a", 1},
+                {"is", 2},  {"that", 4}, {"for", 3}, {"on", 2},   {"was", 3},  {"with", 4},
+                {"he", 2},  {"it", 2},   {"as", 2},  {"said", 4}, {"at", 2},   {"by", 2},
+                {"his", 3}, {"has", 3},  {"have", 4}, {"from", 4}, {"are", 3}, {"be", 2},
+                {"this", 4}, {"an", 2},  {"will", 4}, {"not", 3}};
 
 static int is_en_word(const char *w, size_t n)
 {
     if (n > 4)
         return 0;
-    for (int i = 0; en_words[i]; i++)
-        if (en_words[i][0] == w[0] && en_words[i][n] == '\0' && memcmp(en_words[i], w, n) == 0)
+    for (size_t i = 0; i < sizeof en_words / sizeof en_words[0]; i++)
+        if (en_words[i].n == n && memcmp(en_words[i].w, w, n) == 0)
             return 1;
     return 0;
 }
 
 void td_langid_detect(td_langid *li, const char *text, size_t len, char *out, size_t outsz)
 {
-    size_t lim = len < 4096 ? len : 4096;
+    size_t lim = len < 1500 ? len : 1500;
     size_t words = 0, en = 0, nonascii = 0;
     size_t i = 0;
     while (i < lim) {

@@ -96,20 +96,11 @@ static size_t find_slot(const td_lexicon *lx, const char *key, size_t len)
 {
     size_t mask = lx->nslots - 1;
     size_t i = (size_t)hash_bytes(key, len) & mask;
-    char tmp[256];
     for (;;) {
         td_lex_entry *e = lx->slots[i];
         if (!e)
             return i;
-        const char *k = e->key;
-        size_t kl = strlen(k);
-        if (lx->flags & TD_LEX_FOLD) {
-            if (kl < sizeof tmp) {
-                kl = fold_key(k, kl, tmp);
-                k = tmp;
-            }
-        }
-        if (kl == len && memcmp(k, key, len) == 0)
+        if (e->hkey_len == len && memcmp(e->hkey, key, len) == 0)
             return i;
         i = (i + 1) & mask;
     }
@@ -128,16 +119,8 @@ static td_status grow(td_lexicon *lx)
     lx->nslots = n;
     for (size_t i = 0; i < oldn; i++) {
         td_lex_entry *e = old[i];
-        if (!e)
-            continue;
-        char tmp[256];
-        const char *k = e->key;
-        size_t kl = strlen(k);
-        if ((lx->flags & TD_LEX_FOLD) && kl < sizeof tmp) {
-            kl = fold_key(k, kl, tmp);
-            k = tmp;
-        }
-        lx->slots[find_slot(lx, k, kl)] = e;
+        if (e)
+            lx->slots[find_slot(lx, e->hkey, e->hkey_len)] = e;
     }
     free(old);
     return TD_OK;
@@ -178,8 +161,12 @@ static td_status add_entry(td_lexicon *lx, char *line, size_t len, bool replace)
     const char *key = e->key;
     if (lx->flags & TD_LEX_FOLD) {
         kl = fold_key(e->key, kl, tmp);
-        key = tmp;
+        key = td_arena_strndup(&lx->store, tmp, kl);
+        if (!key)
+            return TD_ENOMEM;
     }
+    e->hkey = key;
+    e->hkey_len = kl;
     if ((lx->count + 1) * 2 > lx->nslots) {
         td_status st = grow(lx);
         if (st != TD_OK)

@@ -26,6 +26,8 @@ typedef struct td_lex_entry {
     const char *const *fields;  /* the other columns */
     int n_fields;
     int n_words;                /* words in the key */
+    const char *hkey;           /* internal: the key as hashed (folded) */
+    size_t hkey_len;            /* internal */
 } td_lex_entry;
 
 typedef struct td_lexicon td_lexicon;

@@ -32,8 +32,27 @@ void td_segment_release(td_resources *res)
 
 enum { C_SPACE, C_NL, C_LETTER, C_UPPER, C_DIGIT, C_MARK, C_PUNCT, C_OPENQ, C_CLOSEQ, C_APOS, C_SYM };
 
+static const unsigned char ascii_cls[128] = {
+#define S C_SPACE
+#define P C_PUNCT
+#define Y C_SYM
+    P, P, P, P, P, P, P, P, P, S, C_NL, P, P, P, P, P,
+    P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P,
+    S, P, P, Y, Y, Y, Y, C_APOS, P, P, Y, Y, P, P, P, P,
+    C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, P, P, Y, Y, Y, P,
+    Y, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER,
+    C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, P, Y, P, Y, Y,
+    P, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER,
+    C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, C_LETTER, P, Y, P, Y, P,
+#undef S
+#undef P
+#undef Y
+};
+
 static int cls(int32_t cp)
 {
+    if (cp < 0x80 && cp >= 0)
+        return ascii_cls[cp];
     if (cp < 0x80) {
         if (cp == ' ' || cp == '\t')
             return C_SPACE;
@@ -116,6 +135,8 @@ static td_token *push_tok(td_doc *doc, size_t s, size_t e, int type)
 /* Length of a clitic at s[i..e) of a word ("'s", "n't"), or 0. */
 static size_t clitic_len(const char *s, size_t i, size_t e)
 {
+    if (e - i < 3 || !memchr(s + i, '\'', e - i))
+        return 0;
     static const char *const cl[] = {"'s", "'S", "'re", "'ve", "'ll", "'d", "'m", "n't", "N'T", NULL};
     for (int k = 0; cl[k]; k++) {
         size_t n = strlen(cl[k]);
