@@ -26,6 +26,11 @@ static void newline(td_json_w *w)
 {
     if (!w->pretty)
         return;
+    if (w->inline_from && w->depth >= w->inline_from) {
+        if (w->b->len && w->b->ptr[w->b->len - 1] == ',')
+            put(w, " ", 1);
+        return;
+    }
     put(w, "\n", 1);
     for (int i = 0; i < w->depth; i++)
         put(w, "  ", 2);
@@ -70,7 +75,22 @@ static void close_(td_json_w *w, char c)
 void td_jw_obj(td_json_w *w) { open(w, '{'); }
 void td_jw_obj_end(td_json_w *w) { close_(w, '}'); }
 void td_jw_arr(td_json_w *w) { open(w, '['); }
-void td_jw_arr_end(td_json_w *w) { close_(w, ']'); }
+void td_jw_arr_end(td_json_w *w)
+{
+    bool was_inline = w->inline_from && w->depth == w->inline_from;
+    if (was_inline)
+        w->need_comma[w->depth] = false; /* no newline before the ']' */
+    close_(w, ']');
+    if (was_inline)
+        w->inline_from = 0;
+}
+
+void td_jw_arr_inline(td_json_w *w)
+{
+    open(w, '[');
+    if (!w->inline_from)
+        w->inline_from = w->depth;
+}
 
 /* Bytes that may need escaping: controls, '"', '\\', DEL, and 0xE2 (the
  * lead byte of U+2028/U+2029). */

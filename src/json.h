@@ -28,6 +28,7 @@ typedef struct td_json_w {
     bool pretty;
     bool need_comma[64];
     bool after_key;
+    int inline_from; /* depth from which pretty output stays on one line (0: none) */
 } td_json_w;
 
 void td_jw_init(td_json_w *w, td_buf *b, bool pretty);
@@ -35,6 +36,8 @@ void td_jw_obj(td_json_w *w);
 void td_jw_obj_end(td_json_w *w);
 void td_jw_arr(td_json_w *w);
 void td_jw_arr_end(td_json_w *w);
+/* An array kept on one line even in pretty output ([12, 40] spans). */
+void td_jw_arr_inline(td_json_w *w);
 void td_jw_key(td_json_w *w, const char *key);
 void td_jw_str(td_json_w *w, const char *s, size_t len);
 void td_jw_cstr(td_json_w *w, const char *s); /* NULL writes null */

@@ -15,7 +15,7 @@
 static void span(td_json_w *w, const td_doc *doc, td_span sp)
 {
     td_span b = td_doc_span_to_base(doc, sp);
-    td_jw_arr(w);
+    td_jw_arr_inline(w);
     td_jw_int(w, b.s);
     td_jw_int(w, b.e);
     td_jw_arr_end(w);
