@@ -1,12 +1,20 @@
 /* main.c - the tidings command: dispatch to a subcommand. */
 #include "cli.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 const cli_cmd cli_commands[] = {
     {"extract", cmd_extract, "print one JSON record per document (no database)"},
+    {"ingest", cmd_ingest, "store records in an SQLite database (tidings.db)"},
+    {"search", cmd_search, "full-text search of the stored documents"},
+    {"quotes", cmd_quotes, "who said what: stored quotes by speaker, topic, kind"},
+    {"entities", cmd_entities, "the most mentioned entities, with first and last date"},
+    {"timeline", cmd_timeline, "mentions, quotes and events of one entity over time"},
+    {"show", cmd_show, "one stored document with its facts"},
+    {"export", cmd_export, "a whole table as CSV or JSON lines"},
     {NULL, NULL, NULL},
 };
 
@@ -26,6 +34,11 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN); /* a closed pipe is an EPIPE write error, handled */
+    /* Documents come and go by the thousand: keep freed memory in the
+     * process instead of returning it to the kernel after every one. */
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_TOP_PAD, 16 << 20);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

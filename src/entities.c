@@ -1,20 +1,1186 @@
 /*
- * entities.c - the entities stage (placeholder: fills nothing yet).
+ * entities.c - the entities stage: people, countries, locations,
+ * organisations and groups named in the read blocks, with canonical names,
+ * ISO 3166-1 alpha-2 codes, roles, acronyms and mentions.
+ *
+ * How it reads a sentence: it walks runs of capitalised words (joined by
+ * particles such as "of", "van", "bin", "&"), and splits each run left to
+ * right into titles ("Foreign Minister": kept as the role of the person
+ * that follows), gazetteer names (countries, demonyms, capitals,
+ * organisations, places: longest match), organisation and location
+ * patterns ("Ministry of X", "X Party", "X River") and person names (a
+ * given name, a title before it, or a surname seen before in the
+ * document). Single unknown words wait until the document is read, then
+ * join a known entity (surname propagation, acronyms) or are guessed from
+ * their context. A capital is a metonym of its state only where the state
+ * acts ("Moscow said", "war on Moscow"), never after "in", "to", "from".
+ * An acronym defined in brackets ("Eurasian Economic Union (EAEU)") links
+ * to its name; an apposition ("Lavrov, Russia's foreign minister,") gives
+ * the role and the country. Pronouns are left to the quotes stage.
+ * In an ALL-CAPS line (a wire headline) names are matched case-insensitively
+ * and words written in lower case elsewhere (the casing model of
+ * ent_words_lower.tsv) are skipped. In a line of sports results ("Hartlepool
+ * 1 Crewe 2") a name before a score is a team: an organisation, unless it
+ * is a country (a national team) or a person. Unknown multi-word phrases
+ * that look like no person and match no pattern are left out: precision
+ * over recall.
+ *
+ * Cost: a run of the stage is linear in the tokens; every multi-word match
+ * stops as soon as its text is the prefix of no key (prefix hash sets), and
+ * the per-document tables are sized by the capitalised tokens.
+ *
+ * Lexicons (data/lex/, see tools/gen_lexicons.py and ENT_NOTICE.md):
+ *   gazetteer   ent_orgs.tsv ent_countries.tsv ent_places.tsv
+ *               ent_demonyms.tsv ent_capitals.tsv (+ user lexicons)
+ *   words       ent_titles ent_given ent_given_world ent_translit ent_func
+ *               ent_org_words ent_loc_words ent_cues ent_words_lower
+ *               ent_words_proper
+ *
+ * GAZETTEER AND USER LEXICON FORMAT (--lexicon FILE), one name a line,
+ * tab-separated, '#' starts a comment line; only the first two columns are
+ * required:
+ *
+ *   name  type  country  canonical  form  cameo  acronym  role
+ *
+ *   name       the words as written in the text ("Sergey Lavrov"); matched
+ *              case-sensitively (and case-insensitively in ALL-CAPS lines)
+ *   type       person | country | location | organization | group |
+ *              capital (a capital city: a location, or its state's metonym)
+ *   country    ISO 3166-1 alpha-2 code ("RU") or empty
+ *   canonical  the entity's name (default: the name column)
+ *   form       name | acronym | demonym (default name)
+ *   cameo      CAMEO actor code ("RUS", "RUSGOV") or empty
+ *   acronym    the organisation's acronym or empty
+ *   role       a person's role ("Foreign Minister") or empty
+ *
+ * A user lexicon is read before the built-in ones, so its entries win. A
+ * person's last word also names the person later in the document.
  */
 #include "stage.h"
 
-td_status td_entities_init(td_resources *res, char **err)
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- resources ---------------------------------------------------------- */
+
+/* A set of 64-bit hashes of words; a false positive only costs a lookup. */
+typedef struct {
+    uint64_t *h;
+    size_t mask;
+} fwset;
+
+#define FW_SEED 1469598103934665603ull
+
+static inline uint64_t fw_step(uint64_t h, unsigned char c, bool fold)
 {
-    (void)res;
-    (void)err;
+    if (fold && c >= 'A' && c <= 'Z')
+        c = (unsigned char)(c + 32);
+    return (h ^ c) * 1099511628211ull;
+}
+
+/* Is the running hash h (of a key prefix) in the set? */
+static bool fw_has(const fwset *f, uint64_t h)
+{
+    if (!f->h)
+        return true;
+    h |= 1; /* never 0: 0 marks an empty slot */
+    for (size_t i = (size_t)h & f->mask;; i = (i + 1) & f->mask) {
+        if (f->h[i] == h)
+            return true;
+        if (!f->h[i])
+            return false;
+    }
+}
+
+typedef struct {
+    fwset *f;
+    bool fold;
+    bool oom;
+} fw_build;
+
+/* Add the hash of every prefix of the key (the set is sized for them). */
+static void fw_add(const td_lex_entry *e, void *arg)
+{
+    fw_build *b = arg;
+    uint64_t h = FW_SEED;
+    for (const char *p = e->key; *p; p++) {
+        h = fw_step(h, (unsigned char)*p, b->fold);
+        uint64_t v = h | 1;
+        size_t i = (size_t)v & b->f->mask;
+        while (b->f->h[i] && b->f->h[i] != v)
+            i = (i + 1) & b->f->mask;
+        b->f->h[i] = v;
+    }
+}
+
+static void key_bytes(const td_lex_entry *e, void *arg) { *(size_t *)arg += strlen(e->key); }
+
+static td_status fw_make(fwset *f, const td_lexicon *lx, bool fold)
+{
+    size_t bytes = 0;
+    td_lexicon_each(lx, key_bytes, &bytes);
+    size_t cap = 64;
+    while (cap < bytes * 2 + 16)
+        cap *= 2;
+    f->h = calloc(cap, sizeof *f->h);
+    if (!f->h)
+        return TD_ENOMEM;
+    f->mask = cap - 1;
+    fw_build b = {f, fold, false};
+    td_lexicon_each(lx, fw_add, &b);
     return TD_OK;
 }
 
-void td_entities_release(td_resources *res) { (void)res; }
+typedef struct ent_res {
+    td_lexicon *gaz, *gaz_fold; /* gazetteer, case-sensitive and folded */
+    td_lexicon *codes;          /* alpha-2 -> canonical, cameo */
+    td_lexicon *titles;         /* folded */
+    td_lexicon *given, *translit, *func, *orgw, *locw, *cues;
+    td_lexicon *lower;          /* folded: words written in lower case */
+    td_lexicon *proper;         /* words only ever capitalised */
+    /* every prefix of the gazetteer's keys (as written, and lower-cased) and
+     * of the titles (lower-cased): a match stops as soon as its text is the
+     * prefix of no key */
+    fwset fw_gaz, fw_gazf, fw_titles;
+} ent_res;
+
+static const char *const gaz_files[] = {"ent_orgs.tsv", "ent_countries.tsv", "ent_places.tsv",
+                                        "ent_demonyms.tsv", "ent_capitals.tsv", NULL};
+
+static td_status load_gaz(td_resources *res, td_lexicon *lx, char **err)
+{
+    for (size_t i = 0; i < res->opts.n_user_lexicons; i++) {
+        td_status st = td_lexicon_add_file(lx, res->opts.user_lexicons[i], false, err);
+        if (st != TD_OK)
+            return st;
+    }
+    for (int i = 0; gaz_files[i]; i++) {
+        td_status st = td_lexicon_add_named(lx, &res->opts, gaz_files[i], false, err);
+        if (st != TD_OK)
+            return st;
+    }
+    return TD_OK;
+}
+
+typedef struct {
+    char *buf;
+    size_t n, cap;
+    bool oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s)
+{
+    size_t l = strlen(s);
+    if (b->oom)
+        return;
+    if (b->n + l + 1 > b->cap) {
+        size_t nc = (b->cap + l + 1) * 2;
+        char *nb = realloc(b->buf, nc);
+        if (!nb) {
+            b->oom = true;
+            return;
+        }
+        b->buf = nb;
+        b->cap = nc;
+    }
+    memcpy(b->buf + b->n, s, l);
+    b->n += l;
+}
+
+/* Collect "XX<TAB>canonical<TAB>cameo" lines for every country name entry
+ * whose key is its canonical name. */
+static void code_line(const td_lex_entry *e, void *arg)
+{
+    if (strcmp(td_lex_field(e, 0), "country") != 0 || !*td_lex_field(e, 1) ||
+        strcmp(td_lex_field(e, 3), "demonym") == 0)
+        return;
+    sbuf *b = arg;
+    sb_add(b, td_lex_field(e, 1));
+    sb_add(b, "\t");
+    sb_add(b, *td_lex_field(e, 2) ? td_lex_field(e, 2) : e->key);
+    sb_add(b, "\t");
+    sb_add(b, td_lex_field(e, 4));
+    sb_add(b, "\n");
+}
+
+static td_status load_words(td_resources *res, const char *name, unsigned flags,
+                            td_lexicon **out, char **err)
+{
+    return td_lexicon_load(&res->opts, name, flags, out, err);
+}
+
+void td_entities_release(td_resources *res)
+{
+    ent_res *r = res->entities;
+    if (!r)
+        return;
+    td_lexicon *all[] = {r->gaz,  r->gaz_fold, r->codes, r->titles, r->given, r->translit,
+                         r->func, r->orgw,     r->locw,  r->cues,   r->lower, r->proper};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        td_lexicon_free(all[i]);
+    free(r->fw_gaz.h);
+    free(r->fw_gazf.h);
+    free(r->fw_titles.h);
+    free(r);
+    res->entities = NULL;
+}
+
+td_status td_entities_init(td_resources *res, char **err)
+{
+    ent_res *r = calloc(1, sizeof *r);
+    if (!r)
+        return TD_ENOMEM;
+    res->entities = r;
+    td_status st = td_lexicon_new(0, &r->gaz);
+    if (st == TD_OK)
+        st = load_gaz(res, r->gaz, err);
+    if (st == TD_OK)
+        st = td_lexicon_new(TD_LEX_FOLD, &r->gaz_fold);
+    if (st == TD_OK)
+        st = load_gaz(res, r->gaz_fold, err);
+    if (st == TD_OK) {
+        sbuf b = {0};
+        td_lexicon_each(r->gaz, code_line, &b);
+        st = b.oom ? TD_ENOMEM : td_lexicon_new(0, &r->codes);
+        if (st == TD_OK && b.n)
+            st = td_lexicon_add_text(r->codes, b.buf, b.n, "country codes", false, err);
+        free(b.buf);
+    }
+    if (st == TD_OK)
+        st = load_words(res, "ent_titles.tsv", TD_LEX_FOLD, &r->titles, err);
+    if (st == TD_OK)
+        st = load_words(res, "ent_given.tsv", 0, &r->given, err);
+    if (st == TD_OK)
+        st = td_lexicon_add_named(r->given, &res->opts, "ent_given_world.tsv", false, err);
+    if (st == TD_OK)
+        st = load_words(res, "ent_translit.tsv", 0, &r->translit, err);
+    if (st == TD_OK)
+        st = load_words(res, "ent_func.tsv", 0, &r->func, err);
+    if (st == TD_OK)
+        st = load_words(res, "ent_org_words.tsv", 0, &r->orgw, err);
+    if (st == TD_OK)
+        st = load_words(res, "ent_loc_words.tsv", 0, &r->locw, err);
+    if (st == TD_OK)
+        st = load_words(res, "ent_cues.tsv", 0, &r->cues, err);
+    if (st == TD_OK)
+        st = load_words(res, "ent_words_lower.tsv", TD_LEX_FOLD, &r->lower, err);
+    if (st == TD_OK)
+        st = load_words(res, "ent_words_proper.tsv", 0, &r->proper, err);
+    if (st == TD_OK)
+        st = fw_make(&r->fw_gaz, r->gaz, false);
+    if (st == TD_OK)
+        st = fw_make(&r->fw_gazf, r->gaz_fold, true);
+    if (st == TD_OK)
+        st = fw_make(&r->fw_titles, r->titles, true);
+    if (st != TD_OK)
+        td_entities_release(res);
+    return st;
+}
+
+/* ---- per-document state ------------------------------------------------- */
+
+typedef struct {
+    const char *key;
+    uint32_t len;
+    int type; /* -1: alias of any type */
+    int idx;  /* index into doc->entities */
+} slot;
+
+typedef struct {
+    size_t tok, n; /* a single unknown word waiting for the end */
+    bool loc_ctx, say_ctx, caps;
+} pending;
+
+typedef struct {
+    td_doc *doc;
+    const ent_res *R;
+    td_arena *scr;
+    slot *ents;     /* (type, canonical) -> entity */
+    slot *alias;    /* word or acronym -> entity */
+    size_t mask, amask; /* sizes of ents and alias, minus one */
+    size_t nents, nalias; /* filled slots: kept under 3/4 so a miss ends fast */
+    td_vec pend;    /* of pending */
+    bool oom;
+} state;
+
+static uint64_t hash_str(const char *s, size_t n, int type)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)(type + 7);
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static slot *find(slot *tab, size_t mask, const char *k, size_t n, int type)
+{
+    size_t i = (size_t)hash_str(k, n, type) & mask;
+    for (size_t probes = 0; probes <= mask; probes++) {
+        slot *s = &tab[i];
+        if (!s->key || (s->type == type && s->len == n && memcmp(s->key, k, n) == 0))
+            return s;
+        i = (i + 1) & mask;
+    }
+    return NULL; /* full: cannot happen, the table is sized for every token */
+}
+
+static td_entity *ENT(state *S, int idx) { return TD_VEC_AT(S->doc->entities, td_entity, idx); }
+
+static const char *tok_s(const state *S, size_t i) { return S->doc->norm + TD_DOC_TOK(S->doc, i)->span.s; }
+static size_t tok_n(const state *S, size_t i)
+{
+    const td_token *t = TD_DOC_TOK(S->doc, i);
+    return t->span.e - t->span.s;
+}
+static bool tok_is(const state *S, size_t i, const char *w)
+{
+    size_t l = strlen(w);
+    return i < S->doc->toks.n && tok_n(S, i) == l && memcmp(tok_s(S, i), w, l) == 0;
+}
+static const td_lex_entry *word_in(const state *S, const td_lexicon *lx, size_t i)
+{
+    return td_lexicon_get(lx, tok_s(S, i), tok_n(S, i));
+}
+
+/* Longest entry of lx at token k within [k, end): as td_lexicon_match (words
+ * joined by one space where white space separates the tokens), but it stops
+ * as soon as the text read is the prefix of no key (the set pre). */
+static const td_lex_entry *longest(const state *S, const td_lexicon *lx, const fwset *pre,
+                                   bool fold, size_t k, size_t end, size_t *n)
+{
+    char key[256];
+    size_t kl = 0;
+    uint64_t h = FW_SEED;
+    const td_lex_entry *best = NULL;
+    for (size_t i = k; i < end && i - k < 24; i++) {
+        const td_token *t = TD_DOC_TOK(S->doc, i);
+        size_t tl = t->span.e - t->span.s;
+        if (i > k && (t->flags & TD_TOKF_SPACE_BEFORE)) {
+            if (kl + 1 >= sizeof key)
+                break;
+            key[kl++] = ' ';
+            h = fw_step(h, ' ', fold);
+        }
+        if (kl + tl >= sizeof key)
+            break;
+        const char *w = S->doc->norm + t->span.s;
+        for (size_t b = 0; b < tl; b++) {
+            key[kl++] = w[b];
+            h = fw_step(h, (unsigned char)w[b], fold);
+        }
+        if (!fw_has(pre, h))
+            break;
+        const td_lex_entry *e = td_lexicon_get(lx, key, kl);
+        if (e) {
+            best = e;
+            if (n)
+                *n = i - k + 1;
+        }
+    }
+    return best;
+}
+
+/* Longest gazetteer / title entry at token k within [k, end). */
+static const td_lex_entry *gaz_match(const state *S, bool fold, size_t k, size_t end, size_t *n)
+{
+    return longest(S, fold ? S->R->gaz_fold : S->R->gaz, fold ? &S->R->fw_gazf : &S->R->fw_gaz,
+                   fold, k, end, n);
+}
+
+static const td_lex_entry *title_match(const state *S, size_t k, size_t end, size_t *n)
+{
+    return longest(S, S->R->titles, &S->R->fw_titles, true, k, end, n);
+}
+
+/* The alias key -> entity. */
+static void set_alias(state *S, const char *k, size_t n, int idx)
+{
+    if (S->nalias * 4 >= (S->amask + 1) * 3)
+        return;
+    slot *s = find(S->alias, S->amask, k, n, -1);
+    if (s && !s->key) {
+        S->nalias++;
+        s->key = td_arena_strndup(&S->doc->arena, k, n);
+        s->len = (uint32_t)n;
+        s->type = -1;
+        s->idx = idx;
+        if (!s->key)
+            S->oom = true;
+    }
+}
+
+static int get_alias(state *S, const char *k, size_t n)
+{
+    slot *s = find(S->alias, S->amask, k, n, -1);
+    return s && s->key ? s->idx : -1;
+}
+
+/* The entity of (type, canonical name), made when new. */
+static int entity(state *S, td_entity_type type, const char *name, size_t n)
+{
+    slot *s = find(S->ents, S->mask, name, n, (int)type);
+    if (!s)
+        return -1;
+    if (s->key)
+        return s->idx;
+    if (S->nents * 4 >= (S->mask + 1) * 3)
+        return -1;
+    S->nents++;
+    td_entity *e = td_vec_push(&S->doc->arena, &S->doc->entities, sizeof *e);
+    char *nm = td_arena_strndup(&S->doc->arena, name, n);
+    if (!e || !nm) {
+        S->oom = true;
+        return -1;
+    }
+    e->type = type;
+    e->name = nm;
+    s->key = nm;
+    s->len = (uint32_t)n;
+    s->type = (int)type;
+    s->idx = (int)S->doc->entities.n - 1;
+    return s->idx;
+}
+
+static void mention(state *S, int idx, size_t t0, size_t t1, td_mention_form form)
+{
+    if (idx < 0)
+        return;
+    td_entity *e = ENT(S, idx);
+    td_mention *m = td_vec_push(&S->doc->arena, &e->mentions, sizeof *m);
+    if (!m) {
+        S->oom = true;
+        return;
+    }
+    m->span.s = TD_DOC_TOK(S->doc, t0)->span.s;
+    m->span.e = TD_DOC_TOK(S->doc, t1 - 1)->span.e;
+    m->form = form;
+}
+
+static td_entity_type type_of(const char *s, bool *capital)
+{
+    *capital = false;
+    if (strcmp(s, "person") == 0)
+        return TD_ENT_PERSON;
+    if (strcmp(s, "country") == 0)
+        return TD_ENT_COUNTRY;
+    if (strcmp(s, "organization") == 0 || strcmp(s, "organisation") == 0)
+        return TD_ENT_ORGANIZATION;
+    if (strcmp(s, "group") == 0)
+        return TD_ENT_GROUP;
+    if (strcmp(s, "capital") == 0)
+        *capital = true;
+    return TD_ENT_LOCATION;
+}
+
+static td_mention_form form_of(const char *s)
+{
+    if (strcmp(s, "acronym") == 0)
+        return TD_FORM_ACRONYM;
+    if (strcmp(s, "demonym") == 0)
+        return TD_FORM_DEMONYM;
+    return TD_FORM_NAME;
+}
+
+/* Fill the lexicon facts of an entity where still empty. */
+static void fill(state *S, int idx, const char *cc, const char *cameo, const char *acr,
+                 const char *role)
+{
+    if (idx < 0)
+        return;
+    td_entity *e = ENT(S, idx);
+    if (cc && strlen(cc) == 2 && !e->country[0])
+        memcpy(e->country, cc, 3);
+    if (cameo && *cameo && !e->cameo)
+        e->cameo = cameo;
+    if (acr && *acr && !e->acronym) {
+        e->acronym = acr;
+        set_alias(S, acr, strlen(acr), idx);
+    }
+    if (role && *role && !e->role)
+        e->role = role;
+}
+
+/* The entity of a country code (from the capitals and the persons' titles). */
+static int country_entity(state *S, const char *cc)
+{
+    const td_lex_entry *c = td_lexicon_get(S->R->codes, cc, strlen(cc));
+    if (!c)
+        return -1;
+    const char *nm = td_lex_field(c, 0);
+    int idx = entity(S, TD_ENT_COUNTRY, nm, strlen(nm));
+    fill(S, idx, cc, td_lex_field(c, 1), NULL, NULL);
+    return idx;
+}
+
+/* ---- the sentence walk -------------------------------------------------- */
+
+typedef struct {
+    size_t t0, t1;     /* sentence tokens */
+    bool caps;         /* an ALL-CAPS line: names are found case-insensitively */
+    bool results;      /* a line of sports results: "Hartlepool 1 Crewe 2" */
+    const char *role;  /* a title seen just before */
+    const char *role_cc; /* the country of that title ("Russian Foreign Minister") */
+    bool honorific;    /* Mr., Mrs.: a person follows */
+    size_t role_end;   /* token after the title */
+} walk;
+
+static bool is_word(const state *S, size_t i) { return TD_DOC_TOK(S->doc, i)->type == TD_TOK_WORD; }
+
+static bool lower_word(const state *S, size_t i)
+{
+    return td_lexicon_get(S->R->lower, tok_s(S, i), tok_n(S, i)) != NULL;
+}
+
+/* A word that may be part of a name. */
+static bool cap_word(const state *S, const walk *W, size_t i)
+{
+    (void)W;
+    const td_token *t = TD_DOC_TOK(S->doc, i);
+    if (t->type != TD_TOK_WORD)
+        return false;
+    if (!(t->flags & TD_TOKF_CAP)) {
+        /* a particle joined by a hyphen: "al-Assad", "el-Sisi" (inside a name) */
+        const char *w = tok_s(S, i);
+        return tok_n(S, i) > 3 && (w[0] == 'a' || w[0] == 'e') && w[1] == 'l' && w[2] == '-' &&
+               w[3] >= 'A' && w[3] <= 'Z' && i > 0 && (TD_DOC_TOK(S->doc, i - 1)->flags & TD_TOKF_CAP);
+    }
+    /* in an ALL-CAPS line do_run skips the words written in lower case
+     * elsewhere, after the gazetteer had its chance ("NEW YORK") */
+    return true;
+}
+
+static bool connector(const state *S, size_t i)
+{
+    /* particles are short lower-case words: most tokens fail here */
+    unsigned char c0 = (unsigned char)tok_s(S, i)[0];
+    if (tok_n(S, i) > 5 || c0 < 'a' || c0 > 'z')
+        return false;
+    const td_lex_entry *c = word_in(S, S->R->cues, i);
+    return c && strcmp(td_lex_field(c, 0), "connector") == 0;
+}
+
+static const char *cue(const state *S, size_t i)
+{
+    const td_lex_entry *c = i < S->doc->toks.n ? word_in(S, S->R->cues, i) : NULL;
+    return c ? td_lex_field(c, 0) : "";
+}
+
+/* End of the run of name words starting at i. */
+static size_t run_end(const state *S, const walk *W, size_t i)
+{
+    size_t j = i + 1;
+    while (j < W->t1 && j - i < 12) {
+        const td_token *t = TD_DOC_TOK(S->doc, j);
+        if (cap_word(S, W, j) && (t->flags & TD_TOKF_SPACE_BEFORE || !is_word(S, j - 1))) {
+            j++;
+            continue;
+        }
+        /* particles: "van der Berg", "bin Salman", "Bank of England" */
+        size_t q = j;
+        while (q < W->t1 && q - j < 2 && !W->caps && connector(S, q) && !tok_is(S, q, "and") &&
+               !tok_is(S, q, "the"))
+            q++;
+        if (q > j && q < W->t1 && cap_word(S, W, q)) {
+            j = q + 1;
+            continue;
+        }
+        /* "Bosnia and Herzegovina", "Commonwealth of the ..." handled by the gazetteer */
+        break;
+    }
+    return j;
+}
+
+/* Copy the words of [a, b) with transliteration variants mapped. */
+static char *canon_name(state *S, size_t a, size_t b, size_t *len)
+{
+    size_t cap = 0;
+    for (size_t i = a; i < b; i++)
+        cap += tok_n(S, i) + 64;
+    char *out = td_arena_alloc(S->scr, cap + 1);
+    if (!out) {
+        S->oom = true;
+        return NULL;
+    }
+    size_t n = 0;
+    for (size_t i = a; i < b; i++) {
+        const char *w = tok_s(S, i);
+        size_t l = tok_n(S, i);
+        const td_lex_entry *tr = td_lexicon_get(S->R->translit, w, l);
+        if (tr && strlen(td_lex_field(tr, 0)) < 64) {
+            w = td_lex_field(tr, 0);
+            l = strlen(w);
+        }
+        if (i > a && (TD_DOC_TOK(S->doc, i)->flags & TD_TOKF_SPACE_BEFORE))
+            out[n++] = ' ';
+        memcpy(out + n, w, l);
+        n += l;
+    }
+    out[n] = '\0';
+    *len = n;
+    return out;
+}
+
+/* A gazetteer hit [k, k+n) with entry e. */
+static int emit_gaz(state *S, walk *W, const td_lex_entry *e, size_t k, size_t n, size_t run0)
+{
+    bool capital;
+    td_entity_type ty = type_of(td_lex_field(e, 0), &capital);
+    const char *cc = td_lex_field(e, 1);
+    const char *nm = *td_lex_field(e, 2) ? td_lex_field(e, 2) : e->key;
+    td_mention_form form = form_of(td_lex_field(e, 3));
+    int idx;
+    if (capital) {
+        /* a capital acts for its state only where the state acts */
+        size_t prev = run0 > W->t0 ? run0 - 1 : (size_t)-1;
+        const char *pc = prev != (size_t)-1 ? cue(S, prev) : "";
+        size_t next = k + n;
+        bool poss = next < W->t1 && tok_is(S, next, "'s");
+        bool says = next < W->t1 && strcmp(cue(S, next), "say_verb") == 0;
+        bool state_ctx = strcmp(pc, "state_prep") == 0 || says || poss;
+        if (strcmp(pc, "loc_prep") != 0 && state_ctx && run0 == k) {
+            idx = country_entity(S, cc);
+            mention(S, idx, k, k + n, TD_FORM_METONYM);
+            return idx;
+        }
+        idx = entity(S, TD_ENT_LOCATION, nm, strlen(nm));
+        fill(S, idx, cc, NULL, NULL, NULL);
+        mention(S, idx, k, k + n, TD_FORM_NAME);
+        return idx;
+    }
+    idx = entity(S, ty, nm, strlen(nm));
+    fill(S, idx, cc, td_lex_field(e, 4), td_lex_field(e, 5), td_lex_field(e, 6));
+    mention(S, idx, k, k + n, form);
+    if (ty == TD_ENT_PERSON) {
+        const char *sp = strrchr(nm, ' ');
+        if (sp)
+            set_alias(S, sp + 1, strlen(sp + 1), idx);
+        set_alias(S, nm, strlen(nm), idx);
+    }
+    return idx;
+}
+
+/* "Lavrov, Russia's foreign minister," / "Lavrov, the foreign minister":
+ * the role (and country) of the person idx whose name ends before i. */
+static void apposition(state *S, const walk *W, int idx, size_t i)
+{
+    if (i + 2 >= W->t1 || !tok_is(S, i, ","))
+        return;
+    size_t k = i + 1;
+    const char *cc = NULL;
+    if (tok_is(S, k, "the") || tok_is(S, k, "a"))
+        k++;
+    size_t n = 0;
+    const td_lex_entry *g = gaz_match(S, false, k, W->t1, &n);
+    if (g && strcmp(td_lex_field(g, 0), "country") == 0) {
+        cc = td_lex_field(g, 1);
+        k += n;
+        if (k < W->t1 && tok_is(S, k, "'s"))
+            k++;
+    }
+    const td_lex_entry *t = title_match(S, k, W->t1, &n);
+    if (!t || strcmp(td_lex_field(t, 0), "role") != 0)
+        return;
+    /* the role as the lexicon writes it ("Foreign Minister") */
+    fill(S, idx, cc, NULL, NULL, t->key);
+}
+
+static void add_person(state *S, walk *W, size_t a, size_t b)
+{
+    /* "Al Unser Jr": the suffix is not part of the name */
+    while (b - a > 1 && (tok_is(S, b - 1, "Jr") || tok_is(S, b - 1, "Jr.") ||
+                         tok_is(S, b - 1, "Sr") || tok_is(S, b - 1, "Sr.")))
+        b--;
+    size_t len;
+    char *nm = canon_name(S, a, b, &len);
+    if (!nm)
+        return;
+    int idx = get_alias(S, nm, len);
+    if (idx < 0 || ENT(S, idx)->type != TD_ENT_PERSON) {
+        /* "Lavrov" known: a full name joins it */
+        const char *sp = strrchr(nm, ' ');
+        int prev = sp ? get_alias(S, sp + 1, strlen(sp + 1)) : -1;
+        if (prev >= 0 && ENT(S, prev)->type == TD_ENT_PERSON && !strchr(ENT(S, prev)->name, ' ')) {
+            idx = prev;
+            ENT(S, idx)->name = td_arena_strndup(&S->doc->arena, nm, len);
+        } else {
+            idx = entity(S, TD_ENT_PERSON, nm, len);
+        }
+    }
+    if (idx < 0)
+        return;
+    set_alias(S, nm, len, idx);
+    const char *sp = strrchr(nm, ' ');
+    if (sp)
+        set_alias(S, sp + 1, strlen(sp + 1), idx);
+    if (W->role && W->role_end == a)
+        fill(S, idx, W->role_cc, NULL, NULL, W->role);
+    mention(S, idx, a, b, TD_FORM_NAME);
+    apposition(S, W, idx, b);
+}
+
+static void add_typed(state *S, td_entity_type ty, size_t a, size_t b)
+{
+    size_t len;
+    char *nm = canon_name(S, a, b, &len);
+    if (!nm)
+        return;
+    int idx = get_alias(S, nm, len);
+    if (idx < 0) {
+        idx = entity(S, ty, nm, len);
+        set_alias(S, nm, len, idx);
+    }
+    mention(S, idx, a, b, TD_FORM_NAME);
+    /* "Eurasian Economic Union (EAEU)" */
+    if (b + 2 < S->doc->toks.n && tok_is(S, b, "(") && tok_is(S, b + 2, ")") &&
+        (TD_DOC_TOK(S->doc, b + 1)->flags & TD_TOKF_ALLCAPS) && idx >= 0) {
+        const char *acr = td_arena_strndup(&S->doc->arena, tok_s(S, b + 1), tok_n(S, b + 1));
+        fill(S, idx, NULL, NULL, acr, NULL);
+    }
+}
+
+static bool head_is(const state *S, const td_lexicon *lx, size_t i, const char *pos)
+{
+    const td_lex_entry *e = word_in(S, lx, i);
+    return e && strcmp(td_lex_field(e, 0), pos) == 0;
+}
+
+/* An initial: "P." (one capital letter and a period). */
+static bool initial(const state *S, size_t i)
+{
+    return tok_n(S, i) == 2 && tok_s(S, i)[1] == '.' && tok_s(S, i)[0] >= 'A' &&
+           tok_s(S, i)[0] <= 'Z';
+}
+
+/* A nationality adjective before a noun: "Eurasian associations". */
+static bool adjective(const state *S, const walk *W, size_t i)
+{
+    static const char *const suf[] = {"ian", "ean", "ese", "ish", "ic", "an", NULL};
+    const char *w = tok_s(S, i);
+    size_t l = tok_n(S, i);
+    if (i + 1 >= W->t1 || !is_word(S, i + 1) || (TD_DOC_TOK(S->doc, i + 1)->flags & TD_TOKF_CAP))
+        return false;
+    for (int k = 0; suf[k]; k++) {
+        size_t sl = strlen(suf[k]);
+        if (l > sl + 2 && memcmp(w + l - sl, suf[k], sl) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Classify the unknown name [a, b) (no gazetteer hit at a). */
+static void classify(state *S, walk *W, size_t a, size_t b)
+{
+    const ent_res *R = S->R;
+    size_t n = b - a;
+    bool titled = W->role_end == a && (W->role || W->honorific);
+    if (n >= 3 && (titled || word_in(S, R->given, a) || initial(S, a))) {
+        /* "John Casesa of Schroder Wertheim": a person of an organisation */
+        for (size_t q = a + 1; q + 1 < b; q++)
+            if (tok_is(S, q, "of")) {
+                classify(S, W, a, q);
+                classify(S, W, q + 1, b);
+                return;
+            }
+    }
+    if (titled) {
+        add_person(S, W, a, b);
+        return;
+    }
+    if (n >= 2 && head_is(S, R->orgw, b - 1, "head")) {
+        add_typed(S, TD_ENT_ORGANIZATION, a, b);
+        return;
+    }
+    if (n >= 2 && (head_is(S, R->locw, b - 1, "head") || head_is(S, R->locw, a, "prefix"))) {
+        add_typed(S, TD_ENT_LOCATION, a, b);
+        return;
+    }
+    size_t len;
+    char *nm = canon_name(S, a, b, &len);
+    if (!nm)
+        return;
+    int known = get_alias(S, nm, len);
+    if (known >= 0) {
+        if (ENT(S, known)->type == TD_ENT_PERSON)
+            add_person(S, W, a, b);
+        else
+            mention(S, known, a, b, ENT(S, known)->acronym && n == 1 &&
+                                        strcmp(ENT(S, known)->acronym, nm) == 0
+                                    ? TD_FORM_ACRONYM
+                                    : TD_FORM_NAME);
+        return;
+    }
+    if (n >= 2 && ((word_in(S, R->given, a) && !word_in(S, R->func, a)) || initial(S, a))) {
+        add_person(S, W, a, b);
+        return;
+    }
+    if (n >= 2 && lower_word(S, a) && (word_in(S, R->given, a + 1) || initial(S, a + 1))) {
+        /* "Senior Kory Lichtensteiger": a common word before a given name */
+        classify(S, W, a + 1, b);
+        return;
+    }
+    if (n >= 2) {
+        /* an unknown multi-word name: a person when it looks like one */
+        bool all_name = true, common = false;
+        for (size_t i = a; i < b; i++) {
+            if (!is_word(S, i) || ((TD_DOC_TOK(S->doc, i)->flags & TD_TOKF_ALLCAPS) && !initial(S, i)))
+                all_name = false;
+            if (lower_word(S, i))
+                common = true;
+        }
+        /* else: an unknown phrase ("Diamond Horseshoe", a title of a work)
+         * that no pattern types is left out */
+        if (all_name && n <= 3 && !common)
+            add_person(S, W, a, b);
+        return;
+    }
+    if (adjective(S, W, a))
+        return;
+    /* one word: decide at the end of the document */
+    pending *p = td_vec_push(S->scr, &S->pend, sizeof *p);
+    if (!p) {
+        S->oom = true;
+        return;
+    }
+    p->tok = a;
+    p->n = 1;
+    size_t prev = a > W->t0 ? a - 1 : (size_t)-1;
+    p->loc_ctx = prev != (size_t)-1 && strcmp(cue(S, prev), "loc_prep") == 0;
+    p->caps = W->caps;
+    p->say_ctx = b < W->t1 && strcmp(cue(S, b), "say_verb") == 0;
+}
+
+/* Does the run [k, j) end with an organisation or place word ("North
+ * Atlantic Treaty Organisation", "Northern Territory")? */
+static bool headed(const state *S, size_t k, size_t j)
+{
+    return j - k >= 2 && !word_in(S, S->R->cues, k) &&
+           (head_is(S, S->R->orgw, j - 1, "head") || head_is(S, S->R->locw, j - 1, "head"));
+}
+
+/* A team in a results line: "Hartlepool 1 Crewe 2", "SEATTLE 5 Chicago 3"
+ * (national teams stay countries, players stay persons). */
+static bool team(state *S, walk *W, size_t i, size_t j)
+{
+    if (!W->results || j >= W->t1 || TD_DOC_TOK(S->doc, j)->type != TD_TOK_NUM)
+        return false;
+    size_t n;
+    bool fold = W->caps || (TD_DOC_TOK(S->doc, i)->flags & TD_TOKF_ALLCAPS);
+    const td_lex_entry *g = gaz_match(S, fold, i, j, &n);
+    if (g && (strcmp(td_lex_field(g, 0), "country") == 0 ||
+              strcmp(td_lex_field(g, 0), "person") == 0))
+        return false;
+    if (word_in(S, S->R->given, i) || initial(S, i) || word_in(S, S->R->func, i) ||
+        title_match(S, i, j, NULL))
+        return false;
+    add_typed(S, TD_ENT_ORGANIZATION, i, j);
+    return true;
+}
+
+/* Split the run [i, j) into titles, gazetteer names and other names. */
+/* Is the word at m a one-word place of the gazetteer ("George Washington",
+ * "Jack London": a surname there)? */
+static bool gaz_place(const state *S, size_t m)
+{
+    const td_lex_entry *g = td_lexicon_get(S->R->gaz, tok_s(S, m), tok_n(S, m));
+    return g && (strcmp(td_lex_field(g, 0), "location") == 0 ||
+                 strcmp(td_lex_field(g, 0), "capital") == 0);
+}
+
+/* A sports team named after its town: "Pittsburgh Pirates" (a place and one
+ * or two capitalised words, the last a plural). */
+static bool town_team(const state *S, const td_lex_entry *g, size_t k, size_t j)
+{
+    const char *ty = td_lex_field(g, 0);
+    if (j - k < 1 || j - k > 2 || (strcmp(ty, "location") != 0 && strcmp(ty, "capital") != 0))
+        return false;
+    const char *w = tok_s(S, j - 1);
+    size_t l = tok_n(S, j - 1);
+    return l > 3 && w[l - 1] == 's' && w[l - 2] != 's' && !word_in(S, S->R->locw, j - 1) &&
+           !word_in(S, S->R->func, j - 1) && !(TD_DOC_TOK(S->doc, j - 1)->flags & TD_TOKF_ALLCAPS);
+}
+
+/* Split the run [i, j) into names; returns the end of what it took (a
+ * gazetteer name may reach past the run: "Bosnia and Herzegovina"). */
+static size_t do_run(state *S, walk *W, size_t i, size_t j)
+{
+    const ent_res *R = S->R;
+    size_t k = i;
+    const char *pending_cc = NULL;
+    if (team(S, W, i, j))
+        return j;
+    while (k < j) {
+        size_t n = 0;
+        bool fold = W->caps ||
+                    ((TD_DOC_TOK(S->doc, k)->flags & TD_TOKF_ALLCAPS) && tok_n(S, k) >= 3);
+        const td_lex_entry *g = gaz_match(S, fold, k, W->t1, &n);
+        if (g && k + n > j)
+            j = k + n;
+        /* "West Jersey", "North Vancouver": a direction before a place name */
+        if (g && n == 1 && k + 1 < j && head_is(S, R->locw, k, "prefix") &&
+            cap_word(S, W, k + 1) && !(TD_DOC_TOK(S->doc, k + 1)->flags & TD_TOKF_ALLCAPS) &&
+            !title_match(S, k + 1, j, NULL))
+            g = NULL;
+        /* an organisation named after a place: "Moscow State University",
+         * "Bulgarian Academy of Sciences", "Pittsburgh Pirates" */
+        const td_lex_entry *pre = g && k + n < j ? td_lexicon_match(R->orgw, S->doc, k + n, j, NULL)
+                                                 : NULL;
+        if (g && k + n < j &&
+            (head_is(S, R->orgw, j - 1, "head") || town_team(S, g, k + n, j) ||
+             (pre && strcmp(td_lex_field(pre, 0), "prefix") == 0)) &&
+            strcmp(td_lex_field(g, 0), "organization") != 0 && j - k <= 6) {
+            bool titled = false;
+            for (size_t q = k + n; q < j; q++)
+                if (title_match(S, q, j, NULL))
+                    titled = true;
+            if (!titled) {
+                add_typed(S, TD_ENT_ORGANIZATION, k, j);
+                return j;
+            }
+        }
+        if (g) {
+            emit_gaz(S, W, g, k, n, i);
+            if (strcmp(td_lex_field(g, 0), "country") == 0)
+                pending_cc = td_lex_field(g, 1);
+            k += n;
+            continue;
+        }
+        const td_lex_entry *t = title_match(S, k, j, &n);
+        if (t && !(n == 1 && word_in(S, R->given, k) && k + 1 < j && !W->caps &&
+                   strcmp(td_lex_field(t, 0), "role") == 0 && k > i)) {
+            bool role = strcmp(td_lex_field(t, 0), "role") == 0;
+            W->role = role ? t->key : NULL;
+            W->honorific = !role;
+            W->role_cc = pending_cc;
+            W->role_end = k + n;
+            k += n;
+            continue;
+        }
+        pending_cc = NULL;
+        /* "Ministry of X", "University of X": the rest is the organisation */
+        const td_lex_entry *p = td_lexicon_match(R->orgw, S->doc, k, j, &n);
+        if (p && strcmp(td_lex_field(p, 0), "prefix") == 0 && k + n < j) {
+            /* "University of Texas Arlington Amneh Jafari": up to a person */
+            size_t e = k + n + 1;
+            while (e < j && !(word_in(S, R->given, e) && e + 1 < j && cap_word(S, W, e + 1)))
+                e++;
+            add_typed(S, TD_ENT_ORGANIZATION, k, e);
+            k = e;
+            continue;
+        }
+        /* a particle never starts a name ("Minister of Education ...") */
+        if (connector(S, k)) {
+            k++;
+            continue;
+        }
+        /* a function word alone is no name; at the start of a run it is skipped */
+        if (!headed(S, k, j) && (word_in(S, R->func, k) || (W->caps && lower_word(S, k)))) {
+            k++;
+            continue;
+        }
+        /* the name goes to the next title or gazetteer hit */
+        size_t m = k + 1;
+        bool personal = word_in(S, R->given, k) || initial(S, k);
+        bool prefixed = head_is(S, R->locw, k, "prefix");
+        while (m < j && !(gaz_match(S, fold, m, j, NULL) && !prefixed && !(personal && gaz_place(S, m))) &&
+               !(personal && word_in(S, R->func, m)) &&
+               !(W->caps && (lower_word(S, m) || word_in(S, R->func, m))) &&
+               !(title_match(S, m, j, NULL) && !word_in(S, R->given, m)))
+            m++;
+        while (m > k + 1 && connector(S, m - 1))
+            m--;
+        classify(S, W, k, m);
+        k = m;
+    }
+    return j;
+}
+
+static bool caps_sentence(const state *S, size_t t0, size_t t1)
+{
+    size_t words = 0, caps = 0;
+    for (size_t i = t0; i < t1; i++) {
+        const td_token *t = TD_DOC_TOK(S->doc, i);
+        if (t->type != TD_TOK_WORD || t->span.e - t->span.s < 2)
+            continue;
+        words++;
+        if (t->flags & TD_TOKF_ALLCAPS)
+            caps++;
+    }
+    return words >= 1 && caps * 10 >= words * 7;
+}
+
+/* Is the capitalised word at a sentence start only capitalised because of
+ * its position? */
+static bool positional_cap(const state *S, size_t i)
+{
+    const ent_res *R = S->R;
+    if (word_in(S, R->func, i))
+        return true;
+    if (td_lexicon_get(R->gaz, tok_s(S, i), tok_n(S, i)) || word_in(S, R->given, i) ||
+        word_in(S, R->proper, i) || gaz_match(S, false, i, i + 6, NULL))
+        return false;
+    return lower_word(S, i);
+}
+
+static void do_sentence(state *S, size_t t0, size_t t1)
+{
+    walk W = {0};
+    W.t0 = t0;
+    W.t1 = t1;
+    W.caps = caps_sentence(S, t0, t1);
+    size_t scores = 0, nums = 0, lowers = 0;
+    for (size_t i = t0; i < t1; i++) {
+        const td_token *t = TD_DOC_TOK(S->doc, i);
+        if (t->type == TD_TOK_NUM) {
+            nums++;
+            if (i > t0 && is_word(S, i - 1) && (TD_DOC_TOK(S->doc, i - 1)->flags & TD_TOKF_CAP))
+                scores++;
+        } else if (t->type == TD_TOK_WORD && !(t->flags & TD_TOKF_CAP)) {
+            lowers++;
+        }
+    }
+    /* "Hartlepool 1 Crewe 2", or a table row "NEW YORK 74 61 .548" */
+    W.results = scores >= 2 || (scores >= 1 && nums >= 2 && lowers <= nums);
+    for (size_t i = t0; i < t1 && !S->oom; i++) {
+        if (!cap_word(S, &W, i))
+            continue;
+        /* the first word of a sentence (or after an opening quote) */
+        bool initial = i == t0 || TD_DOC_TOK(S->doc, i - 1)->type == TD_TOK_QUOTE_OPEN ||
+                       tok_is(S, i - 1, ":") || tok_is(S, i - 1, "-") || tok_is(S, i - 1, "(");
+        size_t j = run_end(S, &W, i);
+        if (initial && !W.caps && positional_cap(S, i) && !title_match(S, i, t1, NULL) &&
+            !headed(S, i, j))
+            continue;
+        j = do_run(S, &W, i, j);
+        i = j - 1;
+    }
+}
+
+/* ---- the end of the document ------------------------------------------ */
+
+/* A word of an abstract noun's form ("Catholicism", "Christianity"). */
+static bool abstract(const char *w, size_t l)
+{
+    return (l > 5 && memcmp(w + l - 3, "ism", 3) == 0) ||
+           (l > 5 && memcmp(w + l - 3, "ity", 3) == 0);
+}
+
+static void resolve_pending(state *S)
+{
+    for (size_t i = 0; i < S->pend.n; i++) {
+        pending *p = TD_VEC_AT(S->pend, pending, i);
+        const char *w = tok_s(S, p->tok);
+        size_t l = tok_n(S, p->tok);
+        int known = get_alias(S, w, l);
+        if (known < 0 && p->caps && l < 64) {
+            /* "LAVROV" in a heading: the name as written elsewhere */
+            char tc[64];
+            tc[0] = w[0];
+            for (size_t k = 1; k < l; k++)
+                tc[k] = (w[k] >= 'A' && w[k] <= 'Z') ? (char)(w[k] + 32) : w[k];
+            known = get_alias(S, tc, l);
+        }
+        if (p->caps && known < 0)
+            continue;
+        if (known >= 0) {
+            td_entity *e = ENT(S, known);
+            mention(S, known, p->tok, p->tok + 1,
+                    e->acronym && strlen(e->acronym) == l && memcmp(e->acronym, w, l) == 0
+                        ? TD_FORM_ACRONYM
+                        : TD_FORM_NAME);
+            continue;
+        }
+        const td_token *t = TD_DOC_TOK(S->doc, p->tok);
+        td_entity_type ty;
+        if (t->flags & TD_TOKF_ALLCAPS) {
+            if (l < 3 || l > 6)
+                continue;
+            ty = TD_ENT_ORGANIZATION;
+        } else if (lower_word(S, p->tok) || abstract(w, l)) {
+            continue; /* "Baseball is ...", "in Judaism": a common word */
+        } else if (word_in(S, S->R->given, p->tok)) {
+            ty = TD_ENT_PERSON;
+        } else if (p->loc_ctx) {
+            ty = TD_ENT_LOCATION;
+        } else if (p->say_ctx) {
+            ty = TD_ENT_PERSON;
+        } else {
+            continue;
+        }
+        int idx = entity(S, ty, w, l);
+        set_alias(S, w, l, idx);
+        mention(S, idx, p->tok, p->tok + 1, TD_FORM_NAME);
+    }
+}
+
+static uint32_t first_off(const td_entity *e)
+{
+    uint32_t m = UINT32_MAX;
+    for (size_t k = 0; k < e->mentions.n; k++) {
+        const td_mention *x = TD_VEC_AT(e->mentions, td_mention, k);
+        if (x->span.s < m)
+            m = x->span.s;
+    }
+    return m;
+}
+
+static int cmp_first(const void *x, const void *y)
+{
+    uint32_t a = first_off(x), b = first_off(y);
+    return a < b ? -1 : a > b;
+}
+
+/* Drop entities without mentions, order by first mention, number from 1. */
+static void finish(state *S)
+{
+    td_vec *v = &S->doc->entities;
+    size_t n = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        td_entity *e = TD_VEC_AT(*v, td_entity, i);
+        if (e->mentions.n)
+            *TD_VEC_AT(*v, td_entity, n++) = *e;
+    }
+    v->n = n;
+    if (n > 1)
+        qsort(v->items, n, sizeof(td_entity), cmp_first);
+    for (size_t i = 0; i < n; i++)
+        TD_VEC_AT(*v, td_entity, i)->id = (int)i + 1;
+}
 
 td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
 {
-    (void)ctx;
-    (void)doc;
+    const ent_res *R = ctx->res->entities;
+    if (!R || doc->toks.n == 0)
+        return TD_OK;
+    state S;
+    memset(&S, 0, sizeof S);
+    S.doc = doc;
+    S.R = R;
+    S.scr = &ctx->scratch;
+    /* every entity starts at a capitalised token: size the tables for them
+     * (load <= 1/2 for entities; aliases, at most three an entity, get twice
+     * the room, and one that finds the table full is simply not recorded) */
+    size_t ncap = 0;
+    for (size_t i = 0; i < doc->toks.n; i++)
+        if (TD_DOC_TOK(doc, i)->flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS))
+            ncap++;
+    size_t cap = 32;
+    while (cap < ncap * 2 + 16)
+        cap *= 2;
+    S.mask = cap - 1;
+    S.amask = cap * 2 - 1;
+    S.ents = td_arena_calloc(S.scr, cap * sizeof(slot));
+    S.alias = td_arena_calloc(S.scr, cap * 2 * sizeof(slot));
+    if (!S.ents || !S.alias)
+        return TD_ENOMEM;
+    for (size_t si = 0; si < doc->sents.n && !S.oom; si++) {
+        const td_sentence *s = TD_DOC_SENT(doc, si);
+        do_sentence(&S, s->tok_first, s->tok_first + s->tok_count);
+    }
+    if (!S.oom)
+        resolve_pending(&S);
+    if (S.oom)
+        return TD_ENOMEM;
+    finish(&S);
     return TD_OK;
 }

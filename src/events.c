@@ -1,20 +1,1450 @@
 /*
- * events.c - the events stage (placeholder: fills nothing yet).
+ * events.c - the events stage: CAMEO event coding in the manner of TABARI
+ * and PETRARCH, over the PETRARCH dictionaries (event_dict.c), with a
+ * shallow parser of its own instead of a treebank parse.
+ *
+ * Per sentence (never boilerplate: segment does not tokenise it):
+ *   1. words: every token's dictionary word id and function-word classes
+ *      (data/lex/events_function_words.tsv);
+ *   2. discards: a sentence discard phrase skips the sentence, a story
+ *      discard ("+PHRASE") the whole document; a dateline-led sentence
+ *      ("CITY: -- ...") is not coded;
+ *   3. noun-phrase chunks: longest actor and agent phrases; an actor with
+ *      its agents ("Arnor's foreign minister" ARNGOVFRM, "MSF Arnor"
+ *      NGOARN); actor codes chosen by the date given with the document;
+ *   4. compound groups: chunks joined by "," / "and" / "nor" ("Mordor, Rohan
+ *      and Bree"); agents distributed over "officials in X and Y";
+ *   5. verbs: dictionary verb forms (multi-word ones too) outside chunks and
+ *      not after a determiner; for each, the most specific verb pattern
+ *      (upper words before the verb, lower words after, $ + % bindings,
+ *      synsets, '_' adjacency);
+ *   6. roles: source = the pattern's $, else the nearest subject group before
+ *      the verb in its clause (not the object of a preposition); target =
+ *      the pattern's +, else the first group after the verb; passive voice
+ *      with "by X" swaps them; a negated verb without a pattern for its
+ *      negation is not coded; a compound subject with no target codes
+ *      its members with each other;
+ *   7. conservative output: no source or no target, no event (require_dyad);
+ *      a statement verb whose complement holds a coded event is dropped
+ *      (a reported statement is coded once).
+ * The record's "config" object may turn require_dyad off.
  */
+#include "event_dict.h"
+#include "json.h"
 #include "stage.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    FW_DET = 1,
+    FW_POSS = 2,
+    FW_PREP = 4,
+    FW_LINK = 8,
+    FW_BY = 16,
+    FW_CONJ = 32,
+    FW_SUB = 64,
+    FW_BE = 128,
+    FW_AUX = 256,
+    FW_NEG = 512,
+    FW_COMP = 1024,
+    FW_FUNC = 2047,  /* the closed classes above */
+    FW_INTENT = 2048, /* heads of "to"-complements */
+    FW_REFUSE = 4096,
+    FW_INF = 8192,    /* "to" */
+    FW_OBLIG = 16384, /* must, should */
+    FW_FUT = 32768,   /* will, would */
+    FW_SAY = 65536,   /* said, announced */
+    FW_DIR = 131072   /* to, toward, with, against */
+};
+
+typedef struct ev_res {
+    ed_dict *dict;
+    td_lexicon *cameo; /* events_cameo_codes.tsv */
+} ev_res;
+
+/* ---- init ---------------------------------------------------------------- */
+
+typedef struct {
+    ed_dict *d;
+    int fail;
+} fw_arg;
+
+static uint32_t fw_classes(const char *s)
+{
+    static const char *const names[] = {"det", "poss", "prep", "link",   "by",    "conj", "sub",
+                                        "be",  "aux",  "neg",  "comp", "intent", "refuse", "inf", "oblig", "fut", "say", "dir"};
+    uint32_t f = 0;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        for (int k = 0; k < 18; k++)
+            if (strlen(names[k]) == n && strncmp(names[k], s, n) == 0)
+                f |= 1u << k;
+        s += n;
+        if (*s == ',')
+            s++;
+    }
+    return f;
+}
+
+static void fw_add(const td_lex_entry *e, void *arg)
+{
+    fw_arg *a = arg;
+    uint32_t id = ed_word_add(a->d, e->key, strlen(e->key));
+    if (id == ED_NONE) {
+        a->fail = 1;
+        return;
+    }
+    a->d->words[id].fw |= fw_classes(td_lex_field(e, 0));
+}
 
 td_status td_events_init(td_resources *res, char **err)
 {
-    (void)res;
-    (void)err;
+    ev_res *r = calloc(1, sizeof *r);
+    if (!r)
+        return TD_ENOMEM;
+    td_status st = ed_dict_load(res->opts.event_dict_dir, &r->dict, err);
+    td_lexicon *fw = NULL;
+    if (st == TD_OK)
+        st = td_lexicon_load(&res->opts, "events_function_words.tsv", 0, &fw, err);
+    if (st == TD_OK) {
+        fw_arg a = {r->dict, 0};
+        td_lexicon_each(fw, fw_add, &a);
+        if (a.fail)
+            st = TD_ENOMEM;
+    }
+    td_lexicon_free(fw);
+    if (st == TD_OK)
+        st = td_lexicon_load(&res->opts, "events_cameo_codes.tsv", 0, &r->cameo, err);
+    if (st != TD_OK) {
+        ed_dict_free(r->dict);
+        td_lexicon_free(r->cameo);
+        free(r);
+        return st;
+    }
+    res->events = r;
     return TD_OK;
 }
 
-void td_events_release(td_resources *res) { (void)res; }
+void td_events_release(td_resources *res)
+{
+    ev_res *r = res->events;
+    if (!r)
+        return;
+    ed_dict_free(r->dict);
+    td_lexicon_free(r->cameo);
+    free(r);
+    res->events = NULL;
+}
+
+/* ---- per-sentence working state ------------------------------------------ */
+
+enum { MAX_W = 256, MAX_CODES = 24, MAX_GROUPS = 48 };
+
+typedef struct wtok {
+    uint32_t wid;
+    uint16_t fw;  /* closed classes (FW_FUNC) */
+    uint32_t cls; /* FW_INTENT, FW_REFUSE, FW_INF, FW_OBLIG, FW_FUT, FW_SAY */
+    uint8_t cap, punct;
+    char pc; /* first byte of a punctuation token */
+    uint32_t tok;
+} wtok;
+
+typedef struct chunk {
+    uint32_t s, e;
+    const char *actors[MAX_CODES];
+    int n_actors;
+    uint32_t agents[8]; /* agent ids */
+    int n_agents;
+} chunk;
+
+typedef struct group {
+    uint32_t s, e;
+    const char *codes[MAX_CODES];
+    int n;
+    uint32_t prep; /* word id of the preposition before it, or ED_NONE */
+    bool agent_only;
+} group;
+
+typedef struct sent {
+    const ed_dict *d;
+    const td_lexicon *cameo; /* CAMEO codes: only these are re-coded by modality */
+    td_arena *arena; /* doc arena (codes are copied there) */
+    wtok w[MAX_W];
+    uint32_t n;
+    int8_t in_group[MAX_W]; /* group index or -1 */
+    group g[MAX_GROUPS];
+    int ng;
+    int32_t date;
+    bool require_dyad;
+    const uint32_t *twid; /* word id of every token of the document */
+    const td_doc *doc;
+    uint64_t bloom[64];   /* word ids present in the sentence (4096-bit filter) */
+} sent;
+
+typedef struct bind {
+    int src, tgt, comp; /* group indices or -1 */
+    bool neg_used;
+} bind;
+
+static bool has_fw(const sent *S, uint32_t i, uint16_t f)
+{
+    return i < S->n && (S->w[i].fw & f) != 0;
+}
+
+/* ---- actors ---------------------------------------------------------------- */
+
+static int32_t date_gap(const ed_code *c, int32_t date)
+{
+    if (date < c->from)
+        return c->from - date;
+    if (date > c->to)
+        return date - c->to;
+    return 0;
+}
+
+/* The actor's code for the date: the first bounded code holding it, else
+ * the unbounded one, else (no date, or a date outside every bound, as a
+ * placeholder date is) the bounded code nearest in time. */
+static const char *actor_code(const ed_dict *d, uint32_t actor, int32_t date)
+{
+    const ed_actor *a = &d->actors[actor];
+    const ed_code *c = d->codes + a->code_first;
+    int nearest = -1, first_open = -1;
+    int32_t best = 0;
+    for (uint32_t k = 0; k < a->code_n; k++) {
+        bool open = c[k].from == 0 && c[k].to == 99999999;
+        if (open) {
+            if (first_open < 0)
+                first_open = (int)k;
+            continue;
+        }
+        if (date && c[k].from <= date && date <= c[k].to)
+            return ed_str(d, c[k].code);
+        int32_t gap = date ? date_gap(&c[k], date) : 99999999 - (int32_t)k;
+        if (nearest < 0 || gap <= best) {
+            nearest = (int)k;
+            best = gap;
+        }
+    }
+    if (first_open >= 0)
+        return ed_str(d, c[first_open].code);
+    if (nearest >= 0)
+        return ed_str(d, c[nearest].code);
+    return NULL;
+}
+
+/* Longest phrase of kind starting at i; its index in d->phr[kind], or -1. */
+static long match_phrase(const sent *S, int kind, uint32_t i, uint32_t *len)
+{
+    const ed_dict *d = S->d;
+    uint32_t w = S->w[i].wid;
+    if (w == ED_NONE)
+        return -1;
+    const ed_word *wd = &d->words[w];
+    for (uint32_t k = 0; k < wd->n[kind]; k++) {
+        const ed_phrase *p = &d->phr[kind][wd->first[kind] + k];
+        if (i + p->n > S->n)
+            continue;
+        const uint32_t *ids = d->wpool + p->w;
+        uint32_t j = 1;
+        while (j < p->n && S->w[i + j].wid == ids[j])
+            j++;
+        if (j == p->n) {
+            *len = p->n;
+            return (long)(wd->first[kind] + k);
+        }
+    }
+    return -1;
+}
+
+/* A plural of a one-word actor ("Palestinians" for PALESTINIAN): the
+ * dictionaries list demonyms in the singular. */
+static long plural_actor(const sent *S, uint32_t i, uint32_t *len)
+{
+    const td_token *t = TD_DOC_TOK(S->doc, S->w[i].tok);
+    size_t n = t->span.e - t->span.s;
+    const char *s = S->doc->norm + t->span.s;
+    if (n < 5 || s[n - 1] != 's' || s[n - 2] == 's')
+        return -1;
+    uint32_t w = ed_word_find(S->d, s, n - 1);
+    if (w == ED_NONE)
+        return -1;
+    const ed_word *wd = &S->d->words[w];
+    for (uint32_t k = 0; k < wd->n[ED_ACTOR]; k++) {
+        const ed_phrase *p = &S->d->phr[ED_ACTOR][wd->first[ED_ACTOR] + k];
+        if (p->n == 1) {
+            *len = 1;
+            return (long)(wd->first[ED_ACTOR] + k);
+        }
+    }
+    return -1;
+}
+
+/* Split "FRO/BIL/SAM" into the chunk's actor list. */
+static void chunk_set_actor(sent *S, chunk *c, const char *code)
+{
+    c->n_actors = 0;
+    while (*code && c->n_actors < MAX_CODES) {
+        size_t n = strcspn(code, "/");
+        char *s = td_arena_strndup(S->arena, code, n);
+        if (s)
+            c->actors[c->n_actors++] = s;
+        code += n;
+        if (*code == '/')
+            code++;
+    }
+}
+
+static bool is_name_word(const sent *S, uint32_t i)
+{
+    const wtok *t = &S->w[i];
+    return t->cap && !t->punct && !t->fw &&
+           (t->wid == ED_NONE || (S->d->words[t->wid].n[ED_VERB] == 0));
+}
+
+/* Items (actor or agent phrases) into basic chunks. */
+static int find_chunks(sent *S, chunk *ch, int max)
+{
+    const ed_dict *d = S->d;
+    int nc = 0;
+    uint32_t i = 0;
+    while (i < S->n && nc < max) {
+        if (S->w[i].punct) {
+            i++;
+            continue;
+        }
+        uint32_t la = 0, lg = 0;
+        bool capped = S->w[i].cap ||
+                      ((S->w[i].fw & FW_DET) && i + 1 < S->n && S->w[i + 1].cap); /* the Shire */
+        long pa = capped ? match_phrase(S, ED_ACTOR, i, &la) : -1;
+        if (pa < 0 && S->w[i].cap)
+            pa = plural_actor(S, i, &la); /* "Albanians" */
+        const char *acode = NULL;
+        if (pa >= 0) {
+            acode = actor_code(d, d->phr[ED_ACTOR][pa].payload, S->date);
+            if (!acode)
+                pa = -1;
+        }
+        long pg = match_phrase(S, ED_AGENT, i, &lg);
+        if (pa < 0 && pg < 0) {
+            i++;
+            continue;
+        }
+        bool actor = pa >= 0 && (pg < 0 || la >= lg);
+        uint32_t len = actor ? la : lg;
+        chunk *c = nc ? &ch[nc - 1] : NULL;
+        bool merge = false;
+        if (c) {
+            uint32_t gap = i - c->e;
+            if (gap == 0)
+                merge = true;
+            else if (!actor && has_fw(S, c->e, FW_POSS) && gap <= 4) {
+                merge = true; /* "Gondor's main government" */
+                for (uint32_t k = c->e + 1; k < i; k++)
+                    if (S->w[k].punct || (S->w[k].fw & ~FW_CONJ))
+                        merge = false;
+            }
+            if (merge && actor && c->n_actors && !c->n_agents)
+                merge = false; /* two actors: two chunks */
+        }
+        if (!merge) {
+            c = &ch[nc++];
+            memset(c, 0, sizeof *c);
+            c->s = i;
+        }
+        if (actor) {
+            if (!c->n_actors)
+                chunk_set_actor(S, c, acode); /* "President Umbardacil": the first */
+        } else if (c->n_agents < 8)
+            c->agents[c->n_agents++] = d->phr[ED_AGENT][pg].payload;
+        c->e = i + len;
+        /* absorb a following name ("President Umbardacil") */
+        uint32_t k = c->e;
+        while (k < S->n && k < c->e + 3 && is_name_word(S, k) &&
+               match_phrase(S, ED_ACTOR, k, &la) < 0 && match_phrase(S, ED_AGENT, k, &lg) < 0)
+            k++;
+        c->e = k;
+        i = k > i + len ? k : i + len;
+    }
+    return nc;
+}
+
+/* "GOV" already in "USAGOV" (at a 3-letter boundary)? */
+static bool code_has(const char *code, const char *ag)
+{
+    size_t n = strlen(code), m = strlen(ag);
+    for (size_t k = 3; k + m <= n; k += 3)
+        if (memcmp(code + k, ag, m) == 0)
+            return true;
+    return false;
+}
+
+static const char *compose(sent *S, const char *actor, const uint32_t *agents, int n_agents)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", actor ? actor : "---");
+    for (int k = 0; k < n_agents; k++) {
+        const ed_agent *ag = &S->d->agents[agents[k]];
+        const char *c = ed_str(S->d, ag->code);
+        char tmp[128];
+        if (ag->prefix) {
+            if (strncmp(buf, c, strlen(c)) == 0)
+                continue;
+            snprintf(tmp, sizeof tmp, "%s%s", c, buf);
+        } else {
+            if (code_has(buf, c))
+                continue;
+            snprintf(tmp, sizeof tmp, "%s%s", buf, c);
+        }
+        memcpy(buf, tmp, sizeof buf);
+    }
+    return td_arena_strdup(S->arena, buf);
+}
+
+/* Add a chunk's codes to a group; an agent-only chunk after "Danish media"
+ * inherits its actor ("Danish media and government": DNKMED, DNKGOV). */
+static void group_add_chunk(sent *S, group *g, const chunk *c, const chunk *prev)
+{
+    if (c->n_actors == 0 && prev && prev->n_actors && prev->n_agents) {
+        chunk x = *c;
+        memcpy(x.actors, prev->actors, sizeof x.actors);
+        x.n_actors = prev->n_actors;
+        c = &x;
+        g->agent_only = false;
+        for (int k = 0; k < c->n_actors && g->n < MAX_CODES; k++)
+            g->codes[g->n++] = compose(S, c->actors[k], c->agents, c->n_agents);
+        return;
+    }
+    if (c->n_actors == 0) {
+        if (g->n < MAX_CODES)
+            g->codes[g->n++] = compose(S, NULL, c->agents, c->n_agents);
+        return;
+    }
+    g->agent_only = false;
+    for (int k = 0; k < c->n_actors && g->n < MAX_CODES; k++)
+        g->codes[g->n++] = compose(S, c->actors[k], c->agents, c->n_agents);
+}
+
+/* Agents of `ag` over the actors of `ac` ("officials in Fornost"). */
+static void group_add_cross(sent *S, group *g, const chunk *ag, const chunk *ac)
+{
+    chunk x = *ac;
+    for (int q = 0; q < ag->n_agents && x.n_agents < 8; q++)
+        x.agents[x.n_agents++] = ag->agents[q];
+    group_add_chunk(S, g, &x, NULL);
+}
+
+/* Tokens [a, b) only join list members: , and nor or, "the", adjectives. */
+static bool conj_gap(const sent *S, uint32_t a, uint32_t b)
+{
+    if (b <= a || b - a > 5)
+        return false;
+    bool joiner = false;
+    for (uint32_t k = a; k < b; k++) {
+        const wtok *t = &S->w[k];
+        if (t->punct) {
+            if (t->pc != ',')
+                return false;
+            joiner = true;
+        } else if (t->fw & FW_CONJ) {
+            joiner = true;
+        } else if (t->fw & FW_DET) {
+            continue;
+        } else if (t->fw || t->cap) {
+            return false;
+        } else if (t->wid != ED_NONE && S->d->words[t->wid].n[ED_VERB]) {
+            return false;
+        }
+    }
+    return joiner;
+}
+
+/* The preposition governing tokens starting at s (skipping det/adjectives). */
+static uint32_t prep_before(const sent *S, uint32_t s)
+{
+    uint32_t k = s;
+    for (int hop = 0; hop < 3 && k > 0; hop++) {
+        const wtok *t = &S->w[k - 1];
+        if ((t->fw & FW_PREP) && !(t->fw & FW_SUB))
+            return t->wid;
+        if (t->punct || (t->fw & ~FW_DET) || t->cap)
+            return ED_NONE;
+        k--;
+    }
+    return ED_NONE;
+}
+
+/* "of", "in", "from" (+ a determiner) between two chunks. */
+static bool link_gap(const sent *S, uint32_t a, uint32_t b)
+{
+    if (b == a + 1)
+        return has_fw(S, a, FW_LINK);
+    return b == a + 2 && has_fw(S, a, FW_LINK) && has_fw(S, a + 1, FW_DET);
+}
+
+static void build_groups(sent *S, const chunk *ch, int nc)
+{
+    S->ng = 0;
+    int i = 0;
+    while (i < nc && S->ng < MAX_GROUPS) {
+        group *g = &S->g[S->ng];
+        memset(g, 0, sizeof *g);
+        g->agent_only = true;
+        g->s = ch[i].s;
+        int j = i + 1;
+        while (j < nc && conj_gap(S, ch[j - 1].e, ch[j].s))
+            j++;
+        /* a trailing run of agent-only chunks before "of/in/from" actors */
+        int t = j;
+        while (t > i && ch[t - 1].n_actors == 0)
+            t--;
+        int a0 = j, a1 = j;
+        if (t < j && j < nc && ch[j].n_actors && link_gap(S, ch[j - 1].e, ch[j].s)) {
+            a1 = j + 1;
+            while (a1 < nc && conj_gap(S, ch[a1 - 1].e, ch[a1].s))
+                a1++;
+        } else {
+            t = j;
+        }
+        for (int k = i; k < t; k++)
+            group_add_chunk(S, g, &ch[k], k > i ? &ch[k - 1] : NULL);
+        for (int k = t; k < j; k++)
+            for (int a = a0; a < a1; a++)
+                group_add_cross(S, g, &ch[k], &ch[a]);
+        j = a1 > j ? a1 : j;
+        g->e = ch[j - 1].e;
+        g->prep = prep_before(S, g->s);
+        for (uint32_t k = g->s; k < g->e && k < MAX_W; k++)
+            S->in_group[k] = (int8_t)S->ng;
+        S->ng++;
+        i = j;
+    }
+}
+
+/* ---- verb patterns ---------------------------------------------------------- */
+
+static int group_at(const sent *S, uint32_t i)
+{
+    if (i >= S->n || S->in_group[i] < 0)
+        return -1;
+    int g = S->in_group[i];
+    return S->g[g].s == i ? g : -1;
+}
+
+/* First phrase of synset syn whose first word is w (phrases are sorted by
+ * first word), or ED_NONE. */
+static uint32_t syn_lower(const ed_dict *d, const ed_synset *s, uint32_t w)
+{
+    uint32_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (d->synphr[s->first + mid].w0 < w)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->n && d->synphr[s->first + lo].w0 == w ? s->first + lo : ED_NONE;
+}
+
+/* Longest phrase of the synset starting at i (0: none). */
+static uint32_t syn_fwd(const sent *S, uint32_t syn, uint32_t i)
+{
+    const ed_dict *d = S->d;
+    const ed_synset *s = &d->syns[syn];
+    uint32_t w = S->w[i].wid, best = 0;
+    if (w == ED_NONE)
+        return 0;
+    uint32_t k = syn_lower(d, s, w);
+    if (k == ED_NONE)
+        return 0;
+    for (; k < s->first + s->n && d->synphr[k].w0 == w; k++) {
+        const ed_phrase *p = &d->synphr[k];
+        if (i + p->n > S->n || p->n <= best)
+            continue;
+        uint32_t j = 1;
+        while (j < p->n && S->w[i + j].wid == d->wpool[p->w + j])
+            j++;
+        if (j == p->n)
+            best = p->n;
+    }
+    return best;
+}
+
+/* Longest phrase of the synset ending at i (inclusive; 0: none). */
+static uint32_t syn_back(const sent *S, uint32_t syn, uint32_t i)
+{
+    const ed_synset *s = &S->d->syns[syn];
+    for (uint32_t len = s->maxlen < i + 1 ? s->maxlen : i + 1; len > 0; len--)
+        if (syn_fwd(S, syn, i + 1 - len) == len)
+            return len;
+    return 0;
+}
+
+/* The binding an actor element fills: % after the verb is the target
+ * ("agrees with % "), before it the mutual group ("% agree"). */
+static int *slot(bind *b, uint8_t kind, bool fwd)
+{
+    if (kind == EP_SRC)
+        return &b->src;
+    if (kind == EP_TGT || fwd)
+        return &b->tgt;
+    return &b->comp;
+}
+
+typedef struct mstate {
+    const sent *S;
+    const ed_elem *el;
+    uint32_t n;
+    uint32_t lim; /* forward: end bound; backward: start bound */
+    bind *b;
+    int budget;
+    bool neg_hit;
+} mstate;
+
+/* Element k at position p going forward; true when k..n all match. */
+static bool match_fwd(mstate *m, uint32_t k, uint32_t p, bool adj)
+{
+    if (k == m->n)
+        return true;
+    if (--m->budget < 0)
+        return false;
+    const ed_elem *e = &m->el[k];
+    const sent *S = m->S;
+    bool touch = adj || e->adj;
+    if (e->kind == EP_SKIP) { /* a noun phrase: determiners, then a group or a word */
+        uint32_t q = p;
+        while (q < m->lim && (S->w[q].fw & FW_DET))
+            q++;
+        int g = group_at(S, q);
+        q = g >= 0 ? S->g[g].e : q < m->lim ? q + 1 : q;
+        return match_fwd(m, k + 1, q, false);
+    }
+    /* a prepositional phrase of a pattern attaches near the verb */
+    uint32_t lim = e->pp && p + 5 < m->lim ? p + 5 : m->lim;
+    for (uint32_t q = p; q < lim; q++) {
+        uint32_t len = 0;
+        int g = -1;
+        if (e->pp && S->w[q].punct)
+            break;
+        switch (e->kind) {
+        case EP_WORD:
+            len = S->w[q].wid == e->id ? 1 : 0;
+            break;
+        case EP_SYN:
+            len = syn_fwd(S, e->id, q);
+            break;
+        default:
+            g = group_at(S, q);
+            if (g >= 0)
+                len = S->g[g].e - S->g[g].s;
+        }
+        if (len) {
+            int *sl = g >= 0 ? slot(m->b, e->kind, true) : NULL;
+            int save = sl ? *sl : 0;
+            if (sl)
+                *sl = g;
+            if (match_fwd(m, k + 1, q + len, false))
+                return true;
+            if (sl)
+                *sl = save;
+        }
+        if (touch)
+            break;
+    }
+    return false;
+}
+
+/* Element k ending at position p (inclusive) going backward. */
+static bool match_back(mstate *m, uint32_t k, long p, bool adj)
+{
+    if (k == m->n)
+        return true;
+    if (--m->budget < 0)
+        return false;
+    const ed_elem *e = &m->el[k];
+    const sent *S = m->S;
+    bool touch = adj || e->adj;
+    if (e->kind == EP_SKIP)
+        return match_back(m, k + 1, p > (long)m->lim ? p - 1 : p, false);
+    for (long q = p; q >= (long)m->lim; q--) {
+        uint32_t len = 0;
+        int g = -1;
+        switch (e->kind) {
+        case EP_WORD:
+            len = S->w[q].wid == e->id ? 1 : 0;
+            break;
+        case EP_SYN:
+            len = syn_back(S, e->id, (uint32_t)q);
+            break;
+        default:
+            if (S->in_group[q] >= 0 && S->g[S->in_group[q]].e == (uint32_t)q + 1) {
+                g = S->in_group[q];
+                len = S->g[g].e - S->g[g].s;
+            }
+        }
+        if (len) {
+            int *sl = g >= 0 ? slot(m->b, e->kind, false) : NULL;
+            int save = sl ? *sl : 0;
+            if (sl)
+                *sl = g;
+            if (e->kind == EP_WORD && (S->w[q].fw & FW_NEG))
+                m->neg_hit = true;
+            if (e->kind == EP_SYN)
+                for (long z = q + 1 - (long)len; z <= q; z++)
+                    if (S->w[z].fw & FW_NEG)
+                        m->neg_hit = true;
+            if (match_back(m, k + 1, q - (long)len, false))
+                return true;
+            if (sl)
+                *sl = save;
+        }
+        if (touch)
+            break;
+    }
+    return false;
+}
+
+typedef struct vmatch {
+    const char *code, *code2;
+    bind b;
+    bool pattern;
+} vmatch;
+
+/* Every literal word of the elements may be in the sentence (filter). */
+static bool words_present(const sent *S, const ed_elem *e, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++)
+        if (e[k].kind == EP_WORD && !(S->bloom[(e[k].id >> 6) & 63] & (1ull << (e[k].id & 63))))
+            return false;
+    return true;
+}
+
+/* The best pattern of block for the verb at [vs, ve). */
+static bool try_block(const sent *S, uint32_t block, uint32_t vs, uint32_t ve, uint32_t lb,
+                      vmatch *best, int *best_score)
+{
+    const ed_dict *d = S->d;
+    const ed_block *bl = &d->blocks[block];
+    bool any = false;
+    for (uint32_t k = 0; k < bl->pat_n; k++) {
+        const ed_pattern *p = &d->pats[bl->pat_first + k];
+        if (!words_present(S, d->elems + p->up_first, p->up_n + p->lo_n))
+            continue; /* a literal word of the pattern is not in the sentence */
+        bind b = {-1, -1, -1, false};
+        mstate up = {S, d->elems + p->up_first, p->up_n, lb, &b, 400, false};
+        if (p->up_n && (vs == 0 || !match_back(&up, 0, (long)vs - 1, false)))
+            continue;
+        mstate lo = {S, d->elems + p->lo_first, p->lo_n, S->n, &b, 400, false};
+        if (p->lo_n && !match_fwd(&lo, 0, ve, false))
+            continue;
+        int score = p->nlit * 4 + (int)(p->up_n + p->lo_n);
+        if (score > *best_score) {
+            *best_score = score;
+            best->code = ed_str(d, p->code);
+            best->code2 = p->code2 ? ed_str(d, p->code2) : NULL;
+            b.neg_used = up.neg_hit;
+            best->b = b;
+            best->pattern = true;
+            any = true;
+        }
+    }
+    return any;
+}
+
+/* ---- roles ----------------------------------------------------------------- */
+
+/* The clause start for a verb at vs: after the last ';', clause opener or,
+ * once a verb was coded at prev_end, a conjunction after it (*conj). */
+static uint32_t clause_start(const sent *S, uint32_t vs, uint32_t prev_end, bool *conj)
+{
+    *conj = false;
+    uint32_t lim = vs > 40 ? vs - 40 : 0;
+    for (uint32_t k = vs; k > lim; k--) {
+        const wtok *t = &S->w[k - 1];
+        if (S->in_group[k - 1] >= 0)
+            continue;
+        if ((t->punct && (t->pc == ';' || t->pc == ':')) || (t->fw & (FW_SUB | FW_COMP)))
+            return k;
+        if (prev_end && k - 1 >= prev_end && (t->fw & FW_CONJ)) {
+            *conj = true;
+            return k;
+        }
+    }
+    return lim;
+}
+
+/* The leftmost group in [lb, vs) not governed by a preposition. */
+static int subject_before(const sent *S, uint32_t lb, uint32_t vs)
+{
+    for (int g = 0; g < S->ng; g++) {
+        const group *G = &S->g[g];
+        if (G->s < lb)
+            continue;
+        if (G->e > vs)
+            break;
+        if (G->prep == ED_NONE)
+            return g;
+    }
+    return -1;
+}
+
+static bool verb_word(const sent *S, uint32_t i)
+{
+    return i < S->n && S->w[i].wid != ED_NONE && S->in_group[i] < 0 && !S->w[i].fw &&
+           (S->d->words[S->w[i].wid].n[ED_VERB] > 0 || (S->w[i].cls & FW_SAY));
+}
+
+/* ", a senior official said": a group after a comma that is the subject
+ * of a verb of its own is not an object of the verb before it. */
+static bool final_subject(const sent *S, int g)
+{
+    uint32_t k = S->g[g].s;
+    for (int hop = 0; hop < 3 && k > 0; hop++) {
+        const wtok *t = &S->w[k - 1];
+        if (t->punct)
+            break;
+        if ((t->fw & ~FW_DET) || t->cap)
+            return false;
+        k--;
+    }
+    if (k == 0 || !S->w[k - 1].punct || S->w[k - 1].pc != ',')
+        return false;
+    uint32_t e = S->g[g].e;
+    for (int hop = 0; hop < 4 && e < S->n; hop++) {
+        if (verb_word(S, e))
+            return true;
+        if (!(S->w[e].fw & (FW_AUX | FW_NEG)))
+            break;
+        e++;
+    }
+    return false;
+}
+
+static int target_after(const sent *S, uint32_t p, int not_g)
+{
+    for (int g = 0; g < S->ng; g++) {
+        if (S->g[g].s < p || g == not_g)
+            continue;
+        /* an adverbial clause ("after crowds ...") ends the search */
+        for (uint32_t k = p; k < S->g[g].s; k++)
+            if (S->in_group[k] < 0 &&
+                ((S->w[k].fw & FW_SUB) || (S->w[k].punct && S->w[k].pc == ';')))
+                return -1;
+        if (final_subject(S, g))
+            return -1;
+        return g;
+    }
+    return -1;
+}
+
+/* Auxiliary chain before the verb: be-forms, negation, modality
+ * (FW_FUT, FW_OBLIG in *modal). */
+static void aux_chain(const sent *S, uint32_t vs, bool *be, bool *neg, uint32_t *modal)
+{
+    *be = *neg = false;
+    *modal = 0;
+    uint32_t k = vs;
+    for (int hop = 0; hop < 5 && k > 0; hop++) {
+        const wtok *t = &S->w[k - 1];
+        *modal |= t->cls & (FW_FUT | FW_OBLIG);
+        if (t->fw & FW_NEG)
+            *neg = true;
+        else if (t->fw & FW_BE)
+            *be = true;
+        else if (t->fw & FW_AUX)
+            ;
+        else if (t->punct || t->cap || t->fw || t->wid != ED_NONE)
+            break;
+        k--;
+    }
+}
+
+static bool word_ends(const sent *S, const td_doc *doc, uint32_t i, const char *suf)
+{
+    const td_token *t = TD_DOC_TOK(doc, S->w[i].tok);
+    size_t n = t->span.e - t->span.s, m = strlen(suf);
+    if (n < m)
+        return false;
+    const char *s = doc->norm + t->span.e - m;
+    for (size_t k = 0; k < m; k++)
+        if (tolower((unsigned char)s[k]) != suf[k])
+            return false;
+    return true;
+}
+
+/* ---- output ----------------------------------------------------------------- */
+
+typedef struct evbuf {
+    const char *src, *tgt, *code;
+    uint32_t vs, ve; /* verb tokens */
+    bool statement;
+    bool dropped;
+} evbuf;
+
+static void cameo_info(const ev_res *r, const char *code, td_event *ev)
+{
+    ev->quad_class = -1;
+    ev->has_goldstein = false;
+    const td_lex_entry *e = td_lexicon_get(r->cameo, code, strlen(code));
+    if (!e && strlen(code) >= 2)
+        e = td_lexicon_get(r->cameo, code, 2);
+    if (!e)
+        return;
+    const char *q = td_lex_field(e, 5), *g = td_lex_field(e, 4);
+    if (*q >= '0' && *q <= '4' && q[1] == '\0')
+        ev->quad_class = *q - '0';
+    if (*g) {
+        char *end;
+        double v = strtod(g, &end);
+        if (end != g) {
+            ev->goldstein = v;
+            ev->has_goldstein = true;
+        }
+    }
+}
+
+static bool is_null_actor(const char *a) { return !a || strcmp(a, "---") == 0; }
+
+static bool is_statement(const char *code)
+{
+    return (code[0] == '0' && code[1] == '1') || strcmp(code, "023") == 0;
+}
+
+static int push_ev(evbuf *eb, int n, int cap, const char *s, const char *t, const char *code,
+                   uint32_t vs, uint32_t ve)
+{
+    if (n >= cap || !code || !*code || strncmp(code, "---", 3) == 0)
+        return n;
+    if (s && t && strcmp(s, t) == 0)
+        return n;
+    for (int k = 0; k < n; k++)
+        if (strcmp(eb[k].code, code) == 0 &&
+            strcmp(eb[k].src ? eb[k].src : "", s ? s : "") == 0 &&
+            strcmp(eb[k].tgt ? eb[k].tgt : "", t ? t : "") == 0)
+            return n;
+    eb[n].src = s;
+    eb[n].tgt = t;
+    eb[n].code = code;
+    eb[n].vs = vs;
+    eb[n].ve = ve;
+    eb[n].statement = is_statement(code);
+    eb[n].dropped = false;
+    return n + 1;
+}
+
+static int emit_dyads(const sent *S, evbuf *eb, int n, int cap, int sg, int tg, const vmatch *vm,
+                      uint32_t vs, uint32_t ve)
+{
+    static const char *const null_codes[1] = {"---"};
+    const char *const *sc = sg >= 0 ? S->g[sg].codes : null_codes;
+    int ns = sg >= 0 ? S->g[sg].n : 1;
+    const char *const *tc = tg >= 0 ? S->g[tg].codes : null_codes;
+    int nt = tg >= 0 ? S->g[tg].n : 1;
+    for (int a = 0; a < ns; a++)
+        for (int b = 0; b < nt; b++) {
+            const char *s = sc[a], *t = tc[b];
+            if (S->require_dyad && (is_null_actor(s) || is_null_actor(t)))
+                continue;
+            n = push_ev(eb, n, cap, s, t, vm->code, vs, ve);
+            if (vm->code2)
+                n = push_ev(eb, n, cap, t, s, vm->code2, vs, ve);
+        }
+    return n;
+}
+
+/* Members of one group with each other ("Gondor and Osgiliath met"). */
+static int emit_mutual(const sent *S, evbuf *eb, int n, int cap, int g, const vmatch *vm,
+                       uint32_t vs, uint32_t ve)
+{
+    const group *G = &S->g[g];
+    for (int a = 0; a < G->n; a++)
+        for (int b = 0; b < G->n; b++)
+            if (a != b && !is_null_actor(G->codes[a]) && !is_null_actor(G->codes[b]))
+                n = push_ev(eb, n, cap, G->codes[a], G->codes[b], vm->code, vs, ve);
+    return n;
+}
+
+/* ---- the verb loop ------------------------------------------------------------ */
+
+typedef struct vctx {
+    uint32_t prev_vs, prev_end; /* the last coded verb (prev_end 0: none) */
+    int prev_subj;
+    int stmt_subj; /* subject of the last statement verb ("said"), or -1 */
+} vctx;
+
+/* A noun, not a verb: "an attack", "a brief private visit". */
+static bool noun_context(const sent *S, const td_doc *doc, uint32_t i)
+{
+    bool ed = word_ends(S, doc, i, "ed");
+    uint32_t k = i;
+    for (int hop = 0; hop < 3 && k > 0; hop++) {
+        const wtok *p = &S->w[k - 1];
+        if (p->fw & FW_DET)
+            return hop == 0 || !ed;
+        if (p->fw & FW_POSS)
+            return hop == 0;
+        if (p->punct || p->fw || p->cap || S->in_group[k - 1] >= 0)
+            return false;
+        k--;
+    }
+    return false;
+}
+
+/* The verb entries of the longest verb phrase at i: [first, first+count). */
+static bool verb_at(const sent *S, uint32_t i, uint32_t *first, uint32_t *count, uint32_t *len)
+{
+    long p = match_phrase(S, ED_VERB, i, len);
+    if (p < 0)
+        return false;
+    const ed_dict *d = S->d;
+    const ed_phrase *ph = d->phr[ED_VERB];
+    uint32_t end = (uint32_t)p + 1;
+    uint32_t lastw = d->words[ph[p].w0].first[ED_VERB] + d->words[ph[p].w0].n[ED_VERB];
+    while (end < lastw && ph[end].n == ph[p].n &&
+           memcmp(d->wpool + ph[end].w, d->wpool + ph[p].w, ph[p].n * sizeof(uint32_t)) == 0)
+        end++;
+    *first = (uint32_t)p;
+    *count = end - (uint32_t)p;
+    return true;
+}
+
+/* Start of the auxiliary chain before vs ("will not", "has been"). */
+static uint32_t aux_start(const sent *S, uint32_t vs)
+{
+    uint32_t k = vs;
+    for (int hop = 0; hop < 5 && k > 0; hop++) {
+        const wtok *t = &S->w[k - 1];
+        if (!(t->fw & (FW_AUX | FW_NEG)) && (t->punct || t->cap || t->fw || t->wid != ED_NONE ||
+                                            S->in_group[k - 1] >= 0))
+            break;
+        k--;
+    }
+    return k;
+}
+
+/* The code of the verb at [vs, vs+len): its best pattern, else its own
+ * code; vm->code NULL when it codes nothing. */
+static void verb_code(const sent *S, uint32_t vs, uint32_t first, uint32_t count, uint32_t len,
+                      uint32_t lb, vmatch *vm)
+{
+    const ed_dict *d = S->d;
+    vmatch z = {NULL, NULL, {-1, -1, -1, false}, false};
+    *vm = z;
+    int best = -1;
+    for (uint32_t k = 0; k < count; k++) {
+        const ed_verb *v = &d->verbs[d->phr[ED_VERB][first + k].payload];
+        try_block(S, v->block, vs, vs + len, lb, vm, &best);
+    }
+    if (!vm->pattern) {
+        for (uint32_t k = 0; k < count; k++) {
+            const ed_verb *v = &d->verbs[d->phr[ED_VERB][first + k].payload];
+            const char *c = ed_str(d, v->code);
+            if (*c && strncmp(c, "---", 3) != 0) {
+                vm->code = c;
+                vm->code2 = v->code2 ? ed_str(d, v->code2) : NULL;
+                break;
+            }
+        }
+    }
+    if (vm->code && (!*vm->code || strncmp(vm->code, "---", 3) == 0 ||
+                     strncmp(vm->code, "+++", 3) == 0))
+        vm->code = NULL;
+}
+
+/* "agreed (in principle) to provide": the verb of a "to"-complement. */
+static bool complement_at(const sent *S, uint32_t ve, uint32_t *bs, uint32_t *bfirst,
+                          uint32_t *bcount, uint32_t *blen)
+{
+    for (uint32_t k = ve; k < S->n && k < ve + 6; k++) {
+        const wtok *t = &S->w[k];
+        if (t->punct || (t->fw & (FW_SUB | FW_COMP)))
+            return false;
+        if (t->cls & FW_INF) {
+            uint32_t b = k + 1;
+            if (b < S->n && S->w[b].fw & FW_NEG)
+                return false;
+            if (b >= S->n || S->in_group[b] >= 0 || !verb_at(S, b, bfirst, bcount, blen))
+                return false;
+            *bs = b;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* CAMEO's parallel subcodes: the root of the head (intent 03, appeal 02,
+ * demand 10, refusal 12) with the complement's kind of cooperation. */
+static const char *combine(const sent *S, const char *a, uint32_t cls, const char *b)
+{
+    char ra[3] = {0, 0, 0};
+    if (cls & FW_OBLIG)
+        memcpy(ra, "10", 2); /* reported "Y must V": a demand */
+    else if (cls & FW_INTENT)
+        memcpy(ra, "03", 2);
+    else if (cls & FW_REFUSE)
+        memcpy(ra, "12", 2);
+    else if (a && (strncmp(a, "02", 2) == 0 || strncmp(a, "03", 2) == 0 ||
+                   strncmp(a, "10", 2) == 0 || strncmp(a, "12", 2) == 0))
+        memcpy(ra, a, 2);
+    else if (a && strncmp(a, "13", 2) == 0)
+        return a; /* "threatened to cut off": a threat */
+    else
+        return NULL;
+    if (strlen(b) < 2 || !isdigit((unsigned char)b[0]) || !isdigit((unsigned char)b[1]))
+        return NULL;
+    int rb = (b[0] - '0') * 10 + (b[1] - '0');
+    static const char digit[] = {0, 0, 0, 0, '6', '2', '1', '3', '5'}; /* by root 04..08 */
+    char buf[8];
+    if (rb == 3)
+        return strcmp(ra, "03") == 0 ? b : NULL;
+    if (rb >= 4 && rb <= 8) {
+        snprintf(buf, sizeof buf, "%s%c", ra, digit[rb]);
+    } else if (rb >= 16 && strcmp(ra, "03") == 0) {
+        return rb >= 18 ? "138" : "130"; /* "vowed to attack": a threat */
+    } else if (strcmp(ra, "12") == 0) {
+        snprintf(buf, sizeof buf, "120");
+    } else {
+        return a;
+    }
+    return td_arena_strdup(S->arena, buf);
+}
+
+/* Code the verb at [vs, vs+len); returns the new event count, sets *coded
+ * and *next (the token after the verb, or after its complement). */
+static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t first,
+                     uint32_t count, uint32_t len, evbuf *eb, int n, int cap, vctx *vc,
+                     bool *coded, uint32_t *next)
+{
+    const ed_dict *d = S->d;
+    uint32_t ve = vs + len;
+    bool conj;
+    uint32_t lb = clause_start(S, vs, vc->prev_end, &conj);
+    *coded = false;
+    *next = ve;
+    /* in the complement of the verb before ("abandoned efforts to stop"):
+     * no clause boundary since it and no subject of its own */
+    if (vc->prev_end && lb <= vc->prev_vs) {
+        uint32_t as = aux_start(S, vs);
+        if (as == 0 || S->in_group[as - 1] < 0)
+            return n;
+    }
+    if (vc->prev_end && lb < vc->prev_end)
+        lb = vc->prev_end;
+    vmatch vm;
+    verb_code(S, vs, first, count, len, lb, &vm);
+    uint32_t bs, bf, bc, bl;
+    int ctgt = -1;
+    bool composed = false;
+    if (complement_at(S, ve, &bs, &bf, &bc, &bl)) {
+        vmatch vb;
+        verb_code(S, bs, bf, bc, bl, ve, &vb);
+        uint32_t hc = S->w[ve - 1].cls;
+        const char *c = vb.code ? combine(S, vm.code, hc, vb.code)
+                        : (hc & FW_INTENT) ? "030" : (hc & FW_REFUSE) ? "120" : NULL;
+        if (c) {
+            vm.code = c;
+            vm.code2 = NULL;
+            vm.b.tgt = vb.b.tgt;
+            ctgt = vb.b.tgt >= 0 ? vb.b.tgt : target_after(S, bs + bl, -1);
+            *next = bs + bl;
+            composed = true;
+        }
+    }
+    if (!vm.code) {
+        if (S->w[vs].cls & FW_SAY) {
+            int subj = subject_before(S, lb, vs);
+            vc->stmt_subj = subj >= 0 ? subj : vc->stmt_subj;
+        }
+        return n;
+    }
+    bool be, neg;
+    uint32_t modal;
+    aux_chain(S, vs, &be, &neg, &modal);
+    if (neg && !vm.b.neg_used)
+        return n; /* "did not attack": not an attack */
+    *coded = true;
+    int sg = vm.b.src, tg = vm.b.tgt;
+    int subj = subject_before(S, lb, vs);
+    if (subj < 0 && conj)
+        subj = vc->prev_subj; /* "condemned X and promised Y" */
+    vc->prev_subj = subj;
+    if (is_statement(vm.code) || (S->w[vs].cls & FW_SAY)) {
+        vc->stmt_subj = subj;
+    } else if (!composed && modal && !neg && !vm.pattern &&
+               td_lexicon_get(S->cameo, vm.code, strlen(vm.code))) {
+        const char *c = NULL;
+        if ((modal & FW_OBLIG) && vc->stmt_subj >= 0 && subj >= 0 && vc->stmt_subj != subj) {
+            /* "Russia said Sudan must return ...": Russia demands of Sudan */
+            c = combine(S, vm.code, FW_OBLIG, vm.code);
+            if (c && c != vm.code) {
+                sg = vc->stmt_subj;
+                tg = subj;
+            }
+        } else if (modal & FW_FUT) {
+            /* "X will support Y": an intent; "X would tighten": a threat */
+            c = combine(S, NULL, FW_INTENT, vm.code);
+        }
+        if (c && c != vm.code) {
+            vm.code = c;
+            vm.code2 = NULL;
+        }
+    }
+    if (vm.b.comp >= 0)
+        return emit_mutual(S, eb, n, cap, vm.b.comp, &vm, vs, ve);
+    if (!composed && sg < 0 && tg < 0 && be && !word_ends(S, doc, vs + len - 1, "ing")) {
+        /* passive: "X was opposed by Y" */
+        for (int g = 0; g < S->ng; g++)
+            if (S->g[g].s >= ve && S->g[g].prep != ED_NONE &&
+                (d->words[S->g[g].prep].fw & FW_BY)) {
+                sg = g;
+                tg = subj;
+                break;
+            }
+    }
+    if (sg < 0)
+        sg = subj;
+    if (tg < 0 && composed)
+        tg = ctgt != sg ? ctgt : -1;
+    if (tg < 0 && vm.b.tgt < 0 && !composed) {
+        tg = target_after(S, ve, sg);
+        /* "said at a conference for Russian regions": not said to them */
+        if (tg >= 0 && is_statement(vm.code) && S->g[tg].prep != ED_NONE &&
+            !(S->d->words[S->g[tg].prep].fw & FW_DIR))
+            tg = -1;
+    }
+    if (tg < 0 && sg >= 0 && S->g[sg].n > 1 && vm.b.src < 0)
+        return emit_mutual(S, eb, n, cap, sg, &vm, vs, ve);
+    return emit_dyads(S, eb, n, cap, sg, tg, &vm, vs, ve);
+}
+
+/* A statement verb whose complement (up to its target) holds another
+ * coded verb is the frame of a reported event: code the event once. */
+static void drop_frames(evbuf *eb, int n)
+{
+    for (int a = 0; a < n; a++) {
+        if (!eb[a].statement)
+            continue;
+        for (int b = 0; b < n; b++)
+            if (b != a && !eb[b].statement && eb[b].vs > eb[a].vs)
+                eb[a].dropped = true;
+    }
+}
+
+/* ---- sentences ---------------------------------------------------------------- */
+
+static bool dateline_led(const sent *S)
+{
+    for (uint32_t k = 0; k < S->n && k < 6; k++) {
+        const wtok *t = &S->w[k];
+        if (t->punct)
+            return k > 0 && (t->pc == ':' || t->pc == '-');
+        if (!t->cap)
+            return false;
+    }
+    return false;
+}
+
+/* -1 story discard, 1 sentence discard, 0 none. */
+static int discarded(const sent *S)
+{
+    for (uint32_t i = 0; i < S->n; i++) {
+        uint32_t len;
+        long p = match_phrase(S, ED_DISCARD, i, &len);
+        if (p >= 0)
+            return S->d->phr[ED_DISCARD][p].payload ? -1 : 1;
+    }
+    return 0;
+}
+
+static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
+{
+    const ed_dict *d = S->d;
+    S->n = 0;
+    memset(S->bloom, 0, sizeof S->bloom);
+    for (uint32_t k = 0; k < se->tok_count && S->n < MAX_W; k++) {
+        uint32_t ti = se->tok_first + k;
+        const td_token *t = TD_DOC_TOK(doc, ti);
+        const char *s = doc->norm + t->span.s;
+        size_t len = t->span.e - t->span.s;
+        if (t->type == TD_TOK_SYM && len == 1 && s[0] == '_')
+            continue;
+        wtok *w = &S->w[S->n];
+        w->tok = ti;
+        w->punct = t->type == TD_TOK_PUNCT || t->type == TD_TOK_QUOTE_OPEN ||
+                   t->type == TD_TOK_QUOTE_CLOSE;
+        w->pc = s[0];
+        w->cap = (t->flags & TD_TOKF_CAP) != 0;
+        if (w->cap && (t->flags & TD_TOKF_SENT_START) && k == 0)
+            w->cap = 2; /* capitalised by position only, maybe */
+        w->wid = S->twid[ti];
+        if (w->wid != ED_NONE)
+            S->bloom[(w->wid >> 6) & 63] |= 1ull << (w->wid & 63);
+        uint32_t f = w->wid != ED_NONE ? d->words[w->wid].fw : 0;
+        w->fw = (uint16_t)(f & FW_FUNC);
+        w->cls = f & (FW_INTENT | FW_REFUSE | FW_INF | FW_OBLIG | FW_FUT | FW_SAY | FW_DIR);
+        S->n++;
+    }
+    for (uint32_t k = 0; k < S->n; k++)
+        S->in_group[k] = -1;
+}
+
+static td_status code_sentence(sent *S, td_doc *doc, const td_sentence *se, const ev_res *r)
+{
+    chunk ch[MAX_GROUPS];
+    int nc = find_chunks(S, ch, MAX_GROUPS);
+    if (!nc)
+        return TD_OK;
+    build_groups(S, ch, nc);
+    evbuf eb[64];
+    int n = 0;
+    vctx vc = {0, 0, -1, -1};
+    for (uint32_t i = 0; i < S->n; i++) {
+        if (S->in_group[i] >= 0 || S->w[i].punct || S->w[i].wid == ED_NONE ||
+            (S->w[i].fw & (FW_AUX | FW_BE)))
+            continue;
+        uint32_t first = 0, count = 0, len = 1;
+        if (!verb_at(S, i, &first, &count, &len)) {
+            if (!(S->w[i].cls & (FW_INTENT | FW_REFUSE | FW_SAY)))
+                continue; /* "is willing to", "said": heads without a verb entry */
+            count = 0;
+            len = 1;
+        }
+        if (noun_context(S, doc, i))
+            continue;
+        if (S->w[i].cap == 1 && i > 0)
+            continue; /* a capitalised word inside a sentence is a name */
+        bool coded;
+        uint32_t next;
+        n = code_verb(S, doc, i, first, count, len, eb, n, 64, &vc, &coded, &next);
+        if (coded) {
+            vc.prev_vs = i;
+            vc.prev_end = next;
+        }
+        i = next - 1;
+    }
+    drop_frames(eb, n);
+    for (int k = 0; k < n; k++) {
+        if (eb[k].dropped)
+            continue;
+        td_event *ev = td_vec_push(&doc->arena, &doc->events, sizeof *ev);
+        if (!ev)
+            return TD_ENOMEM;
+        ev->actor = eb[k].src ? eb[k].src : "---";
+        ev->target = eb[k].tgt ? eb[k].tgt : "---";
+        ev->code = td_arena_strdup(&doc->arena, eb[k].code);
+        if (!ev->code)
+            return TD_ENOMEM;
+        ev->span = se->span;
+        cameo_info(r, eb[k].code, ev);
+    }
+    return TD_OK;
+}
+
+static int32_t doc_date(const td_doc *doc)
+{
+    if (doc->date.given_y > 0)
+        return doc->date.given_y * 10000 + (doc->date.given_m > 0 ? doc->date.given_m : 1) * 100 +
+               (doc->date.given_d > 0 ? doc->date.given_d : 1);
+    const char *s = doc->in_date ? doc->in_date : doc->date.value;
+    if (!s || strlen(s) < 4)
+        return 0;
+    int y = 0, m = 1, dd = 1;
+    if (sscanf(s, "%4d-%2d-%2d", &y, &m, &dd) < 1 || y < 1000)
+        return 0;
+    return y * 10000 + m * 100 + dd;
+}
+
+static bool config_require_dyad(const td_doc *doc)
+{
+    if (!doc->in_config)
+        return true;
+    td_json_member m[32];
+    size_t n = 0, off;
+    const char *what;
+    if (td_json_object(doc->in_config, strlen(doc->in_config), m, 32, &n, &off, &what) != TD_OK)
+        return true;
+    const td_json_member *f = td_json_get(m, n, "require_dyad");
+    if (f && f->type == TD_JSON_FALSE)
+        return false;
+    if (f && f->type == TD_JSON_NUMBER && f->raw_len == 1 && f->raw[0] == '0')
+        return false;
+    return true;
+}
+
+/* A per-thread direct-mapped cache of token -> word id: news repeats its
+ * words, and the dictionaries' word table is megabytes (cache misses). It
+ * lives in ctx->stage_state[EV_STATE] (freed with the pipeline). */
+enum { EV_STATE = 7, WCACHE_N = 8192, WCACHE_LEN = 19 };
+
+typedef struct wcache {
+    uint32_t hash, wid;
+    uint8_t len;
+    char s[WCACHE_LEN];
+} wcache;
+
+static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len)
+{
+    uint32_t h = ed_word_hash(s, len);
+    if (!wc || len > WCACHE_LEN || len == 0)
+        return ed_word_find_h(d, s, len, h);
+    wcache *e = &wc[h & (WCACHE_N - 1)];
+    if (e->len == len && e->hash == h && memcmp(e->s, s, len) == 0)
+        return e->wid;
+    uint32_t w = ed_word_find_h(d, s, len, h);
+    e->hash = h;
+    e->wid = w;
+    e->len = (uint8_t)len;
+    memcpy(e->s, s, len);
+    return w;
+}
 
 td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
 {
-    (void)ctx;
-    (void)doc;
+    const ev_res *r = ctx->res->events;
+    if (!r || !doc->sents.n)
+        return TD_OK;
+    sent *S = td_arena_alloc(&ctx->scratch, sizeof *S);
+    if (!S)
+        return TD_ENOMEM;
+    S->d = r->dict;
+    S->cameo = r->cameo;
+    S->arena = &doc->arena;
+    S->date = doc_date(doc);
+    S->require_dyad = config_require_dyad(doc);
+    uint32_t *twid = td_arena_alloc(&ctx->scratch, (doc->toks.n + 1) * sizeof *twid);
+    if (!twid)
+        return TD_ENOMEM;
+    wcache *wc = ctx->stage_state[EV_STATE];
+    if (!wc)
+        wc = ctx->stage_state[EV_STATE] = calloc(WCACHE_N, sizeof *wc); /* NULL: no cache */
+    for (size_t i = 0; i < doc->toks.n; i++) {
+        const td_token *t = TD_DOC_TOK(doc, i);
+        twid[i] = word_id(r->dict, wc, doc->norm + t->span.s, t->span.e - t->span.s);
+    }
+    S->twid = twid;
+    S->doc = doc;
+    /* story discards first: they suppress the whole document */
+    uint8_t *skip = td_arena_calloc(&ctx->scratch, doc->sents.n);
+    if (!skip)
+        return TD_ENOMEM;
+    for (size_t i = 0; i < doc->sents.n; i++) {
+        load_words(S, doc, TD_DOC_SENT(doc, i));
+        int dc = discarded(S);
+        if (dc < 0)
+            return TD_OK;
+        skip[i] = dc > 0 || dateline_led(S);
+    }
+    for (size_t i = 0; i < doc->sents.n; i++) {
+        if (skip[i])
+            continue;
+        const td_sentence *se = TD_DOC_SENT(doc, i);
+        load_words(S, doc, se);
+        td_status st = code_sentence(S, doc, se, r);
+        if (st != TD_OK)
+            return st;
+    }
     return TD_OK;
 }

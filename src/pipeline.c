@@ -3,6 +3,7 @@
  * what is done once all stages ran (id, ordering of the lists).
  */
 #include "langid.h"
+#include "reader.h"
 #include "stage.h"
 
 #include <stdio.h>
@@ -26,6 +27,7 @@ td_status td_resources_load(const td_options *opts, td_resources **out, char **e
 {
     if (err)
         *err = NULL;
+    td_html_global_init();
     td_resources *res = calloc(1, sizeof *res);
     if (!res)
         return TD_ENOMEM;

@@ -1,20 +1,1487 @@
 /*
- * quotes.c - the quotes stage (placeholder: fills nothing yet).
+ * quotes.c - the quotes stage: who said what.
+ *
+ * Every attribution becomes one td_quote: `direct` (its content lies wholly
+ * inside quote marks), `mixed` (partly) or `reported` (not at all), with
+ * its speaker (local mention, canonical name, entity), its cue and its
+ * content span(s). The quoted runs inside a mixed attribution are listed
+ * again as direct items with the same speaker.
+ *
+ * How (English only, over the tokens and sentences of the read blocks, so
+ * boilerplate is never seen):
+ *   1. quotes_marks.c pairs the quote marks into quoted regions;
+ *   2. every cue (data/lex/quote_cues.tsv) outside quote marks anchors an
+ *      attribution: its speaker is the noun phrase before it ("Lavrov
+ *      said", "the ministry also said", "Smith, the mayor, said"), after it
+ *      ("..., said Lavrov"), after "according to", or, for an -ing cue
+ *      after a comma, the speaker of the sentence ("..., adding that");
+ *   3. the content is what the cue clause governs: the rest of the sentence
+ *      after "said (that)" / "said:" (pattern A), or the clause before
+ *      ", X said" (pattern B) - extended over quote marks that run across
+ *      sentences and paragraphs, and joined with the pieces of a split
+ *      quote ("X," he said, "Y." and "X," he said. "Y.");
+ *   4. speakers are resolved by coref.c: entity mention, full name for a
+ *      surname, the most recent compatible person for he/she, the most
+ *      recent person with that title for "the minister".
+ * Quote marks with no cue around them (scare quotes, titles) are not
+ * speech. Word classes and cues are data (data/lex/quote_*.tsv). Every scan
+ * is bounded by its sentence or a small constant: linear in the tokens.
  */
+#include "buf.h"
+#include "coref.h"
+#include "quotes_marks.h"
 #include "stage.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- resources --------------------------------------------------------- */
+
+typedef struct {
+    td_lexicon *cues;  /* quote_cues.tsv */
+    td_lexicon *words; /* quote_words.tsv */
+    td_lexicon *first; /* the first words of the multi-word cues */
+    uint8_t tri[26 * 26 * 26];   /* first three letters of a cue's first word */
+    uint8_t multi[26 * 26 * 26]; /* the same, for multi-word cues only */
+} qres;
+
+static int letter(char ch)
+{
+    if (ch >= 'a' && ch <= 'z')
+        return ch - 'a';
+    if (ch >= 'A' && ch <= 'Z')
+        return ch - 'A';
+    return -1;
+}
+
+typedef struct {
+    qres *q;
+    td_buf text; /* "word\n" lines for the first-word lexicon */
+    td_status st;
+} first_builder;
+
+static void add_first(const td_lex_entry *e, void *arg)
+{
+    first_builder *b = arg;
+    const char *k = e->key;
+    size_t n = strcspn(k, " ");
+    int a = n > 0 ? letter(k[0]) : -1, y = n > 1 ? letter(k[1]) : -1,
+        z = n > 2 ? letter(k[2]) : -1;
+    if (a >= 0 && y >= 0 && z >= 0) {
+        b->q->tri[(a * 26 + y) * 26 + z] = 1;
+        if (k[n] == ' ')
+            b->q->multi[(a * 26 + y) * 26 + z] = 1;
+    }
+    if (k[n] != ' ')
+        return; /* only multi-word cues go into the first-word list */
+    if (b->st == TD_OK)
+        b->st = td_buf_append(&b->text, k, n);
+    if (b->st == TD_OK)
+        b->st = td_buf_append(&b->text, "\n", 1);
+}
+
+static td_status build_first(qres *q, char **err)
+{
+    first_builder b;
+    memset(&b, 0, sizeof b);
+    b.q = q;
+    b.st = TD_OK;
+    td_lexicon_each(q->cues, add_first, &b);
+    td_status st = b.st;
+    if (st == TD_OK)
+        st = td_lexicon_new(TD_LEX_FOLD, &q->first);
+    if (st == TD_OK)
+        st = td_lexicon_add_text(q->first, b.text.ptr ? b.text.ptr : "", b.text.len,
+                                 "quote cue first words", false, err);
+    free(b.text.ptr);
+    return st;
+}
 
 td_status td_quotes_init(td_resources *res, char **err)
 {
-    (void)res;
-    (void)err;
+    qres *q = calloc(1, sizeof *q);
+    if (!q)
+        return TD_ENOMEM;
+    td_status st = td_lexicon_load(&res->opts, "quote_cues.tsv", TD_LEX_FOLD, &q->cues, err);
+    if (st == TD_OK)
+        st = td_lexicon_load(&res->opts, "quote_words.tsv", TD_LEX_FOLD, &q->words, err);
+    if (st == TD_OK)
+        st = build_first(q, err);
+    if (st != TD_OK) {
+        td_lexicon_free(q->cues);
+        td_lexicon_free(q->words);
+        td_lexicon_free(q->first);
+        free(q);
+        return st;
+    }
+    res->quotes = q;
     return TD_OK;
 }
 
-void td_quotes_release(td_resources *res) { (void)res; }
+void td_quotes_release(td_resources *res)
+{
+    qres *q = res->quotes;
+    if (!q)
+        return;
+    td_lexicon_free(q->cues);
+    td_lexicon_free(q->words);
+    td_lexicon_free(q->first);
+    free(q);
+    res->quotes = NULL;
+}
+
+/* ---- per-document context ---------------------------------------------- */
+
+enum {
+    W_NONE = 0, W_PRON, W_REL, W_OBJ, W_DET, W_HON, W_TITLE, W_MOD, W_NOM,
+    W_AUX, W_BE, W_ADJ, W_COMP, W_STOP, W_CONN, W_UNSET = 0xff
+};
+
+static const char *const wclass_names[] = {"", "pron", "rel", "obj", "det", "hon", "title",
+                                           "mod", "nom", "aux", "be", "adj", "comp", "stop",
+                                           "conn"};
+
+enum { NP_NONE = 0, NP_PRON, NP_REL, NP_NAME, NP_NOM };
+
+#define MAX_PIECES 8
+#define MAX_NP 7      /* tokens in a speaker noun phrase */
+#define MAX_ADJUNCT 16 /* tokens skipped after a cue ("said on Friday at ...") */
+#define MAX_PARAS 20  /* paragraphs a quote may run over */
+
+typedef struct {
+    bool has;
+    td_span span;
+    const char *name;
+    int entity;
+} speaker;
+
+typedef struct {
+    uint32_t ps[MAX_PIECES], pe[MAX_PIECES]; /* pieces: token ranges [ps, pe) */
+    int np;
+    uint32_t cue_s, cue_e; /* cue tokens [cue_s, cue_e) */
+    speaker spk;
+} attr;
+
+typedef struct {
+    td_doc *doc;
+    const qres *R;
+    td_arena *scratch;
+    td_qmarks M;
+    uint32_t n;
+    uint32_t *sent_of;
+    uint8_t *wc;
+    uint8_t *reg_used;
+    td_coref *coref;
+    /* the last speaker, for "..., adding that" */
+    speaker last_spk;
+    uint32_t last_spk_sent;
+    uint32_t floor; /* tokens before it belong to an earlier attribution */
+    uint8_t *claimed; /* per token: inside an attribution already emitted */
+    const td_lex_entry **cue_ent; /* per token: the cue starting there, or NULL */
+    uint8_t *cue_len;             /* its length in tokens */
+    bool eval_pass;   /* trying the evaluative cues: never over claimed words */
+    td_status st;
+} qctx;
+
+static const td_token *T(const qctx *c, uint32_t i) { return TD_DOC_TOK(c->doc, i); }
+
+static int wclass(qctx *c, uint32_t i)
+{
+    if (c->wc[i] != W_UNSET)
+        return c->wc[i];
+    const td_token *t = T(c, i);
+    int k = W_NONE;
+    if (t->type == TD_TOK_WORD) {
+        const td_lex_entry *e =
+            td_lexicon_get(c->R->words, c->doc->norm + t->span.s, t->span.e - t->span.s);
+        if (e) {
+            const char *f = td_lex_field(e, 0);
+            for (int j = 1; j < (int)(sizeof wclass_names / sizeof *wclass_names); j++)
+                if (f[0] == wclass_names[j][0] && strcmp(f, wclass_names[j]) == 0) {
+                    k = j;
+                    break;
+                }
+        }
+    }
+    c->wc[i] = (uint8_t)k;
+    return k;
+}
+
+static const char *wextra(const qctx *c, uint32_t i)
+{
+    const td_token *t = T(c, i);
+    const td_lex_entry *e =
+        td_lexicon_get(c->R->words, c->doc->norm + t->span.s, t->span.e - t->span.s);
+    return e ? td_lex_field(e, 1) : "";
+}
+
+static bool is_word(const qctx *c, uint32_t i) { return T(c, i)->type == TD_TOK_WORD; }
+static bool is_cap(const qctx *c, uint32_t i)
+{
+    return T(c, i)->type == TD_TOK_WORD && (T(c, i)->flags & TD_TOKF_CAP);
+}
+
+static bool tok_is(const qctx *c, uint32_t i, const char *s)
+{
+    const td_token *t = T(c, i);
+    size_t n = strlen(s);
+    return t->span.e - t->span.s == n && memcmp(c->doc->norm + t->span.s, s, n) == 0;
+}
+
+static bool is_punct(const qctx *c, uint32_t i, char ch)
+{
+    const td_token *t = T(c, i);
+    return t->type == TD_TOK_PUNCT && t->span.e - t->span.s == 1 && c->doc->norm[t->span.s] == ch;
+}
+
+static bool is_dash(const qctx *c, uint32_t i)
+{
+    return T(c, i)->type == TD_TOK_PUNCT && (tok_is(c, i, "\xE2\x80\x94") || tok_is(c, i, "--"));
+}
+
+static bool is_terminal(const qctx *c, uint32_t i)
+{
+    return is_punct(c, i, '.') || is_punct(c, i, '!') || is_punct(c, i, '?') ||
+           is_punct(c, i, ';') || tok_is(c, i, "...") || tok_is(c, i, "\xE2\x80\xA6");
+}
+
+static const td_qregion *region_of(const qctx *c, uint32_t i)
+{
+    int32_t r = c->M.reg_of[i];
+    return r >= 0 ? &c->M.regs[r] : NULL;
+}
+
+static bool is_open_mark(const qctx *c, uint32_t i)
+{
+    const td_qregion *r = region_of(c, i);
+    return r && r->open_tok == i;
+}
+
+static bool is_close_mark(const qctx *c, uint32_t i)
+{
+    const td_qregion *r = region_of(c, i);
+    return r && r->close_tok == i;
+}
+
+static bool is_adverb(qctx *c, uint32_t i);
+static bool is_coord(qctx *c, uint32_t i);
+
+static const td_sentence *S(const qctx *c, uint32_t i)
+{
+    return TD_DOC_SENT(c->doc, c->sent_of[i]);
+}
+
+/* The cue starting at token i, found once per document: a three-letter
+ * filter, then one lookup (the multi-word match only after the first word
+ * of a multi-word cue). */
+static void find_cues(qctx *c)
+{
+    for (uint32_t i = 0; i < c->n; i++) {
+        const td_token *t = T(c, i);
+        size_t len = t->span.e - t->span.s;
+        if (t->type != TD_TOK_WORD || len < 3 || len > 14)
+            continue;
+        const char *w = c->doc->norm + t->span.s;
+        int a = letter(w[0]), y = letter(w[1]), z = letter(w[2]);
+        if (a < 0 || y < 0 || z < 0 || !c->R->tri[(a * 26 + y) * 26 + z])
+            continue;
+        size_t nt = 1;
+        const td_lex_entry *e;
+        if (c->R->multi[(a * 26 + y) * 26 + z] && td_lexicon_get(c->R->first, w, len)) {
+            uint32_t end = S(c, i)->tok_first + S(c, i)->tok_count;
+            e = td_lexicon_match(c->R->cues, c->doc, i, end, &nt);
+        } else {
+            e = td_lexicon_get(c->R->cues, w, len);
+        }
+        if (e && nt > 0 && nt < 255) {
+            c->cue_ent[i] = e;
+            c->cue_len[i] = (uint8_t)nt;
+        }
+    }
+}
+
+/* The cue at token i (not inside quote marks) ending before end, or NULL. */
+static const td_lex_entry *cue_at(qctx *c, uint32_t i, uint32_t end, size_t *ntok)
+{
+    const td_lex_entry *e = c->cue_ent[i];
+    if (!e || c->M.reg_of[i] >= 0 || i + c->cue_len[i] > end)
+        return NULL;
+    *ntok = c->cue_len[i];
+    return e;
+}
+
+/* ---- noun phrases ------------------------------------------------------ */
+
+typedef struct {
+    int kind;
+    uint32_t s, e; /* tokens [s, e) */
+} np;
+
+/* A name run ending at token j (CAP words, honorifics, particles). */
+static uint32_t name_run_start(qctx *c, uint32_t j, uint32_t lo)
+{
+    uint32_t k = j;
+    while (k > lo && j - k < MAX_NP) {
+        uint32_t p = k - 1;
+        if (is_cap(c, p) && wclass(c, p) != W_STOP && wclass(c, p) != W_COMP &&
+            wclass(c, p) != W_BE && !(T(c, p)->flags & TD_TOKF_SENT_START && wclass(c, p) == W_ADJ))
+            k = p;
+        else if (wclass(c, p) == W_CONN && p > lo && is_cap(c, p - 1))
+            k = p;
+        else
+            break;
+    }
+    /* a sentence-initial function word is no part of the name */
+    while (k < j && (wclass(c, k) == W_STOP || wclass(c, k) == W_ADJ || wclass(c, k) == W_DET))
+        k++;
+    return k;
+}
+
+/* The noun phrase ending at token j (inclusive), not before lo. */
+static np np_before(qctx *c, uint32_t j, uint32_t lo)
+{
+    np r = {NP_NONE, j, j + 1};
+    if (j < lo || j >= c->n || !is_word(c, j) || c->M.reg_of[j] >= 0)
+        return r;
+    int w = wclass(c, j);
+    if (w == W_PRON) {
+        r.kind = NP_PRON;
+        return r;
+    }
+    if (w == W_REL) {
+        r.kind = NP_REL;
+        return r;
+    }
+    if (is_cap(c, j) && (w == W_NONE || w == W_HON || w == W_TITLE || w == W_MOD || w == W_NOM)) {
+        r.kind = NP_NAME;
+        r.s = name_run_start(c, j, lo);
+        if (r.s > j)
+            r.kind = NP_NONE;
+        /* titles before the name: "IMF chief economist Maury Obstfeld" */
+        uint32_t first = r.s;
+        while (r.kind == NP_NAME && r.s > lo && first - r.s < 6) {
+            uint32_t q = r.s - 1;
+            int qw = wclass(c, q);
+            if (c->M.reg_of[q] >= 0)
+                break;
+            if (qw == W_TITLE || qw == W_MOD) {
+                r.s = q;
+            } else if (is_cap(c, q) && (qw == W_NONE || qw == W_HON || qw == W_NOM)) {
+                r.s = q;
+            } else if (qw == W_DET && !is_cap(c, q)) {
+                r.s = q;
+                break;
+            } else {
+                break;
+            }
+        }
+        /* "Mr. Morgan of the Sierra Club" */
+        uint32_t o = r.s;
+        if (r.kind == NP_NAME && o > lo && wclass(c, o - 1) == W_DET && tok_is(c, o - 1, "the"))
+            o--;
+        if (r.kind == NP_NAME && o >= lo + 2 && o < r.s + 2 && tok_is(c, o - 1, "of") &&
+            is_cap(c, o - 2)) {
+            uint32_t s2 = name_run_start(c, o - 2, lo);
+            if (s2 <= o - 2)
+                r.s = s2;
+        }
+        return r;
+    }
+    if (is_cap(c, j) || (w != W_NONE && w != W_TITLE && w != W_NOM))
+        return r;
+    /* a common noun phrase: walk back to its determiner */
+    uint32_t k = j;
+    bool det = false;
+    while (k > lo && j - k < 5) {
+        uint32_t p = k - 1;
+        int pw = wclass(c, p);
+        if (!is_word(c, p) || c->M.reg_of[p] >= 0 || pw == W_COMP || pw == W_BE ||
+            pw == W_PRON || pw == W_REL || pw == W_AUX || pw == W_STOP)
+            break;
+        size_t nt;
+        if (cue_at(c, p, p + 1, &nt))
+            break;
+        k = p;
+        if (pw == W_DET || tok_is(c, p, "'s")) {
+            det = true;
+            if (pw == W_DET)
+                break;
+        }
+    }
+    if (!det && w == W_NONE)
+        return r; /* a bare unknown word is no speaker */
+    r.kind = NP_NOM;
+    r.s = k;
+    /* a leading possessive name: "Russia 's foreign ministry" */
+    if (k > lo && tok_is(c, k, "'s") && is_cap(c, k - 1))
+        r.s = name_run_start(c, k - 1, lo);
+    return r;
+}
+
+/* A noun phrase starting at token i (after an inverted cue or "according
+ * to"): up to a comma, a full stop, "that" or a quote mark. */
+static np np_after(qctx *c, uint32_t i, uint32_t end)
+{
+    np r = {NP_NONE, i, i};
+    if (i >= end || wclass(c, i) == W_ADJ || wclass(c, i) == W_COMP || wclass(c, i) == W_AUX ||
+        wclass(c, i) == W_BE || wclass(c, i) == W_STOP)
+        return r;
+    uint32_t k = i;
+    while (k < end && k - i < 10 && is_word(c, k) && wclass(c, k) != W_COMP &&
+           c->M.reg_of[k] < 0) {
+        if (k > i && wclass(c, k) == W_ADJ && !is_cap(c, k))
+            break; /* "said Lavrov on Friday" */
+        k++;
+    }
+    if (k == i)
+        return r;
+    r.e = k;
+    int w = wclass(c, i);
+    if (w == W_PRON || w == W_OBJ || (tok_is(c, i, "her") && (i + 1 >= end || !is_word(c, i + 1))))
+        r.kind = NP_PRON, r.e = i + 1; /* "according to him" */
+    else if (is_cap(c, i) || w == W_HON)
+        r.kind = NP_NAME;
+    else
+        r.kind = NP_NOM;
+    if (r.kind == NP_NAME) { /* the name run, with titles inside it */
+        uint32_t e = i;
+        while (e < r.e && (is_cap(c, e) || wclass(c, e) == W_CONN ||
+                           T(c, e)->flags & TD_TOKF_ABBREV || wclass(c, e) == W_TITLE ||
+                           wclass(c, e) == W_MOD))
+            e++;
+        while (e > i + 1 && !is_cap(c, e - 1))
+            e--; /* end on a name word */
+        r.e = e;
+    }
+    return r;
+}
+
+/* ---- speakers ---------------------------------------------------------- */
+
+static td_span toks_span(const qctx *c, uint32_t s, uint32_t e)
+{
+    return td_span_make(T(c, s)->span.s, T(c, e - 1)->span.e);
+}
+
+static const char *norm_str(qctx *c, td_span sp)
+{
+    return td_arena_strndup(&c->doc->arena, c->doc->norm + sp.s, sp.e - sp.s);
+}
+
+static int pron_gender(const char *x)
+{
+    return x[0] == 'm' ? TD_GENDER_M : x[0] == 'f' ? TD_GENDER_F : -1;
+}
+
+/* The gender of a pronoun token ("her" is listed as a determiner). */
+static int tok_gender(const qctx *c, uint32_t i)
+{
+    if (tok_is(c, i, "her") || tok_is(c, i, "Her"))
+        return TD_GENDER_F;
+    return pron_gender(wextra(c, i));
+}
+
+static void speaker_from_name(qctx *c, np p, speaker *out)
+{
+    uint32_t s = p.s, e = p.e;
+    /* "Mr. Morgan of the Sierra Club": the name is before "of" */
+    for (uint32_t k = s + 1; k < e; k++)
+        if (tok_is(c, k, "of") && is_cap(c, k - 1)) {
+            e = k;
+            break;
+        }
+    int gender = TD_GENDER_UNKNOWN;
+    bool hon = false, orgish = wclass(c, e - 1) == W_NOM;
+    /* the last capitalised run is the name ("IMF chief economist Maury
+     * Obstfeld"); titles, honorifics and modifiers before it are stripped */
+    uint32_t tfirst = s;
+    if (is_cap(c, e - 1)) {
+        uint32_t r = e - 1;
+        while (r > s && (is_cap(c, r - 1) || (wclass(c, r - 1) == W_CONN && r - 1 > s &&
+                                              is_cap(c, r - 2))))
+            r--;
+        s = r;
+    }
+    while (s + 1 < e) {
+        int w = wclass(c, s);
+        if (w == W_HON) {
+            hon = true;
+            int g = pron_gender(wextra(c, s));
+            if (g > 0)
+                gender = g;
+        } else if (w == W_NONE || w == W_NOM || w == W_CONN) {
+            break;
+        }
+        s++;
+    }
+    td_span name_sp = toks_span(c, s, e);
+    out->has = true;
+    out->span = name_sp;
+    out->entity = 0;
+    const td_entity *ent = td_coref_entity_at(c->doc, name_sp);
+    const char *title = NULL;
+    if (s > tfirst) {
+        td_span tsp = toks_span(c, tfirst, s);
+        char *t = td_arena_strndup(&c->doc->arena, c->doc->norm + tsp.s, tsp.e - tsp.s);
+        if (t)
+            for (char *q = t; *q; q++)
+                if (*q >= 'A' && *q <= 'Z')
+                    *q = (char)(*q + 32);
+        title = t;
+    }
+    if (ent && ent->name) {
+        out->name = ent->name;
+        out->entity = ent->id;
+        if (ent->type == TD_ENT_PERSON)
+            td_coref_note_person(c->coref, name_sp.s, ent->name, ent->id, gender, title);
+        return;
+    }
+    const char *full = NULL;
+    if (e - s == 1)
+        full = td_coref_full_name(c->coref, name_sp.s, c->doc->norm + name_sp.s,
+                                  name_sp.e - name_sp.s);
+    out->name = full ? full : norm_str(c, name_sp);
+    if (!orgish && (hon || full || e - s >= 2))
+        td_coref_note_person(c->coref, name_sp.s, out->name, 0, gender, title);
+}
+
+static void speaker_from_np(qctx *c, np p, speaker *out, int depth)
+{
+    memset(out, 0, sizeof *out);
+    if (p.kind == NP_NONE)
+        return;
+    out->has = true;
+    out->span = toks_span(c, p.s, p.e);
+    if (p.kind == NP_NAME) {
+        speaker_from_name(c, p, out);
+        return;
+    }
+    const td_entity *ent = td_coref_entity_at(c->doc, out->span);
+    if (ent && ent->name) {
+        out->name = ent->name;
+        out->entity = ent->id;
+        return;
+    }
+    if (p.kind == NP_PRON) {
+        int g = tok_gender(c, p.s);
+        if (g > 0)
+            td_coref_resolve_pronoun(c->coref, out->span.s, g, &out->name, &out->entity);
+        return;
+    }
+    if (p.kind == NP_REL) {
+        /* "Smith, who said": the phrase before the comma */
+        if (depth == 0 && p.s >= 2 && is_punct(c, p.s - 1, ',')) {
+            np ante = np_before(c, p.s - 2, S(c, p.s)->tok_first);
+            speaker a;
+            speaker_from_np(c, ante, &a, 1);
+            out->name = a.name;
+            out->entity = a.entity;
+        }
+        return;
+    }
+    /* a common noun phrase: "the minister" is the last minister named */
+    uint32_t h = p.e - 1;
+    if (wclass(c, h) == W_TITLE && (tok_is(c, p.s, "the") || tok_is(c, p.s, "The")) &&
+        td_coref_resolve_title(c->coref, out->span.s, c->doc->norm + T(c, h)->span.s,
+                               T(c, h)->span.e - T(c, h)->span.s, &out->name, &out->entity))
+        return;
+    out->name = norm_str(c, out->span);
+}
+
+/* ---- emitting ---------------------------------------------------------- */
+
+static bool is_trim_punct(const qctx *c, uint32_t i)
+{
+    return T(c, i)->type == TD_TOK_PUNCT && !is_dash(c, i) && !tok_is(c, i, "\xE2\x80\xA6") &&
+           !is_punct(c, i, '?') && !is_punct(c, i, '!') && !is_punct(c, i, ')');
+}
+
+/* The span of the piece [s, e): punctuation at the edges trimmed; a piece
+ * that is exactly one quoted region gives the region's content. */
+static bool piece_span(const qctx *c, uint32_t s, uint32_t e, td_span *out)
+{
+    while (s < e && is_trim_punct(c, s))
+        s++;
+    while (e > s && is_trim_punct(c, e - 1))
+        e--;
+    if (s >= e)
+        return false;
+    const td_qregion *r = region_of(c, s);
+    if (r && r->open_tok == s && (r->closed ? r->close_tok + 1 == e : r->end == e)) {
+        *out = r->span;
+        return true;
+    }
+    if (is_open_mark(c, s) && s + 1 < e)
+        s++; /* keep the content without its marks */
+    if (e - 1 > s && is_close_mark(c, e - 1))
+        e--;
+    *out = toks_span(c, s, e);
+    return true;
+}
+
+static td_quote *push_quote(qctx *c, td_quote_kind kind, const attr *a)
+{
+    td_quote *q = td_vec_push(&c->doc->arena, &c->doc->quotes, sizeof *q);
+    if (!q) {
+        c->st = TD_ENOMEM;
+        return NULL;
+    }
+    q->kind = kind;
+    q->has_speaker = a->spk.has;
+    q->speaker_entity = a->spk.entity;
+    q->speaker_name = a->spk.name;
+    if (q->speaker_name) { /* never a pronoun */
+        const td_lex_entry *e =
+            td_lexicon_get(c->R->words, q->speaker_name, strlen(q->speaker_name));
+        const char *f = e ? td_lex_field(e, 0) : "";
+        if (!strcmp(f, "pron") || !strcmp(f, "obj") || !strcmp(f, "rel") || !strcmp(f, "det"))
+            q->speaker_name = NULL;
+    }
+    q->speaker_span = a->spk.span;
+    q->has_cue = true;
+    q->cue = toks_span(c, a->cue_s, a->cue_e);
+    return q;
+}
+
+/* A title rather than speech: every word capitalised, a few words. */
+static bool title_like(const qctx *c, const td_qregion *r)
+{
+    uint32_t words = 0;
+    for (uint32_t i = r->first; i < r->end; i++) {
+        if (T(c, i)->type == TD_TOK_NUM) {
+            words++;
+            continue;
+        }
+        if (T(c, i)->type != TD_TOK_WORD)
+            continue;
+        words++;
+        if (!(T(c, i)->flags & TD_TOKF_CAP) && i != r->first &&
+            !(T(c, i)->span.e - T(c, i)->span.s <= 3))
+            return false;
+    }
+    return words > 0 && words <= 6 &&
+           ((T(c, r->first)->flags & TD_TOKF_CAP) || T(c, r->first)->type == TD_TOK_NUM) &&
+           !is_terminal(c, r->end - 1);
+}
+
+static void emit(qctx *c, attr *a)
+{
+    td_span sp[MAX_PIECES];
+    int n = 0;
+    uint32_t in = 0, out = 0;
+    for (int k = 0; k < a->np; k++) {
+        if (!piece_span(c, a->ps[k], a->pe[k], &sp[n]))
+            continue;
+        n++;
+        for (uint32_t i = a->ps[k]; i < a->pe[k]; i++) {
+            const td_token *t = T(c, i);
+            if (t->type != TD_TOK_WORD && t->type != TD_TOK_NUM)
+                continue;
+            if (c->M.reg_of[i] >= 0)
+                in++;
+            else
+                out++;
+        }
+    }
+    if (n == 0 || in + out == 0)
+        return;
+    for (int k = 0; k < a->np; k++)
+        for (uint32_t i = a->ps[k]; i < a->pe[k]; i++)
+            if (c->eval_pass && c->claimed[i])
+                return;
+    for (int k = 0; k < a->np; k++)
+        memset(c->claimed + a->ps[k], 1, a->pe[k] - a->ps[k]);
+    memset(c->claimed + a->cue_s, 1, a->cue_e - a->cue_s);
+    td_quote_kind kind = out == 0 ? TD_QUOTE_DIRECT : in == 0 ? TD_QUOTE_REPORTED : TD_QUOTE_MIXED;
+    td_quote *q = push_quote(c, kind, a);
+    if (!q)
+        return;
+    q->span = td_span_make(sp[0].s, sp[n - 1].e);
+    if (n > 1)
+        for (int k = 0; k < n; k++) {
+            td_span *d = td_vec_push(&c->doc->arena, &q->spans, sizeof *d);
+            if (!d) {
+                c->st = TD_ENOMEM;
+                return;
+            }
+            *d = sp[k];
+        }
+    /* the quoted runs: used; inside a mixed attribution, direct items too */
+    for (int k = 0; k < a->np; k++)
+        for (uint32_t i = a->ps[k]; i < a->pe[k]; i++) {
+            int32_t r = c->M.reg_of[i];
+            if (r < 0 || c->M.regs[r].open_tok != i || c->reg_used[r])
+                continue;
+            c->reg_used[r] = 1;
+            if (kind != TD_QUOTE_MIXED || title_like(c, &c->M.regs[r]))
+                continue;
+            td_quote *d = push_quote(c, TD_QUOTE_DIRECT, a);
+            if (!d)
+                return;
+            d->span = c->M.regs[r].span;
+        }
+    if (a->spk.has) {
+        c->last_spk = a->spk;
+        c->last_spk_sent = c->sent_of[a->cue_s];
+    }
+}
+
+/* ---- contents ---------------------------------------------------------- */
+
+static void add_piece(attr *a, uint32_t s, uint32_t e)
+{
+    if (s < e && a->np < MAX_PIECES) {
+        a->ps[a->np] = s;
+        a->pe[a->np] = e;
+        a->np++;
+    }
+}
+
+/* The end (exclusive) of the sentence holding i, without its final stop. */
+static uint32_t sent_end(const qctx *c, uint32_t i)
+{
+    const td_sentence *s = S(c, i);
+    return s->tok_first + s->tok_count;
+}
+
+/* True when the region has a cue of its own right after it. */
+static bool region_has_cue(qctx *c, const td_qregion *r)
+{
+    if (!r->closed)
+        return false;
+    uint32_t i = r->close_tok + 1;
+    if (i < c->n && (is_punct(c, i, ',') || is_dash(c, i)))
+        i++;
+    for (uint32_t k = 0; k < 6 && i < c->n && T(c, i)->block == r->block; k++, i++) {
+        if (is_terminal(c, i) || is_open_mark(c, i))
+            return false;
+        size_t nt;
+        if (cue_at(c, i, c->n, &nt))
+            return true;
+    }
+    return false;
+}
+
+/* Extend the content [s, *e): over quote marks that run past it, and over
+ * paragraphs that open the quote again. */
+static void extend_over_quotes(qctx *c, attr *a, uint32_t s, uint32_t e)
+{
+    const td_qregion *last = NULL;
+    for (uint32_t i = s; i < e; i++) {
+        const td_qregion *r = region_of(c, i);
+        if (!r)
+            continue;
+        uint32_t re = r->closed ? r->close_tok + 1 : r->end;
+        if (re > e)
+            e = re;
+        last = r;
+        i = re - 1;
+    }
+    add_piece(a, s, e);
+    /* a quote left open at the end of its paragraph goes on in the next */
+    for (int k = 0; last && !last->closed && k < MAX_PARAS; k++) {
+        uint32_t nx = last->end;
+        if (nx >= c->n || !is_open_mark(c, nx))
+            break;
+        last = region_of(c, nx);
+        add_piece(a, nx, last->closed ? last->close_tok + 1 : last->end);
+    }
+}
+
+/* Pieces of a split quote after a cue clause ending at q (its ',' or
+ * stop): "X," he said, "Y." / "X," he said. "Y." "Z." */
+static void add_continuations(qctx *c, attr *a, uint32_t q, bool quoted_before)
+{
+    uint32_t se = sent_end(c, a->cue_s);
+    if (q < se && is_punct(c, q, ',') && q + 1 < se) {
+        uint32_t nx = q + 1;
+        const td_qregion *r = region_of(c, nx);
+        if (r && r->open_tok == nx && !c->reg_used[c->M.reg_of[nx]] && !region_has_cue(c, r)) {
+            extend_over_quotes(c, a, nx, se);
+            return;
+        }
+        size_t nt;
+        int w = wclass(c, nx);
+        bool holds_quote = false, cue_in = false;
+        for (uint32_t i = nx; i < se; i++) {
+            if (c->M.reg_of[i] >= 0 && i < nx + 3)
+                holds_quote = true;
+            if (cue_at(c, i, se, &nt))
+                cue_in = true;
+        }
+        if ((!quoted_before || holds_quote) && is_word(c, nx) && w != W_REL &&
+            ((w != W_ADJ && w != W_COMP) || holds_quote) && !cue_in && se - nx >= 4) {
+            uint32_t e = se;
+            while (e > nx && is_terminal(c, e - 1))
+                e--;
+            add_piece(a, nx, e);
+            return;
+        }
+        /* "The risk," said X, an economist who ..., "is that ..." */
+        for (uint32_t i = nx; quoted_before && i + 1 < se && i - nx < 40; i++) {
+            size_t nt2;
+            if (is_terminal(c, i) || cue_at(c, i, se, &nt2) || c->M.reg_of[i] >= 0)
+                break;
+            if (is_punct(c, i, ',') && is_open_mark(c, i + 1)) {
+                const td_qregion *r2 = region_of(c, i + 1);
+                if (!c->reg_used[c->M.reg_of[i + 1]] && !region_has_cue(c, r2))
+                    extend_over_quotes(c, a, i + 1, r2->closed ? r2->close_tok + 1 : r2->end);
+                return;
+            }
+        }
+    }
+    if (!quoted_before && !(se < c->n && is_open_mark(c, se) && region_of(c, se)->closed &&
+                            T(c, se)->block == T(c, a->cue_s)->block))
+        return; /* "X is Y, he said. “Z.”" goes on too */
+    /* the next sentences of the paragraph, while they open a quote */
+    uint32_t nx = se;
+    for (int k = 0; k < MAX_PIECES && nx < c->n; k++) {
+        if (T(c, nx)->block != T(c, a->cue_s)->block || !is_open_mark(c, nx))
+            break;
+        const td_qregion *r = region_of(c, nx);
+        if (c->reg_used[c->M.reg_of[nx]] || region_has_cue(c, r))
+            break;
+        uint32_t re = r->closed ? r->close_tok + 1 : r->end;
+        add_piece(a, nx, re);
+        if (!r->closed)
+            break;
+        nx = re;
+        while (nx < c->n && T(c, nx)->block == r->block && is_terminal(c, nx))
+            nx++;
+    }
+    /* whole paragraphs of quotation with no cue of their own go on */
+    for (int k = 0; k < 3 && nx < c->n && a->np < MAX_PIECES; k++) {
+        if (!(T(c, nx)->flags & TD_TOKF_LINE_START) || !is_open_mark(c, nx))
+            break;
+        const td_qregion *r = region_of(c, nx);
+        uint32_t re = r->closed ? r->close_tok + 1 : r->end;
+        while (re < c->n && !(T(c, re)->flags & TD_TOKF_LINE_START) && is_terminal(c, re))
+            re++;
+        if (c->reg_used[c->M.reg_of[nx]] || !r->closed ||
+            (re < c->n && !(T(c, re)->flags & TD_TOKF_LINE_START)))
+            break;
+        add_piece(a, nx, r->close_tok + 1);
+        nx = re;
+    }
+}
+
+/* The clause before the speaker at sb, when it is content: "..., he said"
+ * or "“...,” he said". Sets [*cs, *ce). */
+static bool content_before(qctx *c, uint32_t s0, uint32_t sb, uint32_t *cs, uint32_t *ce)
+{
+    if (sb == s0 && sb > c->floor && sb > 0 && is_close_mark(c, sb - 1) &&
+        T(c, sb - 1)->block == T(c, sb)->block)
+        s0 = S(c, sb - 1)->tok_first; /* “... okay?” Trump said. */
+    if (sb <= s0 || sb <= c->floor)
+        return false;
+    uint32_t sep = sb - 1;
+    uint32_t end;
+    if (is_punct(c, sep, ',') || is_dash(c, sep) || is_punct(c, sep, ':'))
+        end = sep;
+    else if (is_close_mark(c, sep))
+        end = sb;
+    else
+        return false;
+    uint32_t start = s0 > c->floor ? s0 : c->floor;
+    if (end > 0) {
+        const td_qregion *r = region_of(c, end - 1);
+        if (r && r->open_tok < start && r->open_tok >= c->floor)
+            start = r->open_tok;
+    }
+    const td_qregion *r0 = region_of(c, start);
+    if (r0 && r0->open_tok < start && r0->open_tok >= c->floor)
+        start = r0->open_tok;
+    /* "..., but with a caveat: “X,” the source said": the quote alone */
+    const td_qregion *rl = end > start ? region_of(c, end - 1) : NULL;
+    if (!rl && end > start + 1 && is_punct(c, end - 1, ','))
+        rl = region_of(c, end - 2);
+    if (rl && rl->open_tok > start && (is_punct(c, rl->open_tok - 1, ':') ||
+                                       is_punct(c, rl->open_tok - 1, ',') ||
+                                       is_punct(c, rl->open_tok - 1, ';') ||
+                                       is_dash(c, rl->open_tok - 1)))
+        start = rl->open_tok;
+    bool words = false;
+    for (uint32_t i = start; i < end; i++)
+        if (T(c, i)->type == TD_TOK_WORD || T(c, i)->type == TD_TOK_NUM)
+            words = true;
+    if (!words)
+        return false;
+    *cs = start;
+    *ce = end;
+    return true;
+}
+
+/* Pattern A: the content runs from a to the end of the sentence. */
+static void content_after(qctx *c, attr *a, uint32_t p)
+{
+    uint32_t se = sent_end(c, a->cue_s);
+    uint32_t e = se;
+    while (e > p && is_terminal(c, e - 1))
+        e--;
+    if (p >= e) {
+        /* "X said:" closing a paragraph: the quote in the next one */
+        if (p > 0 && is_punct(c, p - 1, ':') && se < c->n && is_open_mark(c, se) &&
+            T(c, se)->flags & TD_TOKF_LINE_START) {
+            const td_qregion *r = region_of(c, se);
+            extend_over_quotes(c, a, se, r->closed ? r->close_tok + 1 : r->end);
+        }
+        return;
+    }
+    /* "..., suggesting that ..." and "... and insisted that ..." are
+     * attributions of their own: the content stops before them */
+    for (uint32_t i = p + 1; i + 1 < e; i++) {
+        if (c->M.reg_of[i] >= 0 || !(is_punct(c, i, ',') || is_coord(c, i)))
+            continue;
+        size_t nt;
+        uint32_t j = i + 1;
+        if (j + 1 < e && is_coord(c, j))
+            j++; /* ", and added" */
+        for (int k = 0; k < 2 && j + 1 < e && is_adverb(c, j); k++)
+            j++;
+        if (cue_at(c, j, e, &nt)) {
+            e = i;
+            break;
+        }
+    }
+    extend_over_quotes(c, a, p, e);
+}
+
+/* ---- cues -------------------------------------------------------------- */
+
+static void finish(qctx *c, attr *a, uint32_t next_floor)
+{
+    if (a->np > 0)
+        emit(c, a);
+    if (next_floor == TD_QNONE) /* pattern A: the content's end */
+        next_floor = a->np > 0 ? a->pe[a->np - 1] : c->floor;
+    if (next_floor > c->floor)
+        c->floor = next_floor;
+}
+
+/* "According to X, ..." and "..., according to X." */
+static void cue_according(qctx *c, uint32_t s0, uint32_t se, uint32_t c0, uint32_t c1)
+{
+    attr a;
+    memset(&a, 0, sizeof a);
+    a.cue_s = c0;
+    a.cue_e = c1;
+    np p = np_after(c, c1, se);
+    if (p.kind == NP_NONE)
+        return;
+    speaker_from_np(c, p, &a.spk, 0);
+    uint32_t q = p.e;
+    while (q < se && is_word(c, q) && !is_cap(c, q) && q - p.e < 8 && wclass(c, q) != W_COMP)
+        q++; /* "according to a report by ..." tail */
+    uint32_t cs, ce;
+    bool quote_after = q + 1 < se && is_punct(c, q, ',') && is_open_mark(c, q + 1);
+    if (!quote_after && content_before(c, s0, c0, &cs, &ce)) {
+        add_piece(&a, cs, ce);
+        if (q < se && is_punct(c, q, ','))
+            add_continuations(c, &a, q, false);
+    } else if (q < se && is_punct(c, q, ',')) {
+        content_after(c, &a, q + 1);
+    }
+    finish(c, &a, q);
+}
+
+/* "Bill Smith, a businessman who ... last month, said": the name before an
+ * appositive of up to 40 tokens ending at the comma j. */
+static bool long_appositive(qctx *c, uint32_t s0, uint32_t j, np *subj, uint32_t *sb)
+{
+    uint32_t lo = j > 40 ? j - 40 : 0;
+    if (lo < s0)
+        lo = s0;
+    for (uint32_t k = j; k-- > lo + 1;) {
+        if (is_terminal(c, k) || c->M.reg_of[k] >= 0)
+            return false;
+        if (!is_punct(c, k, ','))
+            continue;
+        uint32_t m = k + 1; /* the appositive's first word */
+        int w = wclass(c, m);
+        if (!(w == W_DET || w == W_REL || w == W_TITLE || w == W_MOD || w == W_ADJ ||
+              is_cap(c, m) || T(c, m)->type == TD_TOK_NUM))
+            return false;
+        np n0 = np_before(c, k - 1, s0);
+        if (n0.kind != NP_NAME)
+            return false;
+        *subj = n0;
+        *sb = n0.s;
+        return true;
+    }
+    return false;
+}
+
+/* The speaker before the cue at c0: subject, or an appositive pair. */
+static bool subject_before(qctx *c, uint32_t s0, uint32_t k, np *subj, uint32_t *sb)
+{
+    if (k <= s0)
+        return false;
+    uint32_t j = k - 1;
+    if (is_punct(c, j, ',') && j >= s0 + 2) {
+        /* "A spokesman, John Smith, said" / "Smith, the mayor, said" */
+        np n1 = np_before(c, j - 1, s0);
+        if (n1.kind != NP_NAME && n1.kind != NP_NOM)
+            return long_appositive(c, s0, j, subj, sb);
+        if (n1.s >= s0 + 2 && is_punct(c, n1.s - 1, ',')) {
+            np n2 = np_before(c, n1.s - 2, s0);
+            if (n2.kind == NP_NAME || n2.kind == NP_NOM) {
+                *subj = (n1.kind == NP_NAME || n2.kind != NP_NAME) ? n1 : n2;
+                *sb = n2.s;
+                return true;
+            }
+        }
+        return long_appositive(c, s0, j, subj, sb);
+    }
+    np n = np_before(c, j, s0);
+    if (n.kind == NP_NONE)
+        return false;
+    *subj = n;
+    *sb = n.s;
+    return true;
+}
+
+/* An auxiliary or adverb: listed, or a lower-case word in -ly ("clearly"). */
+static bool is_adverb(qctx *c, uint32_t i)
+{
+    if (wclass(c, i) == W_AUX)
+        return true;
+    const td_token *t = T(c, i);
+    size_t n = t->span.e - t->span.s;
+    const char *w = c->doc->norm + t->span.s;
+    return t->type == TD_TOK_WORD && !(t->flags & TD_TOKF_CAP) && n > 4 && w[n - 2] == 'l' &&
+           w[n - 1] == 'y' && wclass(c, i) == W_NONE;
+}
+
+/* An inverted speaker ("said Lavrov", "said a spokesman") ends the clause
+ * and is a name, a pronoun or a phrase with a determiner or speaker head. */
+static bool inverted_ok(qctx *c, np n, uint32_t se)
+{
+    uint32_t q = n.e;
+    if (q < se && !is_terminal(c, q) && !is_punct(c, q, ',') && !is_dash(c, q) &&
+        wclass(c, q) != W_ADJ && !is_adverb(c, q) && !is_open_mark(c, q) && !is_punct(c, q, ':'))
+        return false;
+    if (n.kind != NP_NOM)
+        return true;
+    if (wclass(c, n.s) == W_DET)
+        return true;
+    for (uint32_t i = n.s; i < n.e; i++)
+        if (wclass(c, i) == W_TITLE || wclass(c, i) == W_NOM)
+            return true;
+    return false;
+}
+
+static bool is_coord(qctx *c, uint32_t i) { return tok_is(c, i, "and") || tok_is(c, i, "but"); }
+
+/* The speaker of a cue with no subject of its own: the last speaker of the
+ * sentence, else the name or pronoun the sentence starts with. */
+static bool inherit_speaker(qctx *c, uint32_t s0, uint32_t c0, speaker *out)
+{
+    if (c->last_spk.has && c->last_spk_sent == c->sent_of[c0]) {
+        *out = c->last_spk;
+        return true;
+    }
+    uint32_t i = s0;
+    while (i < c0 && wclass(c, i) == W_STOP)
+        i++;
+    np p = {NP_NONE, i, i + 1};
+    if (i < c0 && wclass(c, i) == W_PRON) {
+        p.kind = NP_PRON;
+    } else if (i < c0 && is_cap(c, i) && wclass(c, i) == W_NONE) {
+        uint32_t e = i;
+        while (e < c0 && e - i < MAX_NP && (is_cap(c, e) || wclass(c, e) == W_CONN))
+            e++;
+        p.kind = NP_NAME;
+        p.e = e;
+    }
+    if (p.kind == NP_NONE)
+        return false;
+    speaker_from_np(c, p, out, 0);
+    return out->has;
+}
+
+/* The object of "told": "me", "reporters", "CNN", "the Associated Press",
+ * "a group of students". Returns the token after it. */
+static uint32_t skip_object(qctx *c, uint32_t q, uint32_t se)
+{
+    int w = wclass(c, q);
+    if (w == W_OBJ || w == W_PRON)
+        return q + 1;
+    if (is_cap(c, q)) {
+        uint32_t e = q;
+        while (e < se && e - q < MAX_NP && (is_cap(c, e) || wclass(c, e) == W_CONN))
+            e++;
+        return e;
+    }
+    if (w == W_TITLE || w == W_NOM)
+        return q + 1;
+    if (w == W_DET) {
+        for (uint32_t e = q + 1; e < se && e - q < 5 && is_word(c, e); e++) {
+            if (is_cap(c, e) && (e + 1 >= se || !is_cap(c, e + 1)))
+                return e + 1;
+            if (wclass(c, e) == W_TITLE || wclass(c, e) == W_NOM)
+                return e + 1;
+        }
+    }
+    /* a one-word object before the end of the clause: "told reporters." */
+    if (w == W_NONE && is_word(c, q) && q + 1 < se &&
+        (is_terminal(c, q + 1) || is_punct(c, q + 1, ',') || wclass(c, q + 1) == W_COMP ||
+         wclass(c, q + 1) == W_ADJ || is_open_mark(c, q + 1) || is_punct(c, q + 1, ':')))
+        return q + 1;
+    return q;
+}
+
+static void cue_verb(qctx *c, uint32_t s0, uint32_t se, uint32_t c0, uint32_t c1,
+                     const td_lex_entry *e)
+{
+    const char *cls = td_lex_field(e, 0), *tense = td_lex_field(e, 1);
+    bool ing = strcmp(tense, "ing") == 0;
+    attr a;
+    memset(&a, 0, sizeof a);
+    a.cue_s = c0;
+    a.cue_e = c1;
+    /* auxiliaries and adverbs between speaker and cue */
+    uint32_t k = c0;
+    for (int n = 0; n < 3 && k > s0 && is_adverb(c, k - 1); n++)
+        k--;
+    if (k > s0 && wclass(c, k - 1) == W_BE) {
+        if (!ing)
+            return; /* passive: "was told", "is expected" */
+        k--;
+        for (int n = 0; n < 2 && k > s0 && is_adverb(c, k - 1); n++)
+            k--;
+    }
+    if (k > s0 && tok_is(c, k - 1, "to"))
+        return; /* "to say" */
+    if (k > s0 + 2 && is_punct(c, k - 1, ',') && is_punct(c, k - 2, ')'))
+        k--; /* "Gov. John Kasich (R-OH), said" */
+    if (k > s0 + 1 && is_punct(c, k - 1, ')')) { /* "Rep. John Mica (R-Fla.) said" */
+        uint32_t o = k - 1;
+        while (o > s0 && k - o < 10 && !is_punct(c, o, '('))
+            o--;
+        if (is_punct(c, o, '(') && o > s0)
+            k = o;
+    }
+    np subj = {NP_NONE, 0, 0};
+    uint32_t sb = c0, p = c1;
+    bool inverted = false;
+    if (subject_before(c, s0, k, &subj, &sb)) {
+        if (ing && (subj.kind == NP_NOM || subj.kind == NP_NAME) && k == c0)
+            return; /* "the warning issued", "promising niches" */
+        speaker_from_np(c, subj, &a.spk, 0);
+    } else if (c0 > s0 &&
+               ((ing && (is_punct(c, c0 - 1, ',') || (is_word(c, c0 - 1) && !is_cap(c, c0 - 1)))) ||
+                is_coord(c, c0 - 1)) &&
+               inherit_speaker(c, s0, c0, &a.spk)) {
+        /* "..., adding that ...", "said ... but added" */
+        uint32_t q = c1;
+        if (q < se && is_punct(c, q, ','))
+            q++;
+        content_after(c, &a, q < se && (wclass(c, q) == W_COMP || is_punct(c, q, ':')) ? q + 1 : q);
+        finish(c, &a, TD_QNONE);
+        return;
+    } else if (!ing && c0 > s0 && (is_punct(c, c0 - 1, ',') || is_close_mark(c, c0 - 1) ||
+                                   is_dash(c, c0 - 1))) {
+        np n = np_after(c, c1, se); /* "..., said Lavrov" */
+        if (n.kind == NP_NONE || n.kind == NP_REL || !inverted_ok(c, n, se))
+            return;
+        speaker_from_np(c, n, &a.spk, 0);
+        inverted = true;
+        p = n.e;
+    } else {
+        return;
+    }
+    /* what follows the cue: object, adjuncts */
+    uint32_t q = p;
+    bool skipped = false;
+    if (strcmp(cls, "tell") == 0 && q < se && !inverted) {
+        q = skip_object(c, q, se);
+        skipped = q > p;
+    }
+    if (q < se && (wclass(c, q) == W_ADJ || is_adverb(c, q))) {
+        uint32_t q0 = q;
+        while (q < se && q - q0 < MAX_ADJUNCT && (wclass(c, q) != W_COMP || se - q <= 3) &&
+               !is_punct(c, q, ',') && !is_punct(c, q, ':') && !is_terminal(c, q) &&
+               !is_open_mark(c, q))
+            q++;
+        skipped = true;
+        if (q - q0 >= MAX_ADJUNCT)
+            q = q0, skipped = false;
+    }
+    uint32_t cs = 0, ce = 0;
+    bool before = content_before(c, s0, inverted ? c0 : sb, &cs, &ce);
+    if (before && !inverted && q + 1 < se && is_punct(c, q, ',') && is_open_mark(c, q + 1) &&
+        (wclass(c, cs) == W_ADJ || ce - cs > 4)) {
+        bool quoted = false;
+        for (uint32_t i = cs; i < ce; i++)
+            if (c->M.reg_of[i] >= 0)
+                quoted = true;
+        if (!quoted)
+            before = false; /* "In her post, Feinberg said, “...”" */
+    }
+    bool quote_first = false; /* “...,” X said: the quote is the content */
+    if (before && ce > cs && (is_close_mark(c, ce - 1) ||
+                              (ce - 1 > cs && is_close_mark(c, ce - 2) && is_punct(c, ce - 1, ','))))
+        quote_first = true;
+    if (quote_first && !(q < se && is_punct(c, q, ':'))) {
+        add_piece(&a, cs, ce);
+        add_continuations(c, &a, q < se && is_punct(c, q, ',') ? q : se, true);
+        finish(c, &a, q);
+    } else if (q < se && (is_punct(c, q, ':') || (wclass(c, q) == W_COMP && se - q > 3)) &&
+               !inverted) {
+        content_after(c, &a, q + 1);
+        finish(c, &a, TD_QNONE);
+    } else if (q >= se || is_terminal(c, q) || is_punct(c, q, ',') || is_dash(c, q) ||
+               inverted || (before && skipped)) {
+        if (!before) {
+            if (q < se && is_punct(c, q, ',') && q + 1 < se && !inverted) {
+                content_after(c, &a, q + 1); /* He said, "..." */
+                finish(c, &a, TD_QNONE);
+            }
+            return;
+        }
+        add_piece(&a, cs, ce);
+        bool quoted = false;
+        for (uint32_t i = cs; i < ce; i++)
+            if (c->M.reg_of[i] >= 0)
+                quoted = true;
+        add_continuations(c, &a, q, quoted);
+        finish(c, &a, q);
+    } else {
+        content_after(c, &a, skipped ? q : p);
+        finish(c, &a, TD_QNONE);
+    }
+}
+
+/* A line opening "Paul Ryan: ..." (a headline's attribution): the name,
+ * two to four capitalised words, is the speaker and the colon the cue. */
+static void colon_headline(qctx *c, uint32_t s0, uint32_t se)
+{
+    if (s0 < se && is_open_mark(c, s0))
+        s0++; /* a transcript quoted whole: "PENCE: ... */
+    uint32_t k = s0;
+    while (k < se && k - s0 <= 4 && is_cap(c, k) && wclass(c, k) != W_STOP &&
+           wclass(c, k) != W_DET && wclass(c, k) != W_ADJ)
+        k++;
+    if (k - s0 < 1 || k - s0 > 4 || k + 3 >= se || !is_punct(c, k, ':'))
+        return;
+    if (k - s0 == 1) {
+        /* one word: a transcript's speaker (ALL CAPS), the first line's
+         * ("Issa: ..."), or a surname seen in full */
+        const td_token *t = T(c, s0);
+        bool caps = (t->flags & TD_TOKF_ALLCAPS) && t->span.e - t->span.s >= 3;
+        bool first_line = T(c, s0)->block == T(c, 0)->block;
+        if (!caps && !first_line &&
+            !td_coref_full_name(c->coref, t->span.s, c->doc->norm + t->span.s,
+                                t->span.e - t->span.s))
+            return;
+    }
+    attr a;
+    memset(&a, 0, sizeof a);
+    a.cue_s = k;
+    a.cue_e = k + 1;
+    np p = {NP_NAME, s0, k};
+    speaker_from_np(c, p, &a.spk, 0);
+    content_after(c, &a, k + 1);
+    finish(c, &a, se);
+}
+
+/* The subject a sentence starts with, after a leading adjunct ("In March,")
+ * and function words: a name, a pronoun or a noun phrase with a speaker
+ * head. */
+static np sentence_subject(qctx *c, uint32_t i, uint32_t lim)
+{
+    np r = {NP_NONE, i, i};
+    if (i < lim && wclass(c, i) == W_ADJ) {
+        uint32_t k = i;
+        while (k < lim && k - i < 12 && !is_punct(c, k, ','))
+            k++;
+        if (k >= lim || !is_punct(c, k, ','))
+            return r;
+        i = k + 1;
+    }
+    while (i < lim && wclass(c, i) == W_STOP)
+        i++;
+    if (i >= lim)
+        return r;
+    int w = wclass(c, i);
+    r.s = i;
+    if (w == W_PRON) {
+        r.kind = NP_PRON;
+        r.e = i + 1;
+    } else if (is_cap(c, i) && (w == W_NONE || w == W_HON || w == W_TITLE || w == W_MOD || w == W_NOM)) {
+        uint32_t e = i;
+        while (e < lim && e - i < MAX_NP &&
+               (is_cap(c, e) || wclass(c, e) == W_CONN ||
+                (tok_is(c, e, "'s") && e + 1 < lim && is_cap(c, e + 1))))
+            e++;
+        r.kind = NP_NAME;
+        r.e = e;
+    } else if (w == W_DET) {
+        uint32_t e = i + 1;
+        while (e < lim && e - i < 5 && is_word(c, e) && wclass(c, e) != W_TITLE &&
+               wclass(c, e) != W_NOM)
+            e++;
+        if (e < lim && (wclass(c, e) == W_TITLE || wclass(c, e) == W_NOM)) {
+            r.kind = NP_NOM;
+            r.e = e + 1;
+        }
+    }
+    return r;
+}
+
+static uint32_t region_words(const qctx *c, const td_qregion *r)
+{
+    uint32_t n = 0;
+    for (uint32_t i = r->first; i < r->end; i++)
+        n += T(c, i)->type == TD_TOK_WORD || T(c, i)->type == TD_TOK_NUM;
+    return n;
+}
+
+/* Fewer words than this in quote marks with no cue are scare quotes. */
+#define VQ_MIN_WORDS 3
+
+/* Quotes no cue claimed, in a sentence whose subject may speak: "Trump
+ * blasted Disney for its “outrageous practices”". The verb after the
+ * subject is the cue; the content runs from it to the last quote. */
+static void verb_quotes(qctx *c, uint32_t s0, uint32_t se)
+{
+    uint32_t lo = s0 > c->floor ? s0 : c->floor;
+    uint32_t first = TD_QNONE, last = 0;
+    for (uint32_t i = lo; i < se; i++) {
+        int32_t r = c->M.reg_of[i];
+        if (r < 0 || c->M.regs[r].open_tok != i)
+            continue;
+        const td_qregion *q = &c->M.regs[r];
+        uint32_t re = q->closed ? q->close_tok + 1 : q->end;
+        if (!c->reg_used[r] && !title_like(c, q) && region_words(c, q) >= VQ_MIN_WORDS) {
+            if (first == TD_QNONE)
+                first = i;
+            last = re;
+        }
+        i = re - 1;
+    }
+    if (first == TD_QNONE)
+        return;
+    np subj = sentence_subject(c, lo, first);
+    if (subj.kind == NP_NONE)
+        return;
+    uint32_t v = subj.e;
+    for (int n = 0; n < 2 && v < first && is_adverb(c, v); n++)
+        v++;
+    if (v + 1 >= first || !is_word(c, v) || is_cap(c, v))
+        return;
+    int w = wclass(c, v);
+    if (w != W_NONE)
+        return;
+    attr a;
+    memset(&a, 0, sizeof a);
+    a.cue_s = v;
+    a.cue_e = v + 1;
+    speaker_from_np(c, subj, &a.spk, 0);
+    add_piece(&a, v + 1, last);
+    finish(c, &a, last);
+}
+
+/* A quotation signed with a dash to the end of its line: “...” ― Ann Lee */
+static void dash_signature(qctx *c, uint32_t s0, uint32_t se)
+{
+    for (uint32_t i = s0; i + 2 < se; i++) {
+        if (!is_close_mark(c, i) || !is_dash(c, i + 1) || !is_cap(c, i + 2))
+            continue;
+        const td_qregion *r = region_of(c, i);
+        uint32_t e = i + 2;
+        while (e < c->n && e - i < 8 && T(c, e)->block == r->block &&
+               (is_cap(c, e) || wclass(c, e) == W_CONN))
+            e++;
+        uint32_t end = e;
+        while (end < c->n && T(c, end)->block == r->block && is_terminal(c, end))
+            end++;
+        if (c->reg_used[c->M.reg_of[i]] || (end < c->n && T(c, end)->block == r->block))
+            continue; /* the name must end the line */
+        attr a;
+        memset(&a, 0, sizeof a);
+        a.cue_s = i + 1;
+        a.cue_e = i + 2;
+        np p = {NP_NAME, i + 2, e};
+        speaker_from_np(c, p, &a.spk, 0);
+        add_piece(&a, r->open_tok, i + 1);
+        finish(c, &a, e);
+    }
+}
+
+static void run_sentence(qctx *c, uint32_t si)
+{
+    const td_sentence *s = TD_DOC_SENT(c->doc, si);
+    uint32_t s0 = s->tok_first, se = s->tok_first + s->tok_count;
+    if (s0 < se && (T(c, s0)->flags & TD_TOKF_LINE_START) &&
+        (c->M.reg_of[s0] < 0 || is_open_mark(c, s0)))
+        colon_headline(c, s0, se);
+    uint32_t floor0 = c->floor, floor1 = c->floor;
+    for (int pass = 0; pass < 2; pass++) {
+        /* speech cues first; evaluative ones only over unclaimed words */
+        c->eval_pass = pass == 1;
+        if (pass == 1) {
+            floor1 = c->floor;
+            c->floor = floor0;
+        }
+        for (uint32_t i = s0; i < se && c->st == TD_OK; i++) {
+            size_t nt = 0;
+            const td_lex_entry *e = cue_at(c, i, se, &nt);
+            if (!e || nt == 0)
+                continue;
+            bool ev = strcmp(td_lex_field(e, 0), "eval") == 0;
+            if (i < c->floor || ev != c->eval_pass || c->claimed[i]) {
+                i += (uint32_t)nt - 1;
+                continue;
+            }
+            if (strcmp(td_lex_field(e, 0), "prep") == 0)
+                cue_according(c, s0, se, i, i + (uint32_t)nt);
+            else
+                cue_verb(c, s0, se, i, i + (uint32_t)nt, e);
+            i += (uint32_t)nt - 1;
+        }
+    }
+    c->eval_pass = false;
+    if (floor1 > c->floor)
+        c->floor = floor1;
+    if (c->st == TD_OK)
+        dash_signature(c, s0, se);
+    if (c->st == TD_OK)
+        verb_quotes(c, s0, se);
+}
 
 td_status td_quotes_run(td_stage_ctx *ctx, td_doc *doc)
 {
-    (void)ctx;
-    (void)doc;
-    return TD_OK;
+    if (!ctx || !ctx->res || !ctx->res->quotes || doc->toks.n == 0 || doc->sents.n == 0)
+        return TD_OK;
+    qctx c;
+    memset(&c, 0, sizeof c);
+    c.doc = doc;
+    c.R = ctx->res->quotes;
+    c.scratch = &ctx->scratch;
+    c.n = (uint32_t)doc->toks.n;
+    td_status st = td_quotes_find_marks(c.scratch, doc, &c.M);
+    if (st != TD_OK)
+        return st;
+    c.sent_of = td_arena_alloc(c.scratch, c.n * sizeof *c.sent_of);
+    c.wc = td_arena_alloc(c.scratch, c.n);
+    c.reg_used = td_arena_calloc(c.scratch, c.M.n + 1);
+    c.claimed = td_arena_calloc(c.scratch, c.n);
+    c.cue_ent = td_arena_calloc(c.scratch, c.n * sizeof *c.cue_ent);
+    c.cue_len = td_arena_calloc(c.scratch, c.n);
+    c.coref = td_coref_new(c.scratch, doc, c.R->words);
+    if (!c.sent_of || !c.wc || !c.reg_used || !c.claimed || !c.cue_ent || !c.cue_len || !c.coref)
+        return TD_ENOMEM;
+    memset(c.wc, W_UNSET, c.n);
+    for (uint32_t i = 0; i < c.n; i++)
+        c.sent_of[i] = 0;
+    for (size_t si = 0; si < doc->sents.n; si++) {
+        const td_sentence *s = TD_DOC_SENT(doc, si);
+        for (uint32_t i = s->tok_first; i < s->tok_first + s->tok_count && i < c.n; i++)
+            c.sent_of[i] = (uint32_t)si;
+    }
+    find_cues(&c);
+    for (size_t si = 0; si < doc->sents.n && c.st == TD_OK; si++)
+        run_sentence(&c, (uint32_t)si);
+    return c.st;
 }

@@ -47,6 +47,10 @@ void td_read_warc_free(td_reader *rd);
  * optional spaces, "date", a space, YYYY-MM-DD, then a space or the end. */
 bool td_text_is_header(const char *line, size_t len);
 
+/* Process-wide libxml2 set-up (xmlInitParser); once, before threads
+ * (td_resources_load calls it). */
+void td_html_global_init(void);
+
 /* Make a document from HTML bytes (read_html.c): the base text is the
  * extracted main text; title, date, url and metadata come from the page.
  * `charset` is the HTTP header's charset or NULL. On failure *err (static

@@ -1,20 +1,757 @@
 /*
- * time.c - the time stage (placeholder: fills nothing yet).
+ * time.c - the time stage: TIMEX3 tagging, the document date, normalisation.
+ *
+ * 1. Tag: the rules of data/lex/time_rules.tsv (macros from time_words.tsv
+ *    and time_macros.tsv) run by the pattern engine (pattern.h) over every
+ *    read block (never the crawler header line, never boilerplate), around
+ *    trigger tokens (see scan_tokens); the leftmost-longest match wins.
+ *    Each match keeps its named groups and the tense cues of its sentence
+ *    (time_tense.tsv).
+ * 2. Date: td_docdate_decide() (docdate.c) checks the document date against
+ *    the absolute dates of the text, the dateline and the known past events
+ *    of data/lex/time_events.tsv. It runs here, not in the docdate stage,
+ *    because step 3 needs the decided date.
+ * 3. Normalise (time_norm.c) every candidate against that date, into
+ *    doc->times. The stage runs on every document (the date is decided
+ *    here); its rules are English and rarely match other languages.
  */
+#define _GNU_SOURCE 1
+#include "time_stage.h"
+
 #include "stage.h"
 
-td_status td_time_init(td_resources *res, char **err)
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const group_names[TG_COUNT] = {
+    "y", "m", "d", "wd", "md", "rel", "n", "n2", "u", "dir", "q", "ss",
+    "pod", "hh", "mi", "ap", "tz", "dec", "cent", "dr"};
+
+static const struct {
+    const char *name;
+    int action;
+} actions[] = {{"date", TX_DATE},       {"wday", TX_WDAY},     {"dayrel", TX_DAYREL},
+               {"rel", TX_REL},         {"ago", TX_AGO},       {"dur", TX_DUR},
+               {"set", TX_SET},         {"lit", TX_LIT},       {"quarter", TX_QUARTER},
+               {"decade", TX_DECADE},   {"clock", TX_CLOCK},   {"season", TX_SEASON}};
+
+/* ---- loading ----------------------------------------------------------- */
+
+typedef struct class_list {
+    const char *cls, *macro;
+    const td_lex_entry *items[256];
+    int n;
+} class_list;
+
+static void collect(const td_lex_entry *e, void *arg)
 {
-    (void)res;
-    (void)err;
+    class_list *cl = arg;
+    for (int i = 0; cl[i].cls; i++)
+        if (strcmp(td_lex_field(e, 0), cl[i].cls) == 0 && cl[i].n < 256)
+            cl[i].items[cl[i].n++] = e;
+}
+
+/* One class of words as a macro (a trie: see td_pattern_define_words);
+ * "cs" entries match only as written. */
+static td_status define_class(td_pattern_set *ps, class_list *c)
+{
+    const char *words[256];
+    bool cs[256];
+    for (int i = 0; i < c->n; i++) {
+        words[i] = c->items[i]->key;
+        cs[i] = strcmp(td_lex_field(c->items[i], 2), "cs") == 0;
+    }
+    return td_pattern_define_words(ps, c->macro, words, cs, (size_t)c->n);
+}
+
+static td_status define_word_macros(time_res *r)
+{
+    class_list *cl = calloc(12, sizeof *cl);
+    if (!cl)
+        return TD_ENOMEM;
+    static const char *const map[][2] = {{"month", "MONTH"}, {"wday", "WDAY"},   {"num", "NUMW"},
+                                         {"numx", "NUMX"},   {"ord", "ORD"},     {"unit", "UNIT"},
+                                         {"season", "SEASON"}, {"pod", "POD"},   {"mod", "MOD"},
+                                         {"art", "ART"},      {"mon3", "MON3"}};
+    for (int i = 0; i < 11; i++) {
+        cl[i].cls = map[i][0];
+        cl[i].macro = map[i][1];
+    }
+    td_lexicon_each(r->words, collect, cl);
+    td_status st = TD_OK;
+    for (int i = 0; i < 11 && st == TD_OK; i++)
+        st = define_class(r->ps, &cl[i]);
+    free(cl);
+    return st;
+}
+
+/* Lines of a data file: calls fn(fields, nfields) for each non-comment line. */
+static td_status each_line(const td_options *opts, const char *name,
+                           td_status (*fn)(time_res *r, char **f, int nf), time_res *r,
+                           char **err)
+{
+    const char *data;
+    size_t len;
+    bool owned;
+    td_status st = td_data_read(opts, name, &data, &len, &owned);
+    if (st != TD_OK) {
+        if (err && asprintf(err, "%s: %s", name, td_strerror(st)) < 0)
+            *err = NULL;
+        return st;
+    }
+    size_t i = 0, lineno = 0;
+    char line[4096];
+    while (i < len && st == TD_OK) {
+        size_t j = i;
+        while (j < len && data[j] != '\n')
+            j++;
+        lineno++;
+        size_t l = j - i;
+        if (l && data[i + l - 1] == '\r')
+            l--;
+        if (l && data[i] != '#' && l < sizeof line) {
+            memcpy(line, data + i, l);
+            line[l] = 0;
+            char *f[8];
+            int nf = 0;
+            for (char *p = line; p && nf < 8;) {
+                f[nf++] = p;
+                p = strchr(p, '\t');
+                if (p)
+                    *p++ = 0;
+            }
+            st = fn(r, f, nf);
+            if (st != TD_OK && err && asprintf(err, "%s:%zu: bad line", name, lineno) < 0)
+                *err = NULL;
+        }
+        i = j + 1;
+    }
+    if (owned)
+        free((void *)data);
+    return st;
+}
+
+static td_status add_macro(time_res *r, char **f, int nf)
+{
+    return nf >= 2 ? td_pattern_define(r->ps, f[0], f[1]) : TD_EFORMAT;
+}
+
+static td_status add_rule(time_res *r, char **f, int nf)
+{
+    if (nf < 5)
+        return TD_EFORMAT;
+    time_rule *nr = realloc(r->rules, (r->nrules + 1) * sizeof *nr);
+    if (!nr)
+        return TD_ENOMEM;
+    r->rules = nr;
+    time_rule *tr = &r->rules[r->nrules];
+    memset(tr, 0, sizeof *tr);
+    if (strcmp(f[1], "DATE") == 0)
+        tr->type = TD_TIME_DATE;
+    else if (strcmp(f[1], "TIME") == 0)
+        tr->type = TD_TIME_TIME;
+    else if (strcmp(f[1], "DURATION") == 0)
+        tr->type = TD_TIME_DURATION;
+    else if (strcmp(f[1], "SET") == 0)
+        tr->type = TD_TIME_SET;
+    else
+        return TD_EFORMAT;
+    tr->action = -1;
+    for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+        if (strcmp(f[2], actions[i].name) == 0)
+            tr->action = actions[i].action;
+    if (tr->action < 0)
+        return TD_EFORMAT;
+    if (strlen(f[3]) >= sizeof tr->value)
+        return TD_EFORMAT;
+    strcpy(tr->value, strcmp(f[3], "-") == 0 ? "" : f[3]);
+    int id;
+    td_status st = td_pattern_add(r->ps, f[4], &id);
+    if (st == TD_OK)
+        r->nrules++;
+    return st;
+}
+
+static td_status add_event(time_res *r, char **f, int nf)
+{
+    if (nf < 3)
+        return TD_EFORMAT;
+    int y = 0, m = 0, d = 0;
+    if (sscanf(f[1], "%d-%d-%d", &y, &m, &d) != 3)
+        return TD_EFORMAT;
+    int *nd = realloc(r->event_ymd, (r->nevents + 1) * 3 * sizeof *nd);
+    if (!nd)
+        return TD_ENOMEM;
+    r->event_ymd = nd;
+    nd[r->nevents * 3] = y;
+    nd[r->nevents * 3 + 1] = m;
+    nd[r->nevents * 3 + 2] = d;
+    r->nevents++;
+    return td_pattern_add(r->events, f[2], NULL);
+}
+
+static int shape_row(unsigned char c)
+{
+    c = (unsigned char)(c | 0x20);
+    return c >= 'a' && c <= 'z' ? c - 'a' : 26;
+}
+
+static void add_shape(const td_lex_entry *e, void *arg)
+{
+    time_res *r = arg;
+    size_t n = strcspn(e->key, " ");
+    if (n < 32)
+        r->shape[shape_row((unsigned char)e->key[0])] |= 1u << n;
+}
+
+/* The entry for w[0..n) in lx, ruling most words out by their shape. */
+static const td_lex_entry *quick_get(const time_res *r, const td_lexicon *lx, const char *w,
+                                     size_t n)
+{
+    if (n == 0 || n >= 32 || !(r->shape[shape_row((unsigned char)w[0])] & (1u << n)))
+        return NULL;
+    return td_lexicon_get(lx, w, n);
+}
+
+static void add_hot(const td_lex_entry *e, void *arg); /* below, with the roles */
+
+static void count_entry(const td_lex_entry *e, void *arg)
+{
+    time_res *r = arg;
+    if (!strchr(e->key, ' '))
+        r->masks[r->nmasks++].e = e;
+}
+
+static int by_entry(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const struct time_wmask *)a)->e;
+    uintptr_t y = (uintptr_t)((const struct time_wmask *)b)->e;
+    return x < y ? -1 : x > y;
+}
+
+/* For every single word of time_words.tsv, the rules that may start with
+ * it (tried at run time only those: most rules fail at most words). */
+static td_status word_masks(time_res *r)
+{
+    r->masks = calloc(td_lexicon_size(r->words) + 1, sizeof *r->masks);
+    if (!r->masks)
+        return TD_ENOMEM;
+    td_lexicon_each(r->words, count_entry, r);
+    for (size_t i = 0; i < r->nmasks; i++) {
+        char low[64];
+        const char *k = r->masks[i].e->key;
+        size_t n = strlen(k);
+        td_pattern_mask a, b;
+        td_status st = td_pattern_may_start(r->ps, k, &a);
+        if (st == TD_OK && n < sizeof low) {
+            for (size_t j = 0; j <= n; j++)
+                low[j] = (char)(k[j] >= 'A' && k[j] <= 'Z' ? k[j] + 32 : k[j]);
+            st = td_pattern_may_start(r->ps, low, &b);
+            for (size_t j = 0; j < TD_PATTERN_MASK_BITS / 64; j++)
+                a.w[j] |= b.w[j];
+        }
+        if (st != TD_OK)
+            return st;
+        r->masks[i].m = a;
+    }
+    qsort(r->masks, r->nmasks, sizeof *r->masks, by_entry);
     return TD_OK;
 }
 
-void td_time_release(td_resources *res) { (void)res; }
+td_status td_time_init(td_resources *res, char **err)
+{
+    time_res *r = calloc(1, sizeof *r);
+    if (!r)
+        return TD_ENOMEM;
+    res->time = r;
+    td_status st = td_lexicon_load(&res->opts, "time_words.tsv", TD_LEX_FOLD, &r->words, err);
+    if (st == TD_OK)
+        st = td_lexicon_load(&res->opts, "time_tense.tsv", TD_LEX_FOLD, &r->tense, err);
+    if (st == TD_OK) {
+        td_lexicon_each(r->words, add_hot, r);
+        td_lexicon_each(r->words, add_shape, r);
+        td_lexicon_each(r->tense, add_shape, r);
+        st = td_pattern_set_new(&r->ps);
+    }
+    if (st == TD_OK)
+        st = td_pattern_set_new(&r->events);
+    if (st == TD_OK)
+        st = define_word_macros(r);
+    if (st == TD_OK)
+        st = each_line(&res->opts, "time_macros.tsv", add_macro, r, err);
+    if (st == TD_OK)
+        st = each_line(&res->opts, "time_rules.tsv", add_rule, r, err);
+    if (st == TD_OK)
+        st = td_pattern_compile(r->ps, err);
+    if (st == TD_OK)
+        st = word_masks(r);
+    for (size_t i = 0; i < r->nrules && i < 128 && st == TD_OK; i++)
+        for (int g = 0; g < TG_COUNT; g++)
+            td_pattern_group_numbers(r->ps, (int)i, group_names[g], r->group_num[i][g], 2);
+    if (st == TD_OK)
+        st = each_line(&res->opts, "time_events.tsv", add_event, r, err);
+    if (st == TD_OK)
+        st = td_pattern_compile(r->events, err);
+    return st;
+}
+
+void td_time_release(td_resources *res)
+{
+    time_res *r = res->time;
+    if (!r)
+        return;
+    td_lexicon_free(r->words);
+    td_lexicon_free(r->tense);
+    td_pattern_set_free(r->ps);
+    td_pattern_set_free(r->events);
+    free(r->rules);
+    free(r->masks);
+    free(r->event_ymd);
+    free(r);
+    res->time = NULL;
+}
+
+/* ---- tense ------------------------------------------------------------- */
+
+/* -1 past cue, +1 future cue, 0 none, for token t. */
+static int tense_cue(const time_res *r, const td_doc *doc, const td_token *t)
+{
+    if (t->type != TD_TOK_WORD)
+        return 0;
+    const char *w = doc->norm + t->span.s;
+    size_t n = t->span.e - t->span.s;
+    const td_lex_entry *e = quick_get(r, r->tense, w, n);
+    if (e) {
+        const char *c = td_lex_field(e, 0);
+        if (strcmp(c, "fut") == 0)
+            return 1;
+        if (strcmp(c, "past") == 0)
+            return -1;
+        return 0;
+    }
+    if (n >= 5 && w[n - 2] == 'e' && w[n - 1] == 'd' && !(t->flags & TD_TOKF_CAP))
+        return -1;
+    return 0;
+}
+
+/* ---- tagging ----------------------------------------------------------- */
+
+typedef struct scan {
+    const time_res *r;
+    td_doc *doc;
+    td_pattern_state *st;
+    td_vec tx; /* of td_tx, in ctx->scratch */
+    td_arena *a;
+    size_t sent, tok; /* cursors (text order) */
+    size_t cue_sent;  /* the sentence whose cues are cached (+1; 0: none) */
+    int8_t cues[200]; /* its tokens' tense cues, from its first token */
+    size_t ncues;
+    int sent_tense;   /* a future cue anywhere wins, then a past one */
+} scan;
+
+/* Cache the tense cues of sentence si (its first 200 tokens). */
+static void sentence_cues(scan *sc, size_t si)
+{
+    const td_sentence *s = TD_DOC_SENT(sc->doc, si);
+    int fut = 0, past = 0;
+    sc->ncues = s->tok_count < 200 ? s->tok_count : 200;
+    for (size_t i = 0; i < sc->ncues; i++) {
+        int c = tense_cue(sc->r, sc->doc, TD_DOC_TOK(sc->doc, s->tok_first + i));
+        sc->cues[i] = (int8_t)c;
+        fut |= c > 0;
+        past |= c < 0;
+    }
+    sc->sent_tense = fut ? 1 : past ? -1 : 0;
+    sc->cue_sent = si + 1;
+}
+
+/* The sentence's tense and the cue nearest to token tok (within 10). */
+static void sentence_tense(scan *sc, size_t si, size_t tok, int *tense, int *near)
+{
+    if (sc->cue_sent != si + 1)
+        sentence_cues(sc, si);
+    size_t first = TD_DOC_SENT(sc->doc, si)->tok_first;
+    size_t at = tok > first ? tok - first : 0;
+    *tense = sc->sent_tense;
+    *near = 0;
+    for (size_t d = 0; d <= 10; d++) {
+        if (d <= at && at - d < sc->ncues && sc->cues[at - d]) {
+            *near = sc->cues[at - d];
+            return;
+        }
+        if (at + d < sc->ncues && sc->cues[at + d]) {
+            *near = sc->cues[at + d];
+            return;
+        }
+    }
+}
+
+static void locate(scan *sc, td_tx *t)
+{
+    td_doc *doc = sc->doc;
+    while (sc->sent < doc->sents.n && TD_DOC_SENT(doc, sc->sent)->span.e <= t->span.s)
+        sc->sent++;
+    while (sc->tok < doc->toks.n && TD_DOC_TOK(doc, sc->tok)->span.e <= t->span.s)
+        sc->tok++;
+    if (sc->sent < doc->sents.n && TD_DOC_SENT(doc, sc->sent)->span.s <= t->span.s)
+        sentence_tense(sc, sc->sent, sc->tok, &t->tense, &t->near_tense);
+    if (t->near_tense)
+        t->tense = t->near_tense; /* the nearest cue speaks for the expression */
+}
+
+static bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+/* Dateline facts about t in line [ls, le). */
+static void dateline_facts(const td_doc *doc, td_tx *t, uint32_t ls, uint32_t le)
+{
+    const char *x = doc->norm;
+    uint32_t a = ls, b = le;
+    while (a < b && is_space(x[a]))
+        a++;
+    while (b > a && (is_space(x[b - 1]) || x[b - 1] == '.'))
+        b--;
+    t->line_is_date = t->span.s <= a + 1 && t->span.e + 1 >= b;
+    /* "CITY, Mon DD (Agency) -" or "CITY, Mon DD -" */
+    if (t->span.s > a + 2 && t->span.s - a <= 60 && x[t->span.s - 1] == ' ' &&
+        x[t->span.s - 2] == ',' && x[a] >= 'A' && x[a] <= 'Z') {
+        uint32_t p = t->span.e;
+        while (p < b && is_space(x[p]))
+            p++;
+        if (p >= b || x[p] == '(' || x[p] == '-' || x[p] == '/' ||
+            (unsigned char)x[p] == 0xE2 /* — – */)
+            t->dateline_shape = true;
+    }
+}
+
+static td_status take(scan *sc, const td_pattern_match *m, int line, uint32_t ls, uint32_t le)
+{
+    td_tx *t = td_vec_push(sc->a, &sc->tx, sizeof *t);
+    if (!t)
+        return TD_ENOMEM;
+    t->span = td_span_make((uint32_t)m->s, (uint32_t)m->e);
+    t->rule = m->rule;
+    const time_rule *tr = &sc->r->rules[m->rule];
+    t->action = tr->action;
+    t->type = tr->type;
+    t->line = line;
+    for (int g = 0; g < TG_COUNT; g++) {
+        size_t s, e;
+        const int *gn = m->rule < 128 ? sc->r->group_num[m->rule][g] : NULL;
+        bool got = gn ? (gn[0] > 0 && td_pattern_group_at(sc->st, gn[0], &s, &e)) ||
+                            (gn[1] > 0 && td_pattern_group_at(sc->st, gn[1], &s, &e))
+                      : td_pattern_group(sc->st, group_names[g], &s, &e);
+        if (got && e > s)
+            t->g[g] = td_span_make((uint32_t)s, (uint32_t)e);
+    }
+    td_time_parse_parts(sc->r, sc->doc, t);
+    locate(sc, t);
+    dateline_facts(sc->doc, t, ls, le);
+    return TD_OK;
+}
+
+/* ---- where matches may start -------------------------------------------
+ * Running every rule at every byte is far too slow, so matching is driven
+ * by tokens: a token that can only occur inside a time expression (a
+ * month, a number, "yesterday": a trigger) makes the rules run at its
+ * start and at the starts of the unbroken run of words before it (at most
+ * BACK) that may begin or continue one ("the", "last", "more", "than": a
+ * start), earliest first. */
+
+enum { R_TRIG = 1, R_START = 2, R_EVENT = 4, R_WORD = 8, R_NUM = 16, R_AMPM = 32, R_LINK = 64 };
+enum { BACK = 6, EV_BACK = 8 };
+
+static int class_role_slow(const char *c);
+
+/* The role of a class name (its first letters tell it apart). */
+static int class_role(const char *c)
+{
+    switch (c[0]) {
+    case 'm': /* month mon3 mod */
+        return c[1] == 'o' && c[2] == 'd' ? R_START : R_TRIG;
+    case 'w': case 'n': case 'o': case 'u': case 't': /* wday num numx ord unit trig */
+        return R_TRIG;
+    case 's': /* season start */
+        return c[1] == 'e' ? R_TRIG : R_START;
+    case 'p': /* pod */
+        return R_TRIG;
+    default:
+        return class_role_slow(c);
+    }
+}
+
+static int class_role_slow(const char *c)
+{
+    static const char *const trig[] = {"month", "mon3", "wday", "num",  "ord", "unit",
+                                       "season", "pod", "numx", "trig", NULL};
+    static const char *const start[] = {"mod", "art", "start", NULL};
+    for (int i = 0; trig[i]; i++)
+        if (strcmp(c, trig[i]) == 0)
+            return R_TRIG;
+    for (int i = 0; start[i]; i++)
+        if (strcmp(c, start[i]) == 0)
+            return R_START;
+    if (strcmp(c, "ampm") == 0)
+        return R_AMPM;
+    if (strcmp(c, "link") == 0)
+        return R_LINK;
+    return strcmp(c, "evcue") == 0 ? R_EVENT : 0;
+}
+
+static int hot_slot(const char *w, size_t n)
+{
+    return (shape_row((unsigned char)w[0]) * 27 + (n > 1 ? shape_row((unsigned char)w[1]) : 26)) *
+               27 +
+           shape_row((unsigned char)w[n - 1]);
+}
+
+static void add_hot(const td_lex_entry *e, void *arg)
+{
+    time_res *r = arg;
+    size_t n = strlen(e->key);
+    if (n < 32 && !strchr(e->key, ' ') &&
+        (class_role(td_lex_field(e, 0)) & (R_TRIG | R_EVENT | R_AMPM)))
+        r->hot[hot_slot(e->key, n)] |= 1u << n;
+}
+
+static int word_role(const time_res *r, const char *w, size_t n)
+{
+    if (!n)
+        return 0;
+    const td_lex_entry *e = quick_get(r, r->words, w, n);
+    return e ? class_role(td_lex_field(e, 0)) : 0;
+}
+
+/* The role of a word that may trigger (cheap: most words fail the filter). */
+static int hot_role(const time_res *r, const char *w, size_t n)
+{
+    if (n == 0 || n >= 32 || !(r->hot[hot_slot(w, n)] & (1u << n)))
+        return 0;
+    return word_role(r, w, n);
+}
+
+/* Pass 1, every token: numbers, triggers, event cues, a.m./p.m. */
+static int tok_role(const time_res *r, const td_doc *doc, const td_token *t)
+{
+    const char *w = doc->norm + t->span.s;
+    size_t n = t->span.e - t->span.s;
+    if (w[0] >= '0' && w[0] <= '9')
+        return R_NUM | R_START;
+    if (t->type != TD_TOK_WORD)
+        return w[0] == '\'' ? R_START : 0;
+    int role = hot_role(r, w, n) | R_WORD;
+    const char *h = memchr(w, '-', n);
+    if (h && !(role & R_TRIG)) { /* third-quarter, year-earlier, mid-November */
+        const char *l = h;
+        for (const char *q = h; q; q = memchr(q + 1, '-', (size_t)(w + n - q - 1)))
+            l = q;
+        role |= hot_role(r, w, (size_t)(h - w)) | hot_role(r, l + 1, (size_t)(w + n - l - 1));
+    }
+    return role;
+}
+
+/* May token i begin (R_START, R_TRIG) or continue (R_LINK) a time
+ * expression before its trigger? */
+static int chain_role(const time_res *r, const td_doc *doc, const uint8_t *roles, size_t i)
+{
+    if (roles[i] & (R_START | R_TRIG))
+        return roles[i] & (R_START | R_TRIG);
+    if (!(roles[i] & R_WORD))
+        return 0;
+    const td_token *t = TD_DOC_TOK(doc, i);
+    const char *w = doc->norm + t->span.s;
+    size_t n = t->span.e - t->span.s;
+    const char *h = memchr(w, '-', n);
+    return word_role(r, w, h ? (size_t)(h - w) : n) & (R_START | R_TRIG | R_LINK);
+}
+
+/* A number starts tagging only when it looks like a year or a date, or a
+ * unit, month or a.m./p.m. follows it within three tokens ("$5 million"
+ * does not; "five years", "5 p.m." do). */
+static bool number_triggers(const td_doc *doc, const uint8_t *roles, size_t i)
+{
+    const td_token *t = TD_DOC_TOK(doc, i);
+    const char *w = doc->norm + t->span.s;
+    size_t n = t->span.e - t->span.s;
+    if ((n == 4 || (n == 5 && w[4] == 's')) &&
+        ((w[0] == '1' && w[1] >= '5') || (w[0] == '2' && w[1] == '0')))
+        return true;
+    if (memchr(w, '/', n) || memchr(w, '-', n) || memchr(w, ':', n))
+        return true;
+    for (size_t k = i + 1; k < doc->toks.n && k <= i + 3; k++) {
+        if (TD_DOC_TOK(doc, k)->block != t->block)
+            break;
+        if (roles[k] & (R_TRIG | R_AMPM))
+            return true;
+    }
+    return false;
+}
+
+/* The rules that may start at token t (NULL: any, by first byte). */
+static const td_pattern_mask *mask_for(const time_res *r, const td_doc *doc, const td_token *t)
+{
+    const char *w = doc->norm + t->span.s;
+    size_t n = t->span.e - t->span.s;
+    if (t->type != TD_TOK_WORD)
+        return NULL;
+    const td_lex_entry *e = quick_get(r, r->words, w, n);
+    const char *h = e ? NULL : memchr(w, '-', n);
+    if (h)
+        e = quick_get(r, r->words, w, (size_t)(h - w));
+    if (!e)
+        return NULL;
+    size_t lo = 0, hi = r->nmasks;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if ((uintptr_t)r->masks[mid].e < (uintptr_t)e)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->nmasks && r->masks[lo].e == e ? &r->masks[lo].m : NULL;
+}
+
+typedef td_status (*hit_fn)(void *arg, const td_pattern_match *m, const td_block *b, int line);
+
+/* Run the rules of st around every token with role `trig`. */
+static td_status scan_tokens(const time_res *r, td_doc *doc, const uint8_t *roles,
+                             td_pattern_state *st, int trig, bool any_start, size_t back,
+                             hit_fn hit, void *arg)
+{
+    size_t from = 0;
+    int line = -1;
+    unsigned cur = 0xffffu;
+    for (size_t i = 0; i < doc->toks.n; i++) {
+        const td_token *t = TD_DOC_TOK(doc, i);
+        if (t->block != cur) {
+            cur = t->block;
+            line++;
+        }
+        if (t->span.s < from || !(roles[i] & trig) || t->block >= doc->blocks.n)
+            continue;
+        const td_block *b = TD_DOC_BLOCK(doc, t->block);
+        if (!td_block_is_read(b->kind))
+            continue;
+        /* the unbroken run of start and link words (and triggers) just
+         * before i; a match may begin at any of them but a link word */
+        size_t lo = i;
+        uint32_t can_begin = 1; /* bit k: token i - k may begin a match */
+        while (lo > 0 && i - lo < back && TD_DOC_TOK(doc, lo - 1)->block == t->block &&
+               TD_DOC_TOK(doc, lo - 1)->span.s >= from) {
+            int cr = any_start ? R_START : chain_role(r, doc, roles, lo - 1);
+            if (!cr)
+                break;
+            lo--;
+            if (cr & (R_START | R_TRIG))
+                can_begin |= 1u << (i - lo);
+        }
+        for (size_t p = lo; p <= i; p++) {
+            if (!(can_begin & (1u << (i - p))))
+                continue;
+            const td_token *tp = TD_DOC_TOK(doc, p);
+            td_pattern_match m;
+            const td_pattern_mask *mk = any_start ? NULL : mask_for(r, doc, tp);
+            if (td_pattern_longest_in(st, mk, doc->norm, b->span.e, tp->span.s, &m)) {
+                td_status s = hit(arg, &m, b, line);
+                if (s != TD_OK)
+                    return s;
+                from = m.e;
+                break;
+            }
+        }
+    }
+    return TD_OK;
+}
+
+static td_status take_hit(void *arg, const td_pattern_match *m, const td_block *b, int line)
+{
+    return take(arg, m, line, b->span.s, b->span.e);
+}
+
+typedef struct ev_scan {
+    const time_res *r;
+    td_arena *a;
+    td_vec *out;
+} ev_scan;
+
+static td_status event_hit(void *arg, const td_pattern_match *m, const td_block *b, int line)
+{
+    (void)b;
+    (void)line;
+    ev_scan *es = arg;
+    td_tx_event *ev = td_vec_push(es->a, es->out, sizeof *ev);
+    if (!ev)
+        return TD_ENOMEM;
+    ev->span = td_span_make((uint32_t)m->s, (uint32_t)m->e);
+    ev->y = es->r->event_ymd[m->rule * 3];
+    ev->m = es->r->event_ymd[m->rule * 3 + 1];
+    ev->d = es->r->event_ymd[m->rule * 3 + 2];
+    return TD_OK;
+}
+
+/* Known past events: their dates bound the publication date from below. */
+static td_status find_events(const time_res *r, td_doc *doc, const uint8_t *roles, td_arena *a,
+                             td_vec *out)
+{
+    td_pattern_state *st;
+    td_status s = td_pattern_state_new(r->events, a, &st);
+    if (s != TD_OK)
+        return s;
+    ev_scan es = {r, a, out};
+    return scan_tokens(r, doc, roles, st, R_EVENT, true, EV_BACK, event_hit, &es);
+}
+
+/* In a report about a quarter, "a year earlier" / "the year-ago period"
+ * is that quarter a year before (1988-Q3), not just the year. */
+static void same_period(td_doc *doc, const td_tx *t, const td_anchor *an, td_time *out, int *qy,
+                        int *qq)
+{
+    const char *v = out->value;
+    if (t->action == TX_QUARTER && strlen(v) == 7 && v[5] == 'Q' && v[6] >= '1' && v[6] <= '4') {
+        *qy = atoi(v);
+        *qq = v[6] - '0';
+        return;
+    }
+    if (t->action == TX_AGO && *qq && an->prec >= TD_PREC_YEAR && strlen(v) == 4 &&
+        atoi(v) == an->y - 1 && *qy == an->y)
+        out->value = td_arena_printf(&doc->arena, "%04d-Q%d", *qy - 1, *qq);
+}
 
 td_status td_time_run(td_stage_ctx *ctx, td_doc *doc)
 {
-    (void)ctx;
-    (void)doc;
+    const time_res *r = ctx->res->time;
+    scan sc = {.r = r, .doc = doc, .a = &ctx->scratch};
+    td_status st = td_pattern_state_new(r->ps, sc.a, &sc.st);
+    uint8_t *roles = doc->toks.n ? td_arena_alloc(sc.a, doc->toks.n) : NULL;
+    if (st == TD_OK && doc->toks.n && !roles)
+        st = TD_ENOMEM;
+    for (size_t i = 0; i < doc->toks.n && st == TD_OK; i++)
+        roles[i] = (uint8_t)tok_role(r, doc, TD_DOC_TOK(doc, i));
+    for (size_t i = 0; i < doc->toks.n && st == TD_OK; i++)
+        if (roles[i] & R_NUM && number_triggers(doc, roles, i))
+            roles[i] |= R_TRIG;
+    if (st == TD_OK)
+        st = scan_tokens(r, doc, roles, sc.st, R_TRIG, false, BACK, take_hit, &sc);
+    td_vec events = {0};
+    bool check = doc->date.source && strcmp(doc->date.source, "header") == 0;
+    if (st == TD_OK && check)
+        st = find_events(r, doc, roles, sc.a, &events);
+    if (st != TD_OK)
+        return st;
+    td_docdate_decide(doc, sc.tx.items, sc.tx.n, events.items, events.n);
+    td_anchor an;
+    td_time_anchor(doc, &an);
+    int qy = 0, qq = 0; /* the last quarter the text named */
+    for (size_t i = 0; i < sc.tx.n; i++) {
+        const td_tx *t = TD_VEC_AT(sc.tx, td_tx, i);
+        td_time out;
+        if (!td_time_normalise(r, doc, &an, t, &out))
+            continue;
+        same_period(doc, t, &an, &out, &qy, &qq);
+        td_time *tt = td_vec_push(&doc->arena, &doc->times, sizeof *tt);
+        if (!tt)
+            return TD_ENOMEM;
+        *tt = out;
+    }
     return TD_OK;
 }

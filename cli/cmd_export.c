@@ -1,0 +1,94 @@
+/* cmd_export.c - tidings export: a whole table as CSV or JSON lines, for
+ * pandas, R and spreadsheets. */
+#include "query.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+    "usage: tidings export --table T [OPTIONS]\n\n"
+    "Write a whole table on standard output, in row order, with a header line\n"
+    "(CSV) or one JSON object per line (jsonl). The tables and their columns\n"
+    "are described in README.md (and data/schema.sql).\n\n"
+    "Options:\n"
+    "      --table T        documents, entities, mentions, quotes, times or events\n"
+    "      --format F       csv (default) or jsonl\n"
+    "      --record         documents: include the whole JSON record column\n"
+    "      --db PATH        the database (default: $TIDINGS_DB, else ./tidings.db)\n"
+    "      --limit N        at most N rows (default: all)\n"
+    "  -h, --help           this help\n\n"
+    "Example:\n"
+    "  tidings export --table quotes --format csv > quotes.csv\n";
+
+static const char *const tables[][2] = {
+    {"documents", "doc, id, hash, record_hash, date, date_precision, date_lo, date_hi, "
+                  "date_source, date_header, date_note, lang, title, url, source_path, "
+                  "source_offset, source_line, warc_record_id, ingested_at, caption, body, "
+                  "quotes"},
+    {"entities", "*"}, {"mentions", "*"}, {"quotes", "*"}, {"times", "*"}, {"events", "*"},
+};
+
+int cmd_export(int argc, char **argv)
+{
+    q_opts o;
+    q_opts_init(&o, -1);
+    o.format = Q_CSV;
+    const char *table = NULL;
+    bool record = false;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (strcmp(s, "--from") == 0 || strcmp(s, "--to") == 0) {
+            cli_error("export: %s is not an export option: export writes whole tables", s);
+            return EXIT_USAGE;
+        }
+        int r = q_parse(&o, argc, argv, &i);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
+            printf(help);
+            return 0;
+        } else if (strcmp(s, "--table") == 0 && i + 1 < argc) {
+            table = argv[++i];
+        } else if (strcmp(s, "--record") == 0) {
+            record = true;
+        } else {
+            cli_error("export: unexpected '%s' (see 'tidings export --help')", s);
+            return EXIT_USAGE;
+        }
+    }
+    if (o.format == Q_JSON)
+        o.format = Q_JSONL;
+    if (o.format == Q_TABLE) {
+        cli_error("export: --format csv or jsonl");
+        return EXIT_USAGE;
+    }
+    const char *cols = NULL;
+    for (size_t i = 0; table && i < sizeof tables / sizeof tables[0]; i++)
+        if (strcmp(table, tables[i][0]) == 0)
+            cols = record ? "*" : tables[i][1];
+    if (!cols) {
+        cli_error("export: --table wants documents, entities, mentions, quotes, times or "
+                  "events");
+        return EXIT_USAGE;
+    }
+    td_store *st = q_open(&o);
+    if (!st)
+        return EXIT_FATAL;
+    td_buf sql;
+    td_buf_init(&sql, 0);
+    td_buf_printf(&sql, "SELECT %s FROM %s ORDER BY rowid LIMIT %ld", cols, table, o.limit);
+    int code = EXIT_FATAL;
+    sqlite3_stmt *s = q_prepare(st, sql.ptr);
+    if (s) {
+        long n = q_print(s, &o, stdout);
+        sqlite3_finalize(s);
+        code = n < 0 ? EXIT_FATAL : EXIT_ALL_READ;
+    }
+    if (fflush(stdout) != 0)
+        code = EXIT_FATAL;
+    td_buf_release(&sql);
+    td_store_close(st);
+    return code;
+}

@@ -1,0 +1,146 @@
+-- schema.sql - the tidings store (SQLite), schema version 1 (PRAGMA user_version).
+--
+-- This file is the documented source; src/store_schema.c holds the same text
+-- as a C string (tests/unit/test_store.c checks that both are identical).
+-- Spans are [start, end) byte offsets into the document's base text, as in
+-- the record (see DESIGN.md); every span has its text beside it.
+-- Relations: every fact row has `doc` (documents.doc); mentions.entity and
+-- quotes.speaker_entity point to entities.entity.
+
+-- One row per document; `id` is its identity.
+CREATE TABLE documents (
+    doc            INTEGER PRIMARY KEY,      -- row number (FTS rowid)
+    id             TEXT NOT NULL UNIQUE,     -- the record's id
+    hash           TEXT NOT NULL,            -- hash of the content (text, title, date, url)
+    record_hash    TEXT NOT NULL,            -- hash of the stored record (but its source)
+    date           TEXT,                     -- "2022-11-18", "2022-11", "2022" or NULL
+    date_precision TEXT NOT NULL DEFAULT 'unknown', -- day, month, year, unknown
+    date_lo        TEXT,                     -- first day the date may be (YYYY-MM-DD)
+    date_hi        TEXT,                     -- last day the date may be
+    date_source    TEXT,                     -- input, header, dateline, metadata, text, corpus
+    date_header    TEXT,                     -- the crawler header's date as written
+    date_note      TEXT,                     -- why the date is what it is
+    lang           TEXT,
+    title          TEXT,
+    url            TEXT,
+    source_path    TEXT,
+    source_offset  INTEGER,
+    source_line    INTEGER,
+    warc_record_id TEXT,
+    ingested_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    -- the long columns last, so that reading the short ones stays cheap
+    caption        TEXT,
+    body           TEXT NOT NULL DEFAULT '', -- the record's "text": body paragraphs
+    quotes         TEXT NOT NULL DEFAULT '', -- every quote's text, one a line (for FTS)
+    record         TEXT NOT NULL             -- the whole JSON record
+);
+CREATE INDEX documents_date ON documents (date_lo, date_hi);
+CREATE INDEX documents_url ON documents (url);
+
+-- Canonical entities, merged across documents: same folded full name (case,
+-- diacritics and transliteration variants folded: Sergei = Sergey), same
+-- type, same country. A person known by one word only (a bare surname) is
+-- kept to its document (scope = that doc) and never merges across documents.
+CREATE TABLE entities (
+    entity  INTEGER PRIMARY KEY,
+    type    TEXT NOT NULL,               -- person, country, location, organization, group
+    name    TEXT NOT NULL,               -- canonical name, as first seen
+    key     TEXT NOT NULL,               -- folded name: the merge key
+    last    TEXT NOT NULL DEFAULT '',    -- folded last word of a person's name
+    country TEXT NOT NULL DEFAULT '',    -- ISO 3166-1 alpha-2 or ''
+    scope   INTEGER NOT NULL DEFAULT 0,  -- 0: shared; else the doc of a bare surname
+    role    TEXT,
+    acronym TEXT,
+    cameo   TEXT,                        -- CAMEO actor code, when known
+    UNIQUE (key, type, country, scope)
+);
+CREATE INDEX entities_last ON entities (last);
+CREATE INDEX entities_scope ON entities (scope) WHERE scope <> 0;
+
+-- Every mention of an entity in a document.
+CREATE TABLE mentions (
+    doc        INTEGER NOT NULL,         -- documents.doc
+    entity     INTEGER NOT NULL,         -- entities.entity
+    local      INTEGER NOT NULL,         -- the entity's id inside the record
+    span_start INTEGER NOT NULL,
+    span_end   INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    form       TEXT NOT NULL             -- name, acronym, demonym, metonym, pronoun, nominal
+);
+CREATE INDEX mentions_entity ON mentions (entity, doc);
+CREATE INDEX mentions_doc ON mentions (doc);
+
+-- Who said what: one row per attribution.
+CREATE TABLE quotes (
+    quote          INTEGER PRIMARY KEY,
+    doc            INTEGER NOT NULL,
+    kind           TEXT NOT NULL,        -- direct, mixed, reported
+    span_start     INTEGER NOT NULL,
+    span_end       INTEGER NOT NULL,
+    text           TEXT NOT NULL,
+    spans          TEXT,                 -- JSON [[s,e],...] of a split quote, or NULL
+    speaker_entity INTEGER,              -- entities.entity, NULL when unresolved
+    speaker_name   TEXT,                 -- canonical name, never a pronoun
+    speaker_key    TEXT,                 -- folded speaker_name
+    speaker_last   TEXT,                 -- folded last word of speaker_name
+    speaker_start  INTEGER,
+    speaker_end    INTEGER,
+    speaker_text   TEXT,                 -- the local mention ("he")
+    cue_start      INTEGER,
+    cue_end        INTEGER,
+    cue_text       TEXT
+);
+CREATE INDEX quotes_doc ON quotes (doc);
+CREATE INDEX quotes_speaker ON quotes (speaker_entity);
+CREATE INDEX quotes_speaker_key ON quotes (speaker_key);
+CREATE INDEX quotes_speaker_last ON quotes (speaker_last);
+
+-- Time expressions (TIMEX3).
+CREATE TABLE times (
+    doc        INTEGER NOT NULL,
+    span_start INTEGER NOT NULL,
+    span_end   INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    type       TEXT NOT NULL,            -- DATE, TIME, DURATION, SET
+    value      TEXT,
+    mod        TEXT
+);
+CREATE INDEX times_doc ON times (doc);
+
+-- Coded events (CAMEO).
+CREATE TABLE events (
+    doc        INTEGER NOT NULL,
+    actor      TEXT,
+    target     TEXT,
+    code       TEXT,
+    span_start INTEGER NOT NULL,
+    span_end   INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    quad_class INTEGER,
+    goldstein  REAL
+);
+CREATE INDEX events_doc ON events (doc);
+CREATE INDEX events_actor ON events (actor);
+CREATE INDEX events_target ON events (target);
+
+-- Full-text search over title, body and quotes, with external content (the
+-- text is stored once, in documents). Tokenizer: unicode61 with
+-- remove_diacritics 2 (Türkiye matches turkiye); '.' separates tokens, so
+-- "U.S." is the two tokens "u" "s" and the phrase "U.S." matches it.
+-- tidings keeps both indexes in step with their tables itself (no
+-- triggers: a trigger writing FTS5 makes SQLite open a statement savepoint
+-- per row, and FTS5 flushes a segment at every savepoint). After editing
+-- documents or quotes by hand, rebuild them:
+--   INSERT INTO documents_fts (documents_fts) VALUES ('rebuild');
+--   INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild');
+CREATE VIRTUAL TABLE documents_fts USING fts5 (
+    title, body, quotes,
+    content = 'documents', content_rowid = 'doc',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+-- Full-text search over each quote (tidings quotes --about).
+CREATE VIRTUAL TABLE quotes_fts USING fts5 (
+    text,
+    content = 'quotes', content_rowid = 'quote',
+    tokenize = 'unicode61 remove_diacritics 2'
+);

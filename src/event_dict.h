@@ -1,0 +1,137 @@
+/*
+ * event_dict.h - PETRARCH/TABARI event dictionaries in memory (library-internal).
+ *
+ * A dictionary set is read from a directory whose dictionaries.ini names the
+ * files (verbs, actors, agents, discards), or from the copies built into the
+ * library ("events/<file>"). Every word of every dictionary is interned once
+ * (upper case) into a word table; phrases are arrays of word ids, grouped by
+ * their first word and sorted longest first, so a sentence is matched with
+ * one hash lookup per token and integer comparisons.
+ *
+ * Read-only once loaded; shared between threads.
+ */
+#ifndef TD_EVENT_DICT_H
+#define TD_EVENT_DICT_H
+
+#include "tidings.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { ED_ACTOR = 0, ED_AGENT, ED_VERB, ED_DISCARD, ED_KINDS };
+
+typedef struct ed_word {
+    uint32_t off, len, hash;
+    uint32_t first[ED_KINDS]; /* first phrase of each kind starting with it */
+    uint32_t n[ED_KINDS];
+    int32_t synset; /* synset named by this word ("&CURRENCY"), or -1 */
+    uint32_t fw;    /* function-word classes (events.c), 0: none */
+} ed_word;
+
+typedef struct ed_phrase {
+    uint32_t w;       /* offset of its word ids in ed_dict.wpool */
+    uint32_t w0;      /* its first word id */
+    uint16_t n;       /* number of words */
+    uint16_t main;    /* verbs: index of the verb word in the phrase */
+    uint32_t payload; /* actor, agent, verb entry or discard flag */
+} ed_phrase;
+
+typedef struct ed_code {
+    uint32_t code; /* offset of a NUL-terminated code in strpool */
+    int32_t from, to; /* yyyymmdd bounds, inclusive; 0 / 99999999 when open */
+} ed_code;
+
+typedef struct ed_actor {
+    uint32_t code_first, code_n;
+} ed_actor;
+
+typedef struct ed_agent {
+    uint32_t code; /* strpool offset: "GOV", "GOVMED" */
+    bool prefix;   /* [NGO~]: the code goes before the actor's */
+} ed_agent;
+
+typedef struct ed_verb {
+    uint32_t block;
+    uint32_t code, code2; /* strpool offsets; code2 0: none */
+} ed_verb;
+
+enum { EP_WORD = 0, EP_SYN, EP_SRC, EP_TGT, EP_COMP, EP_SKIP };
+
+typedef struct ed_elem {
+    uint8_t kind; /* EP_* */
+    uint8_t adj;  /* must touch the element before it (toward the verb) */
+    uint8_t pp;   /* heads a prepositional phrase "(TO ...)": near the verb */
+    uint32_t id;  /* word id or synset id */
+} ed_elem;
+
+typedef struct ed_pattern {
+    uint32_t up_first, up_n; /* elements before the verb, nearest first */
+    uint32_t lo_first, lo_n; /* elements after the verb, in order */
+    bool up_adj, lo_adj;     /* the nearest element touches the verb */
+    uint32_t code, code2;
+    uint16_t nlit;           /* literal words: more is more specific */
+} ed_pattern;
+
+typedef struct ed_block {
+    uint32_t code, code2;
+    uint32_t pat_first, pat_n;
+} ed_block;
+
+typedef struct ed_synset {
+    uint32_t first, n; /* phrases in ed_dict.synphr, sorted by first word */
+    uint32_t maxlen;   /* words in its longest phrase */
+} ed_synset;
+
+typedef struct ed_dict {
+    /* word table */
+    char *strpool;
+    size_t str_len, str_cap;
+    ed_word *words;
+    uint32_t n_words, cap_words;
+    uint32_t *slots; /* open addressing: word id + 1, 0 empty */
+    uint32_t n_slots;
+    uint32_t *wpool;
+    size_t wp_len, wp_cap;
+    /* phrases by kind */
+    ed_phrase *phr[ED_KINDS];
+    uint32_t n_phr[ED_KINDS], cap_phr[ED_KINDS];
+    ed_actor *actors;
+    uint32_t n_actors, cap_actors;
+    ed_code *codes;
+    uint32_t n_codes, cap_codes;
+    ed_agent *agents;
+    uint32_t n_agents, cap_agents;
+    ed_verb *verbs;
+    uint32_t n_verbs, cap_verbs;
+    ed_block *blocks;
+    uint32_t n_blocks, cap_blocks;
+    ed_pattern *pats;
+    uint32_t n_pats, cap_pats;
+    ed_elem *elems;
+    uint32_t n_elems, cap_elems;
+    ed_synset *syns;
+    uint32_t n_syns, cap_syns;
+    ed_phrase *synphr;
+    uint32_t n_synphr, cap_synphr;
+} ed_dict;
+
+/* Load the set in dir (NULL: the built-in copy). On failure *err says
+ * which file and line (caller frees). */
+td_status ed_dict_load(const char *dir, ed_dict **out, char **err);
+void ed_dict_free(ed_dict *d);
+
+/* Intern a word (upper-cased); its id, or ED_NONE when out of memory. */
+uint32_t ed_word_add(ed_dict *d, const char *s, size_t len);
+
+/* Word id of s[0..len) (upper-cased ASCII compare), or UINT32_MAX. */
+uint32_t ed_word_find(const ed_dict *d, const char *s, size_t len);
+/* The same with the word's hash (ed_word_hash) already known. */
+uint32_t ed_word_find_h(const ed_dict *d, const char *s, size_t len, uint32_t hash);
+uint32_t ed_word_hash(const char *s, size_t len);
+
+static inline const char *ed_str(const ed_dict *d, uint32_t off) { return d->strpool + off; }
+
+#define ED_NONE UINT32_MAX
+
+#endif

@@ -1,0 +1,552 @@
+/*
+ * layout_lines.c - the layout stage's measures of one line: words,
+ * headline case, terminal punctuation, sentence breaks, links, and the
+ * hashes of its content words; plus the small hash set the overlap
+ * between lines and body is counted in. One pass over the bytes of a
+ * line; no allocation but the growing word array in the scratch arena.
+ */
+#include "layout_lines.h"
+
+#include <string.h>
+
+/* ---- hash set ---------------------------------------------------------- */
+
+bool td_lay_set_init(td_lay_set *s, td_arena *a, size_t n)
+{
+    size_t size = 16;
+    while (size < 2 * n + 2)
+        size <<= 1;
+    s->keys = td_arena_calloc(a, size * sizeof *s->keys);
+    s->counts = td_arena_calloc(a, size * sizeof *s->counts);
+    s->mask = size - 1;
+    s->n = 0;
+    return s->keys && s->counts;
+}
+
+void td_lay_set_add(td_lay_set *s, uint64_t key)
+{
+    size_t i = (size_t)(key ^ (key >> 29)) & s->mask;
+    while (s->keys[i] && s->keys[i] != key)
+        i = (i + 1) & s->mask;
+    if (!s->keys[i]) {
+        if (2 * (s->n + 1) > s->mask + 1)
+            return; /* full: callers size the set; never loop forever */
+        s->keys[i] = key;
+        s->n++;
+    }
+    s->counts[i]++;
+}
+
+uint32_t td_lay_set_count(const td_lay_set *s, uint64_t key)
+{
+    if (!s->keys)
+        return 0;
+    size_t i = (size_t)(key ^ (key >> 29)) & s->mask;
+    while (s->keys[i]) {
+        if (s->keys[i] == key)
+            return s->counts[i];
+        i = (i + 1) & s->mask;
+    }
+    return 0;
+}
+
+bool td_lay_stop_has(const td_lay_stop *st, uint64_t h)
+{
+    if (!st || !st->keys)
+        return false;
+    size_t i = (size_t)(h ^ (h >> 29)) & st->mask;
+    while (st->keys[i]) {
+        if (st->keys[i] == h)
+            return true;
+        i = (i + 1) & st->mask;
+    }
+    return false;
+}
+
+/* ---- characters -------------------------------------------------------- */
+
+enum { CH_SEP = 0, CH_UPPER, CH_LOWER, CH_DIGIT, CH_LETTER, CH_CJK, CH_APOS };
+
+/* Length of the UTF-8 sequence at p (1 for a stray byte). */
+static size_t seq_len(unsigned char c)
+{
+    if (c < 0xC0)
+        return 1;
+    if (c < 0xE0)
+        return 2;
+    if (c < 0xF0)
+        return 3;
+    return 4;
+}
+
+/* The class of the character at p[0..n) (n = its length, within bounds). */
+static int char_class(const unsigned char *p, size_t n)
+{
+    unsigned char c = p[0];
+    if (n == 1) {
+        if (c >= 'A' && c <= 'Z')
+            return CH_UPPER;
+        if (c >= 'a' && c <= 'z')
+            return CH_LOWER;
+        if (c >= '0' && c <= '9')
+            return CH_DIGIT;
+        if (c == '\'')
+            return CH_APOS;
+        return CH_SEP;
+    }
+    if (n == 2) {
+        unsigned char d = p[1];
+        if (c == 0xC2)
+            return CH_SEP; /* Latin-1 punctuation and symbols */
+        if (c == 0xC3) {
+            if (d == 0x97 || d == 0xB7)
+                return CH_SEP; /* × ÷ */
+            return d < 0x9F ? CH_UPPER : CH_LOWER;
+        }
+        if (c == 0xCE && d >= 0x91 && d <= 0xA9)
+            return CH_UPPER; /* Greek capitals */
+        if (c == 0xD0)
+            return d < 0xB0 ? CH_UPPER : CH_LOWER; /* Cyrillic */
+        if (c == 0xD1)
+            return CH_LOWER;
+        return CH_LETTER;
+    }
+    if (n == 3) {
+        unsigned char d = p[1];
+        if (c == 0xE2)
+            return CH_SEP; /* punctuation, symbols, arrows */
+        if (c == 0xE3 && d == 0x80)
+            return CH_SEP; /* CJK punctuation */
+        if (c == 0xEF)
+            return CH_SEP; /* full-width forms, specials */
+        if (c >= 0xE3 && c <= 0xE9)
+            return CH_CJK; /* kana, CJK ideographs */
+        return CH_LETTER; /* Hangul, Indic, Thai, ... */
+    }
+    return CH_SEP; /* emoji and other astral symbols */
+}
+
+/* The running hash of a word: bytes are packed eight at a time into a
+ * word that is mixed once (no multiply per byte on the hot path). */
+typedef struct hstate {
+    uint64_t h, acc;
+    unsigned n;
+} hstate;
+
+#define MIX_K 0x9E3779B97F4A7C15ull
+
+static inline void hs_init(hstate *s)
+{
+    s->h = 1469598103934665603ull;
+    s->acc = 0;
+    s->n = 0;
+}
+
+static inline void hs_byte(hstate *s, unsigned char b)
+{
+    s->acc = (s->acc << 8) | b;
+    if (++s->n == 8) {
+        s->h = (s->h ^ s->acc) * MIX_K;
+        s->h ^= s->h >> 29;
+        s->acc = 0;
+        s->n = 0;
+    }
+}
+
+static inline uint64_t hs_final(hstate s)
+{
+    uint64_t h = (s.h ^ s.acc ^ ((uint64_t)s.n << 59)) * MIX_K;
+    h ^= h >> 31;
+    return h ? h : 1;
+}
+
+/* Fold one character into the hash (small letters of the scripts above). */
+static void fold_char(hstate *s, const unsigned char *p, size_t n)
+{
+    unsigned char b[4];
+    memcpy(b, p, n);
+    if (n == 1 && b[0] >= 'A' && b[0] <= 'Z')
+        b[0] = (unsigned char)(b[0] + 32);
+    else if (n == 2 && b[0] == 0xC3 && b[1] >= 0x80 && b[1] < 0x9F && b[1] != 0x97)
+        b[1] = (unsigned char)(b[1] + 0x20);
+    else if (n == 2 && b[0] == 0xCE && b[1] >= 0x91 && b[1] <= 0x9F)
+        b[1] = (unsigned char)(b[1] + 0x20);
+    else if (n == 2 && b[0] == 0xCE && b[1] >= 0xA0 && b[1] <= 0xA9) {
+        b[0] = 0xCF;
+        b[1] = (unsigned char)(b[1] - 0x20);
+    } else if (n == 2 && b[0] == 0xD0 && b[1] >= 0x90 && b[1] <= 0x9F)
+        b[1] = (unsigned char)(b[1] + 0x20);
+    else if (n == 2 && b[0] == 0xD0 && b[1] >= 0xA0 && b[1] <= 0xAF) {
+        b[0] = 0xD1;
+        b[1] = (unsigned char)(b[1] - 0x20);
+    } else if (n == 2 && b[0] == 0xD0 && b[1] >= 0x80 && b[1] <= 0x8F) {
+        b[0] = 0xD1;
+        b[1] = (unsigned char)(b[1] + 0x10);
+    }
+    for (size_t i = 0; i < n; i++)
+        hs_byte(s, b[i]);
+}
+
+uint64_t td_lay_word_hash(const char *w, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)w;
+    if (n > 2 && p[n - 2] == '\'' && (p[n - 1] == 's' || p[n - 1] == 'S'))
+        n -= 2;
+    hstate hs;
+    hs_init(&hs);
+    for (size_t i = 0; i < n;) {
+        size_t k = seq_len(p[i]);
+        if (i + k > n)
+            k = n - i;
+        fold_char(&hs, p + i, k);
+        i += k;
+    }
+    return hs_final(hs);
+}
+
+/* ---- the line ---------------------------------------------------------- */
+
+typedef struct word_sink {
+    td_arena *a;
+    uint64_t **words;
+    size_t *n, *cap;
+    bool ok;
+} word_sink;
+
+static void sink_push(word_sink *ws, uint64_t h)
+{
+    if (!ws->ok)
+        return;
+    if (*ws->n == *ws->cap) {
+        size_t nc = *ws->cap ? *ws->cap * 2 : 1024;
+        uint64_t *nw = td_arena_alloc(ws->a, nc * sizeof *nw);
+        if (!nw) {
+            ws->ok = false;
+            return;
+        }
+        if (*ws->n)
+            memcpy(nw, *ws->words, *ws->n * sizeof *nw);
+        *ws->words = nw;
+        *ws->cap = nc;
+    }
+    (*ws->words)[(*ws->n)++] = h;
+}
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+/* Closing marks skipped before the terminal punctuation. */
+static size_t skip_closers(const unsigned char *t, size_t s, size_t e)
+{
+    while (e > s) {
+        unsigned char c = t[e - 1];
+        if (c == '"' || c == '\'' || c == ')' || c == ']' || c == '*' || c == ' ') {
+            e--;
+            continue;
+        }
+        if (e - s >= 2 && t[e - 2] == 0xC2 && c == 0xBB) { /* » */
+            e -= 2;
+            continue;
+        }
+        if (e - s >= 3 && t[e - 3] == 0xE2 && t[e - 2] == 0x80 &&
+            (c == 0x9D || c == 0x99 || c == 0x9C || c == 0x98)) {
+            e -= 3; /* ” ’, and “ ‘ used as closers in tokenised text */
+            continue;
+        }
+        break;
+    }
+    return e;
+}
+
+static uint8_t line_end(const unsigned char *t, size_t s, size_t e)
+{
+    e = skip_closers(t, s, e);
+    if (e == s)
+        return TD_LAY_END_NONE;
+    unsigned char c = t[e - 1];
+    if (c == '.')
+        return (e - s >= 2 && t[e - 2] == '.') ? TD_LAY_END_ELLIPSIS : TD_LAY_END_PERIOD;
+    if (c == '!')
+        return TD_LAY_END_BANG;
+    if (c == '?')
+        return TD_LAY_END_QUEST;
+    if (c == ':' || c == ';')
+        return TD_LAY_END_COLON;
+    if (e - s >= 3) {
+        const unsigned char *p = t + e - 3;
+        if (p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0xA6)
+            return TD_LAY_END_ELLIPSIS;
+        if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x82)
+            return TD_LAY_END_PERIOD;
+        if (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x81)
+            return TD_LAY_END_BANG;
+        if (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x9F)
+            return TD_LAY_END_QUEST;
+    }
+    return TD_LAY_END_NONE;
+}
+
+static bool opens_with_mark(const unsigned char *p, size_t n)
+{
+    if (n == 0)
+        return false;
+    if (p[0] == '-' || p[0] == '*' || p[0] == '|' || p[0] == '>' || p[0] == '#' || p[0] == '(')
+        return true;
+    /* list numbering: "2. ", "3) " */
+    size_t d = 0;
+    while (d < n && d < 3 && p[d] >= '0' && p[d] <= '9')
+        d++;
+    if (d > 0 && d + 1 < n && (p[d] == '.' || p[d] == ')') && p[d + 1] == ' ')
+        return true;
+    if (n >= 2 && p[0] == 0xC2 && p[1] == 0xB7)
+        return true; /* · */
+    if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x93 || p[2] == 0x94 || p[2] == 0xA2))
+        return true; /* – — • */
+    return false;
+}
+
+
+/* Counters saturate: a 1 MB line must not wrap them. */
+#define SAT_INC(x) ((x) = (uint16_t)((x) < 65535 ? (x) + 1 : (x)))
+
+
+/* Classes of the ASCII bytes. */
+static const unsigned char ascii_class[128] = {
+    ['0'] = CH_DIGIT, ['1'] = CH_DIGIT, ['2'] = CH_DIGIT, ['3'] = CH_DIGIT, ['4'] = CH_DIGIT,
+    ['5'] = CH_DIGIT, ['6'] = CH_DIGIT, ['7'] = CH_DIGIT, ['8'] = CH_DIGIT, ['9'] = CH_DIGIT,
+    ['A'] = CH_UPPER, ['B'] = CH_UPPER, ['C'] = CH_UPPER, ['D'] = CH_UPPER, ['E'] = CH_UPPER,
+    ['F'] = CH_UPPER, ['G'] = CH_UPPER, ['H'] = CH_UPPER, ['I'] = CH_UPPER, ['J'] = CH_UPPER,
+    ['K'] = CH_UPPER, ['L'] = CH_UPPER, ['M'] = CH_UPPER, ['N'] = CH_UPPER, ['O'] = CH_UPPER,
+    ['P'] = CH_UPPER, ['Q'] = CH_UPPER, ['R'] = CH_UPPER, ['S'] = CH_UPPER, ['T'] = CH_UPPER,
+    ['U'] = CH_UPPER, ['V'] = CH_UPPER, ['W'] = CH_UPPER, ['X'] = CH_UPPER, ['Y'] = CH_UPPER,
+    ['Z'] = CH_UPPER, ['a'] = CH_LOWER, ['b'] = CH_LOWER, ['c'] = CH_LOWER, ['d'] = CH_LOWER,
+    ['e'] = CH_LOWER, ['f'] = CH_LOWER, ['g'] = CH_LOWER, ['h'] = CH_LOWER, ['i'] = CH_LOWER,
+    ['j'] = CH_LOWER, ['k'] = CH_LOWER, ['l'] = CH_LOWER, ['m'] = CH_LOWER, ['n'] = CH_LOWER,
+    ['o'] = CH_LOWER, ['p'] = CH_LOWER, ['q'] = CH_LOWER, ['r'] = CH_LOWER, ['s'] = CH_LOWER,
+    ['t'] = CH_LOWER, ['u'] = CH_LOWER, ['v'] = CH_LOWER, ['w'] = CH_LOWER, ['x'] = CH_LOWER,
+    ['y'] = CH_LOWER, ['z'] = CH_LOWER, ['\''] = CH_APOS,
+};
+
+/* ASCII letters and digits folded to small letters; 0 for the rest. */
+static const unsigned char ascii_fold[128] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',
+    ['7'] = '7', ['8'] = '8', ['9'] = '9', ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd',
+    ['E'] = 'e', ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k',
+    ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r',
+    ['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+    ['Z'] = 'z', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f',
+    ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm',
+    ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+    ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+};
+
+/* The class and length of the character at t[i] (te bounds it). */
+static inline int class_at(const unsigned char *t, size_t i, size_t te, size_t *k)
+{
+    if (t[i] < 0x80) {
+        *k = 1;
+        return ascii_class[t[i]];
+    }
+    size_t n = seq_len(t[i]);
+    if (i + n > te)
+        n = te - i;
+    *k = n;
+    return char_class(t + i, n);
+}
+
+/* The word being read: its start, characters, first class, and the
+ * running hash of its folded bytes (and the hash before its last
+ * apostrophe, for a possessive "'s"). */
+typedef struct word_state {
+    size_t ws; /* SIZE_MAX: no word open */
+    size_t nchars;
+    int first;
+    hstate h_apos;
+    size_t apos_at; /* byte offset of the last apostrophe in the word */
+    bool any_word;
+    int prev_first;
+    size_t prev_chars;
+} word_state;
+
+static void word_end(word_state *st, hstate hs, const unsigned char *t, size_t end,
+                     const td_lay_stop *stop, word_sink *sink, td_lay_line *ln)
+{
+    if (st->ws == SIZE_MAX)
+        return;
+    uint64_t h;
+    /* a possessive "'s" is dropped, as td_lay_word_hash() does */
+    if (st->apos_at != SIZE_MAX && st->apos_at + 2 == end && (t[end - 1] | 32) == 's' &&
+        end - st->ws > 2)
+        h = hs_final(st->h_apos);
+    else
+        h = hs_final(hs);
+    SAT_INC(ln->words);
+    if (st->nchars >= 4 && st->first == CH_UPPER)
+        SAT_INC(ln->cap);
+    if (st->nchars >= 4 && st->first == CH_LOWER)
+        SAT_INC(ln->low);
+    if (st->first == CH_DIGIT)
+        SAT_INC(ln->digitw);
+    if (!st->any_word && st->first == CH_LOWER)
+        ln->first_low = true;
+    st->any_word = true;
+    if (st->nchars >= 3 && (st->nchars > stop->maxchars || !td_lay_stop_has(stop, h)))
+        sink_push(sink, h);
+    st->prev_first = st->first;
+    st->prev_chars = st->nchars;
+    st->ws = SIZE_MAX;
+}
+
+/* A sentence break at the '.', '!' or '?' at t[i]: ". X" after a word
+ * that ends sentences (not "Mr." or an initial). */
+static bool sentence_break(const unsigned char *t, size_t i, size_t ts, size_t te,
+                           const word_state *st)
+{
+    char c = (char)t[i];
+    if (i + 2 >= te || t[i + 1] != ' ' || i == ts)
+        return false;
+    size_t k;
+    if (class_at(t, i - 1, te, &k) == CH_SEP)
+        return false;
+    size_t j = i + 1;
+    while (j < te && t[j] == ' ')
+        j++;
+    if (j == te)
+        return false;
+    int nc = class_at(t, j, te, &k);
+    bool opener = t[j] == '"' ||
+                  (k == 3 && t[j] == 0xE2 && t[j + 1] == 0x80 && (t[j + 2] == 0x9C || t[j + 2] == 0x98));
+    bool real = c != '.' || (st->prev_first == CH_LOWER && st->prev_chars >= 2) ||
+                st->prev_first == CH_DIGIT || st->prev_chars >= 4;
+    return (nc == CH_UPPER || nc == CH_DIGIT || opener) && real;
+}
+
+bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_stop *stop,
+                         td_arena *a, uint64_t **words, size_t *nwords, size_t *capw,
+                         td_lay_line *out)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    td_lay_line ln;
+    memset(&ln, 0, sizeof ln);
+    ln.s = s;
+    ln.e = e;
+    uint32_t ts = s, te = e;
+    while (ts < te && is_space(text[ts]))
+        ts++;
+    while (te > ts && is_space(text[te - 1]))
+        te--;
+    ln.ts = ts;
+    ln.te = te;
+    ln.w0 = (uint32_t)*nwords;
+    if (ts == te) {
+        ln.blank = true;
+        *out = ln;
+        return true;
+    }
+    word_sink sink = {a, words, nwords, capw, true};
+    word_state st = {.ws = SIZE_MAX, .first = CH_SEP, .apos_at = SIZE_MAX, .prev_first = CH_SEP};
+    hstate h; /* the running hash of the open word */
+    hs_init(&h);
+    size_t cjk = 0, toks = 0;
+    const unsigned char *prev_cjk_p = NULL;
+    bool in_tok = false;
+    for (size_t i = ts; i < te;) {
+        unsigned char b = t[i];
+        if (b == ' ' || b == '\t' || b == '\r') {
+            word_end(&st, h, t, i, stop, &sink, &ln);
+            prev_cjk_p = NULL;
+            in_tok = false;
+            i++;
+            continue;
+        }
+        if (!in_tok) {
+            toks++;
+            in_tok = true;
+            if ((b == 'h' && te - i >= 4 && memcmp(t + i, "http", 4) == 0) ||
+                (b == 'w' && te - i >= 4 && memcmp(t + i, "www.", 4) == 0))
+                ln.link = true;
+        }
+        size_t k;
+        int cl = class_at(t, i, te, &k);
+        if (cl == CH_UPPER || cl == CH_LOWER || cl == CH_DIGIT || cl == CH_LETTER) {
+            prev_cjk_p = NULL;
+            if (st.ws == SIZE_MAX) {
+                st.ws = i;
+                st.nchars = 0;
+                st.first = cl;
+                hs_init(&h);
+                st.apos_at = SIZE_MAX;
+            }
+            if (k == 1) {
+                /* the common case: a run of ASCII letters and digits */
+                unsigned char f;
+                while (i < te && t[i] < 0x80 && (f = ascii_fold[t[i]]) != 0) {
+                    hs_byte(&h, f);
+                    st.nchars++;
+                    i++;
+                }
+                continue;
+            }
+            st.nchars++;
+            fold_char(&h, t + i, k);
+            i += k;
+            continue;
+        }
+        if (cl == CH_CJK) {
+            word_end(&st, h, t, i, stop, &sink, &ln);
+            cjk++;
+            if (prev_cjk_p && prev_cjk_p + 3 == t + i) {
+                hstate hb;
+                hs_init(&hb);
+                fold_char(&hb, prev_cjk_p, 3);
+                fold_char(&hb, t + i, k);
+                sink_push(&sink, hs_final(hb));
+            }
+            prev_cjk_p = t + i;
+            i += k;
+            continue;
+        }
+        prev_cjk_p = NULL;
+        if (cl == CH_APOS && st.ws != SIZE_MAX && i + 1 < te) {
+            size_t k2;
+            int c2 = class_at(t, i + 1, te, &k2);
+            if (c2 == CH_UPPER || c2 == CH_LOWER || c2 == CH_DIGIT || c2 == CH_LETTER) {
+                st.h_apos = h;
+                st.apos_at = i;
+                hs_byte(&h, '\'');
+                i++;
+                continue;
+            }
+        }
+        /* a separator */
+        word_end(&st, h, t, i, stop, &sink, &ln);
+        if ((b == '.' || b == '!' || b == '?') && sentence_break(t, i, ts, te, &st))
+            SAT_INC(ln.sents);
+        if (b == '@' && i + 1 < te && ascii_class[t[i + 1] & 0x7F] >= CH_UPPER &&
+            ascii_class[t[i + 1] & 0x7F] <= CH_LOWER && t[i + 1] < 0x80)
+            ln.link = true;
+        i += k;
+    }
+    word_end(&st, h, t, te, stop, &sink, &ln);
+    if (cjk) {
+        size_t add = (cjk + 1) / 2;
+        ln.words = (uint16_t)(ln.words + add > 65535 ? 65535 : ln.words + add);
+    }
+    if (toks < ln.words && cjk)
+        toks = ln.words;
+    ln.tokens = (uint16_t)(toks > 65535 ? 65535 : toks);
+    {
+        size_t j = te;
+        while (j > ts && t[j - 1] >= '0' && t[j - 1] <= '9')
+            j--;
+        ln.num_end = j < te && (j == ts || is_space(text[j - 1]));
+    }
+    ln.end = line_end(t, ts, te);
+    ln.lead_mark = opens_with_mark(t + ts, te - ts);
+    bool sentence_end = ln.end == TD_LAY_END_PERIOD || ln.end == TD_LAY_END_BANG ||
+                        ln.end == TD_LAY_END_QUEST;
+    ln.prose = (ln.words >= 8 && ln.end == TD_LAY_END_PERIOD) ||
+               (ln.words >= 20 && (sentence_end || ln.sents > 0)) || ln.words >= 30;
+    ln.wn = (uint32_t)(*nwords - ln.w0);
+    *out = ln;
+    return sink.ok;
+}

@@ -1,0 +1,561 @@
+/*
+ * pattern.c - rules as data, run by PCRE2 (JIT); see pattern.h.
+ *
+ * Each rule is compiled anchored (tried where a match may start) and all
+ * rules once more as one unanchored union (finds where to try). Match data
+ * is allocated from the caller's arena through a PCRE2 general context, so
+ * nothing here is per-process mutable once compiled.
+ */
+#define _GNU_SOURCE 1
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "pattern.h"
+
+#include "buf.h"
+
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct macro {
+    char *name, *regex; /* regex already expanded */
+} macro;
+
+typedef struct rule {
+    char *src;
+    pcre2_code *code;
+    bool jit; /* JIT-compiled: matched with pcre2_jit_match (no checks) */
+    uint8_t first[32]; /* bytes a match may start with */
+} rule;
+
+struct td_pattern_set {
+    macro *macros;
+    size_t nm, capm;
+    rule *rules;
+    size_t nr, capr;
+    pcre2_code *uni;
+    uint32_t max_pairs;
+};
+
+struct td_pattern_state {
+    const td_pattern_set *ps;
+    pcre2_general_context *gc;
+    pcre2_match_data *md[2]; /* [0]: the best match so far, [1]: a try */
+    pcre2_match_data *md_uni; /* for the union: where a match starts */
+    const pcre2_code *code;  /* code of the last match (md[0]) */
+    int rc;
+};
+
+#define WRAP_HEAD "(?<![A-Za-z0-9_])(?:"
+#define WRAP_TAIL ")(?![A-Za-z0-9_])"
+
+td_status td_pattern_set_new(td_pattern_set **out)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? TD_OK : TD_ENOMEM;
+}
+
+void td_pattern_set_free(td_pattern_set *ps)
+{
+    if (!ps)
+        return;
+    for (size_t i = 0; i < ps->nm; i++) {
+        free(ps->macros[i].name);
+        free(ps->macros[i].regex);
+    }
+    for (size_t i = 0; i < ps->nr; i++) {
+        free(ps->rules[i].src);
+        pcre2_code_free(ps->rules[i].code);
+    }
+    pcre2_code_free(ps->uni);
+    free(ps->macros);
+    free(ps->rules);
+    free(ps);
+}
+
+size_t td_pattern_count(const td_pattern_set *ps) { return ps->nr; }
+
+static const macro *find_macro(const td_pattern_set *ps, const char *name, size_t len)
+{
+    for (size_t i = ps->nm; i-- > 0;)
+        if (strlen(ps->macros[i].name) == len && memcmp(ps->macros[i].name, name, len) == 0)
+            return &ps->macros[i];
+    return NULL;
+}
+
+/* Expand %NAME% macros and spaces of src into a malloc'd string. */
+static td_status expand(const td_pattern_set *ps, const char *src, char **out, char **err)
+{
+    td_buf b;
+    td_buf_init(&b, 0);
+    int in_class = 0;
+    td_status st = TD_OK;
+    for (const char *p = src; *p && st == TD_OK; p++) {
+        if (*p == '\\' && p[1]) {
+            st = td_buf_append(&b, p, 2);
+            p++;
+        } else if (*p == '[' && !in_class) {
+            in_class = 1;
+            st = td_buf_append(&b, p, 1);
+        } else if (*p == ']' && in_class) {
+            in_class = 0;
+            st = td_buf_append(&b, p, 1);
+        } else if (*p == ' ' && !in_class) {
+            while (p[1] == ' ')
+                p++;
+            st = td_buf_append(&b, " +", 2);
+        } else if (*p == '%' && !in_class && strchr(p + 1, '%')) {
+            const char *q = strchr(p + 1, '%');
+            const macro *m = find_macro(ps, p + 1, (size_t)(q - p - 1));
+            if (!m) {
+                if (err && asprintf(err, "pattern: unknown macro %%%.*s%%", (int)(q - p - 1),
+                                    p + 1) < 0)
+                    *err = NULL;
+                st = TD_EFORMAT;
+                break;
+            }
+            st = td_buf_append(&b, m->regex, strlen(m->regex));
+            p = q;
+        } else {
+            st = td_buf_append(&b, p, 1);
+        }
+    }
+    if (st == TD_OK)
+        st = td_buf_append(&b, "", 1);
+    if (st != TD_OK) {
+        td_buf_release(&b);
+        return st;
+    }
+    *out = b.ptr;
+    return TD_OK;
+}
+
+td_status td_pattern_define(td_pattern_set *ps, const char *name, const char *regex)
+{
+    char *x;
+    td_status st = expand(ps, regex, &x, NULL);
+    if (st != TD_OK)
+        return st;
+    if (ps->nm == ps->capm) {
+        size_t cap = ps->capm ? ps->capm * 2 : 16;
+        macro *m = realloc(ps->macros, cap * sizeof *m);
+        if (!m) {
+            free(x);
+            return TD_ENOMEM;
+        }
+        ps->macros = m;
+        ps->capm = cap;
+    }
+    ps->macros[ps->nm].name = strdup(name);
+    ps->macros[ps->nm].regex = x;
+    if (!ps->macros[ps->nm].name) {
+        free(x);
+        return TD_ENOMEM;
+    }
+    ps->nm++;
+    return TD_OK;
+}
+
+/* ---- word lists as tries ------------------------------------------------ */
+
+typedef struct tnode {
+    unsigned char c;
+    bool term;
+    int child, next; /* first child, next sibling (-1: none) */
+} tnode;
+
+typedef struct trie {
+    tnode *n;
+    size_t len, cap;
+} trie;
+
+static int trie_node(trie *t, unsigned char c)
+{
+    if (t->len == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        tnode *nn = realloc(t->n, cap * sizeof *nn);
+        if (!nn)
+            return -1;
+        t->n = nn;
+        t->cap = cap;
+    }
+    t->n[t->len] = (tnode){c, false, -1, -1};
+    return (int)t->len++;
+}
+
+/* Insert w (lower-cased); children kept in byte order. Nodes are found by
+ * index, never by pointer: adding a node may move the array. */
+static td_status trie_add(trie *t, const char *w)
+{
+    int cur = 0;
+    for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
+        unsigned char c = (*p >= 'A' && *p <= 'Z') ? (unsigned char)(*p + 32) : *p;
+        int prev = -1, k = t->n[cur].child;
+        while (k >= 0 && t->n[k].c < c) {
+            prev = k;
+            k = t->n[k].next;
+        }
+        if (k >= 0 && t->n[k].c == c) {
+            cur = k;
+            continue;
+        }
+        int nn = trie_node(t, c);
+        if (nn < 0)
+            return TD_ENOMEM;
+        t->n[nn].next = k;
+        if (prev < 0)
+            t->n[cur].child = nn;
+        else
+            t->n[prev].next = nn;
+        cur = nn;
+    }
+    t->n[cur].term = true;
+    return TD_OK;
+}
+
+static td_status put_lit(td_buf *b, unsigned char c)
+{
+    if (strchr(".^$*+?()[]{}|\\/#", c) && c)
+        td_buf_putc(b, '\\');
+    return td_buf_putc(b, (char)c);
+}
+
+/* Emit the subtree below node i: (?:a...|b...|) with the empty branch last
+ * when a word ends here, so longer words are tried first. */
+static td_status trie_emit(const trie *t, int i, td_buf *b)
+{
+    const tnode *nd = &t->n[i];
+    if (nd->child < 0)
+        return TD_OK;
+    bool single = t->n[nd->child].next < 0 && !nd->term;
+    td_status st = single ? TD_OK : td_buf_puts(b, "(?:");
+    for (int k = nd->child; k >= 0 && st == TD_OK; k = t->n[k].next) {
+        if (k != nd->child)
+            st = td_buf_putc(b, '|');
+        if (st == TD_OK)
+            st = put_lit(b, t->n[k].c);
+        if (st == TD_OK)
+            st = trie_emit(t, k, b);
+    }
+    if (st == TD_OK && !single)
+        st = td_buf_puts(b, nd->term ? "|)" : ")");
+    return st;
+}
+
+td_status td_pattern_define_words(td_pattern_set *ps, const char *name, const char *const *words,
+                                  const bool *cs, size_t n)
+{
+    trie t = {0};
+    td_buf b;
+    td_buf_init(&b, 0);
+    td_status st = trie_node(&t, 0) < 0 ? TD_ENOMEM : td_buf_puts(&b, "(?:");
+    bool any = false;
+    for (size_t i = 0; i < n && st == TD_OK; i++) {
+        if (!cs[i]) {
+            st = trie_add(&t, words[i]);
+            continue;
+        }
+        st = td_buf_puts(&b, any ? "|(?-i:" : "(?-i:");
+        for (const char *k = words[i]; *k && st == TD_OK; k++)
+            st = put_lit(&b, (unsigned char)*k);
+        if (st == TD_OK)
+            st = td_buf_putc(&b, ')');
+        any = true;
+    }
+    if (st == TD_OK && t.n[0].child >= 0) {
+        if (any)
+            st = td_buf_putc(&b, '|');
+        if (st == TD_OK)
+            st = td_buf_puts(&b, "(?:");
+        if (st == TD_OK)
+            st = trie_emit(&t, 0, &b);
+        if (st == TD_OK)
+            st = td_buf_putc(&b, ')');
+    }
+    if (st == TD_OK)
+        st = td_buf_puts(&b, ")");
+    if (st == TD_OK)
+        st = td_pattern_define(ps, name, b.ptr);
+    td_buf_release(&b);
+    free(t.n);
+    return st;
+}
+
+td_status td_pattern_add(td_pattern_set *ps, const char *regex, int *id)
+{
+    if (ps->nr == ps->capr) {
+        size_t cap = ps->capr ? ps->capr * 2 : 32;
+        rule *r = realloc(ps->rules, cap * sizeof *r);
+        if (!r)
+            return TD_ENOMEM;
+        ps->rules = r;
+        ps->capr = cap;
+    }
+    rule *r = &ps->rules[ps->nr];
+    memset(r, 0, sizeof *r);
+    r->src = strdup(regex);
+    if (!r->src)
+        return TD_ENOMEM;
+    if (id)
+        *id = (int)ps->nr;
+    ps->nr++;
+    return TD_OK;
+}
+
+static td_status compile_one(const char *re, uint32_t opts, pcre2_code **out, const char *what,
+                             char **err, bool *jit)
+{
+    int ec;
+    PCRE2_SIZE eo;
+    *out = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+                         opts | PCRE2_CASELESS | PCRE2_DUPNAMES, &ec, &eo, NULL);
+    if (!*out) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        if (err && asprintf(err, "pattern %s: %s at offset %zu", what, (char *)msg,
+                            (size_t)eo) < 0)
+            *err = NULL;
+        return TD_EFORMAT;
+    }
+    int jrc = pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE); /* without JIT it still works */
+    if (jit)
+        *jit = jrc == 0;
+    return TD_OK;
+}
+
+static void set_bit(uint8_t *bm, unsigned c) { bm[c >> 3] |= (uint8_t)(1u << (c & 7)); }
+
+/* Which bytes can start a match of r (all of them when PCRE2 cannot say). */
+static void first_bytes(rule *r)
+{
+    uint32_t type = 0;
+    pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
+    if (type == 1) {
+        uint32_t cu = 0;
+        pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODEUNIT, &cu);
+        set_bit(r->first, cu & 0xff);
+        if ((cu >= 'a' && cu <= 'z') || (cu >= 'A' && cu <= 'Z'))
+            set_bit(r->first, (cu ^ 0x20) & 0xff);
+        return;
+    }
+    const uint8_t *bm = NULL;
+    if (type == 0 && pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &bm) == 0 && bm) {
+        memcpy(r->first, bm, 32);
+        return;
+    }
+    memset(r->first, 0xff, 32);
+}
+
+td_status td_pattern_compile(td_pattern_set *ps, char **err)
+{
+    td_buf uni;
+    td_buf_init(&uni, 0);
+    td_status st = TD_OK;
+    for (size_t i = 0; i < ps->nr && st == TD_OK; i++) {
+        char *x, *w;
+        st = expand(ps, ps->rules[i].src, &x, err);
+        if (st != TD_OK)
+            break;
+        if (asprintf(&w, "%s%s%s", WRAP_HEAD, x, WRAP_TAIL) < 0) {
+            free(x);
+            st = TD_ENOMEM;
+            break;
+        }
+        free(x);
+        char what[32];
+        snprintf(what, sizeof what, "rule %zu", i + 1);
+        st = compile_one(w, PCRE2_ANCHORED, &ps->rules[i].code, what, err,
+                         &ps->rules[i].jit);
+        if (st == TD_OK) {
+            uint32_t cap = 0;
+            pcre2_pattern_info(ps->rules[i].code, PCRE2_INFO_CAPTURECOUNT, &cap);
+            if (cap + 1 > ps->max_pairs)
+                ps->max_pairs = cap + 1;
+            first_bytes(&ps->rules[i]);
+            if (i)
+                st = td_buf_append(&uni, "|", 1);
+            if (st == TD_OK)
+                st = td_buf_append(&uni, w, strlen(w));
+        }
+        free(w);
+    }
+    if (st == TD_OK)
+        st = td_buf_append(&uni, "", 1);
+    if (st == TD_OK && ps->nr)
+        st = compile_one(uni.ptr, 0, &ps->uni, "union", err, NULL);
+    td_buf_release(&uni);
+    return st;
+}
+
+static void *ar_malloc(PCRE2_SIZE n, void *data) { return td_arena_alloc(data, n); }
+static void ar_free(void *p, void *data)
+{
+    (void)p;
+    (void)data;
+}
+
+td_status td_pattern_state_new(const td_pattern_set *ps, td_arena *a, td_pattern_state **out)
+{
+    td_pattern_state *st = td_arena_calloc(a, sizeof *st);
+    if (!st)
+        return TD_ENOMEM;
+    st->ps = ps;
+    st->gc = pcre2_general_context_create(ar_malloc, ar_free, a);
+    if (!st->gc)
+        return TD_ENOMEM;
+    uint32_t pairs = ps->max_pairs ? ps->max_pairs : 1;
+    st->md[0] = pcre2_match_data_create(pairs, st->gc);
+    st->md[1] = pcre2_match_data_create(pairs, st->gc);
+    st->md_uni = pcre2_match_data_create(1, st->gc);
+    if (!st->md[0] || !st->md[1] || !st->md_uni)
+        return TD_ENOMEM;
+    *out = st;
+    return TD_OK;
+}
+
+static bool has_bit(const uint8_t *bm, unsigned char c) { return bm[c >> 3] & (1u << (c & 7)); }
+
+bool td_pattern_match_at(td_pattern_state *st, int rid, const char *subj, size_t len, size_t at,
+                         td_pattern_match *m)
+{
+    const rule *r = &st->ps->rules[rid];
+    int rc = pcre2_match(r->code, (PCRE2_SPTR)subj, len, at, 0, st->md[0], NULL);
+    if (rc <= 0)
+        return false;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(st->md[0]);
+    if (ov[1] <= ov[0])
+        return false;
+    st->code = r->code;
+    st->rc = rc;
+    m->rule = rid;
+    m->s = ov[0];
+    m->e = ov[1];
+    return true;
+}
+
+td_status td_pattern_may_start(const td_pattern_set *ps, const char *word, td_pattern_mask *mask)
+{
+    memset(mask, 0, sizeof *mask);
+    pcre2_match_data *md = pcre2_match_data_create(ps->max_pairs ? ps->max_pairs : 1, NULL);
+    if (!md)
+        return TD_ENOMEM;
+    size_t n = strlen(word);
+    for (size_t i = 0; i < ps->nr && i < TD_PATTERN_MASK_BITS; i++) {
+        int rc = pcre2_match(ps->rules[i].code, (PCRE2_SPTR)word, n, 0,
+                             PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, md, NULL);
+        if (rc > 0 || rc == PCRE2_ERROR_PARTIAL)
+            mask->w[i / 64] |= 1ull << (i % 64);
+    }
+    pcre2_match_data_free(md);
+    return TD_OK;
+}
+
+bool td_pattern_longest_at(td_pattern_state *st, const char *subj, size_t len, size_t p,
+                           td_pattern_match *m)
+{
+    return td_pattern_longest_in(st, NULL, subj, len, p, m);
+}
+
+bool td_pattern_longest_in(td_pattern_state *st, const td_pattern_mask *mask, const char *subj,
+                           size_t len, size_t p, td_pattern_match *m)
+{
+    const td_pattern_set *ps = st->ps;
+    size_t best_e = p;
+    int best = -1;
+    if (p >= len)
+        return false;
+    for (size_t i = 0; i < ps->nr; i++) {
+        const rule *r = &ps->rules[i];
+        if (mask && i < TD_PATTERN_MASK_BITS && !(mask->w[i / 64] & (1ull << (i % 64))))
+            continue;
+        if (!has_bit(r->first, (unsigned char)subj[p]))
+            continue;
+        int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)subj, len, p, 0, st->md[1], NULL)
+                        : pcre2_match(r->code, (PCRE2_SPTR)subj, len, p, 0, st->md[1], NULL);
+        if (rc <= 0)
+            continue;
+        size_t e = pcre2_get_ovector_pointer(st->md[1])[1];
+        if (e > best_e) {
+            best_e = e;
+            best = (int)i;
+            pcre2_match_data *t = st->md[0];
+            st->md[0] = st->md[1];
+            st->md[1] = t;
+            st->code = r->code;
+            st->rc = rc;
+        }
+    }
+    if (best < 0)
+        return false;
+    m->rule = best;
+    m->s = p;
+    m->e = best_e;
+    return true;
+}
+
+bool td_pattern_next(td_pattern_state *st, const char *subj, size_t len, size_t from,
+                     td_pattern_match *m)
+{
+    const td_pattern_set *ps = st->ps;
+    if (!ps->uni)
+        return false;
+    while (from < len) {
+        /* the union's ovector holds the whole match only: rc 0 is a match */
+        int rc = pcre2_match(ps->uni, (PCRE2_SPTR)subj, len, from, 0, st->md_uni, NULL);
+        if (rc < 0)
+            return false;
+        size_t p = pcre2_get_ovector_pointer(st->md_uni)[0];
+        if (td_pattern_longest_at(st, subj, len, p, m))
+            return true;
+        from = p + 1;
+    }
+    return false;
+}
+
+int td_pattern_group_numbers(const td_pattern_set *ps, int rid, const char *name, int *nums,
+                             int max)
+{
+    int k = 0;
+    for (int i = 0; i < max; i++)
+        nums[i] = 0;
+    if (rid < 0 || (size_t)rid >= ps->nr || !ps->rules[rid].code)
+        return 0;
+    PCRE2_SPTR first, last;
+    int size = pcre2_substring_nametable_scan(ps->rules[rid].code, (PCRE2_SPTR)name, &first,
+                                              &last);
+    for (PCRE2_SPTR ent = first; size > 0 && ent <= last && k < max; ent += size)
+        nums[k++] = (ent[0] << 8) | ent[1];
+    return k;
+}
+
+bool td_pattern_group_at(const td_pattern_state *st, int n, size_t *s, size_t *e)
+{
+    if (!st->code || n <= 0 || n >= st->rc)
+        return false;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(st->md[0]);
+    if (ov[2 * n] == PCRE2_UNSET)
+        return false;
+    *s = ov[2 * n];
+    *e = ov[2 * n + 1];
+    return true;
+}
+
+bool td_pattern_group(const td_pattern_state *st, const char *name, size_t *s, size_t *e)
+{
+    if (!st->code)
+        return false;
+    PCRE2_SPTR first, last;
+    int size = pcre2_substring_nametable_scan(st->code, (PCRE2_SPTR)name, &first, &last);
+    if (size < 0)
+        return false;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(st->md[0]);
+    for (PCRE2_SPTR ent = first; ent <= last; ent += size) {
+        int n = (ent[0] << 8) | ent[1];
+        if (n < st->rc && ov[2 * n] != PCRE2_UNSET) {
+            *s = ov[2 * n];
+            *e = ov[2 * n + 1];
+            return true;
+        }
+    }
+    return false;
+}

@@ -1,0 +1,1227 @@
+/*
+ * store_sqlite.c - the embedded SQLite store (see store.h): opening and
+ * migrating the database, storing a processed document with its facts in
+ * one savepoint, merging entities across documents, name folding.
+ */
+#include "store.h"
+
+#include "json.h"
+#include "lexicon.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utf8proc.h>
+
+/* ---- statements -------------------------------------------------------- */
+
+enum {
+    S_FIND,
+    S_INS_DOC,
+    S_UPD_DOC,
+    S_ENT_FIND,
+    S_ENT_INS,
+    S_ENT_FILL,
+    S_MEN_INS,
+    S_QUO_INS,
+    S_TIM_INS,
+    S_EVT_INS,
+    S_OLD_ENTS,
+    S_DEL_MEN,
+    S_DEL_QUO,
+    S_DEL_TIM,
+    S_DEL_EVT,
+    S_DEL_SCOPED,
+    S_ENT_GC,
+    S_FTS_INS,
+    S_FTS_DEL,
+    S_QFTS_INS,
+    S_QFTS_DEL,
+    S_COUNT
+};
+
+#define DOC_COLS                                                                           \
+    "id, hash, record_hash, source_path, source_offset, source_line, url, warc_record_id, " \
+    "lang, title, caption, body, quotes, date, date_precision, date_source, date_header, "  \
+    "date_note, date_lo, date_hi, record"
+
+static const char *const stmt_sql[S_COUNT] = {
+    [S_FIND] = "SELECT doc, hash, record_hash FROM documents WHERE id = ?1",
+    [S_INS_DOC] = "INSERT INTO documents (" DOC_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                  "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+    [S_UPD_DOC] = "UPDATE documents SET id = ?1, hash = ?2, record_hash = ?3, source_path = ?4, "
+                  "source_offset = ?5, source_line = ?6, url = ?7, warc_record_id = ?8, "
+                  "lang = ?9, title = ?10, caption = ?11, body = ?12, quotes = ?13, date = ?14, "
+                  "date_precision = ?15, date_source = ?16, date_header = ?17, date_note = ?18, "
+                  "date_lo = ?19, date_hi = ?20, record = ?21, "
+                  "ingested_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE doc = ?22",
+    [S_ENT_FIND] = "SELECT entity, role IS NULL, acronym IS NULL, cameo IS NULL FROM entities "
+                   "WHERE key = ?1 AND type = ?2 AND country = ?3 AND scope = ?4",
+    [S_ENT_INS] = "INSERT INTO entities (type, name, key, last, country, scope, role, acronym, "
+                  "cameo) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [S_ENT_FILL] = "UPDATE entities SET role = coalesce(role, ?2), acronym = coalesce(acronym, "
+                   "?3), cameo = coalesce(cameo, ?4) WHERE entity = ?1",
+    [S_MEN_INS] = "INSERT INTO mentions (doc, entity, local, span_start, span_end, text, form) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_QUO_INS] = "INSERT INTO quotes (doc, kind, span_start, span_end, text, spans, "
+                  "speaker_entity, speaker_name, speaker_key, speaker_last, speaker_start, "
+                  "speaker_end, speaker_text, cue_start, cue_end, cue_text) VALUES (?1, ?2, ?3, "
+                  "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    [S_TIM_INS] = "INSERT INTO times (doc, span_start, span_end, text, type, value, mod) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_EVT_INS] = "INSERT INTO events (doc, actor, target, code, span_start, span_end, text, "
+                  "quad_class, goldstein) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [S_OLD_ENTS] = "SELECT DISTINCT entity FROM mentions WHERE doc = ?1 UNION "
+                   "SELECT speaker_entity FROM quotes WHERE doc = ?1 AND speaker_entity "
+                   "IS NOT NULL",
+    [S_DEL_MEN] = "DELETE FROM mentions WHERE doc = ?1",
+    [S_DEL_QUO] = "DELETE FROM quotes WHERE doc = ?1",
+    [S_DEL_TIM] = "DELETE FROM times WHERE doc = ?1",
+    [S_DEL_EVT] = "DELETE FROM events WHERE doc = ?1",
+    [S_DEL_SCOPED] = "DELETE FROM entities WHERE scope = ?1",
+    [S_ENT_GC] = "DELETE FROM entities WHERE entity = ?1 AND scope = 0 AND NOT EXISTS "
+                 "(SELECT 1 FROM mentions WHERE entity = ?1) AND NOT EXISTS "
+                 "(SELECT 1 FROM quotes WHERE speaker_entity = ?1)",
+    [S_FTS_INS] = "INSERT INTO documents_fts (rowid, title, body, quotes) VALUES (?1, ?2, ?3, ?4)",
+    [S_FTS_DEL] = "INSERT INTO documents_fts (documents_fts, rowid, title, body, quotes) "
+                  "SELECT 'delete', doc, title, body, quotes FROM documents WHERE doc = ?1",
+    [S_QFTS_INS] = "INSERT INTO quotes_fts (rowid, text) VALUES (?1, ?2)",
+    [S_QFTS_DEL] = "INSERT INTO quotes_fts (quotes_fts, rowid, text) SELECT 'delete', quote, "
+                   "text FROM quotes WHERE doc = ?1",
+};
+
+/* Migrations: migrations[v] takes a database from version v to v + 1.
+ * Version 0 is an empty file: it gets the whole schema. */
+static const char *const migrations[] = {
+    NULL, /* 0 -> 1: the whole schema, td_store_schema() */
+};
+
+/* ---- transliteration rules --------------------------------------------- */
+
+enum { AT_ANY, AT_INITIAL, AT_FINAL };
+
+typedef struct rule {
+    char from[16], to[16];
+    int at;
+} rule;
+
+#define MAX_RULES 64
+
+struct td_store {
+    sqlite3 *db;
+    unsigned flags;
+    int busy_ms;
+    bool in_tx;
+    sqlite3_stmt *stmt[S_COUNT];
+    rule rules[MAX_RULES];
+    int n_rules;
+    char err[1024];
+};
+
+static void set_err(td_store *st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void set_err(td_store *st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(st->err, sizeof st->err, fmt, ap);
+    va_end(ap);
+}
+
+/* Turn an SQLite result code into a status and words on st. */
+static td_status db_fail(td_store *st, int rc, const char *what)
+{
+    const char *msg = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        set_err(st, "%s: the database is locked by another process (waited %d ms)", what,
+                st->busy_ms);
+        return TD_EBUSY;
+    case SQLITE_FULL:
+        set_err(st, "%s: disk full (%s)", what, msg);
+        return TD_EDB;
+    case SQLITE_READONLY:
+        set_err(st, "%s: the database is read-only (%s)", what, msg);
+        return TD_EDB;
+    case SQLITE_NOTADB:
+        set_err(st, "%s: not an SQLite database", what);
+        return TD_EDB;
+    case SQLITE_CORRUPT:
+        set_err(st, "%s: the database is corrupt (%s)", what, msg);
+        return TD_EDB;
+    case SQLITE_NOMEM:
+        set_err(st, "%s: out of memory", what);
+        return TD_ENOMEM;
+    default:
+        set_err(st, "%s: %s", what, msg);
+        return TD_EDB;
+    }
+}
+
+static td_status load_rules(td_store *st)
+{
+    const char *p;
+    size_t len;
+    bool owned;
+    td_status s = td_data_read(NULL, "store_translit.tsv", &p, &len, &owned);
+    if (s != TD_OK) {
+        set_err(st, "store_translit.tsv: %s", td_strerror(s));
+        return s;
+    }
+    const char *end = p + len;
+    long line = 0;
+    for (const char *l = p; l < end && s == TD_OK;) {
+        const char *nl = memchr(l, '\n', (size_t)(end - l));
+        const char *le = nl ? nl : end;
+        line++;
+        if (le > l && *l != '#') {
+            char tmp[128];
+            size_t n = (size_t)(le - l);
+            if (n >= sizeof tmp)
+                n = sizeof tmp - 1;
+            memcpy(tmp, l, n);
+            tmp[n] = '\0';
+            char *from = tmp, *to = strchr(from, '\t'), *at = to ? strchr(to + 1, '\t') : NULL;
+            if (!to || !at || st->n_rules >= MAX_RULES || (size_t)(to - from) >= 16 ||
+                (size_t)(at - to - 1) >= 16 || to == from) {
+                set_err(st, "store_translit.tsv:%ld: want 'from<TAB>to<TAB>any|initial|final'",
+                        line);
+                s = TD_EFORMAT;
+                break;
+            }
+            *to++ = '\0';
+            *at++ = '\0';
+            rule *r = &st->rules[st->n_rules++];
+            strcpy(r->from, from);
+            strcpy(r->to, to);
+            r->at = strcmp(at, "initial") == 0 ? AT_INITIAL : strcmp(at, "final") == 0 ? AT_FINAL
+                                                                                         : AT_ANY;
+        }
+        l = nl ? nl + 1 : end;
+    }
+    if (owned)
+        free((void *)p);
+    return s;
+}
+
+/* ---- name folding ------------------------------------------------------ */
+
+#define WORD_MAX 128
+
+/* Apply the rules to one word w[0..*n) (ASCII lower case), in place. */
+static void fold_word(const td_store *st, char *w, size_t *n)
+{
+    char tmp[WORD_MAX * 2];
+    for (int i = 0; i < st->n_rules; i++) {
+        const rule *r = &st->rules[i];
+        size_t fl = strlen(r->from), tl = strlen(r->to);
+        if (*n < fl)
+            continue;
+        if (r->at == AT_INITIAL || r->at == AT_FINAL) {
+            size_t at = r->at == AT_INITIAL ? 0 : *n - fl;
+            if (*n > fl && memcmp(w + at, r->from, fl) == 0 && *n - fl + tl < WORD_MAX) {
+                memmove(w + at + tl, w + at + fl, *n - at - fl);
+                memcpy(w + at, r->to, tl);
+                *n = *n - fl + tl;
+            }
+            continue;
+        }
+        size_t o = 0;
+        for (size_t k = 0; k < *n;) {
+            if (k + fl <= *n && memcmp(w + k, r->from, fl) == 0) {
+                memcpy(tmp + o, r->to, tl);
+                o += tl;
+                k += fl;
+            } else {
+                tmp[o++] = w[k++];
+            }
+            if (o >= WORD_MAX)
+                return; /* too long to fold further */
+        }
+        memcpy(w, tmp, o);
+        *n = o;
+    }
+    /* doubled letters collapse */
+    size_t o = 0;
+    for (size_t k = 0; k < *n; k++)
+        if (o == 0 || w[k] != w[o - 1] || !(w[k] >= 'a' && w[k] <= 'z'))
+            w[o++] = w[k];
+    *n = o;
+}
+
+static td_status flush_word(const td_store *st, char *w, size_t *n, bool ascii, td_buf *out,
+                            bool *first)
+{
+    if (*n == 0)
+        return TD_OK;
+    td_status s = TD_OK;
+    if (!*first)
+        s = td_buf_putc(out, ' ');
+    *first = false;
+    if (ascii && *n < WORD_MAX)
+        fold_word(st, w, n);
+    if (s == TD_OK)
+        s = td_buf_append(out, w, *n);
+    *n = 0;
+    return s;
+}
+
+td_status td_store_fold(const td_store *st, const char *name, td_buf *out)
+{
+    utf8proc_uint8_t *m = NULL;
+    utf8proc_ssize_t ml = utf8proc_map((const utf8proc_uint8_t *)name, 0, &m,
+                                       UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT |
+                                           UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD |
+                                           UTF8PROC_STRIPMARK);
+    const char *s = ml >= 0 ? (const char *)m : name;
+    size_t len = ml >= 0 ? (size_t)ml : strlen(name);
+    char w[WORD_MAX * 2];
+    size_t n = 0;
+    bool ascii = true, first = true;
+    td_status rs = TD_OK;
+    for (size_t i = 0; i < len && rs == TD_OK;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (k <= 0) {
+            i++;
+            continue;
+        }
+        if (cp == '\'' || cp == 0x2019 || cp == 0x02BC || cp == 0x2018) {
+            i += (size_t)k; /* O'Brien -> obrien */
+            continue;
+        }
+        utf8proc_category_t c = utf8proc_category(cp);
+        bool keep = (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+                    (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO) ||
+                    (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME);
+        if (keep && n + (size_t)k < sizeof w - 1) {
+            if (cp < 128)
+                w[n++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+            else {
+                memcpy(w + n, s + i, (size_t)k);
+                n += (size_t)k;
+                ascii = false;
+            }
+        } else if (!keep) {
+            rs = flush_word(st, w, &n, ascii, out, &first);
+            ascii = true;
+        }
+        i += (size_t)k;
+    }
+    if (rs == TD_OK)
+        rs = flush_word(st, w, &n, ascii, out, &first);
+    free(m);
+    if (rs == TD_OK)
+        rs = td_buf_reserve(out, 1);
+    if (rs == TD_OK)
+        out->ptr[out->len] = '\0';
+    return rs;
+}
+
+/* ---- dates ------------------------------------------------------------- */
+
+static int days_in_month(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return d[m - 1];
+}
+
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+bool td_store_date_interval(const char *v, td_precision prec, char lo[11], char hi[11])
+{
+    if (!v)
+        return false;
+    size_t len = strlen(v);
+    int y = len >= 4 ? digits(v, 4) : -1, m = -1, d = -1;
+    if (y < 0 || (len > 4 && v[4] != '-' && v[4] != 'T'))
+        return false;
+    if (len >= 7 && v[4] == '-')
+        m = digits(v + 5, 2);
+    if (m >= 1 && m <= 12 && len >= 10 && v[7] == '-')
+        d = digits(v + 8, 2);
+    if (m < 1 || m > 12)
+        m = -1;
+    if (m < 0 || d < 1 || d > days_in_month(y, m))
+        d = -1;
+    td_precision have = d > 0 ? TD_PREC_DAY : m > 0 ? TD_PREC_MONTH : TD_PREC_YEAR;
+    if (prec != TD_PREC_UNKNOWN && prec < have)
+        have = prec;
+    char a[32], b[32];
+    if (have == TD_PREC_YEAR) {
+        snprintf(a, sizeof a, "%04d-01-01", y);
+        snprintf(b, sizeof b, "%04d-12-31", y);
+    } else if (have == TD_PREC_MONTH) {
+        snprintf(a, sizeof a, "%04d-%02d-01", y, m);
+        snprintf(b, sizeof b, "%04d-%02d-%02d", y, m, days_in_month(y, m));
+    } else {
+        snprintf(a, sizeof a, "%04d-%02d-%02d", y, m, d);
+        memcpy(b, a, sizeof b);
+    }
+    memcpy(lo, a, 10);
+    lo[10] = '\0';
+    memcpy(hi, b, 10);
+    hi[10] = '\0';
+    return true;
+}
+
+static const char *precision_name(td_precision p)
+{
+    switch (p) {
+    case TD_PREC_YEAR: return "year";
+    case TD_PREC_MONTH: return "month";
+    case TD_PREC_DAY: return "day";
+    default: return "unknown";
+    }
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+static td_status exec(td_store *st, const char *sql, const char *what)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+    sqlite3_free(msg);
+    return rc == SQLITE_OK ? TD_OK : db_fail(st, rc, what);
+}
+
+static td_status pragma_int(td_store *st, const char *sql, long long *v)
+{
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_fail(st, rc, "cannot read the database");
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(st, rc, "cannot read the database");
+    return TD_OK;
+}
+
+/* Create or migrate the schema (writable stores). */
+static td_status migrate(td_store *st)
+{
+    long long ver = 0, tables = 0;
+    td_status s = pragma_int(st, "PRAGMA user_version", &ver);
+    if (s != TD_OK || ver == TD_STORE_SCHEMA_VERSION)
+        return s; /* up to date: no write lock needed */
+    s = exec(st, "BEGIN IMMEDIATE", "cannot lock the database");
+    if (s != TD_OK)
+        return s;
+    s = pragma_int(st, "PRAGMA user_version", &ver);
+    if (s == TD_OK)
+        s = pragma_int(st, "SELECT count(*) FROM sqlite_master", &tables);
+    if (s == TD_OK && ver == 0 && tables > 0) {
+        set_err(st, "not a tidings database (it has tables but no tidings schema version)");
+        s = TD_EDB;
+    } else if (s == TD_OK && ver > TD_STORE_SCHEMA_VERSION) {
+        set_err(st, "the database has schema version %lld, newer than this tidings (%d): "
+                    "upgrade tidings", ver, TD_STORE_SCHEMA_VERSION);
+        s = TD_EDB;
+    }
+    for (; s == TD_OK && ver < TD_STORE_SCHEMA_VERSION; ver++) {
+        td_buf schema;
+        td_buf_init(&schema, 0);
+        const char *sql = migrations[ver];
+        if (ver == 0) {
+            s = td_store_schema(&schema);
+            sql = schema.ptr;
+        }
+        if (s == TD_OK)
+            s = exec(st, sql, "cannot create the schema");
+        td_buf_release(&schema);
+        if (s == TD_OK) {
+            char q[64];
+            snprintf(q, sizeof q, "PRAGMA user_version = %lld", ver + 1);
+            s = exec(st, q, "cannot set the schema version");
+        }
+    }
+    if (s == TD_OK)
+        return exec(st, "COMMIT", "cannot create the schema");
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return s;
+}
+
+static td_status check_version(td_store *st)
+{
+    long long ver = 0;
+    td_status s = pragma_int(st, "PRAGMA user_version", &ver);
+    if (s != TD_OK)
+        return s;
+    if (ver == TD_STORE_SCHEMA_VERSION)
+        return TD_OK;
+    if (ver == 0)
+        set_err(st, "not a tidings database");
+    else if (ver > TD_STORE_SCHEMA_VERSION)
+        set_err(st, "the database has schema version %lld, newer than this tidings (%d)", ver,
+                TD_STORE_SCHEMA_VERSION);
+    else
+        set_err(st, "the database has schema version %lld: run 'tidings ingest' once to "
+                    "migrate it to version %d", ver, TD_STORE_SCHEMA_VERSION);
+    return TD_EDB;
+}
+
+static td_status open_db(td_store *st, const char *path)
+{
+    bool ro = (st->flags & TD_STORE_READONLY) != 0;
+    struct stat sb;
+    bool exists = stat(path, &sb) == 0;
+    if (ro && !exists) {
+        set_err(st, "%s: no database here (run 'tidings ingest' first)", path);
+        return TD_ENOENT;
+    }
+    if (exists && S_ISDIR(sb.st_mode)) {
+        set_err(st, "%s: is a directory, not a database", path);
+        return TD_EUSAGE;
+    }
+    if (!ro && exists && access(path, W_OK) != 0) {
+        set_err(st, "%s: the database file is read-only (%s)", path, strerror(errno));
+        return TD_EDB;
+    }
+    int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        td_status s = db_fail(st, rc, path);
+        if ((rc & 0xff) == SQLITE_CANTOPEN)
+            set_err(st, "%s: cannot open or create the database (is the directory there and "
+                        "writable?)", path);
+        return s;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, st->busy_ms);
+    if (!ro && sqlite3_db_readonly(st->db, "main") == 1) {
+        set_err(st, "%s: the database is read-only", path);
+        return TD_EDB;
+    }
+    char what[1200];
+    snprintf(what, sizeof what, "%s", path);
+    /* Check the file is a database before changing the journal mode. */
+    long long n = 0;
+    td_status s = pragma_int(st, "SELECT count(*) FROM sqlite_master", &n);
+    if (s != TD_OK) {
+        char tmp[1024];
+        snprintf(tmp, sizeof tmp, "%s", st->err);
+        set_err(st, "%s: %s", path, tmp);
+        return s;
+    }
+    if (!ro) {
+        sqlite3_stmt *q;
+        rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &q, NULL);
+        if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+            const char *mode = (const char *)sqlite3_column_text(q, 0);
+            if (!mode || strcmp(mode, "wal") != 0) {
+                set_err(st, "%s: cannot switch the database to WAL mode (journal mode %s)", path,
+                        mode ? mode : "?");
+                sqlite3_finalize(q);
+                return TD_EDB;
+            }
+            rc = SQLITE_OK;
+        }
+        sqlite3_finalize(q);
+        if (rc != SQLITE_OK)
+            return db_fail(st, rc, what);
+        /* a checkpoint (and its fsync) every 32 MB of WAL rather than 4 MB */
+        s = exec(st, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; "
+                     "PRAGMA wal_autocheckpoint = 8192; PRAGMA journal_size_limit = 67108864; "
+                     "PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF",
+                 what);
+        if (s == TD_OK)
+            s = migrate(st);
+    } else {
+        s = exec(st, "PRAGMA cache_size = -32768; PRAGMA query_only = 1; "
+                     "PRAGMA mmap_size = 1073741824", what);
+        if (s == TD_OK)
+            s = check_version(st);
+    }
+    if (s != TD_OK && strncmp(st->err, path, strlen(path)) != 0) {
+        char tmp[1024];
+        snprintf(tmp, sizeof tmp, "%s", st->err);
+        set_err(st, "%s: %s", path, tmp);
+    }
+    return s;
+}
+
+static td_status prepare_all(td_store *st)
+{
+    for (int i = 0; i < S_COUNT; i++) {
+        int rc = sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                    &st->stmt[i], NULL);
+        if (rc != SQLITE_OK)
+            return db_fail(st, rc, "cannot prepare a statement");
+    }
+    return TD_OK;
+}
+
+td_status td_store_open(const char *path, unsigned flags, td_store **out, char **err)
+{
+    if (err)
+        *err = NULL;
+    td_store *st = calloc(1, sizeof *st);
+    if (!st)
+        return TD_ENOMEM;
+    st->flags = flags;
+    st->busy_ms = TD_STORE_DEFAULT_BUSY_MS;
+    td_status s = load_rules(st);
+    if (s == TD_OK)
+        s = open_db(st, path);
+    if (s == TD_OK && !(flags & TD_STORE_READONLY))
+        s = prepare_all(st);
+    if (s != TD_OK) {
+        if (err)
+            *err = strdup(st->err[0] ? st->err : td_strerror(s));
+        td_store_close(st);
+        return s;
+    }
+    *out = st;
+    return TD_OK;
+}
+
+void td_store_close(td_store *st)
+{
+    if (!st)
+        return;
+    if (st->in_tx)
+        td_store_rollback(st);
+    for (int i = 0; i < S_COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    sqlite3_close(st->db);
+    free(st);
+}
+
+void td_store_set_busy_timeout(td_store *st, int ms)
+{
+    st->busy_ms = ms < 0 ? 0 : ms;
+    sqlite3_busy_timeout(st->db, st->busy_ms);
+}
+
+const char *td_store_error(const td_store *st) { return st->err; }
+
+sqlite3 *td_store_db(td_store *st) { return st->db; }
+
+td_status td_store_begin(td_store *st)
+{
+    if (st->in_tx)
+        return TD_OK;
+    td_status s = exec(st, "BEGIN IMMEDIATE", "cannot start a transaction");
+    st->in_tx = s == TD_OK;
+    return s;
+}
+
+td_status td_store_commit(td_store *st)
+{
+    if (!st->in_tx)
+        return TD_OK;
+    td_status s = exec(st, "COMMIT", "cannot commit");
+    if (s != TD_OK) {
+        td_store_rollback(st);
+        return s;
+    }
+    st->in_tx = false;
+    return TD_OK;
+}
+
+void td_store_rollback(td_store *st)
+{
+    if (sqlite3_get_autocommit(st->db) == 0)
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->in_tx = false;
+}
+
+/* ---- storing a document ------------------------------------------------ */
+
+typedef struct put_ctx {
+    td_store *st;
+    const td_doc *doc;
+    sqlite3_int64 docid;
+    sqlite3_int64 *ent_map; /* local entity id -> entities.entity */
+    int ent_max;
+    td_buf tmp, key;
+} put_ctx;
+
+static void hash_field(uint64_t h[2], const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h[0] = (h[0] ^ (unsigned char)s[i]) * 1099511628211ull;
+        h[1] = (h[1] ^ (unsigned char)s[i]) * 0x100000001b3ull + 0x9e3779b97f4a7c15ull;
+    }
+    h[0] = (h[0] ^ 0x1f) * 1099511628211ull; /* field separator */
+    h[1] = (h[1] ^ 0x1e) * 0x100000001b3ull;
+}
+
+static void hash_hex(uint64_t h[2], char out[33])
+{
+    snprintf(out, 33, "%016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
+}
+
+static void content_hash(const td_doc *doc, char out[33])
+{
+    uint64_t h[2] = {1469598103934665603ull, 0x84222325cbf29ce4ull};
+    const char *f[] = {doc->in_title, doc->in_date, doc->url};
+    hash_field(h, doc->base ? doc->base : "", doc->base_len);
+    for (int i = 0; i < 3; i++)
+        hash_field(h, f[i] ? f[i] : "\x01", f[i] ? strlen(f[i]) : 1);
+    hash_hex(h, out);
+}
+
+/* The record's hash, leaving out its "source" (where the document was read
+ * from): reading the same document from another file is no change. */
+static void record_hash(const char *rec, size_t len, char out[33])
+{
+    uint64_t h[2] = {1469598103934665603ull, 0x84222325cbf29ce4ull};
+    td_json_member m[64];
+    size_t n = 0, eo;
+    const char *ew;
+    const td_json_member *src = NULL;
+    if (td_json_object(rec, len, m, 64, &n, &eo, &ew) == TD_OK)
+        src = td_json_get(m, n, "source");
+    if (src) {
+        size_t a = (size_t)(src->raw - rec), b = a + src->raw_len;
+        hash_field(h, rec, a);
+        hash_field(h, rec + b, len - b);
+    } else {
+        hash_field(h, rec, len);
+    }
+    hash_hex(h, out);
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static void bind_span_text(put_ctx *c, sqlite3_stmt *s, int i, td_span sp)
+{
+    td_span b = td_doc_span_to_base(c->doc, sp);
+    if (b.e > c->doc->base_len)
+        b.e = (uint32_t)c->doc->base_len;
+    if (b.s > b.e)
+        b.s = b.e;
+    sqlite3_bind_int64(s, i, b.s);
+    sqlite3_bind_int64(s, i + 1, b.e);
+    sqlite3_bind_text(s, i + 2, c->doc->base ? c->doc->base + b.s : "", (int)(b.e - b.s),
+                      SQLITE_STATIC);
+}
+
+/* Run a bound statement to its end and reset it. */
+static td_status step(put_ctx *c, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+        return TD_OK;
+    return db_fail(c->st, rc, what);
+}
+
+/* The body as the record's "text": body blocks of the norm text, one a line. */
+static td_status body_text(const td_doc *doc, td_buf *b)
+{
+    const char *t = doc->norm ? doc->norm : doc->base;
+    size_t tl = doc->norm ? doc->norm_len : doc->base_len;
+    td_status s = TD_OK;
+    for (size_t i = 0; i < doc->blocks.n && s == TD_OK; i++) {
+        const td_block *bl = TD_DOC_BLOCK(doc, i);
+        if (bl->kind != TD_BLOCK_BODY || bl->span.e <= bl->span.s || bl->span.e > tl)
+            continue;
+        size_t k = bl->span.s;
+        while (k < bl->span.e && t[k] == ' ')
+            k++;
+        if (k == bl->span.e)
+            continue;
+        if (b->len)
+            s = td_buf_putc(b, '\n');
+        if (s == TD_OK)
+            s = td_buf_append(b, t + bl->span.s, bl->span.e - bl->span.s);
+    }
+    if (s == TD_OK && doc->blocks.n == 0 && t)
+        s = td_buf_append(b, t, tl);
+    if (s == TD_OK)
+        s = td_buf_putc(b, '\0');
+    return s;
+}
+
+static td_status quotes_text(const td_doc *doc, td_buf *b)
+{
+    td_status s = TD_OK;
+    for (size_t i = 0; i < doc->quotes.n && s == TD_OK; i++) {
+        const td_quote *q = TD_VEC_AT(doc->quotes, td_quote, i);
+        td_span sp = td_doc_span_to_base(doc, q->span);
+        if (sp.e > doc->base_len || sp.e <= sp.s)
+            continue;
+        if (b->len)
+            s = td_buf_putc(b, '\n');
+        if (s == TD_OK)
+            s = td_buf_append(b, doc->base + sp.s, sp.e - sp.s);
+    }
+    if (s == TD_OK)
+        s = td_buf_putc(b, '\0');
+    return s;
+}
+
+static td_precision precision_of(const char *v)
+{
+    size_t n = v ? strlen(v) : 0;
+    return n >= 10 ? TD_PREC_DAY : n >= 7 ? TD_PREC_MONTH : n >= 4 ? TD_PREC_YEAR
+                                                                   : TD_PREC_UNKNOWN;
+}
+
+/* Bind the 21 document columns. */
+static td_status bind_doc(put_ctx *c, sqlite3_stmt *s, const char *hash, const char *rhash,
+                          const char *record, size_t record_len, td_buf *body, td_buf *quotes)
+{
+    const td_doc *d = c->doc;
+    td_status st = body_text(d, body);
+    if (st == TD_OK)
+        st = quotes_text(d, quotes);
+    if (st != TD_OK)
+        return st;
+    const char *date = d->date.value;
+    td_precision prec = d->date.precision;
+    const char *source = d->date.source;
+    if (!date && d->in_date) { /* the caller's word, when no stage set one */
+        date = d->in_date;
+        prec = precision_of(date);
+        source = "input";
+    }
+    char lo[11], hi[11];
+    bool has = td_store_date_interval(date, prec, lo, hi);
+    if (has) {
+        /* the value as far as its precision goes ("2022-01-01", year: "2022") */
+        if (prec == TD_PREC_UNKNOWN || prec > precision_of(date))
+            prec = precision_of(date);
+    } else {
+        prec = TD_PREC_UNKNOWN;
+    }
+    sqlite3_bind_text(s, 1, d->id ? d->id : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, rhash, -1, SQLITE_STATIC);
+    bind_text(s, 4, d->path);
+    sqlite3_bind_int64(s, 5, (sqlite3_int64)d->offset);
+    if (d->line > 0)
+        sqlite3_bind_int64(s, 6, d->line);
+    else
+        sqlite3_bind_null(s, 6);
+    bind_text(s, 7, d->url);
+    bind_text(s, 8, d->warc_record_id);
+    bind_text(s, 9, d->lang);
+    bind_text(s, 10, d->title ? d->title : d->in_title);
+    bind_text(s, 11, d->caption);
+    bind_text(s, 12, body->ptr);
+    bind_text(s, 13, quotes->ptr);
+    if (has) {
+        size_t vl = prec == TD_PREC_DAY ? 10 : prec == TD_PREC_MONTH ? 7 : 4;
+        sqlite3_bind_text(s, 14, date, (int)vl, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(s, 14);
+    }
+    sqlite3_bind_text(s, 15, precision_name(prec), -1, SQLITE_STATIC);
+    bind_text(s, 16, has ? source : NULL);
+    bind_text(s, 17, d->date.header);
+    bind_text(s, 18, d->date.note);
+    if (has) {
+        sqlite3_bind_text(s, 19, lo, 10, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 20, hi, 10, SQLITE_TRANSIENT);
+    } else {
+        sqlite3_bind_null(s, 19);
+        sqlite3_bind_null(s, 20);
+    }
+    sqlite3_bind_text(s, 21, record, (int)record_len, SQLITE_STATIC);
+    return TD_OK;
+}
+
+/* Last word of a folded name ("" for one word). */
+static const char *last_word(const char *key)
+{
+    const char *sp = strrchr(key, ' ');
+    return sp ? sp + 1 : key;
+}
+
+/* The shared (or, for a bare surname, document-scoped) entity row. */
+static td_status entity_row(put_ctx *c, const td_entity *e, const char *name,
+                            sqlite3_int64 *out)
+{
+    td_store *st = c->st;
+    td_buf_clear(&c->key);
+    td_status s = td_store_fold(st, name, &c->key);
+    if (s != TD_OK)
+        return s;
+    const char *key = c->key.ptr ? c->key.ptr : "";
+    if (!*key)
+        key = name;
+    bool person = e->type == TD_ENT_PERSON;
+    sqlite3_int64 scope = person && !strchr(key, ' ') ? c->docid : 0;
+    const char *type = td_entity_type_name(e->type);
+    sqlite3_stmt *q = st->stmt[S_ENT_FIND];
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, e->country, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 4, scope);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(q, 0);
+        bool fill = (e->role && sqlite3_column_int(q, 1)) ||
+                    (e->acronym && sqlite3_column_int(q, 2)) ||
+                    (e->cameo && sqlite3_column_int(q, 3));
+        sqlite3_reset(q);
+        sqlite3_clear_bindings(q);
+        if (!fill)
+            return TD_OK;
+        sqlite3_stmt *u = st->stmt[S_ENT_FILL];
+        sqlite3_bind_int64(u, 1, *out);
+        bind_text(u, 2, e->role);
+        bind_text(u, 3, e->acronym);
+        bind_text(u, 4, e->cameo);
+        return step(c, u, "cannot update an entity");
+    }
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_DONE)
+        return db_fail(st, rc, "cannot look up an entity");
+    sqlite3_stmt *i = st->stmt[S_ENT_INS];
+    sqlite3_bind_text(i, 1, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(i, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(i, 3, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(i, 4, person ? last_word(key) : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(i, 5, e->country, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(i, 6, scope);
+    bind_text(i, 7, e->role);
+    bind_text(i, 8, e->acronym);
+    bind_text(i, 9, e->cameo);
+    s = step(c, i, "cannot store an entity");
+    if (s == TD_OK)
+        *out = sqlite3_last_insert_rowid(st->db);
+    return s;
+}
+
+/* A usable name for an entity: its canonical name, else its first mention. */
+static const char *entity_name(put_ctx *c, const td_entity *e)
+{
+    if (e->name && *e->name)
+        return e->name;
+    if (e->mentions.n == 0)
+        return NULL;
+    const td_mention *m = TD_VEC_AT(e->mentions, td_mention, 0);
+    td_span b = td_doc_span_to_base(c->doc, m->span);
+    if (b.e > c->doc->base_len || b.e <= b.s)
+        return NULL;
+    td_buf_clear(&c->tmp);
+    if (td_buf_append(&c->tmp, c->doc->base + b.s, b.e - b.s) != TD_OK ||
+        td_buf_putc(&c->tmp, '\0') != TD_OK)
+        return NULL;
+    return c->tmp.ptr;
+}
+
+static td_status put_entities(put_ctx *c)
+{
+    const td_doc *d = c->doc;
+    int max = 0;
+    for (size_t i = 0; i < d->entities.n; i++) {
+        int id = TD_VEC_AT(d->entities, td_entity, i)->id;
+        if (id > max && id < (1 << 24))
+            max = id;
+    }
+    c->ent_max = max;
+    c->ent_map = calloc((size_t)max + 1, sizeof *c->ent_map);
+    if (!c->ent_map)
+        return TD_ENOMEM;
+    td_status s = TD_OK;
+    for (size_t i = 0; i < d->entities.n && s == TD_OK; i++) {
+        const td_entity *e = TD_VEC_AT(d->entities, td_entity, i);
+        const char *name = entity_name(c, e);
+        if (!name)
+            continue;
+        sqlite3_int64 gid = 0;
+        s = entity_row(c, e, name, &gid);
+        if (s != TD_OK)
+            break;
+        if (e->id > 0 && e->id <= max)
+            c->ent_map[e->id] = gid;
+        sqlite3_stmt *m = c->st->stmt[S_MEN_INS];
+        for (size_t k = 0; k < e->mentions.n && s == TD_OK; k++) {
+            const td_mention *mn = TD_VEC_AT(e->mentions, td_mention, k);
+            sqlite3_bind_int64(m, 1, c->docid);
+            sqlite3_bind_int64(m, 2, gid);
+            sqlite3_bind_int64(m, 3, e->id);
+            bind_span_text(c, m, 4, mn->span);
+            sqlite3_bind_text(m, 7, td_mention_form_name(mn->form), -1, SQLITE_STATIC);
+            s = step(c, m, "cannot store a mention");
+        }
+    }
+    return s;
+}
+
+static td_status spans_json(put_ctx *c, const td_quote *q)
+{
+    td_buf_clear(&c->tmp);
+    td_status s = td_buf_putc(&c->tmp, '[');
+    for (size_t k = 0; k < q->spans.n && s == TD_OK; k++) {
+        td_span b = td_doc_span_to_base(c->doc, *TD_VEC_AT(q->spans, td_span, k));
+        s = td_buf_printf(&c->tmp, "%s[%u,%u]", k ? "," : "", b.s, b.e);
+    }
+    if (s == TD_OK)
+        s = td_buf_append(&c->tmp, "]", 2); /* with its NUL */
+    return s;
+}
+
+static td_status put_quote(put_ctx *c, const td_quote *q)
+{
+    sqlite3_stmt *m = c->st->stmt[S_QUO_INS];
+    td_status s = TD_OK;
+    sqlite3_bind_int64(m, 1, c->docid);
+    sqlite3_bind_text(m, 2, td_quote_kind_name(q->kind), -1, SQLITE_STATIC);
+    bind_span_text(c, m, 3, q->span);
+    if (q->spans.n) {
+        s = spans_json(c, q);
+        if (s != TD_OK)
+            return s;
+        sqlite3_bind_text(m, 6, c->tmp.ptr, -1, SQLITE_STATIC);
+    }
+    if (q->has_speaker) {
+        if (q->speaker_entity > 0 && q->speaker_entity <= c->ent_max &&
+            c->ent_map[q->speaker_entity])
+            sqlite3_bind_int64(m, 7, c->ent_map[q->speaker_entity]);
+        bind_text(m, 8, q->speaker_name);
+        if (q->speaker_name) {
+            td_buf_clear(&c->key);
+            s = td_store_fold(c->st, q->speaker_name, &c->key);
+            if (s != TD_OK)
+                return s;
+            const char *key = c->key.ptr ? c->key.ptr : "";
+            sqlite3_bind_text(m, 9, key, -1, SQLITE_STATIC);
+            sqlite3_bind_text(m, 10, last_word(key), -1, SQLITE_STATIC);
+        }
+        bind_span_text(c, m, 11, q->speaker_span);
+    }
+    if (q->has_cue)
+        bind_span_text(c, m, 14, q->cue);
+    s = step(c, m, "cannot store a quote");
+    if (s != TD_OK)
+        return s;
+    sqlite3_stmt *f = c->st->stmt[S_QFTS_INS];
+    td_span b = td_doc_span_to_base(c->doc, q->span);
+    if (b.e > c->doc->base_len)
+        b.e = (uint32_t)c->doc->base_len;
+    if (b.s > b.e)
+        b.s = b.e;
+    sqlite3_bind_int64(f, 1, sqlite3_last_insert_rowid(c->st->db));
+    sqlite3_bind_text(f, 2, c->doc->base + b.s, (int)(b.e - b.s), SQLITE_STATIC);
+    return step(c, f, "cannot index a quote");
+}
+
+static td_status put_facts(put_ctx *c)
+{
+    const td_doc *d = c->doc;
+    td_status s = put_entities(c);
+    for (size_t i = 0; i < d->quotes.n && s == TD_OK; i++)
+        s = put_quote(c, TD_VEC_AT(d->quotes, td_quote, i));
+    sqlite3_stmt *m = c->st->stmt[S_TIM_INS];
+    for (size_t i = 0; i < d->times.n && s == TD_OK; i++) {
+        const td_time *t = TD_VEC_AT(d->times, td_time, i);
+        sqlite3_bind_int64(m, 1, c->docid);
+        bind_span_text(c, m, 2, t->span);
+        sqlite3_bind_text(m, 5, td_time_type_name(t->type), -1, SQLITE_STATIC);
+        bind_text(m, 6, t->value);
+        bind_text(m, 7, t->mod);
+        s = step(c, m, "cannot store a time expression");
+    }
+    m = c->st->stmt[S_EVT_INS];
+    for (size_t i = 0; i < d->events.n && s == TD_OK; i++) {
+        const td_event *e = TD_VEC_AT(d->events, td_event, i);
+        sqlite3_bind_int64(m, 1, c->docid);
+        bind_text(m, 2, e->actor);
+        bind_text(m, 3, e->target);
+        bind_text(m, 4, e->code);
+        bind_span_text(c, m, 5, e->span);
+        if (e->quad_class >= 0)
+            sqlite3_bind_int(m, 8, e->quad_class);
+        if (e->has_goldstein)
+            sqlite3_bind_double(m, 9, e->goldstein);
+        s = step(c, m, "cannot store an event");
+    }
+    return s;
+}
+
+/* Remove the facts of a document about to be replaced. */
+static td_status drop_facts(put_ctx *c)
+{
+    td_store *st = c->st;
+    sqlite3_int64 *old = NULL;
+    size_t n = 0, cap = 0;
+    sqlite3_stmt *q = st->stmt[S_OLD_ENTS];
+    sqlite3_bind_int64(q, 1, c->docid);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            sqlite3_int64 *g = realloc(old, cap * sizeof *old);
+            if (!g) {
+                free(old);
+                sqlite3_reset(q);
+                return TD_ENOMEM;
+            }
+            old = g;
+        }
+        old[n++] = sqlite3_column_int64(q, 0);
+    }
+    sqlite3_reset(q);
+    td_status s = rc == SQLITE_DONE ? TD_OK : db_fail(st, rc, "cannot read old facts");
+    const int del[] = {S_FTS_DEL, S_QFTS_DEL, S_DEL_MEN, S_DEL_QUO, S_DEL_TIM, S_DEL_EVT, S_DEL_SCOPED};
+    for (size_t i = 0; i < sizeof del / sizeof del[0] && s == TD_OK; i++) {
+        sqlite3_bind_int64(st->stmt[del[i]], 1, c->docid);
+        s = step(c, st->stmt[del[i]], "cannot remove old facts");
+    }
+    for (size_t i = 0; i < n && s == TD_OK; i++) {
+        sqlite3_bind_int64(st->stmt[S_ENT_GC], 1, old[i]);
+        s = step(c, st->stmt[S_ENT_GC], "cannot remove old entities");
+    }
+    free(old);
+    return s;
+}
+
+static td_status put_doc(put_ctx *c, const char *record, size_t record_len,
+                         td_store_result *result)
+{
+    td_store *st = c->st;
+    char hash[33], rhash[33];
+    content_hash(c->doc, hash);
+    record_hash(record, record_len, rhash);
+    sqlite3_stmt *f = st->stmt[S_FIND];
+    sqlite3_bind_text(f, 1, c->doc->id ? c->doc->id : "", -1, SQLITE_STATIC);
+    int rc = sqlite3_step(f);
+    bool found = rc == SQLITE_ROW;
+    bool same = false, same_rec = false;
+    if (found) {
+        c->docid = sqlite3_column_int64(f, 0);
+        const char *h = (const char *)sqlite3_column_text(f, 1);
+        const char *rh = (const char *)sqlite3_column_text(f, 2);
+        same = h && strcmp(h, hash) == 0;
+        same_rec = rh && strcmp(rh, rhash) == 0;
+    }
+    sqlite3_reset(f);
+    sqlite3_clear_bindings(f);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(st, rc, "cannot look up the document");
+    bool replace = (st->flags & TD_STORE_REPLACE) != 0;
+    if (found && same && (!replace || same_rec)) {
+        *result = TD_STORE_UNCHANGED;
+        return TD_OK;
+    }
+    if (found && !replace) {
+        *result = TD_STORE_CONFLICT;
+        return TD_OK;
+    }
+    td_buf body, quotes;
+    td_buf_init(&body, 0);
+    td_buf_init(&quotes, 0);
+    td_status s = TD_OK;
+    if (found)
+        s = drop_facts(c);
+    sqlite3_stmt *w = st->stmt[found ? S_UPD_DOC : S_INS_DOC];
+    if (s == TD_OK)
+        s = bind_doc(c, w, hash, rhash, record, record_len, &body, &quotes);
+    if (s == TD_OK && found)
+        sqlite3_bind_int64(w, 22, c->docid);
+    if (s == TD_OK)
+        s = step(c, w, "cannot store the document");
+    else {
+        sqlite3_reset(w);
+        sqlite3_clear_bindings(w);
+    }
+    if (s == TD_OK && !found)
+        c->docid = sqlite3_last_insert_rowid(st->db);
+    if (s == TD_OK) {
+        const td_doc *d = c->doc;
+        sqlite3_stmt *fi = st->stmt[S_FTS_INS];
+        sqlite3_bind_int64(fi, 1, c->docid);
+        bind_text(fi, 2, d->title ? d->title : d->in_title);
+        bind_text(fi, 3, body.ptr);
+        bind_text(fi, 4, quotes.ptr);
+        s = step(c, fi, "cannot index the document");
+    }
+    td_buf_release(&body);
+    td_buf_release(&quotes);
+    if (s != TD_OK)
+        return s;
+    s = put_facts(c);
+    if (s == TD_OK)
+        *result = found ? TD_STORE_REPLACED : TD_STORE_STORED;
+    return s;
+}
+
+td_status td_store_put(td_store *st, const td_doc *doc, const char *record, size_t record_len,
+                       td_store_result *result)
+{
+    if (st->flags & TD_STORE_READONLY) {
+        set_err(st, "the store was opened read-only");
+        return TD_EUSAGE;
+    }
+    st->err[0] = '\0';
+    td_buf own;
+    td_buf_init(&own, 0);
+    if (!record) {
+        td_status s = td_record_write(doc, 0, &own);
+        if (s != TD_OK)
+            return s;
+        record = own.ptr;
+        record_len = own.len;
+    }
+    while (record_len > 0 && record[record_len - 1] == '\n')
+        record_len--;
+    /* No savepoint per document: FTS5 flushes its pending terms into a new
+     * segment at every savepoint, which made ingest 5 times slower. An
+     * error rolls the whole transaction back instead. */
+    bool own_tx = !st->in_tx;
+    td_status s = own_tx ? td_store_begin(st) : TD_OK;
+    if (s != TD_OK) {
+        td_buf_release(&own);
+        return s;
+    }
+    put_ctx c = {st, doc, 0, NULL, 0, {0}, {0}};
+    td_buf_init(&c.tmp, 0);
+    td_buf_init(&c.key, 0);
+    td_store_result r = TD_STORE_UNCHANGED;
+    s = put_doc(&c, record, record_len, &r);
+    free(c.ent_map);
+    td_buf_release(&c.tmp);
+    td_buf_release(&c.key);
+    td_buf_release(&own);
+    if (s != TD_OK) {
+        char keep[sizeof st->err];
+        memcpy(keep, st->err, sizeof keep);
+        td_store_rollback(st);
+        memcpy(st->err, keep, sizeof keep);
+        if (!st->err[0])
+            set_err(st, "%s", td_strerror(s));
+    } else if (own_tx) {
+        s = td_store_commit(st);
+    }
+    if (s == TD_OK)
+        *result = r;
+    return s;
+}

@@ -1,0 +1,106 @@
+/*
+ * time_stage.h - what the time stage (time.c) and the document date (docdate.c)
+ * share (library-internal).
+ *
+ * time.c tags candidate time expressions with the rules of
+ * data/lex/time_rules.tsv, hands the absolute ones to td_docdate_decide()
+ * (which checks the publication date against them), then resolves every
+ * relative expression against the decided date.
+ */
+#ifndef TD_TIME_STAGE_H
+#define TD_TIME_STAGE_H
+
+#include "doc.h"
+#include "lexicon.h"
+#include "pattern.h"
+
+/* The named groups a rule may fill (time_rules.tsv). */
+enum {
+    TG_Y, TG_M, TG_D, TG_WD, TG_MD, TG_REL, TG_N, TG_N2, TG_U, TG_DIR, TG_Q, TG_SS,
+    TG_POD, TG_HH, TG_MI, TG_AP, TG_TZ, TG_DEC, TG_CENT, TG_DR, TG_COUNT
+};
+
+/* A candidate time expression with its parsed parts (0 / NULL: absent). */
+typedef struct td_tx {
+    td_span g[TG_COUNT]; /* the groups (empty span: not matched) */
+    td_span span;
+    int rule;        /* index into the rule table */
+    int action;      /* TX_* of time.c */
+    td_time_type type;
+    int y, m, d, wd; /* calendar parts as written (y: 4 digits, or 2 with y2) */
+    bool y2;         /* the year was written with two digits */
+    int tense;       /* -1 past, 0 unknown, +1 future (the sentence's cues) */
+    int near_tense;  /* the tense cue nearest to the expression (for evidence) */
+    int line;        /* index of the read line (block) it is in, from 0 */
+    bool line_is_date; /* the expression is (nearly) all of its line */
+    bool dateline_shape; /* "CITY, Mon DD (Agency) -" */
+} td_tx;
+
+/* Known past events (data/lex/time_events.tsv) found in the text. */
+typedef struct td_tx_event {
+    td_span span;
+    int y, m, d;
+} td_tx_event;
+
+/* Decide doc->date from the date given with the document and the evidence
+ * in the text; see docdate.c. tx are in text order. */
+void td_docdate_decide(td_doc *doc, const td_tx *tx, size_t ntx, const td_tx_event *ev,
+                       size_t nev);
+
+/* ---- inside the time stage (time.c, time_norm.c) ---------------------- */
+
+/* How a rule's groups become a value (column 3 of time_rules.tsv). */
+enum {
+    TX_DATE, TX_WDAY, TX_DAYREL, TX_REL, TX_AGO, TX_DUR, TX_SET, TX_LIT, TX_QUARTER,
+    TX_DECADE, TX_CLOCK, TX_SEASON
+};
+
+typedef struct time_rule {
+    td_time_type type;
+    int action;
+    char value[32]; /* the rule's value column ("" for -) */
+} time_rule;
+
+/* The stage's read-only resources (res->time). */
+typedef struct time_res {
+    td_lexicon *words;     /* time_words.tsv */
+    td_lexicon *tense;     /* time_tense.tsv */
+    td_pattern_set *ps;    /* time_rules.tsv */
+    time_rule *rules;
+    size_t nrules;
+    td_pattern_set *events; /* time_events.tsv */
+    int *event_ymd;         /* 3 ints per event rule */
+    size_t nevents;
+    uint32_t shape[27]; /* first letter (a-z, other) x length < 32 of any word
+                           of words/tense: most tokens are ruled out by it */
+    struct time_wmask {
+        const td_lex_entry *e; /* a word of time_words.tsv */
+        td_pattern_mask m;     /* the rules that may start with it */
+    } *masks;                  /* sorted by entry address */
+    size_t nmasks;
+    uint32_t hot[27 * 27 * 27]; /* first two and last letters x length of the
+                                   words that trigger tagging (or events, or
+                                   follow numbers) */
+    int group_num[128][TG_COUNT][2]; /* rule x group: its PCRE2 group numbers */
+} time_res;
+
+/* The date relative expressions are resolved against. */
+typedef struct td_anchor {
+    int y, m, d;
+    td_precision prec; /* TD_PREC_UNKNOWN: none */
+} td_anchor;
+
+/* Fill y m d wd (and y2) of t from its groups. */
+void td_time_parse_parts(const time_res *r, const td_doc *doc, td_tx *t);
+/* The anchor from doc->date. */
+void td_time_anchor(const td_doc *doc, td_anchor *an);
+/* The TIMEX3 of t against an; false when t is not a valid expression. */
+bool td_time_normalise(const time_res *r, td_doc *doc, const td_anchor *an, const td_tx *t,
+                       td_time *out);
+
+/* Civil-date helpers shared by both files. */
+long td_days_from_civil(int y, int m, int d);
+void td_civil_from_days(long z, int *y, int *m, int *d);
+int td_days_in_month(int y, int m);
+
+#endif

@@ -1,0 +1,276 @@
+/* test_events.c - the event coder on its own small dictionary set (written
+ * to a temporary folder here, fictional actors) and its own sentences: a
+ * simple dyad, a verb pattern, passive voice, negation, compound actors,
+ * agents, date-bounded actor codes, require_dyad off through a record's
+ * config, discards, and nothing from a boilerplate block. */
+#include "harness.h"
+
+#include "doc.h"
+#include "stage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dict_dir[64];
+static td_resources *res;
+
+static const char *const files[][2] = {
+    {"dictionaries.ini", "# test set\nformat = petrarch\nverbs = t.verbs\nactors = t.actors\n"
+                         "agents = t.agents\ndiscards = t.discards\n"},
+    {"t.verbs", "&TIES\n+DIPLOMATIC\n+ECONOMIC\n\n"
+                "--- ACCUSE [112] ---\nACCUSE\n- * ^ OF CORRUPTION [1121]\n\n"
+                "--- ATTACK [190] ---\nATTACK\n\n"
+                "--- RESTORE [064] ---\nRESTORE\n- * &TIES TIES [0641]\n\n"
+                "--- MEET [040] ---\nMEET {MEETS MET MEETING}\n- % * [043]\n\n"
+                "--- SAY [010] ---\nSAY {SAYS SAID SAYING}\n"},
+    {"t.actors", "FREEDONIA [FRE]\n+FREEDONIAN\nSYLVANIA [SYL]\nMARSOVIA [MAR]\n"
+                 "RUFUS_T._FIREFLY\n+FIREFLY\n\t[FREGOV 19330101-19351231]\n\t[FREELI >19360101]\n"},
+    {"t.agents", "GOVERNMENT [~GOV]\nSOLDIER [~MIL]\nMINISTER [~GOV]\n"},
+    {"t.discards", "FOOTBALL MATCH\n+CHESS TOURNAMENT\n"},
+};
+
+static int write_dicts(void)
+{
+    snprintf(dict_dir, sizeof dict_dir, "/tmp/td_events_test_XXXXXX");
+    if (!mkdtemp(dict_dir))
+        return -1;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s/%s", dict_dir, files[i][0]);
+        FILE *f = fopen(path, "w");
+        if (!f)
+            return -1;
+        fputs(files[i][1], f);
+        fclose(f);
+    }
+    return 0;
+}
+
+static void remove_dicts(void)
+{
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s/%s", dict_dir, files[i][0]);
+        unlink(path);
+    }
+    rmdir(dict_dir);
+}
+
+/* Run the stages on text; boiler_line >= 0 marks that block boilerplate
+ * before segmentation (as layout would). */
+static td_doc *code(const char *text, const char *date, const char *config, int boiler_block)
+{
+    td_doc_input in;
+    memset(&in, 0, sizeof in);
+    in.text = text;
+    in.text_len = strlen(text);
+    in.date = date;
+    td_doc *doc = NULL;
+    if (td_doc_new(&in, &doc) != TD_OK)
+        return NULL;
+    if (config)
+        doc->in_config = td_arena_strdup(&doc->arena, config);
+    td_stage_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.res = res;
+    td_arena_init(&ctx.scratch);
+    td_status st = TD_OK;
+    for (size_t i = 0; i < td_stage_count && st == TD_OK; i++) {
+        if (strcmp(td_stages[i].name, "segment") == 0 && boiler_block >= 0 &&
+            (size_t)boiler_block < doc->blocks.n)
+            TD_DOC_BLOCK(doc, boiler_block)->kind = TD_BLOCK_BOILERPLATE;
+        if (td_stages[i].english_only && !doc->english)
+            continue;
+        st = td_stages[i].run(&ctx, doc);
+        td_arena_reset(&ctx.scratch);
+    }
+    td_arena_release(&ctx.scratch);
+    for (size_t i = 0; i < sizeof ctx.stage_state / sizeof ctx.stage_state[0]; i++)
+        free(ctx.stage_state[i]); /* as td_pipeline_free does */
+    if (st != TD_OK) {
+        td_doc_free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* "ACTOR>TARGET:CODE;..." in the coder's order, for compact checks. */
+static const char *events_of(td_doc *doc)
+{
+    static char buf[512];
+    buf[0] = '\0';
+    if (!doc)
+        return "(no doc)";
+    for (size_t i = 0; i < doc->events.n; i++) {
+        const td_event *e = TD_VEC_AT(doc->events, td_event, i);
+        size_t n = strlen(buf);
+        snprintf(buf + n, sizeof buf - n, "%s%s>%s:%s", i ? ";" : "", e->actor, e->target,
+                 e->code);
+    }
+    return buf;
+}
+
+TEST(simple_dyad)
+{
+    td_doc *d = code("Freedonia attacked Sylvania on Monday.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:190");
+    if (d && d->events.n == 1) {
+        const td_event *e = TD_VEC_AT(d->events, td_event, 0);
+        CHECK_INT(e->quad_class, 4);
+        CHECK(e->has_goldstein && e->goldstein == -10.0);
+        CHECK_INT(e->span.s, 0); /* the sentence */
+    }
+    td_doc_free(d);
+}
+
+TEST(verb_pattern_and_synset)
+{
+    td_doc *d = code("Freedonia accused Sylvania of corruption.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:1121");
+    td_doc_free(d);
+    d = code("Freedonia will restore economic ties with Marsovia.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>MAR:0641");
+    td_doc_free(d);
+}
+
+TEST(passive_voice)
+{
+    td_doc *d = code("Sylvania was attacked by Freedonia on Monday.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:190");
+    td_doc_free(d);
+}
+
+TEST(negation)
+{
+    td_doc *d = code("Freedonia did not attack Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "");
+    td_doc_free(d);
+    d = code("Freedonia never attacked Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "");
+    td_doc_free(d);
+}
+
+TEST(compound_actors)
+{
+    td_doc *d = code("Freedonia and Sylvania attacked Marsovia.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>MAR:190;SYL>MAR:190");
+    td_doc_free(d);
+    /* "%" in a pattern: the members act on each other */
+    d = code("Freedonia and Sylvania met in Geneva.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:043;SYL>FRE:043");
+    td_doc_free(d);
+}
+
+TEST(agents)
+{
+    td_doc *d = code("The Freedonian government attacked soldiers from Sylvania.", "1990-05-01",
+                     NULL, -1);
+    CHECK_STR(events_of(d), "FREGOV>SYLMIL:190");
+    td_doc_free(d);
+}
+
+TEST(date_bounded_actor)
+{
+    td_doc *d = code("Firefly attacked Sylvania.", "1934-06-01", NULL, -1);
+    CHECK_STR(events_of(d), "FREGOV>SYL:190");
+    td_doc_free(d);
+    d = code("Firefly attacked Sylvania.", "1940-06-01", NULL, -1);
+    CHECK_STR(events_of(d), "FREELI>SYL:190");
+    td_doc_free(d);
+}
+
+TEST(require_dyad_from_config)
+{
+    td_doc *d = code("Freedonia attacked.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "");
+    td_doc_free(d);
+    d = code("Freedonia attacked.", "1990-05-01", "{\"require_dyad\": false}", -1);
+    CHECK_STR(events_of(d), "FRE>---:190");
+    td_doc_free(d);
+}
+
+TEST(discards)
+{
+    td_doc *d = code("Freedonia attacked Sylvania after the football match.", "1990-05-01", NULL,
+                     -1);
+    CHECK_STR(events_of(d), "");
+    td_doc_free(d);
+    /* a story discard silences every sentence of the document */
+    d = code("Freedonia attacked Sylvania.\nMarsovia hosted a chess tournament.", "1990-05-01",
+             NULL, -1);
+    CHECK_STR(events_of(d), "");
+    td_doc_free(d);
+}
+
+TEST(nothing_from_boilerplate)
+{
+    const char *t = "Freedonia attacked Sylvania on Monday.\nMarsovia attacked Freedonia.";
+    td_doc *d = code(t, "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:190;MAR>FRE:190");
+    td_doc_free(d);
+    d = code(t, "1990-05-01", NULL, 1);
+    CHECK_STR(events_of(d), "FRE>SYL:190");
+    td_doc_free(d);
+}
+
+TEST(reported_statement_coded_once)
+{
+    /* the statement frame is not a second event */
+    td_doc *d = code("Freedonia said Sylvania attacked Marsovia.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "SYL>MAR:190");
+    td_doc_free(d);
+    /* a statement with nothing reported in it is one */
+    d = code("Freedonia said Sylvania was right.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:010");
+    td_doc_free(d);
+}
+
+TEST(missing_dictionary_is_an_error)
+{
+    td_options o;
+    memset(&o, 0, sizeof o);
+    o.event_dict_dir = "/nonexistent/td-events";
+    o.skip_lang = true;
+    td_resources *r = NULL;
+    char *err = NULL;
+    CHECK(td_resources_load(&o, &r, &err) != TD_OK);
+    CHECK(err != NULL && strstr(err, "dictionaries.ini") != NULL);
+    free(err);
+    td_resources_free(r);
+}
+
+int main(void)
+{
+    if (write_dicts() < 0) {
+        fprintf(stderr, "test_events: cannot write the test dictionaries\n");
+        return 1;
+    }
+    td_options o;
+    memset(&o, 0, sizeof o);
+    o.event_dict_dir = dict_dir;
+    o.skip_lang = true;
+    char *err = NULL;
+    if (td_resources_load(&o, &res, &err) != TD_OK) {
+        fprintf(stderr, "test_events: %s\n", err ? err : "resources");
+        free(err);
+        remove_dicts();
+        return 1;
+    }
+    RUN(simple_dyad);
+    RUN(verb_pattern_and_synset);
+    RUN(passive_voice);
+    RUN(negation);
+    RUN(compound_actors);
+    RUN(agents);
+    RUN(date_bounded_actor);
+    RUN(require_dyad_from_config);
+    RUN(discards);
+    RUN(nothing_from_boilerplate);
+    RUN(reported_statement_coded_once);
+    RUN(missing_dictionary_is_an_error);
+    td_resources_free(res);
+    remove_dicts();
+    return DONE();
+}

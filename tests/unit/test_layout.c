@@ -1,0 +1,394 @@
+/* test_layout.c - the layout stage: the seed's exact reading (title,
+ * caption, 9 body paragraphs, 5 related headlines, year-only placeholder
+ * date), the project's own test articles in tests/golden/layout_own/
+ * (byline, dateline, headline-like body paragraph, related headline sharing
+ * a country with the body, several documents in one file, a headline-only
+ * document, related headlines first, no header), input dates, texts that
+ * must keep every line (lists of results, a headline first), and a
+ * pathological input for the linear-time promise. */
+#include "harness.h"
+
+#include "doc.h"
+#include "stage.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static td_resources res;
+static td_stage_ctx ctx;
+
+static void setup(void)
+{
+    char *err = NULL;
+    memset(&res, 0, sizeof res);
+    if (td_layout_init(&res, &err) != TD_OK) {
+        fprintf(stderr, "layout init failed: %s\n", err ? err : "?");
+        free(err);
+        exit(1);
+    }
+    memset(&ctx, 0, sizeof ctx);
+    ctx.res = &res;
+    td_arena_init(&ctx.scratch);
+}
+
+static void teardown(void)
+{
+    td_layout_release(&res);
+    td_arena_release(&ctx.scratch);
+}
+
+/* Normalise and lay out a document. */
+static bool lay(td_doc *d)
+{
+    if (!d || td_normalize_run(NULL, d) != TD_OK)
+        return false;
+    td_status st = td_layout_run(&ctx, d);
+    td_arena_reset(&ctx.scratch);
+    return st == TD_OK;
+}
+
+static td_doc *lay_text(const char *text, const char *date, const char *title)
+{
+    td_doc_input in;
+    memset(&in, 0, sizeof in);
+    in.text = text;
+    in.text_len = strlen(text);
+    in.date = date;
+    in.title = title;
+    td_doc *d = NULL;
+    if (td_doc_new(&in, &d) != TD_OK)
+        return NULL;
+    if (!lay(d)) {
+        td_doc_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* The documents of a file, through the text reader; returns the count. */
+static size_t lay_file(const char *path, td_doc **out, size_t max)
+{
+    td_options opts;
+    memset(&opts, 0, sizeof opts);
+    td_reader *rd = NULL;
+    if (td_reader_open(path, &opts, &rd) != TD_OK)
+        return 0;
+    size_t n = 0;
+    td_doc *d = NULL;
+    while (n < max && td_reader_next(rd, &d) == TD_OK) {
+        if (!lay(d)) {
+            td_doc_free(d);
+            break;
+        }
+        out[n++] = d;
+    }
+    td_reader_free(rd);
+    return n;
+}
+
+static size_t count_kind(const td_doc *d, td_block_kind k)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->blocks.n; i++) {
+        const td_block *b = TD_DOC_BLOCK(d, i);
+        if (b->kind == k && b->span.e > b->span.s)
+            n++;
+    }
+    return n;
+}
+
+/* The text of the i-th block of kind k (static buffer), or NULL. */
+static const char *kind_text(const td_doc *d, td_block_kind k, size_t nth)
+{
+    static char buf[1024];
+    for (size_t i = 0; i < d->blocks.n; i++) {
+        const td_block *b = TD_DOC_BLOCK(d, i);
+        if (b->kind != k || b->span.e == b->span.s)
+            continue;
+        if (nth-- == 0) {
+            size_t n = b->span.e - b->span.s;
+            if (n >= sizeof buf)
+                n = sizeof buf - 1;
+            memcpy(buf, d->norm + b->span.s, n);
+            buf[n] = '\0';
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+/* Blocks cover the norm text line by line, in order, without gaps. */
+static bool blocks_cover(const td_doc *d)
+{
+    uint32_t at = 0;
+    for (size_t i = 0; i < d->blocks.n; i++) {
+        const td_block *b = TD_DOC_BLOCK(d, i);
+        if (b->span.s != at || b->span.e < b->span.s || b->span.e > d->norm_len)
+            return false;
+        at = b->span.e;
+        if (at < d->norm_len && d->norm[at] == '\n')
+            at++;
+    }
+    return at == d->norm_len;
+}
+
+TEST(seed_lavrov)
+{
+    td_doc *docs[4];
+    size_t n = lay_file("tests/golden/lavrov/lavrov.txt", docs, 4);
+    CHECK_INT(n, 1);
+    if (n != 1)
+        return;
+    td_doc *d = docs[0];
+    CHECK_STR(d->title,
+              "Russia says enhancing ties with countries that opted out of West's sanctions drive");
+    CHECK_STR(d->caption, "Russian Foreign Minister Sergey Lavrov");
+    CHECK_INT(count_kind(d, TD_BLOCK_BODY), 9);
+    CHECK_INT(count_kind(d, TD_BLOCK_BOILERPLATE), 5);
+    CHECK_INT(count_kind(d, TD_BLOCK_TITLE), 1);
+    CHECK_STR(kind_text(d, TD_BLOCK_BOILERPLATE, 0), "Ukrainians face power outage in Odesa");
+    CHECK_STR(kind_text(d, TD_BLOCK_BOILERPLATE, 4),
+              "\xE2\x80\x98T\xC3\xBCrkiye brands itself with proactive stance in global "
+              "crises\xE2\x80\x99: Official");
+    CHECK(strncmp(kind_text(d, TD_BLOCK_BODY, 0), "Russia is focusing on enhancing cooperation",
+                  43) == 0);
+    CHECK_STR(d->date.value, "2022");
+    CHECK_INT(d->date.precision, TD_PREC_YEAR);
+    CHECK_STR(d->date.source, "header");
+    CHECK_STR(d->date.header, "2022-01-01");
+    CHECK(d->date.note != NULL);
+    CHECK_INT(d->date.given_y, 2022);
+    CHECK_INT(d->date.given_m, 1);
+    CHECK_INT(d->date.given_d, 1);
+    CHECK(blocks_cover(d));
+    td_doc_free(d);
+}
+
+TEST(own_articles)
+{
+    td_doc *d[8];
+    size_t n = lay_file("tests/golden/layout_own/own.txt", d, 8);
+    CHECK_INT(n, 4); /* several documents in one file */
+    if (n != 4)
+        return;
+    /* 1: title first, a byline, a sub-head in the body, related headlines
+     * after it, one sharing the body's country (Kenya) */
+    CHECK_STR(d[0]->title, "Harvest Fears Grow as Drought Grips Kenya's Rift Valley");
+    CHECK_STR(d[0]->caption, "Farmers inspect a dry field outside Nakuru");
+    CHECK_STR(kind_text(d[0], TD_BLOCK_BYLINE, 0), "By Amina Odhiambo and Peter Lang");
+    CHECK_INT(count_kind(d[0], TD_BLOCK_BODY), 5);
+    CHECK_STR(kind_text(d[0], TD_BLOCK_BODY, 2), "Relief groups warn of hunger");
+    CHECK_INT(count_kind(d[0], TD_BLOCK_BOILERPLATE), 3);
+    CHECK_STR(kind_text(d[0], TD_BLOCK_BOILERPLATE, 0),
+              "Kenya's runners dominate the Berlin marathon again");
+    CHECK_STR(d[0]->date.value, "2021-03-15");
+    CHECK_INT(d[0]->date.precision, TD_PREC_DAY);
+    /* 2: a wire dateline split off the first paragraph; no caption */
+    CHECK_STR(kind_text(d[1], TD_BLOCK_DATELINE, 0), "MOSCOW (AP) \xE2\x80\x94 ");
+    CHECK(strncmp(kind_text(d[1], TD_BLOCK_BODY, 0), "Russia's parliament approved", 28) == 0);
+    CHECK_STR(d[1]->title, "Russian parliament passes bill tightening rules for foreign media");
+    CHECK(d[1]->caption == NULL);
+    CHECK_INT(count_kind(d[1], TD_BLOCK_BODY), 4);
+    CHECK_INT(count_kind(d[1], TD_BLOCK_BOILERPLATE), 3);
+    /* 3: only a headline, with a placeholder date */
+    CHECK_STR(d[2]->title, "Storm batters northern coast overnight");
+    CHECK_INT(count_kind(d[2], TD_BLOCK_BODY), 0);
+    CHECK_INT(count_kind(d[2], TD_BLOCK_BOILERPLATE), 0);
+    CHECK_STR(d[2]->date.value, "2019");
+    CHECK_INT(d[2]->date.precision, TD_PREC_YEAR);
+    /* 4: related headlines first (one on the same story), the title last,
+     * a one-sentence paragraph that reads like a headline stays body */
+    CHECK_STR(d[3]->title, "The council builds a new library on the old bus depot site");
+    CHECK_INT(count_kind(d[3], TD_BLOCK_BOILERPLATE), 3);
+    CHECK_STR(kind_text(d[3], TD_BLOCK_BOILERPLATE, 0), "City council votes to build library");
+    CHECK_INT(count_kind(d[3], TD_BLOCK_BODY), 5);
+    CHECK_STR(kind_text(d[3], TD_BLOCK_BODY, 3), "The new library will open in two years");
+    for (size_t i = 0; i < n; i++) {
+        CHECK(blocks_cover(d[i]));
+        td_doc_free(d[i]);
+    }
+}
+
+TEST(no_header_title_after_body)
+{
+    td_doc *d = lay_text(
+        "Engineers finished repairing the main bridge over the river on Friday, three weeks "
+        "ahead of the schedule the transport agency had set in the spring.\n"
+        "The bridge had been closed since a barge struck one of its pillars in March, forcing "
+        "drivers into a long detour through the hills.\n"
+        "The agency said traffic would return to normal by Monday morning, and that the repairs "
+        "had cost less than first estimated.\n"
+        "River bridge reopens weeks ahead of schedule after repairs\n"
+        "School board approves longer summer holidays for next year\n"
+        "Museum returns ancient statue to its country of origin",
+        NULL, NULL);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    CHECK_STR(d->title, "River bridge reopens weeks ahead of schedule after repairs");
+    CHECK_INT(count_kind(d, TD_BLOCK_BODY), 3);
+    CHECK_INT(count_kind(d, TD_BLOCK_BOILERPLATE), 2);
+    CHECK(d->date.value == NULL);
+    CHECK(blocks_cover(d));
+    td_doc_free(d);
+}
+
+TEST(input_dates)
+{
+    td_doc *d = lay_text("Some text.", "2023-01-01T09:30:00Z", "Given title");
+    CHECK(d != NULL);
+    if (d) {
+        CHECK_STR(d->date.value, "2023-01-01"); /* the caller's word: 1 January kept */
+        CHECK_INT(d->date.precision, TD_PREC_DAY);
+        CHECK_STR(d->date.source, "input");
+        CHECK_INT(d->date.given_d, 1);
+        CHECK_STR(d->title, "Given title");
+        td_doc_free(d);
+    }
+    d = lay_text("Some text.", "2022-11", NULL);
+    if (d) {
+        CHECK_STR(d->date.value, "2022-11");
+        CHECK_INT(d->date.precision, TD_PREC_MONTH);
+        td_doc_free(d);
+    }
+    d = lay_text("Some text.", "2020-13", NULL); /* no such month: the year stands */
+    if (d) {
+        CHECK_STR(d->date.value, "2020");
+        CHECK_INT(d->date.precision, TD_PREC_YEAR);
+        td_doc_free(d);
+    }
+    d = lay_text("Some text.", "2022", NULL);
+    if (d) {
+        CHECK_STR(d->date.value, "2022");
+        CHECK_INT(d->date.precision, TD_PREC_YEAR);
+        td_doc_free(d);
+    }
+    /* an input date wins over the header's, which is still recorded */
+    d = lay_text(" date 2019-01-01 A caption\nA body line that says something.", "2019-06-30",
+                 NULL);
+    if (d) {
+        CHECK_STR(d->date.value, "2019-06-30");
+        CHECK_STR(d->date.source, "input");
+        CHECK_STR(d->date.header, "2019-01-01");
+        CHECK_STR(d->caption, "A caption");
+        td_doc_free(d);
+    }
+}
+
+TEST(given_title_kept_title_line_found)
+{
+    td_doc *d = lay_text("Ship Leaves Port After Long Repair\n"
+                         "The cargo ship that ran aground in the harbour in December left port "
+                         "on Sunday after a month of repairs, the port authority said.\n"
+                         "Tugboats guided the ship out at high tide, and it is expected to reach "
+                         "its next port on Wednesday.",
+                         NULL, "Given title");
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    CHECK_STR(d->title, "Given title");
+    CHECK_STR(kind_text(d, TD_BLOCK_TITLE, 0), "Ship Leaves Port After Long Repair");
+    CHECK_INT(count_kind(d, TD_BLOCK_BOILERPLATE), 0);
+    td_doc_free(d);
+}
+
+/* A wire story whose first line is its headline and whose end is a list of
+ * results: nothing is boilerplate; the dateline line is a dateline. */
+TEST(wire_results_keep_every_line)
+{
+    td_doc *d = lay_text("RUGBY - CITY CLUBS WIN AT HOME ON OPENING DAY .\n"
+                         "CARDIFF 2001-09-01\n"
+                         "The city clubs won all their home games on the opening day of the "
+                         "season on Saturday , with Riverside scoring five tries .\n"
+                         "Results :\n"
+                         "Riverside 34 Harbour 10\n"
+                         "Northgate 21 Valley Rovers 18\n"
+                         "Old Bridge 15 Castle Park 12\n"
+                         "Westfield 40 Mill Lane 3",
+                         NULL, NULL);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    CHECK_INT(count_kind(d, TD_BLOCK_BOILERPLATE), 0);
+    CHECK_STR(kind_text(d, TD_BLOCK_DATELINE, 0), "CARDIFF 2001-09-01");
+    CHECK_STR(d->title, "RUGBY - CITY CLUBS WIN AT HOME ON OPENING DAY .");
+    td_doc_free(d);
+}
+
+/* Articles without layout keep every line as body (no title invented from
+ * a sentence, no boilerplate). */
+TEST(plain_article)
+{
+    td_doc *d = lay_text("The committee met on Tuesday to discuss the budget for the coming "
+                         "year, and members agreed to raise spending on roads.\n\n"
+                         "The decision followed a long debate about taxes, which several "
+                         "members said were already too high for small businesses.\n\n"
+                         "A final vote is expected next month.",
+                         NULL, NULL);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    CHECK_INT(count_kind(d, TD_BLOCK_BOILERPLATE), 0);
+    CHECK_INT(count_kind(d, TD_BLOCK_TITLE), 0);
+    CHECK(d->title == NULL);
+    CHECK(blocks_cover(d));
+    td_doc_free(d);
+}
+
+/* Non-English documents get layout too. */
+TEST(non_english_layout)
+{
+    td_doc *d = lay_text(
+        " date 2020-02-03\n"
+        "A prefeitura anunciou nesta segunda-feira que o novo hospital da cidade será "
+        "inaugurado em março, depois de dois anos de obras no bairro central.\n"
+        "Segundo a secretaria de saúde, o hospital terá duzentos leitos e atenderá pacientes "
+        "de toda a região metropolitana a partir do mês que vem.\n"
+        "Prefeitura anuncia inauguração do novo hospital em março\n"
+        "Chuva forte provoca alagamentos em bairros da zona norte\n"
+        "Time da cidade vence clássico e assume a liderança do campeonato",
+        NULL, NULL);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    CHECK_STR(d->title, "Prefeitura anuncia inauguração do novo hospital em março");
+    CHECK_INT(count_kind(d, TD_BLOCK_BOILERPLATE), 2);
+    td_doc_free(d);
+}
+
+/* 20,000 headline-shaped lines: linear time, and a list that long is not
+ * a run of related headlines. */
+TEST(pathological_many_headlines)
+{
+    size_t n = 20000;
+    char *t = malloc(n * 64 + 64);
+    size_t len = 0;
+    len += (size_t)sprintf(t + len, " date 2020-01-02\n");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(t + len, "Local Team Wins Match Number %zu Today\n", i);
+    t[--len] = '\0';
+    td_doc *d = lay_text(t, NULL, NULL);
+    CHECK(d != NULL);
+    if (d) {
+        CHECK_INT(count_kind(d, TD_BLOCK_BOILERPLATE), 0);
+        CHECK(blocks_cover(d));
+        td_doc_free(d);
+    }
+    free(t);
+}
+
+int main(void)
+{
+    setup();
+    RUN(seed_lavrov);
+    RUN(own_articles);
+    RUN(no_header_title_after_body);
+    RUN(input_dates);
+    RUN(given_title_kept_title_line_found);
+    RUN(wire_results_keep_every_line);
+    RUN(plain_article);
+    RUN(non_english_layout);
+    RUN(pathological_many_headlines);
+    teardown();
+    return DONE();
+}

@@ -1,0 +1,439 @@
+/* test_quotes.c - the quotes stage: the reference article's 15 attributions
+ * (../shared/seed/lavrov.expected.json: 8 direct, 6 reported/mixed in the
+ * body, the headline's "Russia says"; not the boilerplate quote), and small
+ * texts of our own for each rule: split quotes, multi-paragraph quotes,
+ * nested quotes, stray marks, scare quotes and titles, mixed attributions,
+ * reported speech constructions, headlines, and speakers (names, surnames,
+ * titled mentions, pronouns across sentences and paragraphs, organisations,
+ * none).
+ *
+ * Blocks are laid by hand (one per line), so the test checks this stage
+ * and not the layout stage. */
+#include "harness.h"
+
+#include "doc.h"
+#include "stage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LQ "\xe2\x80\x9c" /* “ */
+#define RQ "\xe2\x80\x9d" /* ” */
+#define AP "\xe2\x80\x99" /* ’ */
+
+/* The seed, byte for byte (shared/seed/lavrov.txt may be copied as a fixture). */
+static const char seed[] =
+    " date 2022-01-01 Russian Foreign Minister Sergey Lavrov\n"
+    "Russia is focusing on enhancing cooperation with countries that have not joined the West" AP "s push for sanctions, Foreign Minister Sergey Lavrov said on Friday.\n"
+    "A majority of the international community does not support the West" AP "s " LQ "hybrid war" RQ " on Moscow because they are guided by their own " LQ "fundamental national interests," RQ " Lavrov said at a conference on international cooperation for Russian regions.\n"
+    LQ "The modern world is striving for multipolarity," RQ " he said.\n"
+    "On the withdrawal of Western firms from Russia since the start of the Ukraine war, he said their exit has created " LQ "promising niches" RQ " for companies from " LQ "friendly countries." RQ "\n"
+    "He said two-thirds of Russia" AP "s regions have interregional agreements with China, while cooperation with Belarus, India, and Middle Eastern nations is also on the rise.\n"
+    LQ "It is important to support international projects that contribute to strengthening the technological sovereignty of the country," RQ " said Lavrov.\n"
+    "He also emphasized the need for the " LQ "development of parallel imports, import substitution, preservation of enterprises created with foreign investors, as well as increasing the output of products necessary to fulfill the needs of a special military operation." RQ "\n"
+    "He said regional cooperation should be increased in Eurasian associations, including the Eurasian Economic Union (EAEU) and the Commonwealth of Independent States.\n"
+    LQ "Next year Russia will preside over the EAEU, and \xe2\x80\xa6 will be devoted to building cooperation with third countries and their associations," RQ " he said.\n"
+    "Russia says enhancing ties with countries that opted out of West's sanctions drive\n"
+    "Ukrainians face power outage in Odesa\n"
+    "Filipino baby girl becomes world's 8 billionth person\n"
+    "Bulgaria detains five for suspected complicity in Istanbul terror attack\n"
+    "Heavy coat of snow blankets Ukrainian capital Kyiv\n"
+    "'T\xc3\xbc""rkiye brands itself with proactive stance in global crises': Official";
+
+static td_resources *res;
+
+/* One block per line; kinds from a string of letters (b body, t title,
+ * p boilerplate, h header); the last letter repeats. */
+static void lay_blocks(td_doc *doc, const char *kinds)
+{
+    size_t a = 0, line = 0, nk = strlen(kinds);
+    while (a <= doc->norm_len) {
+        size_t e = a;
+        while (e < doc->norm_len && doc->norm[e] != '\n')
+            e++;
+        char k = kinds[line < nk ? line : nk - 1];
+        td_block *b = td_vec_push(&doc->arena, &doc->blocks, sizeof *b);
+        b->kind = k == 't'   ? TD_BLOCK_TITLE
+                  : k == 'p' ? TD_BLOCK_BOILERPLATE
+                  : k == 'h' ? TD_BLOCK_HEADER
+                             : TD_BLOCK_BODY;
+        b->span = td_span_make((uint32_t)a, (uint32_t)e);
+        a = e + 1;
+        line++;
+    }
+}
+
+/* normalize, hand-laid blocks, segment, (entities,) quotes. */
+static td_doc *run_ex(const char *text, const char *kinds, bool entities)
+{
+    td_doc_input in;
+    memset(&in, 0, sizeof in);
+    in.text = text;
+    in.text_len = strlen(text);
+    td_doc *doc = NULL;
+    if (td_doc_new(&in, &doc) != TD_OK)
+        return NULL;
+    td_stage_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.res = res;
+    td_arena_init(&ctx.scratch);
+    td_status st = td_normalize_run(&ctx, doc);
+    doc->blocks.n = 0;
+    lay_blocks(doc, kinds);
+    doc->sents.n = doc->toks.n = 0;
+    if (st == TD_OK)
+        st = td_segment_run(&ctx, doc);
+    td_arena_reset(&ctx.scratch);
+    if (st == TD_OK && entities)
+        st = td_entities_run(&ctx, doc);
+    td_arena_reset(&ctx.scratch);
+    if (st == TD_OK)
+        st = td_quotes_run(&ctx, doc);
+    td_arena_release(&ctx.scratch);
+    if (st != TD_OK) {
+        td_doc_free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+static td_doc *run(const char *text) { return run_ex(text, "b", false); }
+
+static bool span_is(const td_doc *d, td_span sp, const char *text)
+{
+    size_t l = sp.e - sp.s;
+    return strlen(text) == l && memcmp(d->norm + sp.s, text, l) == 0;
+}
+
+/* The quote of kind k whose span text is `text` (k < 0: any kind). */
+static const td_quote *find(const td_doc *d, int k, const char *text)
+{
+    for (size_t i = 0; d && i < d->quotes.n; i++) {
+        const td_quote *q = TD_VEC_AT(d->quotes, td_quote, i);
+        if ((k < 0 || (int)q->kind == k) && span_is(d, q->span, text))
+            return q;
+    }
+    return NULL;
+}
+
+/* The quote of kind k whose span starts with `prefix`. */
+static const td_quote *find_prefix(const td_doc *d, int k, const char *prefix)
+{
+    for (size_t i = 0; d && i < d->quotes.n; i++) {
+        const td_quote *q = TD_VEC_AT(d->quotes, td_quote, i);
+        size_t l = strlen(prefix);
+        if ((k < 0 || (int)q->kind == k) && q->span.e - q->span.s >= l &&
+            memcmp(d->norm + q->span.s, prefix, l) == 0)
+            return q;
+    }
+    return NULL;
+}
+
+static void dump(const td_doc *d)
+{
+    for (size_t i = 0; d && i < d->quotes.n; i++) {
+        const td_quote *q = TD_VEC_AT(d->quotes, td_quote, i);
+        fprintf(stderr, "  [%s] \"%.*s\" spk=\"%.*s\"/%s cue=\"%.*s\"\n",
+                td_quote_kind_name(q->kind), (int)(q->span.e - q->span.s), d->norm + q->span.s,
+                (int)(q->speaker_span.e - q->speaker_span.s), d->norm + q->speaker_span.s,
+                q->speaker_name ? q->speaker_name : "(null)", (int)(q->cue.e - q->cue.s),
+                d->norm + q->cue.s);
+    }
+}
+
+static size_t count_kind(const td_doc *d, td_quote_kind k)
+{
+    size_t n = 0;
+    for (size_t i = 0; d && i < d->quotes.n; i++)
+        n += TD_VEC_AT(d->quotes, td_quote, i)->kind == k;
+    return n;
+}
+
+TEST(seed_attributions)
+{
+    td_doc *d = run_ex(seed, "hbbbbbbbbbtp", false);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    CHECK_INT(d->quotes.n, 15);
+    CHECK_INT(count_kind(d, TD_QUOTE_DIRECT), 8);
+    CHECK_INT(count_kind(d, TD_QUOTE_MIXED), 3);
+    CHECK_INT(count_kind(d, TD_QUOTE_REPORTED), 4);
+    const char *direct[] = {"hybrid war", "fundamental national interests",
+                            "The modern world is striving for multipolarity", "promising niches",
+                            "friendly countries."};
+    for (size_t i = 0; i < sizeof direct / sizeof *direct; i++)
+        CHECK(find(d, TD_QUOTE_DIRECT, direct[i]) != NULL);
+    CHECK(find_prefix(d, TD_QUOTE_DIRECT, "Next year Russia will preside") != NULL);
+    CHECK(find_prefix(d, TD_QUOTE_REPORTED, "Russia is focusing on") != NULL);
+    CHECK(find_prefix(d, TD_QUOTE_MIXED, "A majority of the international") != NULL);
+    CHECK(find_prefix(d, TD_QUOTE_MIXED, "the need for the") != NULL);
+    for (size_t i = 0; i < d->quotes.n; i++) {
+        const td_quote *q = TD_VEC_AT(d->quotes, td_quote, i);
+        CHECK(q->has_speaker && q->speaker_name && q->has_cue);
+        bool head = span_is(d, q->span, "enhancing ties with countries that opted out of West's "
+                                        "sanctions drive");
+        CHECK_STR(q->speaker_name, head ? "Russia" : "Sergey Lavrov");
+        CHECK(!span_is(d, q->span, "T\xc3\xbcrkiye brands itself with proactive stance in global "
+                                   "crises"));
+    }
+    const td_quote *he = find(d, TD_QUOTE_DIRECT, "The modern world is striving for multipolarity");
+    CHECK(he && span_is(d, he->speaker_span, "he") && span_is(d, he->cue, "said"));
+    const td_quote *emph = find_prefix(d, TD_QUOTE_MIXED, "the need for the");
+    CHECK(emph && span_is(d, emph->cue, "emphasized"));
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* "X," he said, "Y." is one attribution whose spans hold both pieces. */
+TEST(split_quote)
+{
+    td_doc *d = run(LQ "We will win," RQ " she said, " LQ "and we will win by a wide margin." RQ);
+    CHECK(d != NULL);
+    CHECK_INT(d ? d->quotes.n : 0, 1);
+    const td_quote *q = d && d->quotes.n ? TD_VEC_AT(d->quotes, td_quote, 0) : NULL;
+    CHECK(q && q->kind == TD_QUOTE_DIRECT);
+    CHECK(q && q->spans.n == 2);
+    if (q && q->spans.n == 2) {
+        CHECK(span_is(d, *TD_VEC_AT(q->spans, td_span, 0), "We will win"));
+        CHECK(span_is(d, *TD_VEC_AT(q->spans, td_span, 1), "and we will win by a wide margin."));
+        CHECK(span_is(d, q->speaker_span, "she"));
+    }
+    td_doc_free(d);
+    /* split over a full stop: "X," Kim said. "Y. Z." */
+    d = run(LQ "The bridge is safe," RQ " Mayor Ann Ortiz said on Tuesday. " LQ
+            "Engineers checked it twice. They found nothing." RQ);
+    q = d && d->quotes.n ? TD_VEC_AT(d->quotes, td_quote, 0) : NULL;
+    CHECK_INT(d ? d->quotes.n : 0, 1);
+    CHECK(q && q->spans.n == 2);
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ann Ortiz") == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* A quote over paragraphs: opened again at each, closed only at the end. */
+TEST(multi_paragraph_quote)
+{
+    td_doc *d = run("Mayor Ann Ortiz said: " LQ "The budget is balanced for the first time.\n" LQ
+                    "We have no debt, and we will keep it that way." RQ "\nThe council met later.");
+    CHECK_INT(d ? d->quotes.n : 0, 1);
+    const td_quote *q = d && d->quotes.n ? TD_VEC_AT(d->quotes, td_quote, 0) : NULL;
+    CHECK(q && q->kind == TD_QUOTE_DIRECT && q->spans.n == 2);
+    CHECK(q && span_is(d, q->cue, "said"));
+    if (q && q->spans.n == 2)
+        CHECK(span_is(d, *TD_VEC_AT(q->spans, td_span, 1),
+                      "We have no debt, and we will keep it that way."));
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* A quote inside a quote stays inside: one attribution. */
+TEST(nested_quote)
+{
+    td_doc *d = run(LQ "He told me " "\xe2\x80\x98" "never again" AP ", and I believed him," RQ
+                    " Paul Berg said.");
+    CHECK_INT(d ? d->quotes.n : 0, 1);
+    const td_quote *q = find_prefix(d, TD_QUOTE_DIRECT, "He told me");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Paul Berg") == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* Stray and unbalanced marks: nothing crashes, nothing runs past its line. */
+TEST(stray_marks)
+{
+    td_doc *d = run("Officials " LQ " gave no numbers.\nThe plan " RQ " failed.\n" LQ
+                    "Fine," RQ " the clerk said.");
+    CHECK(d != NULL);
+    CHECK_INT(d ? d->quotes.n : 0, 1);
+    CHECK(find(d, TD_QUOTE_DIRECT, "Fine") != NULL);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    /* a pathological line: thousands of opening marks, then speech */
+    size_t n = 3000;
+    char *big = malloc(n * 4 + 100);
+    CHECK(big != NULL);
+    if (!big)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(big + k, LQ " ", 4);
+        k += 4;
+    }
+    strcpy(big + k, "\nShe said the vote was close.");
+    d = run(big);
+    CHECK(d != NULL);
+    CHECK(find(d, TD_QUOTE_REPORTED, "the vote was close") != NULL);
+    td_doc_free(d);
+    free(big);
+}
+
+/* Scare quotes and titles with no speech around them are not speech. */
+TEST(scare_quotes_and_titles)
+{
+    td_doc *d = run("The so-called " LQ "peace plan" RQ " was on the table for weeks.\n"
+                    "She watched " LQ "The Long Winter" RQ " on Sunday.");
+    CHECK_INT(d ? d->quotes.n : 0, 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* Reported speech holding a quoted fragment: one mixed item, and the
+ * fragment again as a direct item with the same speaker. */
+TEST(mixed_attribution)
+{
+    td_doc *d = run("Senator Rosa Vale said the deal was a " LQ "historic mistake" RQ
+                    " for the country.");
+    const td_quote *m = find_prefix(d, TD_QUOTE_MIXED, "the deal was a");
+    const td_quote *f = find(d, TD_QUOTE_DIRECT, "historic mistake");
+    CHECK(m != NULL);
+    CHECK(f != NULL);
+    CHECK(m && f && m->speaker_name && f->speaker_name &&
+          strcmp(m->speaker_name, "Rosa Vale") == 0 && strcmp(f->speaker_name, "Rosa Vale") == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+TEST(reported_constructions)
+{
+    td_doc *d = run("Prime Minister Jane Holm said that taxes would fall next year.\n"
+                    "Exports will grow in the spring, the ministry said.\n"
+                    "According to the report, imports rose sharply in May.\n"
+                    "Holm told reporters the plan was final.\n"
+                    "Holm also emphasized the need for new roads.\n"
+                    "It is said that the river floods every spring.");
+    const td_quote *q = find(d, TD_QUOTE_REPORTED, "taxes would fall next year");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Jane Holm") == 0);
+    q = find(d, TD_QUOTE_REPORTED, "Exports will grow in the spring");
+    CHECK(q && span_is(d, q->speaker_span, "the ministry") && q->speaker_entity == 0);
+    q = find(d, TD_QUOTE_REPORTED, "imports rose sharply in May");
+    CHECK(q && span_is(d, q->cue, "According to") && span_is(d, q->speaker_span, "the report"));
+    q = find(d, TD_QUOTE_REPORTED, "the plan was final");
+    CHECK(q && span_is(d, q->cue, "told") && q->speaker_name &&
+          strcmp(q->speaker_name, "Jane Holm") == 0); /* the surname's full name */
+    q = find(d, TD_QUOTE_REPORTED, "the need for new roads");
+    CHECK(q && span_is(d, q->cue, "emphasized"));
+    CHECK(find_prefix(d, -1, "the river") == NULL); /* passive: no speaker, no attribution */
+    CHECK_INT(d ? d->quotes.n : 0, 5);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* A headline's attribution ("Norway says ...") with the country speaking. */
+TEST(headline)
+{
+    td_doc *d = run_ex("Norway says oil output will rise next year\nThe fields are old.", "tb",
+                       false);
+    const td_quote *q = find(d, TD_QUOTE_REPORTED, "oil output will rise next year");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Norway") == 0);
+    CHECK(q && span_is(d, q->cue, "says"));
+    td_doc_free(d);
+    /* boilerplate is never read */
+    d = run_ex("Norway says oil output will rise\n'Oil is back': Official", "tp", false);
+    CHECK_INT(d ? d->quotes.n : 0, 1);
+    td_doc_free(d);
+}
+
+/* Speakers: pronouns across sentences and paragraphs (by gender), titled
+ * mentions, surnames, never a pronoun as a name. */
+TEST(speakers)
+{
+    td_doc *d = run(LQ "Yes," RQ " Mr. Paul Berg said. " LQ "No," RQ " Ms. Ada Kim said.\n"
+                    "Later she said the vote was close.\n"
+                    "He said the count would go on.\n"
+                    "Defence Minister Olaf Brand said the army was ready. "
+                    "The minister said reserves were called.\n"
+                    "They said the roads were closed.\n"
+                    "According to him, the rally was large.");
+    const td_quote *q = find(d, TD_QUOTE_REPORTED, "the vote was close");
+    CHECK(q && span_is(d, q->speaker_span, "she") && q->speaker_name &&
+          strcmp(q->speaker_name, "Ada Kim") == 0);
+    q = find(d, TD_QUOTE_REPORTED, "the count would go on");
+    CHECK(q && span_is(d, q->speaker_span, "He") && q->speaker_name &&
+          strcmp(q->speaker_name, "Paul Berg") == 0);
+    q = find(d, TD_QUOTE_REPORTED, "reserves were called");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Olaf Brand") == 0);
+    q = find(d, TD_QUOTE_REPORTED, "the rally was large");
+    CHECK(q && span_is(d, q->speaker_span, "him") && q->speaker_name &&
+          strcmp(q->speaker_name, "Olaf Brand") == 0);
+    q = find(d, TD_QUOTE_REPORTED, "the roads were closed");
+    CHECK(q && span_is(d, q->speaker_span, "They") && q->speaker_name == NULL);
+    for (size_t i = 0; d && i < d->quotes.n; i++) {
+        const char *n = TD_VEC_AT(d->quotes, td_quote, i)->speaker_name;
+        CHECK(!n || (strcmp(n, "he") && strcmp(n, "she") && strcmp(n, "He") &&
+                     strcmp(n, "They") && strcmp(n, "they")));
+    }
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* Newspapers' doubled apostrophes, and an inverted cue. */
+TEST(doubled_apostrophes_and_inversion)
+{
+    td_doc *d = run("''We are ready for the storm,'' said Chief Ana Ruiz of the fire service.");
+    const td_quote *q = find(d, TD_QUOTE_DIRECT, "We are ready for the storm");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ana Ruiz") == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* Only the stages this test runs, so that it tests this stage alone. */
+static td_status load(char **err)
+{
+    res = calloc(1, sizeof *res);
+    if (!res)
+        return TD_ENOMEM;
+    res->opts.max_doc_bytes = TD_DEFAULT_MAX_DOC_BYTES;
+    res->opts.max_line_bytes = TD_DEFAULT_MAX_LINE_BYTES;
+    td_status st = td_normalize_init(res, err);
+    if (st == TD_OK)
+        st = td_segment_init(res, err);
+    if (st == TD_OK)
+        st = td_entities_init(res, err);
+    if (st == TD_OK)
+        st = td_quotes_init(res, err);
+    return st;
+}
+
+static void unload(void)
+{
+    td_quotes_release(res);
+    td_entities_release(res);
+    td_segment_release(res);
+    td_normalize_release(res);
+    free(res);
+}
+
+int main(void)
+{
+    char *err = NULL;
+    if (load(&err) != TD_OK) {
+        fprintf(stderr, "resources: %s\n", err ? err : "?");
+        free(err);
+        return 1;
+    }
+    RUN(seed_attributions);
+    RUN(split_quote);
+    RUN(multi_paragraph_quote);
+    RUN(nested_quote);
+    RUN(stray_marks);
+    RUN(scare_quotes_and_titles);
+    RUN(mixed_attribution);
+    RUN(reported_constructions);
+    RUN(headline);
+    RUN(speakers);
+    RUN(doubled_apostrophes_and_inversion);
+    unload();
+    return DONE();
+}

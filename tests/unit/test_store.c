@@ -1,0 +1,585 @@
+/*
+ * test_store.c - the SQLite store: schema file, name folding, date
+ * intervals, idempotent re-ingest, --replace, entity merging, date overlap,
+ * FTS, error paths. Documents are built here (their lists filled by hand),
+ * so these tests do not depend on the pipeline stages.
+ *
+ * `test_store --fixture PATH` writes the fixture database that
+ * tests/cli/store.sh queries with exact expected output.
+ */
+#include "harness.h"
+
+#include "store.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+/* ---- building documents ------------------------------------------------- */
+
+static td_doc *mk(const char *id, const char *title, const char *text, const char *date,
+                  td_precision prec)
+{
+    td_doc_input in;
+    memset(&in, 0, sizeof in);
+    in.text = text;
+    in.text_len = strlen(text);
+    in.id = id;
+    in.title = title;
+    in.path = "fixture.jsonl";
+    td_doc *d = NULL;
+    if (td_doc_new(&in, &d) != TD_OK)
+        return NULL;
+    d->norm = d->base; /* no normalisation: norm offsets are base offsets */
+    d->norm_len = d->base_len;
+    strcpy(d->lang, "en");
+    d->title = d->in_title;
+    if (date) {
+        d->date.value = td_arena_strdup(&d->arena, date);
+        d->date.precision = prec;
+        d->date.source = prec == TD_PREC_DAY ? "input" : "header";
+        if (prec == TD_PREC_YEAR)
+            d->date.note = "the header's 1 January looks like a placeholder";
+    }
+    return d;
+}
+
+/* The nth (0-based) occurrence of needle in the text. */
+static td_span at(const td_doc *d, const char *needle, int nth)
+{
+    const char *p = d->base;
+    for (;;) {
+        p = strstr(p, needle);
+        if (!p) {
+            fprintf(stderr, "fixture: '%s' not found\n", needle);
+            abort();
+        }
+        if (nth-- == 0)
+            break;
+        p++;
+    }
+    uint32_t s = (uint32_t)(p - d->base);
+    return td_span_make(s, s + (uint32_t)strlen(needle));
+}
+
+static int ent(td_doc *d, td_entity_type t, const char *name, const char *cc, const char *cameo)
+{
+    td_entity *e = td_vec_push(&d->arena, &d->entities, sizeof *e);
+    e->id = (int)d->entities.n;
+    e->type = t;
+    e->name = name;
+    snprintf(e->country, sizeof e->country, "%s", cc);
+    e->cameo = cameo;
+    return e->id;
+}
+
+static void men(td_doc *d, int id, const char *text, int nth, td_mention_form f)
+{
+    td_entity *e = TD_VEC_AT(d->entities, td_entity, id - 1);
+    td_mention *m = td_vec_push(&d->arena, &e->mentions, sizeof *m);
+    m->span = at(d, text, nth);
+    m->form = f;
+}
+
+static void quo(td_doc *d, td_quote_kind k, const char *text, int speaker, const char *name,
+                const char *stext, int snth)
+{
+    td_quote *q = td_vec_push(&d->arena, &d->quotes, sizeof *q);
+    q->kind = k;
+    q->span = at(d, text, 0);
+    if (name) {
+        q->has_speaker = true;
+        q->speaker_entity = speaker;
+        q->speaker_name = name;
+        q->speaker_span = at(d, stext, snth);
+    }
+}
+
+static void tim(td_doc *d, const char *text, const char *value)
+{
+    td_time *t = td_vec_push(&d->arena, &d->times, sizeof *t);
+    t->span = at(d, text, 0);
+    t->type = TD_TIME_DATE;
+    t->value = value;
+}
+
+static void evt(td_doc *d, const char *actor, const char *code, const char *target,
+                const char *text)
+{
+    td_event *e = td_vec_push(&d->arena, &d->events, sizeof *e);
+    e->actor = actor;
+    e->code = code;
+    e->target = target;
+    e->span = at(d, text, 0);
+    e->quad_class = -1;
+}
+
+/* The fixture corpus: five documents, written for these tests. */
+static td_doc *fixture(int i)
+{
+    td_doc *d = NULL;
+    int a, b, c;
+    switch (i) {
+    case 0:
+        d = mk("fx-1", "Lavrov meets Wang Yi in Moscow",
+               "Sergey Lavrov met Wang Yi in Moscow on Friday. “Our ties with China are "
+               "strong,” Lavrov said. He said Russia would deepen trade with China.",
+               "2022-11-18", TD_PREC_DAY);
+        a = ent(d, TD_ENT_PERSON, "Sergey Lavrov", "RU", "RUSGOV");
+        men(d, a, "Sergey Lavrov", 0, TD_FORM_NAME);
+        men(d, a, "Lavrov", 1, TD_FORM_NAME);
+        men(d, a, "He", 0, TD_FORM_PRONOUN);
+        b = ent(d, TD_ENT_PERSON, "Wang Yi", "CN", NULL);
+        men(d, b, "Wang Yi", 0, TD_FORM_NAME);
+        c = ent(d, TD_ENT_COUNTRY, "China", "CN", "CHN");
+        men(d, c, "China", 0, TD_FORM_NAME);
+        men(d, c, "China", 1, TD_FORM_NAME);
+        c = ent(d, TD_ENT_COUNTRY, "Russia", "RU", "RUS");
+        men(d, c, "Russia", 0, TD_FORM_NAME);
+        men(d, c, "Moscow", 0, TD_FORM_METONYM);
+        quo(d, TD_QUOTE_DIRECT, "Our ties with China are strong,", a, "Sergey Lavrov", "Lavrov",
+            1);
+        quo(d, TD_QUOTE_REPORTED, "Russia would deepen trade with China", a, "Sergey Lavrov",
+            "He", 0);
+        tim(d, "Friday", "2022-11-18");
+        evt(d, "RUSGOV", "040", "CHN", "Sergey Lavrov met Wang Yi in Moscow on Friday.");
+        break;
+    case 1:
+        d = mk("fx-2", "Russia accuses the West",
+               "Sergei Lavrov said the West was waging a “hybrid war” on Russia.", "2022",
+               TD_PREC_YEAR);
+        a = ent(d, TD_ENT_PERSON, "Sergei Lavrov", "RU", NULL);
+        men(d, a, "Sergei Lavrov", 0, TD_FORM_NAME);
+        c = ent(d, TD_ENT_COUNTRY, "Russia", "RU", "RUS");
+        men(d, c, "Russia", 0, TD_FORM_NAME);
+        quo(d, TD_QUOTE_MIXED, "the West was waging a “hybrid war” on Russia", a,
+            "Sergei Lavrov", "Sergei Lavrov", 0);
+        quo(d, TD_QUOTE_DIRECT, "hybrid war", a, "Sergei Lavrov", "Sergei Lavrov", 0);
+        break;
+    case 2:
+        d = mk("fx-3", "Lavrov in Minsk",
+               "Lavrov arrived in Minsk. “We are ready,” Lavrov told reporters.", "2023-01-05",
+               TD_PREC_DAY);
+        a = ent(d, TD_ENT_PERSON, "Lavrov", "RU", NULL);
+        men(d, a, "Lavrov", 0, TD_FORM_NAME);
+        men(d, a, "Lavrov", 1, TD_FORM_NAME);
+        b = ent(d, TD_ENT_LOCATION, "Minsk", "BY", NULL);
+        men(d, b, "Minsk", 0, TD_FORM_NAME);
+        quo(d, TD_QUOTE_DIRECT, "We are ready,", a, "Lavrov", "Lavrov", 1);
+        break;
+    case 3:
+        d = mk("fx-4", "Two Smiths on trade",
+               "John Smith and Adam Smith spoke about Türkiye and the U.S. economy.",
+               "2022-11-20", TD_PREC_DAY);
+        a = ent(d, TD_ENT_PERSON, "John Smith", "US", NULL);
+        men(d, a, "John Smith", 0, TD_FORM_NAME);
+        b = ent(d, TD_ENT_PERSON, "Adam Smith", "GB", NULL);
+        men(d, b, "Adam Smith", 0, TD_FORM_NAME);
+        c = ent(d, TD_ENT_COUNTRY, "Türkiye", "TR", "TUR");
+        men(d, c, "Türkiye", 0, TD_FORM_NAME);
+        c = ent(d, TD_ENT_COUNTRY, "United States", "US", "USA");
+        men(d, c, "U.S.", 0, TD_FORM_ACRONYM);
+        break;
+    case 4:
+        d = mk("fx-5", "A note", "An undated note about China.", NULL, TD_PREC_UNKNOWN);
+        c = ent(d, TD_ENT_COUNTRY, "China", "CN", "CHN");
+        men(d, c, "China", 0, TD_FORM_NAME);
+        break;
+    }
+    return d;
+}
+
+#define N_FIXTURE 5
+
+static char tmpdir[] = "/tmp/td_store_XXXXXX";
+
+static const char *db_path(const char *name)
+{
+    static char p[256];
+    snprintf(p, sizeof p, "%s/%s", tmpdir, name);
+    return p;
+}
+
+static long long count(td_store *st, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    long long n = -1;
+    if (sqlite3_prepare_v2(td_store_db(st), sql, -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}
+
+static td_store_result put(td_store *st, td_doc *d)
+{
+    td_store_result r = TD_STORE_CONFLICT;
+    td_status s = td_store_put(st, d, NULL, 0, &r);
+    if (s != TD_OK)
+        fprintf(stderr, "put %s: %s\n", d->id, td_store_error(st));
+    return s == TD_OK ? r : (td_store_result)-1;
+}
+
+static td_store *open_fixture(const char *name)
+{
+    td_store *st = NULL;
+    char *err = NULL;
+    unlink(db_path(name));
+    if (td_store_open(db_path(name), 0, &st, &err) != TD_OK) {
+        fprintf(stderr, "open: %s\n", err);
+        free(err);
+        return NULL;
+    }
+    td_store_begin(st);
+    for (int i = 0; i < N_FIXTURE; i++) {
+        td_doc *d = fixture(i);
+        put(st, d);
+        td_doc_free(d);
+    }
+    td_store_commit(st);
+    return st;
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+TEST(schema_file_matches_compiled_copy)
+{
+    FILE *f = fopen("data/schema.sql", "rb");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    static char file[1 << 16];
+    size_t n = fread(file, 1, sizeof file - 1, f);
+    fclose(f);
+    file[n] = '\0';
+    td_buf b;
+    td_buf_init(&b, 0);
+    CHECK(td_store_schema(&b) == TD_OK);
+    CHECK(b.ptr && strcmp(b.ptr, file) == 0);
+    td_buf_release(&b);
+}
+
+static const char *fold(td_store *st, const char *s)
+{
+    static char out[256];
+    td_buf b;
+    td_buf_init(&b, 0);
+    td_store_fold(st, s, &b);
+    snprintf(out, sizeof out, "%s", b.ptr ? b.ptr : "");
+    td_buf_release(&b);
+    return out;
+}
+
+TEST(fold_names)
+{
+    td_store *st = NULL;
+    CHECK(td_store_open(db_path("fold.db"), 0, &st, NULL) == TD_OK);
+    if (!st)
+        return;
+    CHECK_STR(fold(st, "Sergey Lavrov"), "sergei lavrov");
+    CHECK_STR(fold(st, "SERGEI  LAVROV"), "sergei lavrov");
+    CHECK_STR(fold(st, "Zelenskyy"), fold(st, "Zelensky"));
+    CHECK_STR(fold(st, "Zelenskiy"), fold(st, "Zelensky"));
+    CHECK_STR(fold(st, "Dmitriy Peskov"), fold(st, "Dmitry Peskov"));
+    CHECK_STR(fold(st, "Aleksei"), fold(st, "Alexei"));
+    CHECK_STR(fold(st, "Türkiye"), "turkiye");
+    CHECK_STR(fold(st, "O’Brien"), "obrien");
+    CHECK_STR(fold(st, "Jean-Yves Le Drian"), "jean yves le drian");
+    char keep[256];
+    snprintf(keep, sizeof keep, "%s", fold(st, "Sergey Lavrov"));
+    CHECK(strcmp(keep, fold(st, "Sergey Lavrova")) != 0);
+    td_store_close(st);
+}
+
+TEST(date_intervals)
+{
+    char lo[11], hi[11];
+    CHECK(td_store_date_interval("2022", TD_PREC_YEAR, lo, hi));
+    CHECK_STR(lo, "2022-01-01");
+    CHECK_STR(hi, "2022-12-31");
+    CHECK(td_store_date_interval("2024-02", TD_PREC_MONTH, lo, hi));
+    CHECK_STR(hi, "2024-02-29");
+    CHECK(td_store_date_interval("2022-11-18T10:00:00Z", TD_PREC_DAY, lo, hi));
+    CHECK_STR(lo, "2022-11-18");
+    CHECK_STR(hi, "2022-11-18");
+    CHECK(td_store_date_interval("2022-01-01", TD_PREC_YEAR, lo, hi));
+    CHECK_STR(hi, "2022-12-31");
+    CHECK(td_store_date_interval("2022-02-30", TD_PREC_DAY, lo, hi)); /* falls back to month */
+    CHECK_STR(hi, "2022-02-28");
+    CHECK(!td_store_date_interval("Friday", TD_PREC_DAY, lo, hi));
+    CHECK(!td_store_date_interval(NULL, TD_PREC_DAY, lo, hi));
+}
+
+TEST(idempotent_reingest)
+{
+    td_store *st = open_fixture("idem.db");
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    const char *tables[] = {"documents", "entities", "mentions", "quotes", "times", "events"};
+    long long before[6];
+    for (int i = 0; i < 6; i++) {
+        char q[64];
+        snprintf(q, sizeof q, "SELECT count(*) FROM %s", tables[i]);
+        before[i] = count(st, q);
+    }
+    CHECK_INT(before[0], 5);
+    CHECK_INT(before[3], 5);
+    for (int i = 0; i < N_FIXTURE; i++) {
+        td_doc *d = fixture(i);
+        CHECK_INT(put(st, d), TD_STORE_UNCHANGED);
+        td_doc_free(d);
+    }
+    for (int i = 0; i < 6; i++) {
+        char q[64];
+        snprintf(q, sizeof q, "SELECT count(*) FROM %s", tables[i]);
+        CHECK_INT(count(st, q), before[i]);
+    }
+    /* the same text under another id is another document */
+    td_doc *d = mk("fx-1-copy", "Lavrov meets Wang Yi in Moscow",
+                   "Sergey Lavrov met Wang Yi in Moscow on Friday. “Our ties with China are "
+                   "strong,” Lavrov said. He said Russia would deepen trade with China.",
+                   "2022-11-18", TD_PREC_DAY);
+    CHECK_INT(put(st, d), TD_STORE_STORED);
+    td_doc_free(d);
+    CHECK_INT(count(st, "SELECT count(*) FROM documents"), 6);
+    CHECK_INT(count(st, "PRAGMA user_version"), TD_STORE_SCHEMA_VERSION);
+    CHECK_INT(count(st, "SELECT count(*) FROM documents WHERE date_precision = 'year'"), 1);
+    td_store_close(st);
+}
+
+TEST(replace_updates)
+{
+    td_store *st = open_fixture("replace.db");
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    td_doc *d = mk("fx-3", "Lavrov in Minsk", "Lavrov left Minsk.", "2023-01-06", TD_PREC_DAY);
+    int a = ent(d, TD_ENT_LOCATION, "Minsk", "BY", NULL);
+    men(d, a, "Minsk", 0, TD_FORM_NAME);
+    CHECK_INT(put(st, d), TD_STORE_CONFLICT);
+    CHECK_INT(count(st, "SELECT count(*) FROM documents WHERE body LIKE 'Lavrov arrived%'"), 1);
+    td_store_close(st);
+    CHECK(td_store_open(db_path("replace.db"), TD_STORE_REPLACE, &st, NULL) == TD_OK);
+    CHECK_INT(put(st, d), TD_STORE_REPLACED);
+    CHECK_INT(put(st, d), TD_STORE_UNCHANGED);
+    td_doc_free(d);
+    CHECK_INT(count(st, "SELECT count(*) FROM documents"), 5);
+    CHECK_INT(count(st, "SELECT count(*) FROM documents WHERE id = 'fx-3' AND "
+                        "date = '2023-01-06' AND body = 'Lavrov left Minsk.'"), 1);
+    CHECK_INT(count(st, "SELECT count(*) FROM quotes q JOIN documents d USING (doc) "
+                        "WHERE d.id = 'fx-3'"), 0);
+    /* the bare surname entity of the old version is gone, Minsk is kept */
+    CHECK_INT(count(st, "SELECT count(*) FROM entities WHERE key = 'lavrov'"), 0);
+    CHECK_INT(count(st, "SELECT count(*) FROM entities WHERE name = 'Minsk'"), 1);
+    CHECK_INT(count(st, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH "
+                        "'arrived'"), 0);
+    CHECK_INT(count(st, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'left'"),
+              1);
+    CHECK_INT(count(st, "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'ready'"), 0);
+    td_store_close(st);
+}
+
+TEST(entity_merging)
+{
+    td_store *st = open_fixture("merge.db");
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    /* Sergey and Sergei Lavrov (same type, country) are one entity */
+    CHECK_INT(count(st, "SELECT count(*) FROM entities WHERE key = 'sergei lavrov'"), 1);
+    CHECK_INT(count(st, "SELECT count(DISTINCT doc) FROM mentions m JOIN entities e USING "
+                        "(entity) WHERE e.key = 'sergei lavrov'"), 2);
+    CHECK_INT(count(st, "SELECT count(*) FROM entities WHERE name = 'Sergey Lavrov'"), 1);
+    /* China in fx-1 and fx-5 is one entity; Russia too */
+    CHECK_INT(count(st, "SELECT count(*) FROM entities WHERE name = 'China'"), 1);
+    /* a bare surname stays in its document */
+    CHECK_INT(count(st, "SELECT count(*) FROM entities WHERE key = 'lavrov' AND scope <> 0"), 1);
+    td_doc *d = mk("fx-6", "t", "Lavrov spoke.", "2023-02-01", TD_PREC_DAY);
+    int a = ent(d, TD_ENT_PERSON, "Lavrov", "RU", NULL);
+    men(d, a, "Lavrov", 0, TD_FORM_NAME);
+    CHECK_INT(put(st, d), TD_STORE_STORED);
+    td_doc_free(d);
+    CHECK_INT(count(st, "SELECT count(*) FROM entities WHERE key = 'lavrov'"), 2);
+    /* another country or type is another entity */
+    d = mk("fx-7", "t", "Sergey Lavrov, a chess player, and Lavrov Ltd.", "2023-02-02",
+           TD_PREC_DAY);
+    a = ent(d, TD_ENT_PERSON, "Sergey Lavrov", "", NULL);
+    men(d, a, "Sergey Lavrov", 0, TD_FORM_NAME);
+    a = ent(d, TD_ENT_ORGANIZATION, "Lavrov Ltd", "", NULL);
+    men(d, a, "Lavrov Ltd", 0, TD_FORM_NAME);
+    CHECK_INT(put(st, d), TD_STORE_STORED);
+    td_doc_free(d);
+    CHECK_INT(count(st, "SELECT count(*) FROM entities WHERE key = 'sergei lavrov'"), 2);
+    /* the shared row keeps what its first document said (cameo) */
+    CHECK_INT(count(st, "SELECT count(*) FROM entities WHERE key = 'sergei lavrov' AND "
+                        "country = 'RU' AND cameo = 'RUSGOV'"), 1);
+    /* quotes point at the shared entity */
+    CHECK_INT(count(st, "SELECT count(DISTINCT speaker_entity) FROM quotes WHERE "
+                        "speaker_key = 'sergei lavrov'"), 1);
+    td_store_close(st);
+}
+
+TEST(date_overlap)
+{
+    td_store *st = open_fixture("dates.db");
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    /* November 2022: fx-1 (18th), fx-4 (20th) and fx-2 (only the year: 2022) */
+    CHECK_INT(count(st, "SELECT group_concat(id) = 'fx-1,fx-2,fx-4' FROM (SELECT id FROM "
+                        "documents WHERE date_hi >= '2022-11-01' AND date_lo <= '2022-11-30' "
+                        "ORDER BY id)"), 1);
+    CHECK_INT(count(st, "SELECT count(*) FROM documents WHERE date_hi >= '2023-01-01'"), 1);
+    CHECK_INT(count(st, "SELECT count(*) FROM documents WHERE date IS NULL AND "
+                        "date_precision = 'unknown'"), 1);
+    CHECK_INT(count(st, "SELECT count(*) FROM documents WHERE id = 'fx-2' AND date = '2022' "
+                        "AND date_lo = '2022-01-01' AND date_hi = '2022-12-31'"), 1);
+    td_store_close(st);
+}
+
+TEST(full_text_search)
+{
+    td_store *st = open_fixture("fts.db");
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    CHECK_INT(count(st, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH "
+                        "'hybrid'"), 1);
+    /* diacritics removed: Türkiye matches turkiye */
+    CHECK_INT(count(st, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH "
+                        "'turkiye'"), 1);
+    /* "U.S." is the tokens u, s: the phrase finds it */
+    CHECK_INT(count(st, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH "
+                        "'\"U.S.\"'"), 1);
+    /* the title column */
+    CHECK_INT(count(st, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH "
+                        "'title:minsk'"), 1);
+    /* quotes are indexed on their own */
+    CHECK_INT(count(st, "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'china'"), 2);
+    CHECK_INT(count(st, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH "
+                        "'quotes:ready'"), 1);
+    sqlite3_exec(td_store_db(st), "INSERT INTO documents_fts(documents_fts, rank) "
+                                  "VALUES('integrity-check', 1)", NULL, NULL, NULL);
+    CHECK_INT(sqlite3_errcode(td_store_db(st)), SQLITE_OK);
+    td_store_close(st);
+}
+
+TEST(errors_are_clear)
+{
+    td_store *st = NULL;
+    char *err = NULL;
+    CHECK_INT(td_store_open(db_path("missing.db"), TD_STORE_READONLY, &st, &err), TD_ENOENT);
+    CHECK(err && strstr(err, "no database"));
+    free(err);
+    err = NULL;
+    /* not a database */
+    FILE *f = fopen(db_path("junk.db"), "w");
+    fputs("this is not sqlite, this is a long enough line of text to look like a file\n", f);
+    fclose(f);
+    CHECK(td_store_open(db_path("junk.db"), 0, &st, &err) != TD_OK);
+    CHECK(err && strstr(err, "not an SQLite database"));
+    free(err);
+    err = NULL;
+    /* a read-only store refuses writes */
+    st = open_fixture("ro.db");
+    td_store_close(st);
+    CHECK(td_store_open(db_path("ro.db"), TD_STORE_READONLY, &st, &err) == TD_OK);
+    td_doc *d = fixture(0);
+    td_store_result r;
+    CHECK_INT(td_store_put(st, d, NULL, 0, &r), TD_EUSAGE);
+    td_store_close(st);
+    /* a locked database: another connection holds the write lock */
+    sqlite3 *other = NULL;
+    sqlite3_open(db_path("ro.db"), &other);
+    CHECK_INT(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    CHECK(td_store_open(db_path("ro.db"), 0, &st, &err) == TD_OK);
+    td_store_set_busy_timeout(st, 100);
+    CHECK_INT(td_store_begin(st), TD_EBUSY);
+    CHECK(strstr(td_store_error(st), "locked by another process") != NULL);
+    td_store_close(st);
+    sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(other);
+    /* a full disk (simulated with a page cap) */
+    CHECK(td_store_open(db_path("ro.db"), 0, &st, &err) == TD_OK);
+    long long pages = count(st, "PRAGMA page_count");
+    char q[64];
+    snprintf(q, sizeof q, "PRAGMA max_page_count = %lld", pages);
+    sqlite3_exec(td_store_db(st), q, NULL, NULL, NULL);
+    td_buf big;
+    td_buf_init(&big, 0);
+    for (int i = 0; i < 20000; i++)
+        td_buf_printf(&big, "word%d ", i);
+    td_doc_free(d);
+    d = mk("big", "big", big.ptr, "2022-01-02", TD_PREC_DAY);
+    td_buf_release(&big);
+    CHECK(td_store_put(st, d, NULL, 0, &r) != TD_OK);
+    CHECK(strstr(td_store_error(st), "disk full") != NULL);
+    td_doc_free(d);
+    /* the store goes on after the failed document */
+    CHECK_INT(count(st, "SELECT count(*) FROM documents"), 5);
+    td_store_close(st);
+    CHECK(td_store_open(db_path("ro.db"), TD_STORE_READONLY, &st, NULL) == TD_OK);
+    CHECK_INT(count(st, "PRAGMA integrity_check") == -1, 0);
+    td_store_close(st);
+}
+
+TEST(batch_rollback)
+{
+    td_store *st = open_fixture("batch.db");
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    CHECK(td_store_begin(st) == TD_OK);
+    td_doc *d = mk("fx-9", "t", "Uncommitted text.", "2023-03-03", TD_PREC_DAY);
+    CHECK_INT(put(st, d), TD_STORE_STORED);
+    td_doc_free(d);
+    td_store_rollback(st);
+    CHECK_INT(count(st, "SELECT count(*) FROM documents"), 5);
+    td_store_close(st);
+}
+
+static int make_fixture(const char *path)
+{
+    td_store *st = NULL;
+    char *err = NULL;
+    unlink(path);
+    if (td_store_open(path, 0, &st, &err) != TD_OK) {
+        fprintf(stderr, "%s\n", err);
+        free(err);
+        return 1;
+    }
+    td_store_begin(st);
+    for (int i = 0; i < N_FIXTURE; i++) {
+        td_doc *d = fixture(i);
+        put(st, d);
+        td_doc_free(d);
+    }
+    int rc = td_store_commit(st) == TD_OK ? 0 : 1;
+    td_store_close(st);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--fixture") == 0)
+        return make_fixture(argv[2]);
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    RUN(schema_file_matches_compiled_copy);
+    RUN(fold_names);
+    RUN(date_intervals);
+    RUN(idempotent_reingest);
+    RUN(replace_updates);
+    RUN(entity_merging);
+    RUN(date_overlap);
+    RUN(full_text_search);
+    RUN(errors_are_clear);
+    RUN(batch_rollback);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+    return DONE();
+}
