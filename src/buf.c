@@ -44,7 +44,7 @@ td_status td_buf_reserve(td_buf *b, size_t extra)
     return TD_OK;
 }
 
-td_status td_buf_append(td_buf *b, const void *p, size_t n)
+td_status td_buf_append_slow(td_buf *b, const void *p, size_t n)
 {
     td_status st = td_buf_reserve(b, n);
     if (st != TD_OK)

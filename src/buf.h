@@ -15,7 +15,19 @@
 void td_buf_init(td_buf *b, size_t max);
 void td_buf_release(td_buf *b);
 td_status td_buf_reserve(td_buf *b, size_t extra);
-td_status td_buf_append(td_buf *b, const void *p, size_t n);
+td_status td_buf_append_slow(td_buf *b, const void *p, size_t n);
+/* Append n bytes (the buffer stays NUL-terminated). */
+static inline td_status td_buf_append(td_buf *b, const void *p, size_t n)
+{
+    if (b->ptr && b->cap - b->len > n) {
+        if (n)
+            __builtin_memcpy(b->ptr + b->len, p, n);
+        b->len += n;
+        b->ptr[b->len] = '\0';
+        return TD_OK;
+    }
+    return td_buf_append_slow(b, p, n);
+}
 td_status td_buf_putc(td_buf *b, char c);
 td_status td_buf_puts(td_buf *b, const char *s);
 td_status td_buf_printf(td_buf *b, const char *fmt, ...)

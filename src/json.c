@@ -152,11 +152,23 @@ td_status td_json_escape(td_buf *b, const char *s, size_t len)
 
 void td_jw_key(td_json_w *w, const char *key)
 {
+    /* keys are the program's own ASCII names: nothing to escape */
     before_value(w);
-    put(w, "\"", 1);
-    if (w->st == TD_OK)
-        w->st = td_json_escape(w->b, key, strlen(key));
-    put(w, w->pretty ? "\": " : "\":", w->pretty ? 3 : 2);
+    size_t n = strlen(key);
+    char tmp[64];
+    if (n + 4 <= sizeof tmp) {
+        tmp[0] = '"';
+        memcpy(tmp + 1, key, n);
+        tmp[n + 1] = '"';
+        tmp[n + 2] = ':';
+        tmp[n + 3] = ' ';
+        put(w, tmp, n + (w->pretty ? 4 : 3));
+    } else {
+        put(w, "\"", 1);
+        if (w->st == TD_OK)
+            w->st = td_json_escape(w->b, key, n);
+        put(w, w->pretty ? "\": " : "\":", w->pretty ? 3 : 2);
+    }
     w->after_key = true;
 }
 
@@ -179,10 +191,17 @@ void td_jw_cstr(td_json_w *w, const char *s)
 
 void td_jw_int(td_json_w *w, long long v)
 {
-    char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%lld", v);
+    char tmp[24];
+    char *e = tmp + sizeof tmp, *p = e;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
     before_value(w);
-    put(w, tmp, (size_t)n);
+    put(w, p, (size_t)(e - p));
 }
 
 void td_jw_num(td_json_w *w, double v)

@@ -21,18 +21,16 @@ static void span(td_json_w *w, const td_doc *doc, td_span sp)
     td_jw_arr_end(w);
 }
 
-static void span_text(td_json_w *w, const td_doc *doc, td_span sp)
-{
-    td_span b = td_doc_span_to_base(doc, sp);
-    td_jw_str(w, doc->base + b.s, b.e - b.s);
-}
-
 static void span_and_text(td_json_w *w, const td_doc *doc, td_span sp)
 {
+    td_span b = td_doc_span_to_base(doc, sp);
     td_jw_key(w, "span");
-    span(w, doc, sp);
+    td_jw_arr_inline(w);
+    td_jw_int(w, b.s);
+    td_jw_int(w, b.e);
+    td_jw_arr_end(w);
     td_jw_key(w, "text");
-    span_text(w, doc, sp);
+    td_jw_str(w, doc->base + b.s, b.e - b.s);
 }
 
 static void write_source(td_json_w *w, const td_doc *doc)
@@ -206,6 +204,10 @@ td_status td_record_write(const td_doc *doc, int flags, td_buf *out)
 {
     td_json_w w;
     td_jw_init(&w, out, (flags & TD_RECORD_PRETTY) != 0);
+    /* a record is a few times its text: grow once, not by doubling */
+    td_status rs = td_buf_reserve(out, doc->base_len * 4 + 4096);
+    if (rs != TD_OK)
+        return rs;
     td_jw_obj(&w);
     td_jw_kstr(&w, "id", doc->id);
     td_jw_kstr(&w, "lang", doc->lang);
