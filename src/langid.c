@@ -42,24 +42,34 @@ static const struct {
                 {"his", 3}, {"has", 3},  {"have", 4}, {"from", 4}, {"are", 3}, {"be", 2},
                 {"this", 4}, {"an", 2},  {"will", 4}, {"not", 3}};
 
+/* 1: an English function word; 2: one that no other Latin-script
+ * language uses as a word ("the", "of", "and", "said", ...). */
 static int is_en_word(const char *w, size_t n)
 {
+    static const char *const only_en[] = {"the", "of", "and", "to", "that", "with", "said",
+                                          "from", "have", "has", "this", "for", "by", "at",
+                                          "his", "are", NULL};
     if (n > 4)
         return 0;
     for (size_t i = 0; i < sizeof en_words / sizeof en_words[0]; i++)
-        if (en_words[i].n == n && memcmp(en_words[i].w, w, n) == 0)
+        if (en_words[i].n == n && memcmp(en_words[i].w, w, n) == 0) {
+            for (int k = 0; only_en[k]; k++)
+                if (strlen(only_en[k]) == n && memcmp(only_en[k], w, n) == 0)
+                    return 2;
             return 1;
+        }
     return 0;
 }
 
 void td_langid_detect(td_langid *li, const char *text, size_t len, char *out, size_t outsz)
 {
     size_t lim = len < 1500 ? len : 1500;
-    size_t words = 0, en = 0, nonascii = 0;
+    size_t words = 0, en = 0, en_only = 0, nonascii = 0;
     size_t i = 0;
     while (i < lim) {
         while (i < lim && !((text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z'))) {
-            if ((unsigned char)text[i] >= 0x80)
+            /* letters outside ASCII: lead bytes, general punctuation aside */
+            if ((unsigned char)text[i] >= 0xC2 && (unsigned char)text[i] != 0xE2)
                 nonascii++;
             i++;
         }
@@ -73,11 +83,18 @@ void td_langid_detect(td_langid *li, const char *text, size_t len, char *out, si
         }
         if (i > s) {
             words++;
-            if (i - s <= sizeof w && is_en_word(w, wl))
-                en++;
+            int k = i - s <= sizeof w ? is_en_word(w, wl) : 0;
+            en += k > 0;
+            en_only += k == 2;
         }
     }
     if (words >= 8 && en * 100 >= words * 15 && nonascii * 4 < lim) {
+        snprintf(out, outsz, "en");
+        return;
+    }
+    /* tables, results and listings: few function words, but English ones,
+     * in text with next to no letters outside ASCII */
+    if (en_only >= 2 && en_only * 100 >= words && nonascii * 100 < lim) {
         snprintf(out, outsz, "en");
         return;
     }
@@ -92,7 +109,8 @@ void td_langid_detect(td_langid *li, const char *text, size_t len, char *out, si
     const char *r = textcat_Classify(li->tc, text, lim);
     /* "[en--utf8][...]" or "SHORT" / "UNKNOWN" */
     if (!r || r[0] != '[') {
-        snprintf(out, outsz, "und");
+        /* no verdict: ASCII text with English function words is English */
+        snprintf(out, outsz, en > 0 && nonascii * 100 < lim ? "en" : "und");
         return;
     }
     size_t k = 0;

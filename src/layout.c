@@ -143,7 +143,7 @@ static td_status input_date(td_doc *doc)
     while (n && (d[n - 1] == ' ' || d[n - 1] == '\n'))
         n--;
     td_docdate *dd = &doc->date;
-    dd->source = "input";
+    dd->source = doc->in_date_source ? doc->in_date_source : "input";
     int mo = n >= 7 && digits(d + 5, 2) ? num(d + 5, 2) : 0;
     int dy = n >= 10 && digits(d + 8, 2) ? num(d + 8, 2) : 0;
     if (n >= 10 && digits(d, 4) && d[4] == '-' && mo >= 1 && mo <= 12 && d[7] == '-' &&
