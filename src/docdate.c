@@ -138,18 +138,20 @@ static void set_date(td_doc *doc, const char *value, td_precision p, const char 
 
 /* ---- decisions --------------------------------------------------------- */
 
-static void from_dateline(td_doc *doc, const td_tx *dl, bool header)
+/* Returns true when the date is decided (the dateline settles it, or
+ * disagrees with the header so that only their common part is kept). */
+static bool from_dateline(td_doc *doc, const td_tx *dl, bool header)
 {
     int y = dl->y ? year4(dl) : header ? doc->date.given_y : 0;
     if (!y || dl->d > td_days_in_month(y, dl->m))
-        return;
+        return false;
     const char *v = td_arena_printf(&doc->arena, "%04d-%02d-%02d", y, dl->m, dl->d);
     if (!v)
-        return;
+        return false;
     if (header && y == doc->date.given_y && dl->m == doc->date.given_m &&
         dl->d == doc->date.given_d) {
         set_date(doc, v, TD_PREC_DAY, "header", "header date confirmed by the dateline");
-        return;
+        return true;
     }
     if (header && !dl->y) {
         /* a dateline without a year that disagrees with the header: two
@@ -170,7 +172,7 @@ static void from_dateline(td_doc *doc, const td_tx *dl, bool header)
                                      doc->date.header ? doc->date.header : "",
                                      quote(doc, dl->span)));
         }
-        return;
+        return true;
     }
     const char *note = header ? td_arena_printf(&doc->arena,
                                                 "header date %s differs from the dateline %s%s",
@@ -179,6 +181,7 @@ static void from_dateline(td_doc *doc, const td_tx *dl, bool header)
                                                 dl->y ? "" : " (year from the header)")
                               : NULL;
     set_date(doc, v, TD_PREC_DAY, "dateline", note);
+    return true;
 }
 
 static void check_header(td_doc *doc, const bound *lo, const bound *hi, const td_tx *tx,
@@ -245,13 +248,8 @@ void td_docdate_decide(td_doc *doc, const td_tx *tx, size_t ntx, const td_tx_eve
     bool header = doc->date.source && strcmp(doc->date.source, "header") == 0 &&
                   doc->date.given_y > 0;
     const td_tx *dl = find_dateline(doc, tx, ntx);
-    if (dl) {
-        from_dateline(doc, dl, header);
-        if (doc->date.source && strcmp(doc->date.source, "dateline") == 0)
-            return;
-        if (doc->date.precision == TD_PREC_DAY && header)
-            return;
-    }
+    if (dl && from_dateline(doc, dl, header))
+        return;
     if (!header) {
         if (!doc->date.value)
             set_date(doc, NULL, TD_PREC_UNKNOWN, NULL, NULL);

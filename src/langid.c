@@ -12,15 +12,21 @@
 
 struct td_langid {
     void *tc;
+    int tried; /* textcat loaded on first need: most runs never need it */
 };
 
 td_langid *td_langid_new(void)
 {
-    td_langid *li = calloc(1, sizeof *li);
-    if (!li)
-        return NULL;
-    li->tc = special_textcat_Init(TD_TEXTCAT_DIR "fpdb.conf", TD_TEXTCAT_DIR);
-    return li;
+    return calloc(1, sizeof(td_langid));
+}
+
+static void *textcat(td_langid *li)
+{
+    if (!li->tried) {
+        li->tried = 1;
+        li->tc = special_textcat_Init(TD_TEXTCAT_DIR "fpdb.conf", TD_TEXTCAT_DIR);
+    }
+    return li->tc;
 }
 
 void td_langid_free(td_langid *li)
@@ -82,6 +88,8 @@ void td_langid_detect(td_langid *li, const char *text, size_t len, char *out, si
             i++;
         }
         if (i > s) {
+            if (words >= 40 && en * 100 >= words * 20 && nonascii == 0)
+                break; /* plainly English: no need to read on */
             words++;
             int k = i - s <= sizeof w ? is_en_word(w, wl) : 0;
             en += k > 0;
@@ -102,7 +110,7 @@ void td_langid_detect(td_langid *li, const char *text, size_t len, char *out, si
         snprintf(out, outsz, "en"); /* a short English headline or note */
         return;
     }
-    if (!li || !li->tc || lim < 20) {
+    if (!li || lim < 20 || !textcat(li)) {
         snprintf(out, outsz, lim < 20 && words > 0 && nonascii == 0 ? "en" : "und");
         return;
     }

@@ -171,6 +171,10 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
             /* letters, marks, digits; inner hyphens, apostrophes, periods
              * of initialisms (U.S.), ampersands of AT&T */
             for (;;) {
+                /* ASCII letters and digits, the common case, by table */
+                while (j < b && (unsigned char)doc->norm[j] < 0x80 &&
+                       is_wordc(ascii_cls[(unsigned char)doc->norm[j]]))
+                    j++;
                 size_t l2;
                 int c2 = cls_at(t, j, &l2);
                 if (is_wordc(c2)) {
@@ -294,6 +298,9 @@ static void set_case_flags(td_doc *doc, td_token *t)
 {
     if (t->type != TD_TOK_WORD)
         return;
+    unsigned char c0 = (unsigned char)doc->norm[t->span.s];
+    if (c0 >= 'a' && c0 <= 'z')
+        return; /* lower-case initial: neither CAP nor ALLCAPS */
     text tx = {doc->norm, t->span.e};
     size_t l;
     int c = cls_at(tx, t->span.s, &l);
@@ -417,9 +424,8 @@ td_status td_segment_run(td_stage_ctx *ctx, td_doc *doc)
             continue;
         size_t a = bl->span.s;
         while (a < bl->span.e) {
-            size_t e = a;
-            while (e < bl->span.e && doc->norm[e] != '\n')
-                e++;
+            const char *nl = memchr(doc->norm + a, '\n', bl->span.e - a);
+            size_t e = nl ? (size_t)(nl - doc->norm) : bl->span.e;
             size_t t0 = doc->toks.n;
             td_status st = tokenize_line(res, doc, a, e, (uint16_t)(bi < 0xffff ? bi : 0xffff));
             if (st != TD_OK)

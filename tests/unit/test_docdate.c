@@ -121,9 +121,20 @@ TEST(header_confirmed)
 
 TEST(header_differs_from_dateline)
 {
+    /* a year-less dateline and a header that disagree on the day: two
+     * witnesses, one of them wrong; only the month both give is kept */
     td_doc *doc = run(" date 2022-11-25 A photo caption\n"
                       "MOSCOW, Nov 18 (Reuters) - Russia said on Friday it would talk.\n",
                       NULL);
+    CHECK_STR(doc->date.value, "2022-11");
+    CHECK_INT(doc->date.precision, TD_PREC_MONTH);
+    CHECK(has_note(doc, "2022-11-25"));
+    CHECK(has_note(doc, "disagree"));
+    td_doc_free(doc);
+    /* a dateline with its year is explicit and settles the day */
+    doc = run(" date 2022-11-25 A photo caption\n"
+              "MOSCOW, Nov. 18, 2022 (Reuters) - Russia said on Friday it would talk.\n",
+              NULL);
     CHECK_STR(doc->date.value, "2022-11-18");
     CHECK_STR(doc->date.source, "dateline");
     CHECK(has_note(doc, "2022-11-25"));
