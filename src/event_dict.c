@@ -1126,8 +1126,17 @@ static int cmp_w0(const void *x, const void *y)
     return a->w0 < b->w0 ? -1 : a->w0 > b->w0;
 }
 
+static void set_second(const ed_dict *d, ed_phrase *p, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++)
+        p[k].w1 = p[k].n >= 2 ? d->wpool[p[k].w + 1] : ED_NONE;
+}
+
 static void index_phrases(ed_dict *d)
 {
+    set_second(d, d->synphr, d->n_synphr);
+    for (int k = 0; k < ED_KINDS; k++)
+        set_second(d, d->phr[k], d->n_phr[k]);
     for (uint32_t k = 0; k < d->n_syns; k++) {
         ed_synset *sy = &d->syns[k];
         if (sy->n > 1)

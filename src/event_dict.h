@@ -27,7 +27,23 @@ typedef struct ed_word {
     uint32_t n[ED_KINDS];
     int32_t synset; /* synset named by this word ("&CURRENCY"), or -1 */
     uint32_t fw;    /* function-word classes (events.c), 0: none */
+    uint8_t kinds;  /* ED_WB_* (events.c): what a sentence holding it may need */
 } ed_word;
+
+/* ED_WB_VERB: a verb form or a verb-like head (said, refused); ED_WB_PLURAL
+ * is a token's, not a word's: maybe a plural actor. ED_WB_ACTOR, _AGENT,
+ * _VPHRASE, _DISC: the word starts a phrase of that kind. */
+enum {
+    ED_WB_VERB = 1,
+    ED_WB_ACTOR = 2,
+    ED_WB_DISC = 4,
+    ED_WB_PLURAL = 8,
+    ED_WB_AGENT = 16,
+    ED_WB_VPHRASE = 32,
+    ED_WB_MULTI = 64, /* starts an actor phrase with a code "A/B" (two actors) */
+    ED_WB_SYN = 128,  /* starts a phrase of some synset */
+    ED_WB_ACT = ED_WB_ACTOR | ED_WB_AGENT
+};
 
 typedef struct ed_phrase {
     uint32_t w;       /* offset of its word ids in ed_dict.wpool */
@@ -35,6 +51,7 @@ typedef struct ed_phrase {
     uint16_t n;       /* number of words */
     uint16_t main;    /* verbs: index of the verb word in the phrase */
     uint32_t payload; /* actor, agent, verb entry or discard flag */
+    uint32_t w1;      /* its second word id (ED_NONE: one word), set by the index */
 } ed_phrase;
 
 typedef struct ed_code {

@@ -3,6 +3,12 @@
  * and PETRARCH, over the PETRARCH dictionaries (event_dict.c), with a
  * shallow parser of its own instead of a treebank parse.
  *
+ * Per document first: one cached lookup a token (word id, function-word
+ * classes, ED_WB_* bits); a sentence is coded only when its words allow an
+ * event (a verb head, a verb phrase, an actor or agent start, and two actor
+ * codes when require_dyad holds); discards are matched only where a
+ * discard word occurs. These filters are necessary conditions: the coding
+ * is the same as without them.
  * Per sentence (never boilerplate: segment does not tokenise it):
  *   1. words: every token's dictionary word id and function-word classes
  *      (data/lex/events_function_words.tsv);
@@ -100,6 +106,40 @@ static void fw_add(const td_lex_entry *e, void *arg)
     a->d->words[id].fw |= fw_classes(td_lex_field(e, 0));
 }
 
+/* Does an actor phrase starting with w have a code naming two actors? */
+static bool multi_actor(const ed_dict *d, const ed_word *w)
+{
+    for (uint32_t k = 0; k < w->n[ED_ACTOR]; k++) {
+        const ed_actor *a = &d->actors[d->phr[ED_ACTOR][w->first[ED_ACTOR] + k].payload];
+        for (uint32_t c = 0; c < a->code_n; c++)
+            if (strchr(ed_str(d, d->codes[a->code_first + c].code), '/'))
+                return true;
+    }
+    return false;
+}
+
+/* Every word's ED_WB_* bits, for the per-document sentence filter. */
+static void word_kinds(ed_dict *d)
+{
+    for (uint32_t k = 0; k < d->n_words; k++) {
+        ed_word *w = &d->words[k];
+        uint8_t b = 0;
+        if (w->n[ED_VERB] || (w->fw & (FW_INTENT | FW_REFUSE | FW_SAY)))
+            b |= ED_WB_VERB;
+        if (w->n[ED_VERB])
+            b |= ED_WB_VPHRASE;
+        if (w->n[ED_ACTOR])
+            b |= ED_WB_ACTOR | (multi_actor(d, w) ? ED_WB_MULTI : 0);
+        if (w->n[ED_AGENT])
+            b |= ED_WB_AGENT;
+        if (w->n[ED_DISCARD])
+            b |= ED_WB_DISC;
+        w->kinds = b;
+    }
+    for (uint32_t k = 0; k < d->n_synphr; k++)
+        d->words[d->synphr[k].w0].kinds |= ED_WB_SYN;
+}
+
 td_status td_events_init(td_resources *res, char **err)
 {
     ev_res *r = calloc(1, sizeof *r);
@@ -116,6 +156,8 @@ td_status td_events_init(td_resources *res, char **err)
             st = TD_ENOMEM;
     }
     td_lexicon_free(fw);
+    if (st == TD_OK)
+        word_kinds(r->dict);
     if (st == TD_OK)
         st = td_lexicon_load(&res->opts, "events_cameo_codes.tsv", 0, &r->cameo, err);
     if (st != TD_OK) {
@@ -148,6 +190,7 @@ typedef struct wtok {
     uint16_t fw;  /* closed classes (FW_FUNC) */
     uint32_t cls; /* FW_INTENT, FW_REFUSE, FW_INF, FW_OBLIG, FW_FUT, FW_SAY */
     uint8_t cap, punct;
+    uint8_t kb; /* the word's ED_WB_* bits */
     char pc; /* first byte of a punctuation token */
     uint32_t tok;
 } wtok;
@@ -180,6 +223,8 @@ typedef struct sent {
     int32_t date;
     bool require_dyad;
     const uint32_t *twid; /* word id of every token of the document */
+    const uint8_t *tkb;   /* ED_WB_* bits of every token's word */
+    const uint32_t *tfw;  /* function-word classes of every token's word */
     const td_doc *doc;
     uint64_t bloom[64];   /* word ids present in the sentence (4096-bit filter) */
 } sent;
@@ -239,14 +284,14 @@ static const char *actor_code(const ed_dict *d, uint32_t actor, int32_t date)
 /* Longest phrase of kind starting at i; its index in d->phr[kind], or -1. */
 static long match_phrase(const sent *S, int kind, uint32_t i, uint32_t *len)
 {
+    static const uint8_t bit[ED_KINDS] = {ED_WB_ACTOR, ED_WB_AGENT, ED_WB_VPHRASE, ED_WB_DISC};
+    if (!(S->w[i].kb & bit[kind]))
+        return -1; /* no phrase of the kind starts with it (nor ED_NONE) */
     const ed_dict *d = S->d;
-    uint32_t w = S->w[i].wid;
-    if (w == ED_NONE)
-        return -1;
-    const ed_word *wd = &d->words[w];
+    const ed_word *wd = &d->words[S->w[i].wid];
     for (uint32_t k = 0; k < wd->n[kind]; k++) {
         const ed_phrase *p = &d->phr[kind][wd->first[kind] + k];
-        if (i + p->n > S->n)
+        if (i + p->n > S->n || (p->n >= 2 && p->w1 != S->w[i + 1].wid))
             continue;
         const uint32_t *ids = d->wpool + p->w;
         uint32_t j = 1;
@@ -302,7 +347,7 @@ static bool is_name_word(const sent *S, uint32_t i)
 {
     const wtok *t = &S->w[i];
     return t->cap && !t->punct && !t->fw &&
-           (t->wid == ED_NONE || (S->d->words[t->wid].n[ED_VERB] == 0));
+           !(t->kb & ED_WB_VPHRASE);
 }
 
 /* Items (actor or agent phrases) into basic chunks. */
@@ -455,7 +500,7 @@ static bool conj_gap(const sent *S, uint32_t a, uint32_t b)
             continue;
         } else if (t->fw || t->cap) {
             return false;
-        } else if (t->wid != ED_NONE && S->d->words[t->wid].n[ED_VERB]) {
+        } else if (t->kb & ED_WB_VPHRASE) {
             return false;
         }
     }
@@ -555,14 +600,14 @@ static uint32_t syn_fwd(const sent *S, uint32_t syn, uint32_t i)
     const ed_dict *d = S->d;
     const ed_synset *s = &d->syns[syn];
     uint32_t w = S->w[i].wid, best = 0;
-    if (w == ED_NONE)
-        return 0;
+    if (!(S->w[i].kb & ED_WB_SYN))
+        return 0; /* no synset phrase starts with it (nor ED_NONE) */
     uint32_t k = syn_lower(d, s, w);
     if (k == ED_NONE)
         return 0;
     for (; k < s->first + s->n && d->synphr[k].w0 == w; k++) {
         const ed_phrase *p = &d->synphr[k];
-        if (i + p->n > S->n || p->n <= best)
+        if (i + p->n > S->n || p->n <= best || (p->n >= 2 && p->w1 != S->w[i + 1].wid))
             continue;
         uint32_t j = 1;
         while (j < p->n && S->w[i + j].wid == d->wpool[p->w + j])
@@ -794,7 +839,7 @@ static int subject_before(const sent *S, uint32_t lb, uint32_t vs)
 static bool verb_word(const sent *S, uint32_t i)
 {
     return i < S->n && S->w[i].wid != ED_NONE && S->in_group[i] < 0 && !S->w[i].fw &&
-           (S->d->words[S->w[i].wid].n[ED_VERB] > 0 || (S->w[i].cls & FW_SAY));
+           ((S->w[i].kb & ED_WB_VPHRASE) || (S->w[i].cls & FW_SAY));
 }
 
 /* ", a senior official said": a group after a comma that is the subject
@@ -1261,7 +1306,6 @@ static int discarded(const sent *S)
 
 static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
 {
-    const ed_dict *d = S->d;
     S->n = 0;
     memset(S->bloom, 0, sizeof S->bloom);
     for (uint32_t k = 0; k < se->tok_count && S->n < MAX_W; k++) {
@@ -1280,9 +1324,10 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
         if (w->cap && (t->flags & TD_TOKF_SENT_START) && k == 0)
             w->cap = 2; /* capitalised by position only, maybe */
         w->wid = S->twid[ti];
+        w->kb = S->tkb[ti];
         if (w->wid != ED_NONE)
             S->bloom[(w->wid >> 6) & 63] |= 1ull << (w->wid & 63);
-        uint32_t f = w->wid != ED_NONE ? d->words[w->wid].fw : 0;
+        uint32_t f = S->tfw[ti];
         w->fw = (uint16_t)(f & FW_FUNC);
         w->cls = f & (FW_INTENT | FW_REFUSE | FW_INF | FW_OBLIG | FW_FUT | FW_SAY | FW_DIR);
         S->n++;
@@ -1295,8 +1340,8 @@ static td_status code_sentence(sent *S, td_doc *doc, const td_sentence *se, cons
 {
     chunk ch[MAX_GROUPS];
     int nc = find_chunks(S, ch, MAX_GROUPS);
-    if (!nc)
-        return TD_OK;
+    if (!nc || (S->require_dyad && nc == 1 && ch[0].n_actors < 2))
+        return TD_OK; /* fewer than two actor codes: no dyad */
     build_groups(S, ch, nc);
     evbuf eb[64];
     int n = 0;
@@ -1377,28 +1422,123 @@ static bool config_require_dyad(const td_doc *doc)
 /* A per-thread direct-mapped cache of token -> word id: news repeats its
  * words, and the dictionaries' word table is megabytes (cache misses). It
  * lives in ctx->stage_state[EV_STATE] (freed with the pipeline). */
-enum { EV_STATE = 7, WCACHE_N = 8192, WCACHE_LEN = 19 };
+enum { EV_STATE = 7, WCACHE_N = 65536, WCACHE_LEN = 18 };
 
 typedef struct wcache {
-    uint32_t hash, wid;
-    uint8_t len;
+    uint32_t hash, wid, fw;
+    uint8_t len, kinds;
     char s[WCACHE_LEN];
 } wcache;
 
-static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len)
+/* The word id of s[0..len), its ED_WB_* bits in *kinds and its
+ * function-word classes in *fw. */
+static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len, uint32_t h,
+                        uint8_t *kinds, uint32_t *fw)
 {
-    uint32_t h = ed_word_hash(s, len);
-    if (!wc || len > WCACHE_LEN || len == 0)
-        return ed_word_find_h(d, s, len, h);
+    if (!wc || len > WCACHE_LEN || len == 0) {
+        uint32_t w = ed_word_find_h(d, s, len, h);
+        *kinds = w != ED_NONE ? d->words[w].kinds : 0;
+        *fw = w != ED_NONE ? d->words[w].fw : 0;
+        return w;
+    }
     wcache *e = &wc[h & (WCACHE_N - 1)];
-    if (e->len == len && e->hash == h && memcmp(e->s, s, len) == 0)
+    if (e->len == len && e->hash == h && memcmp(e->s, s, len) == 0) {
+        *kinds = e->kinds;
+        *fw = e->fw;
         return e->wid;
+    }
     uint32_t w = ed_word_find_h(d, s, len, h);
     e->hash = h;
     e->wid = w;
     e->len = (uint8_t)len;
+    e->kinds = *kinds = w != ED_NONE ? d->words[w].kinds : 0;
+    e->fw = *fw = w != ED_NONE ? d->words[w].fw : 0;
     memcpy(e->s, s, len);
     return w;
+}
+
+/* What a sentence holds that coding needs (necessary conditions, computed
+ * from the words alone): a verb head the verb loop would try (not
+ * auxiliary, not a capitalised word inside the sentence), a verb phrase,
+ * a token that may start an actor or agent chunk; or a discard word. */
+enum { SB_HEAD = 1, SB_CHUNK = 2, SB_DISC = 4, SB_VPH = 8, SB_DYAD = 16 };
+
+/* A token's SB_* bits; *chunks counts the tokens that may start a chunk,
+ * SB_DYAD when one may bring two actor codes alone. */
+static uint8_t token_bits(const ed_dict *d, const td_token *t, const char *s, size_t len,
+                          uint8_t kb, uint32_t fw, bool inside, int *chunks)
+{
+    uint8_t b = 0;
+    bool cap = (t->flags & TD_TOKF_CAP) != 0;
+    if ((kb & ED_WB_VERB) && !(fw & (FW_AUX | FW_BE)) && !(cap && inside))
+        b |= SB_HEAD;
+    if (kb & ED_WB_VPHRASE)
+        b |= SB_VPH;
+    if (kb & ED_WB_DISC)
+        b |= SB_DISC;
+    if ((kb & ED_WB_AGENT) || ((kb & ED_WB_ACTOR) && (cap || (fw & FW_DET)))) {
+        b |= SB_CHUNK;
+        ++*chunks;
+        if (kb & ED_WB_MULTI)
+            b |= SB_DYAD;
+    }
+    if (cap && len >= 5 && s[len - 1] == 's' && s[len - 2] != 's') {
+        b |= SB_CHUNK; /* maybe a plural actor ("Albanians") */
+        ++*chunks;
+        uint32_t w = ed_word_find(d, s, len - 1);
+        if (w != ED_NONE && (d->words[w].kinds & ED_WB_MULTI))
+            b |= SB_DYAD;
+    }
+    return b;
+}
+
+enum { PREFETCH = 8 }; /* tokens ahead: the cache is bigger than L2 */
+
+static uint32_t tok_hash(const td_doc *doc, size_t i, wcache *wc)
+{
+    const td_token *t = TD_DOC_TOK(doc, i);
+    uint32_t h = ed_word_hash(doc->norm + t->span.s, t->span.e - t->span.s);
+    if (wc)
+        __builtin_prefetch(&wc[h & (WCACHE_N - 1)]);
+    return h;
+}
+
+/* Word ids, ED_WB_* bits and function-word classes of every token of the
+ * document (one cached lookup a token, hashed and prefetched a few tokens
+ * ahead); each sentence's SB_* in sbits. */
+static void doc_words(const ed_dict *d, wcache *wc, const td_doc *doc, uint32_t *twid,
+                      uint8_t *tkb, uint32_t *tfw, uint8_t *sbits)
+{
+    size_t nt = doc->toks.n;
+    uint32_t ring[PREFETCH];
+    for (size_t i = 0; i < nt && i < PREFETCH; i++)
+        ring[i] = tok_hash(doc, i, wc);
+    for (size_t i = 0; i < nt; i++) {
+        uint32_t h = ring[i % PREFETCH];
+        if (i + PREFETCH < nt)
+            ring[i % PREFETCH] = tok_hash(doc, i + PREFETCH, wc);
+        const td_token *t = TD_DOC_TOK(doc, i);
+        twid[i] = word_id(d, wc, doc->norm + t->span.s, t->span.e - t->span.s, h, &tkb[i],
+                          &tfw[i]);
+    }
+    for (size_t i = 0; i < doc->sents.n; i++) {
+        const td_sentence *se = TD_DOC_SENT(doc, i);
+        uint8_t b = 0;
+        bool inside = false; /* a word (load_words keeps) came before */
+        int chunks = 0;
+        for (uint32_t k = 0; k < se->tok_count; k++) {
+            uint32_t ti = se->tok_first + k;
+            const td_token *t = TD_DOC_TOK(doc, ti);
+            const char *s = doc->norm + t->span.s;
+            size_t len = t->span.e - t->span.s;
+            b |= token_bits(d, t, s, len, tkb[ti], tfw[ti], inside, &chunks);
+            if (!(t->type == TD_TOK_SYM && len == 1 && s[0] == '_'))
+                inside = true;
+        }
+        if (chunks >= 2)
+            b |= SB_DYAD;
+        sbits[i] = b;
+    }
 }
 
 td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
@@ -1415,33 +1555,39 @@ td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
     S->date = doc_date(doc);
     S->require_dyad = config_require_dyad(doc);
     uint32_t *twid = td_arena_alloc(&ctx->scratch, (doc->toks.n + 1) * sizeof *twid);
-    if (!twid)
+    uint8_t *tkb = td_arena_alloc(&ctx->scratch, doc->toks.n + 1);
+    uint32_t *tfw = td_arena_alloc(&ctx->scratch, (doc->toks.n + 1) * sizeof *tfw);
+    uint8_t *sbits = td_arena_alloc(&ctx->scratch, doc->sents.n);
+    if (!twid || !tkb || !tfw || !sbits)
         return TD_ENOMEM;
     wcache *wc = ctx->stage_state[EV_STATE];
     if (!wc)
         wc = ctx->stage_state[EV_STATE] = calloc(WCACHE_N, sizeof *wc); /* NULL: no cache */
-    for (size_t i = 0; i < doc->toks.n; i++) {
-        const td_token *t = TD_DOC_TOK(doc, i);
-        twid[i] = word_id(r->dict, wc, doc->norm + t->span.s, t->span.e - t->span.s);
-    }
+    doc_words(r->dict, wc, doc, twid, tkb, tfw, sbits);
     S->twid = twid;
+    S->tkb = tkb;
+    S->tfw = tfw;
     S->doc = doc;
     /* story discards first: they suppress the whole document */
-    uint8_t *skip = td_arena_calloc(&ctx->scratch, doc->sents.n);
-    if (!skip)
-        return TD_ENOMEM;
     for (size_t i = 0; i < doc->sents.n; i++) {
+        if (!(sbits[i] & SB_DISC))
+            continue;
         load_words(S, doc, TD_DOC_SENT(doc, i));
         int dc = discarded(S);
         if (dc < 0)
             return TD_OK;
-        skip[i] = dc > 0 || dateline_led(S);
+        if (dc > 0)
+            sbits[i] = 0;
     }
+    /* a sentence with no verb, or no actor or agent, codes nothing */
     for (size_t i = 0; i < doc->sents.n; i++) {
-        if (skip[i])
+        uint8_t need = SB_HEAD | SB_VPH | SB_CHUNK | (S->require_dyad ? SB_DYAD : 0);
+        if ((sbits[i] & need) != need)
             continue;
         const td_sentence *se = TD_DOC_SENT(doc, i);
         load_words(S, doc, se);
+        if (dateline_led(S))
+            continue;
         td_status st = code_sentence(S, doc, se, r);
         if (st != TD_OK)
             return st;

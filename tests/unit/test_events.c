@@ -2,7 +2,8 @@
  * to a temporary folder here, fictional actors) and its own sentences: a
  * simple dyad, a verb pattern, passive voice, negation, compound actors,
  * agents, date-bounded actor codes, require_dyad off through a record's
- * config, discards, and nothing from a boilerplate block. */
+ * config, discards, nothing from a boilerplate block, and the sentence
+ * filter losing nothing. */
 #include "harness.h"
 
 #include "doc.h"
@@ -26,7 +27,8 @@ static const char *const files[][2] = {
                 "--- MEET [040] ---\nMEET {MEETS MET MEETING}\n- % * [043]\n\n"
                 "--- SAY [010] ---\nSAY {SAYS SAID SAYING}\n"},
     {"t.actors", "FREEDONIA [FRE]\n+FREEDONIAN\nSYLVANIA [SYL]\nMARSOVIA [MAR]\n"
-                 "RUFUS_T._FIREFLY\n+FIREFLY\n\t[FREGOV 19330101-19351231]\n\t[FREELI >19360101]\n"},
+                 "RUFUS_T._FIREFLY\n+FIREFLY\n\t[FREGOV 19330101-19351231]\n\t[FREELI >19360101]\n"
+                 "GRAND_ALLIANCE [FRE/SYL]\n"},
     {"t.agents", "GOVERNMENT [~GOV]\nSOLDIER [~MIL]\nMINISTER [~GOV]\n"},
     {"t.discards", "FOOTBALL MATCH\n+CHESS TOURNAMENT\n"},
 };
@@ -227,6 +229,24 @@ TEST(reported_statement_coded_once)
     td_doc_free(d);
 }
 
+/* The per-document sentence filter (words alone) must not lose an event:
+ * a lone chunk naming two actors, a plural demonym, a coded sentence after
+ * sentences with no verb or no second actor. */
+TEST(sentence_filter_keeps_events)
+{
+    td_doc *d = code("The Grand Alliance attacked.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:190;SYL>FRE:190");
+    td_doc_free(d);
+    d = code("Freedonians attacked Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:190");
+    td_doc_free(d);
+    d = code("Rain fell on Monday. Freedonia attacked. Marsovia and the weather.\n"
+             "Sylvania attacked Marsovia.",
+             "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "SYL>MAR:190");
+    td_doc_free(d);
+}
+
 TEST(missing_dictionary_is_an_error)
 {
     td_options o;
@@ -269,6 +289,7 @@ int main(void)
     RUN(discards);
     RUN(nothing_from_boilerplate);
     RUN(reported_statement_coded_once);
+    RUN(sentence_filter_keeps_events);
     RUN(missing_dictionary_is_an_error);
     td_resources_free(res);
     remove_dicts();
