@@ -26,8 +26,12 @@
  * over recall.
  *
  * Cost: a run of the stage is linear in the tokens; every multi-word match
- * stops as soon as its text is the prefix of no key (prefix hash sets), and
- * the per-document tables are sized by the capitalised tokens.
+ * stops as soon as its text is the prefix of no key (prefix hash sets with
+ * a small bloom filter in front), and the per-document tables are sized by
+ * the capitalised tokens. Each token is looked up at most once per lexicon
+ * per document (a cache in ctx->scratch); one lookup in a word index built
+ * at start-up answers all the case-sensitive one-word lexicons at once; the
+ * 64,000 words of ent_words_lower.tsv load as a set of hashes.
  *
  * Lexicons (data/lex/, see tools/gen_lexicons.py and ENT_NOTICE.md):
  *   gazetteer   ent_orgs.tsv ent_countries.tsv ent_places.tsv
@@ -56,8 +60,11 @@
  * A user lexicon is read before the built-in ones, so its entries win. A
  * person's last word also names the person later in the document.
  */
+#define _GNU_SOURCE 1 /* asprintf */
 #include "stage.h"
+#include "lexicon.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +74,9 @@
 typedef struct {
     uint64_t *h;
     size_t mask;
+    uint64_t *bloom; /* one bit a prefix hash, 8 bits an entry: small enough
+                      * to stay in cache, it rejects most words first */
+    size_t bmask;    /* bits - 1 */
 } fwset;
 
 #define FW_SEED 1469598103934665603ull
@@ -83,6 +93,11 @@ static bool fw_has(const fwset *f, uint64_t h)
 {
     if (!f->h)
         return true;
+    if (f->bloom) {
+        size_t b = (size_t)((h | 1) >> 40) & f->bmask;
+        if (!(f->bloom[b >> 6] & (1ull << (b & 63))))
+            return false;
+    }
     h |= 1; /* never 0: 0 marks an empty slot */
     for (size_t i = (size_t)h & f->mask;; i = (i + 1) & f->mask) {
         if (f->h[i] == h)
@@ -110,6 +125,8 @@ static void fw_add(const td_lex_entry *e, void *arg)
         while (b->f->h[i] && b->f->h[i] != v)
             i = (i + 1) & b->f->mask;
         b->f->h[i] = v;
+        size_t bit = (size_t)(v >> 40) & b->f->bmask;
+        b->f->bloom[bit >> 6] |= 1ull << (bit & 63);
     }
 }
 
@@ -123,26 +140,145 @@ static td_status fw_make(fwset *f, const td_lexicon *lx, bool fold)
     while (cap < bytes * 2 + 16)
         cap *= 2;
     f->h = calloc(cap, sizeof *f->h);
-    if (!f->h)
+    size_t bits = 512;
+    while (bits < bytes * 8)
+        bits *= 2;
+    f->bloom = calloc(bits / 64, sizeof *f->bloom);
+    if (!f->h || !f->bloom)
         return TD_ENOMEM;
     f->mask = cap - 1;
+    f->bmask = bits - 1;
     fw_build b = {f, fold, false};
     td_lexicon_each(lx, fw_add, &b);
     return TD_OK;
 }
+
+/* The index of words: every one-word key of the case-sensitive lexicons
+ * with its entry in each, so one lookup answers all the one-word questions
+ * about a token. */
+typedef struct {
+    const char *key;
+    uint32_t len, tag;
+    const td_lex_entry **e;  /* by lex_id, or NULL (a prefix only) */
+} wrec;
+
+typedef struct {
+    wrec *r;
+    size_t n, cap;
+    uint64_t *slot;          /* hash tag << 32 | record index + 1; 0 empty */
+    size_t mask;
+    const td_lex_entry **pool;
+    size_t npool, poolcap;
+} windex;
 
 typedef struct ent_res {
     td_lexicon *gaz, *gaz_fold; /* gazetteer, case-sensitive and folded */
     td_lexicon *codes;          /* alpha-2 -> canonical, cameo */
     td_lexicon *titles;         /* folded */
     td_lexicon *given, *translit, *func, *orgw, *locw, *cues;
-    td_lexicon *lower;          /* folded: words written in lower case */
+    td_lexicon *lower;          /* unused (NULL): see lower_set */
+    fwset lower_set;            /* hashes of the folded words written in lower
+                                 * case (a set, not a lexicon: 64,000 words
+                                 * load in a few milliseconds) */
     td_lexicon *proper;         /* words only ever capitalised */
     /* every prefix of the gazetteer's keys (as written, and lower-cased) and
      * of the titles (lower-cased): a match stops as soon as its text is the
      * prefix of no key */
     fwset fw_gaz, fw_gazf, fw_titles;
+    const td_lexicon *lx[11]; /* by lex_id, for the per-token cache */
+    const fwset *fw[3];       /* prefix sets of L_GAZ, L_GAZF, L_TITLES */
+    windex wx;
 } ent_res;
+
+/* The lexicons looked up a token at a time; the first three are also
+ * matched over several tokens (with their prefix sets). */
+typedef enum {
+    L_GAZ, L_GAZF, L_TITLES, L_GIVEN, L_TRANSLIT, L_FUNC, L_ORGW, L_LOCW, L_CUES, L_LOWER,
+    L_PROPER, NLEX
+} lex_id;
+
+/* The case-sensitive one-word lexicons answered by the word index. */
+#define WX_LEX ((1u << L_GAZ) | (1u << L_GIVEN) | (1u << L_TRANSLIT) | (1u << L_FUNC) | \
+                (1u << L_ORGW) | (1u << L_LOCW) | (1u << L_PROPER))
+
+static uint64_t wx_hash(const char *s, size_t n)
+{
+    uint64_t h = FW_SEED;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 32);
+}
+
+static const wrec *wx_get(const windex *x, const char *s, size_t n)
+{
+    if (!x->slot)
+        return NULL;
+    uint64_t h = wx_hash(s, n);
+    uint32_t tag = (uint32_t)(h >> 32);
+    for (size_t i = (size_t)h & x->mask;; i = (i + 1) & x->mask) {
+        uint64_t k = x->slot[i];
+        if (!k)
+            return NULL;
+        if ((uint32_t)(k >> 32) != tag)
+            continue;
+        const wrec *r = &x->r[(uint32_t)k - 1];
+        if (r->len == n && memcmp(r->key, s, n) == 0)
+            return r;
+    }
+}
+
+/* The record of key s[0..n), made when new (the index is sized for all). */
+static wrec *wx_add(windex *x, const char *s, size_t n)
+{
+    uint64_t h = wx_hash(s, n);
+    uint32_t tag = (uint32_t)(h >> 32);
+    size_t i = (size_t)h & x->mask;
+    for (;; i = (i + 1) & x->mask) {
+        uint64_t k = x->slot[i];
+        if (!k)
+            break;
+        wrec *r = &x->r[(uint32_t)k - 1];
+        if (r->tag == tag && r->len == n && memcmp(r->key, s, n) == 0)
+            return r;
+    }
+    if (x->n == x->cap)
+        return NULL;
+    wrec *r = &x->r[x->n++];
+    r->key = s;
+    r->len = (uint32_t)n;
+    r->tag = tag;
+    r->e = NULL;
+    x->slot[i] = (uint64_t)tag << 32 | (uint32_t)x->n;
+    return r;
+}
+
+typedef struct {
+    windex *x;
+    const td_lexicon *lx;
+    lex_id l;
+    bool oom;
+} wx_build;
+
+static void wx_add_word(const td_lex_entry *e, void *arg)
+{
+    wx_build *b = arg;
+    size_t n = strlen(e->key);
+    if (b->oom || strchr(e->key, ' ') || n >= 256)
+        return;
+    wrec *r = wx_add(b->x, e->key, n);
+    if (!r || (!r->e && b->x->npool + NLEX > b->x->poolcap)) {
+        b->oom = true;
+        return;
+    }
+    if (!r->e) {
+        r->e = b->x->pool + b->x->npool;
+        b->x->npool += NLEX;
+    }
+    if (!r->e[b->l])
+        r->e[b->l] = td_lexicon_get(b->lx, e->key, n); /* the entry that wins */
+}
 
 static const char *const gaz_files[] = {"ent_orgs.tsv", "ent_countries.tsv", "ent_places.tsv",
                                         "ent_demonyms.tsv", "ent_capitals.tsv", NULL};
@@ -221,8 +357,142 @@ void td_entities_release(td_resources *res)
     free(r->fw_gaz.h);
     free(r->fw_gazf.h);
     free(r->fw_titles.h);
+    free(r->lower_set.h);
+    free(r->fw_gaz.bloom);
+    free(r->fw_gazf.bloom);
+    free(r->fw_titles.bloom);
+    free(r->wx.r);
+    free(r->wx.slot);
+    free(r->wx.pool);
     free(r);
     res->entities = NULL;
+}
+
+static td_status wx_make(ent_res *r)
+{
+    windex *x = &r->wx;
+    size_t words = 0;
+    for (int l = 0; l < NLEX; l++)
+        if (WX_LEX & (1u << l))
+            words += td_lexicon_size(r->lx[l]);
+    x->cap = words;
+    size_t ns = 64;
+    while (ns < x->cap * 2)
+        ns *= 2;
+    x->mask = ns - 1;
+    x->poolcap = words * NLEX;
+    x->r = malloc(x->cap * sizeof *x->r);
+    x->slot = calloc(ns, sizeof *x->slot);
+    x->pool = calloc(x->poolcap + 1, sizeof *x->pool);
+    if (!x->r || !x->slot || !x->pool)
+        return TD_ENOMEM;
+    wx_build b = {x, NULL, L_GAZ, false};
+    for (int l = 0; l < NLEX; l++) {
+        if (!(WX_LEX & (1u << l)))
+            continue;
+        b.lx = r->lx[l];
+        b.l = (lex_id)l;
+        td_lexicon_each(r->lx[l], wx_add_word, &b);
+    }
+    return b.oom ? TD_ENOMEM : TD_OK;
+}
+
+/* Fold a word as TD_LEX_FOLD lexicons do: ASCII letters and the two-byte
+ * Latin capitals (U+00C0..U+00DE, U+0100..U+017F even) to lower case. */
+static size_t fold_word(const char *s, size_t len, char *out)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0xC3 && i + 1 < len) {
+            unsigned char d = (unsigned char)s[++i];
+            if (d >= 0x80 && d <= 0x9E && d != 0x97)
+                d = (unsigned char)(d + 0x20);
+            out[j++] = (char)c;
+            out[j++] = (char)d;
+        } else if ((c == 0xC4 || c == 0xC5) && i + 1 < len) {
+            unsigned char d = (unsigned char)s[++i];
+            if (!(d & 1) && !(c == 0xC5 && d >= 0x80 && d <= 0x88) && !(c == 0xC4 && d >= 0xB7))
+                d = (unsigned char)(d | 1);
+            out[j++] = (char)c;
+            out[j++] = (char)d;
+        } else {
+            out[j++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+        }
+    }
+    return j;
+}
+
+/* The hash of a folded word in lower_set (never 0). */
+static uint64_t word_hash(const char *s, size_t n)
+{
+    char tmp[256];
+    n = fold_word(s, n, tmp);
+    return wx_hash(tmp, n) | 1;
+}
+
+static bool set_has(const fwset *f, uint64_t h)
+{
+    for (size_t i = (size_t)h & f->mask;; i = (i + 1) & f->mask) {
+        if (f->h[i] == h)
+            return true;
+        if (!f->h[i])
+            return false;
+    }
+}
+
+/* Read the keys of ent_words_lower.tsv (lexicon file rules: '#' lines and
+ * blank lines skipped, the key ends at a tab) into a set of hashes. */
+static td_status load_lower(td_resources *res, fwset *f, char **err)
+{
+    const char *name = "ent_words_lower.tsv";
+    const char *p;
+    size_t len;
+    bool owned;
+    td_status st = td_data_read(&res->opts, name, &p, &len, &owned);
+    if (st != TD_OK) {
+        if (err && asprintf(err, "lexicon %s: %s", name, td_strerror(st)) < 0)
+            *err = NULL;
+        return st;
+    }
+    size_t lines = 1;
+    for (const char *q = p; (q = memchr(q, '\n', len - (size_t)(q - p))) != NULL; q++)
+        lines++;
+    size_t cap = 64;
+    while (cap < lines * 2)
+        cap *= 2;
+    f->h = calloc(cap, sizeof *f->h);
+    f->mask = cap - 1;
+    if (!f->h)
+        st = TD_ENOMEM;
+    size_t i = 0, lineno = 0;
+    while (st == TD_OK && i < len) {
+        const char *nl = memchr(p + i, '\n', len - i);
+        size_t j = nl ? (size_t)(nl - p) : len;
+        lineno++;
+        size_t l = j - i;
+        if (l && p[i + l - 1] == '\r')
+            l--;
+        if (l > 0 && p[i] != '#') {
+            const char *tab = memchr(p + i, '\t', l);
+            size_t kl = tab ? (size_t)(tab - (p + i)) : l;
+            if (kl == 0 || kl >= 256) {
+                if (err && asprintf(err, "%s:%zu: empty or over-long key", name, lineno) < 0)
+                    *err = NULL;
+                st = TD_EFORMAT;
+                break;
+            }
+            uint64_t h = word_hash(p + i, kl);
+            size_t s = (size_t)h & f->mask;
+            while (f->h[s] && f->h[s] != h)
+                s = (s + 1) & f->mask;
+            f->h[s] = h;
+        }
+        i = j + 1;
+    }
+    if (owned)
+        free((char *)p);
+    return st;
 }
 
 td_status td_entities_init(td_resources *res, char **err)
@@ -263,7 +533,7 @@ td_status td_entities_init(td_resources *res, char **err)
     if (st == TD_OK)
         st = load_words(res, "ent_cues.tsv", 0, &r->cues, err);
     if (st == TD_OK)
-        st = load_words(res, "ent_words_lower.tsv", TD_LEX_FOLD, &r->lower, err);
+        st = load_lower(res, &r->lower_set, err);
     if (st == TD_OK)
         st = load_words(res, "ent_words_proper.tsv", 0, &r->proper, err);
     if (st == TD_OK)
@@ -272,6 +542,16 @@ td_status td_entities_init(td_resources *res, char **err)
         st = fw_make(&r->fw_gazf, r->gaz_fold, true);
     if (st == TD_OK)
         st = fw_make(&r->fw_titles, r->titles, true);
+    if (st == TD_OK) {
+        const td_lexicon *all[NLEX] = {r->gaz,  r->gaz_fold, r->titles, r->given,
+                                       r->translit, r->func, r->orgw,   r->locw,
+                                       r->cues, r->lower,    r->proper};
+        memcpy(r->lx, all, sizeof all);
+        r->fw[L_GAZ] = &r->fw_gaz;
+        r->fw[L_GAZF] = &r->fw_gazf;
+        r->fw[L_TITLES] = &r->fw_titles;
+        st = wx_make(r);
+    }
     if (st != TD_OK)
         td_entities_release(res);
     return st;
@@ -300,8 +580,19 @@ typedef struct {
     size_t mask, amask; /* sizes of ents and alias, minus one */
     size_t nents, nalias; /* filled slots: kept under 3/4 so a miss ends fast */
     td_vec pend;    /* of pending */
+    /* per-token cache of lookups: bit l of have[i] set when ent[i][l] is
+     * known; bit PRE_HAVE+l / PRE_VAL+l for the prefix test of the
+     * multi-token lexicons (l < 3) */
+    uint32_t *have;
+    const td_lex_entry *(*ent)[NLEX];
     bool oom;
 } state;
+
+enum { PRE_HAVE = 16, PRE_VAL = 20 };
+
+/* ent[i][L_LOWER] of a word written in lower case (only tested for NULL) */
+static const td_lex_entry lower_hit;
+#define LOWER_HIT (&lower_hit)
 
 static uint64_t hash_str(const char *s, size_t n, int type)
 {
@@ -338,25 +629,71 @@ static bool tok_is(const state *S, size_t i, const char *w)
     size_t l = strlen(w);
     return i < S->doc->toks.n && tok_n(S, i) == l && memcmp(tok_s(S, i), w, l) == 0;
 }
-static const td_lex_entry *word_in(const state *S, const td_lexicon *lx, size_t i)
+/* All the one-word answers of the word index for token i. */
+static void wx_fill(const state *S, size_t i)
 {
-    return td_lexicon_get(lx, tok_s(S, i), tok_n(S, i));
+    const wrec *r = wx_get(&S->R->wx, tok_s(S, i), tok_n(S, i));
+    for (int l = 0; l < NLEX; l++)
+        if (WX_LEX & (1u << l))
+            S->ent[i][l] = r && r->e ? r->e[l] : NULL;
+    S->have[i] |= WX_LEX;
+}
+
+/* The entry of lexicon l for the token i alone (looked up once a document). */
+static const td_lex_entry *word_in(const state *S, lex_id l, size_t i)
+{
+    uint32_t bit = 1u << l;
+    if (!(S->have[i] & bit)) {
+        if (WX_LEX & bit) {
+            wx_fill(S, i);
+        } else {
+            S->ent[i][l] = td_lexicon_get(S->R->lx[l], tok_s(S, i), tok_n(S, i));
+            S->have[i] |= bit;
+        }
+    }
+    return S->ent[i][l];
+}
+
+/* Is the token i alone the prefix of a key of the multi-token lexicon l? */
+static bool tok_prefix(const state *S, lex_id l, size_t i)
+{
+    if (!(S->have[i] & (1u << (PRE_HAVE + l)))) {
+        uint64_t h = FW_SEED;
+        const char *w = tok_s(S, i);
+        size_t tl = tok_n(S, i);
+        bool fold = l != L_GAZ;
+        for (size_t b = 0; b < tl; b++)
+            h = fw_step(h, (unsigned char)w[b], fold);
+        S->have[i] |= (1u << (PRE_HAVE + l)) | (fw_has(S->R->fw[l], h) ? 1u << (PRE_VAL + l) : 0);
+    }
+    return S->have[i] & (1u << (PRE_VAL + l));
 }
 
 /* Longest entry of lx at token k within [k, end): as td_lexicon_match (words
  * joined by one space where white space separates the tokens), but it stops
  * as soon as the text read is the prefix of no key (the set pre). */
-static const td_lex_entry *longest(const state *S, const td_lexicon *lx, const fwset *pre,
-                                   bool fold, size_t k, size_t end, size_t *n)
+static const td_lex_entry *longest(const state *S, lex_id l, size_t k, size_t end, size_t *n)
 {
+    if (k >= end || !tok_prefix(S, l, k))
+        return NULL;
+    const td_lexicon *lx = S->R->lx[l];
+    const fwset *pre = S->R->fw[l];
+    bool fold = l != L_GAZ;
+    const td_lex_entry *best = word_in(S, l, k);
+    if (best && n)
+        *n = 1;
     char key[256];
-    size_t kl = 0;
+    size_t kl = tok_n(S, k);
+    if (kl >= sizeof key)
+        return best;
+    memcpy(key, tok_s(S, k), kl);
     uint64_t h = FW_SEED;
-    const td_lex_entry *best = NULL;
-    for (size_t i = k; i < end && i - k < 24; i++) {
+    for (size_t b = 0; b < kl; b++)
+        h = fw_step(h, (unsigned char)key[b], fold);
+    for (size_t i = k + 1; i < end && i - k < 24; i++) {
         const td_token *t = TD_DOC_TOK(S->doc, i);
         size_t tl = t->span.e - t->span.s;
-        if (i > k && (t->flags & TD_TOKF_SPACE_BEFORE)) {
+        if (t->flags & TD_TOKF_SPACE_BEFORE) {
             if (kl + 1 >= sizeof key)
                 break;
             key[kl++] = ' ';
@@ -384,13 +721,12 @@ static const td_lex_entry *longest(const state *S, const td_lexicon *lx, const f
 /* Longest gazetteer / title entry at token k within [k, end). */
 static const td_lex_entry *gaz_match(const state *S, bool fold, size_t k, size_t end, size_t *n)
 {
-    return longest(S, fold ? S->R->gaz_fold : S->R->gaz, fold ? &S->R->fw_gazf : &S->R->fw_gaz,
-                   fold, k, end, n);
+    return longest(S, fold ? L_GAZF : L_GAZ, k, end, n);
 }
 
 static const td_lex_entry *title_match(const state *S, size_t k, size_t end, size_t *n)
 {
-    return longest(S, S->R->titles, &S->R->fw_titles, true, k, end, n);
+    return longest(S, L_TITLES, k, end, n);
 }
 
 /* The alias key -> entity. */
@@ -529,7 +865,14 @@ static bool is_word(const state *S, size_t i) { return TD_DOC_TOK(S->doc, i)->ty
 
 static bool lower_word(const state *S, size_t i)
 {
-    return td_lexicon_get(S->R->lower, tok_s(S, i), tok_n(S, i)) != NULL;
+    uint32_t bit = 1u << L_LOWER;
+    if (!(S->have[i] & bit)) {
+        size_t n = tok_n(S, i);
+        bool in = n > 0 && n < 256 && set_has(&S->R->lower_set, word_hash(tok_s(S, i), n));
+        S->ent[i][L_LOWER] = in ? LOWER_HIT : NULL;
+        S->have[i] |= bit;
+    }
+    return S->ent[i][L_LOWER] != NULL;
 }
 
 /* A word that may be part of a name. */
@@ -556,13 +899,13 @@ static bool connector(const state *S, size_t i)
     unsigned char c0 = (unsigned char)tok_s(S, i)[0];
     if (tok_n(S, i) > 5 || c0 < 'a' || c0 > 'z')
         return false;
-    const td_lex_entry *c = word_in(S, S->R->cues, i);
+    const td_lex_entry *c = word_in(S, L_CUES, i);
     return c && strcmp(td_lex_field(c, 0), "connector") == 0;
 }
 
 static const char *cue(const state *S, size_t i)
 {
-    const td_lex_entry *c = i < S->doc->toks.n ? word_in(S, S->R->cues, i) : NULL;
+    const td_lex_entry *c = i < S->doc->toks.n ? word_in(S, L_CUES, i) : NULL;
     return c ? td_lex_field(c, 0) : "";
 }
 
@@ -606,7 +949,7 @@ static char *canon_name(state *S, size_t a, size_t b, size_t *len)
     for (size_t i = a; i < b; i++) {
         const char *w = tok_s(S, i);
         size_t l = tok_n(S, i);
-        const td_lex_entry *tr = td_lexicon_get(S->R->translit, w, l);
+        const td_lex_entry *tr = word_in(S, L_TRANSLIT, i);
         if (tr && strlen(td_lex_field(tr, 0)) < 64) {
             w = td_lex_field(tr, 0);
             l = strlen(w);
@@ -739,7 +1082,7 @@ static void add_typed(state *S, td_entity_type ty, size_t a, size_t b)
     }
 }
 
-static bool head_is(const state *S, const td_lexicon *lx, size_t i, const char *pos)
+static bool head_is(const state *S, lex_id lx, size_t i, const char *pos)
 {
     const td_lex_entry *e = word_in(S, lx, i);
     return e && strcmp(td_lex_field(e, 0), pos) == 0;
@@ -771,10 +1114,9 @@ static bool adjective(const state *S, const walk *W, size_t i)
 /* Classify the unknown name [a, b) (no gazetteer hit at a). */
 static void classify(state *S, walk *W, size_t a, size_t b)
 {
-    const ent_res *R = S->R;
     size_t n = b - a;
     bool titled = W->role_end == a && (W->role || W->honorific);
-    if (n >= 3 && (titled || word_in(S, R->given, a) || initial(S, a))) {
+    if (n >= 3 && (titled || word_in(S, L_GIVEN, a) || initial(S, a))) {
         /* "John Casesa of Schroder Wertheim": a person of an organisation */
         for (size_t q = a + 1; q + 1 < b; q++)
             if (tok_is(S, q, "of")) {
@@ -787,11 +1129,11 @@ static void classify(state *S, walk *W, size_t a, size_t b)
         add_person(S, W, a, b);
         return;
     }
-    if (n >= 2 && head_is(S, R->orgw, b - 1, "head")) {
+    if (n >= 2 && head_is(S, L_ORGW, b - 1, "head")) {
         add_typed(S, TD_ENT_ORGANIZATION, a, b);
         return;
     }
-    if (n >= 2 && (head_is(S, R->locw, b - 1, "head") || head_is(S, R->locw, a, "prefix"))) {
+    if (n >= 2 && (head_is(S, L_LOCW, b - 1, "head") || head_is(S, L_LOCW, a, "prefix"))) {
         add_typed(S, TD_ENT_LOCATION, a, b);
         return;
     }
@@ -810,11 +1152,11 @@ static void classify(state *S, walk *W, size_t a, size_t b)
                                     : TD_FORM_NAME);
         return;
     }
-    if (n >= 2 && ((word_in(S, R->given, a) && !word_in(S, R->func, a)) || initial(S, a))) {
+    if (n >= 2 && ((word_in(S, L_GIVEN, a) && !word_in(S, L_FUNC, a)) || initial(S, a))) {
         add_person(S, W, a, b);
         return;
     }
-    if (n >= 2 && lower_word(S, a) && (word_in(S, R->given, a + 1) || initial(S, a + 1))) {
+    if (n >= 2 && lower_word(S, a) && (word_in(S, L_GIVEN, a + 1) || initial(S, a + 1))) {
         /* "Senior Kory Lichtensteiger": a common word before a given name */
         classify(S, W, a + 1, b);
         return;
@@ -854,8 +1196,8 @@ static void classify(state *S, walk *W, size_t a, size_t b)
  * Atlantic Treaty Organisation", "Northern Territory")? */
 static bool headed(const state *S, size_t k, size_t j)
 {
-    return j - k >= 2 && !word_in(S, S->R->cues, k) &&
-           (head_is(S, S->R->orgw, j - 1, "head") || head_is(S, S->R->locw, j - 1, "head"));
+    return j - k >= 2 && !word_in(S, L_CUES, k) &&
+           (head_is(S, L_ORGW, j - 1, "head") || head_is(S, L_LOCW, j - 1, "head"));
 }
 
 /* A team in a results line: "Hartlepool 1 Crewe 2", "SEATTLE 5 Chicago 3"
@@ -870,7 +1212,7 @@ static bool team(state *S, walk *W, size_t i, size_t j)
     if (g && (strcmp(td_lex_field(g, 0), "country") == 0 ||
               strcmp(td_lex_field(g, 0), "person") == 0))
         return false;
-    if (word_in(S, S->R->given, i) || initial(S, i) || word_in(S, S->R->func, i) ||
+    if (word_in(S, L_GIVEN, i) || initial(S, i) || word_in(S, L_FUNC, i) ||
         title_match(S, i, j, NULL))
         return false;
     add_typed(S, TD_ENT_ORGANIZATION, i, j);
@@ -882,7 +1224,7 @@ static bool team(state *S, walk *W, size_t i, size_t j)
  * "Jack London": a surname there)? */
 static bool gaz_place(const state *S, size_t m)
 {
-    const td_lex_entry *g = td_lexicon_get(S->R->gaz, tok_s(S, m), tok_n(S, m));
+    const td_lex_entry *g = word_in(S, L_GAZ, m);
     return g && (strcmp(td_lex_field(g, 0), "location") == 0 ||
                  strcmp(td_lex_field(g, 0), "capital") == 0);
 }
@@ -896,8 +1238,8 @@ static bool town_team(const state *S, const td_lex_entry *g, size_t k, size_t j)
         return false;
     const char *w = tok_s(S, j - 1);
     size_t l = tok_n(S, j - 1);
-    return l > 3 && w[l - 1] == 's' && w[l - 2] != 's' && !word_in(S, S->R->locw, j - 1) &&
-           !word_in(S, S->R->func, j - 1) && !(TD_DOC_TOK(S->doc, j - 1)->flags & TD_TOKF_ALLCAPS);
+    return l > 3 && w[l - 1] == 's' && w[l - 2] != 's' && !word_in(S, L_LOCW, j - 1) &&
+           !word_in(S, L_FUNC, j - 1) && !(TD_DOC_TOK(S->doc, j - 1)->flags & TD_TOKF_ALLCAPS);
 }
 
 /* Split the run [i, j) into names; returns the end of what it took (a
@@ -917,7 +1259,7 @@ static size_t do_run(state *S, walk *W, size_t i, size_t j)
         if (g && k + n > j)
             j = k + n;
         /* "West Jersey", "North Vancouver": a direction before a place name */
-        if (g && n == 1 && k + 1 < j && head_is(S, R->locw, k, "prefix") &&
+        if (g && n == 1 && k + 1 < j && head_is(S, L_LOCW, k, "prefix") &&
             cap_word(S, W, k + 1) && !(TD_DOC_TOK(S->doc, k + 1)->flags & TD_TOKF_ALLCAPS) &&
             !title_match(S, k + 1, j, NULL))
             g = NULL;
@@ -926,7 +1268,7 @@ static size_t do_run(state *S, walk *W, size_t i, size_t j)
         const td_lex_entry *pre = g && k + n < j ? td_lexicon_match(R->orgw, S->doc, k + n, j, NULL)
                                                  : NULL;
         if (g && k + n < j &&
-            (head_is(S, R->orgw, j - 1, "head") || town_team(S, g, k + n, j) ||
+            (head_is(S, L_ORGW, j - 1, "head") || town_team(S, g, k + n, j) ||
              (pre && strcmp(td_lex_field(pre, 0), "prefix") == 0)) &&
             strcmp(td_lex_field(g, 0), "organization") != 0 && j - k <= 6) {
             bool titled = false;
@@ -946,7 +1288,7 @@ static size_t do_run(state *S, walk *W, size_t i, size_t j)
             continue;
         }
         const td_lex_entry *t = title_match(S, k, j, &n);
-        if (t && !(n == 1 && word_in(S, R->given, k) && k + 1 < j && !W->caps &&
+        if (t && !(n == 1 && word_in(S, L_GIVEN, k) && k + 1 < j && !W->caps &&
                    strcmp(td_lex_field(t, 0), "role") == 0 && k > i)) {
             bool role = strcmp(td_lex_field(t, 0), "role") == 0;
             W->role = role ? t->key : NULL;
@@ -962,7 +1304,7 @@ static size_t do_run(state *S, walk *W, size_t i, size_t j)
         if (p && strcmp(td_lex_field(p, 0), "prefix") == 0 && k + n < j) {
             /* "University of Texas Arlington Amneh Jafari": up to a person */
             size_t e = k + n + 1;
-            while (e < j && !(word_in(S, R->given, e) && e + 1 < j && cap_word(S, W, e + 1)))
+            while (e < j && !(word_in(S, L_GIVEN, e) && e + 1 < j && cap_word(S, W, e + 1)))
                 e++;
             add_typed(S, TD_ENT_ORGANIZATION, k, e);
             k = e;
@@ -974,18 +1316,18 @@ static size_t do_run(state *S, walk *W, size_t i, size_t j)
             continue;
         }
         /* a function word alone is no name; at the start of a run it is skipped */
-        if (!headed(S, k, j) && (word_in(S, R->func, k) || (W->caps && lower_word(S, k)))) {
+        if (!headed(S, k, j) && (word_in(S, L_FUNC, k) || (W->caps && lower_word(S, k)))) {
             k++;
             continue;
         }
         /* the name goes to the next title or gazetteer hit */
         size_t m = k + 1;
-        bool personal = word_in(S, R->given, k) || initial(S, k);
-        bool prefixed = head_is(S, R->locw, k, "prefix");
+        bool personal = word_in(S, L_GIVEN, k) || initial(S, k);
+        bool prefixed = head_is(S, L_LOCW, k, "prefix");
         while (m < j && !(gaz_match(S, fold, m, j, NULL) && !prefixed && !(personal && gaz_place(S, m))) &&
-               !(personal && word_in(S, R->func, m)) &&
-               !(W->caps && (lower_word(S, m) || word_in(S, R->func, m))) &&
-               !(title_match(S, m, j, NULL) && !word_in(S, R->given, m)))
+               !(personal && word_in(S, L_FUNC, m)) &&
+               !(W->caps && (lower_word(S, m) || word_in(S, L_FUNC, m))) &&
+               !(title_match(S, m, j, NULL) && !word_in(S, L_GIVEN, m)))
             m++;
         while (m > k + 1 && connector(S, m - 1))
             m--;
@@ -1013,11 +1355,10 @@ static bool caps_sentence(const state *S, size_t t0, size_t t1)
  * its position? */
 static bool positional_cap(const state *S, size_t i)
 {
-    const ent_res *R = S->R;
-    if (word_in(S, R->func, i))
+    if (word_in(S, L_FUNC, i))
         return true;
-    if (td_lexicon_get(R->gaz, tok_s(S, i), tok_n(S, i)) || word_in(S, R->given, i) ||
-        word_in(S, R->proper, i) || gaz_match(S, false, i, i + 6, NULL))
+    if (word_in(S, L_GAZ, i) || word_in(S, L_GIVEN, i) ||
+        word_in(S, L_PROPER, i) || gaz_match(S, false, i, i + 6, NULL))
         return false;
     return lower_word(S, i);
 }
@@ -1098,7 +1439,7 @@ static void resolve_pending(state *S)
             ty = TD_ENT_ORGANIZATION;
         } else if (lower_word(S, p->tok) || abstract(w, l)) {
             continue; /* "Baseball is ...", "in Judaism": a common word */
-        } else if (word_in(S, S->R->given, p->tok)) {
+        } else if (word_in(S, L_GIVEN, p->tok)) {
             ty = TD_ENT_PERSON;
         } else if (p->loc_ctx) {
             ty = TD_ENT_LOCATION;
@@ -1171,7 +1512,9 @@ td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
     S.amask = cap * 2 - 1;
     S.ents = td_arena_calloc(S.scr, cap * sizeof(slot));
     S.alias = td_arena_calloc(S.scr, cap * 2 * sizeof(slot));
-    if (!S.ents || !S.alias)
+    S.have = td_arena_calloc(S.scr, doc->toks.n * sizeof *S.have);
+    S.ent = td_arena_alloc(S.scr, doc->toks.n * sizeof *S.ent);
+    if (!S.ents || !S.alias || !S.have || !S.ent)
         return TD_ENOMEM;
     for (size_t si = 0; si < doc->sents.n && !S.oom; si++) {
         const td_sentence *s = TD_DOC_SENT(doc, si);

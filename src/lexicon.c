@@ -10,10 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A slot keeps the key's hash tag and length beside the entry, so a probe
+ * touches the entry only when both agree. */
+typedef struct {
+    uint32_t tag, len;
+    td_lex_entry *e;
+} lslot;
+
 struct td_lexicon {
     td_arena store;
     unsigned flags;
-    td_lex_entry **slots; /* open addressing, power-of-two size */
+    lslot *slots; /* open addressing, power-of-two size, load <= 1/2 */
     size_t nslots, count;
     td_lex_entry **order; /* insertion order */
     size_t norder, ordercap;
@@ -56,11 +63,15 @@ static size_t fold_key(const char *s, size_t len, char *out)
 
 static uint64_t hash_bytes(const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    uint64_t h = 1469598103934665603ull; /* FNV-1a, then a final mix: the
+                                          * low bits of FNV alone cluster */
     for (size_t i = 0; i < len; i++) {
         h ^= (unsigned char)s[i];
         h *= 1099511628211ull;
     }
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 32;
     return h;
 }
 
@@ -91,62 +102,85 @@ void td_lexicon_free(td_lexicon *lx)
     free(lx);
 }
 
-/* Find the slot for a (folded when needed) key. */
-static size_t find_slot(const td_lexicon *lx, const char *key, size_t len)
+/* Find the slot for a (folded when needed) key of hash h. */
+static size_t find_slot(const td_lexicon *lx, const char *key, size_t len, uint64_t h)
 {
     size_t mask = lx->nslots - 1;
-    size_t i = (size_t)hash_bytes(key, len) & mask;
+    size_t i = (size_t)h & mask;
+    uint32_t tag = (uint32_t)(h >> 32);
     for (;;) {
-        td_lex_entry *e = lx->slots[i];
-        if (!e)
+        const lslot *sl = &lx->slots[i];
+        if (!sl->e)
             return i;
-        if (e->hkey_len == len && memcmp(e->hkey, key, len) == 0)
+        if (sl->tag == tag && sl->len == len && memcmp(sl->e->hkey, key, len) == 0)
             return i;
         i = (i + 1) & mask;
     }
 }
 
-static td_status grow(td_lexicon *lx)
+/* Make room for n entries in all (load <= 1/2). */
+static td_status reserve(td_lexicon *lx, size_t n)
 {
-    size_t n = lx->nslots * 2;
-    td_lex_entry **old = lx->slots;
+    size_t want = lx->nslots;
+    while (n * 2 > want)
+        want *= 2;
+    if (want == lx->nslots)
+        return TD_OK;
+    lslot *old = lx->slots;
     size_t oldn = lx->nslots;
-    lx->slots = calloc(n, sizeof *lx->slots);
+    lx->slots = calloc(want, sizeof *lx->slots);
     if (!lx->slots) {
         lx->slots = old;
         return TD_ENOMEM;
     }
-    lx->nslots = n;
+    lx->nslots = want;
     for (size_t i = 0; i < oldn; i++) {
-        td_lex_entry *e = old[i];
-        if (e)
-            lx->slots[find_slot(lx, e->hkey, e->hkey_len)] = e;
+        lslot *sl = &old[i];
+        if (!sl->e)
+            continue;
+        size_t mask = want - 1;
+        size_t j = (size_t)hash_bytes(sl->e->hkey, sl->len) & mask;
+        while (lx->slots[j].e)
+            j = (j + 1) & mask;
+        lx->slots[j] = *sl;
     }
     free(old);
     return TD_OK;
 }
 
-static td_status add_entry(td_lexicon *lx, char *line, size_t len, bool replace)
+static td_status reserve_order(td_lexicon *lx, size_t n)
 {
-    /* split on tabs */
-    int nf = 1;
-    for (size_t i = 0; i < len; i++)
-        if (line[i] == '\t')
-            nf++;
-    const char **fields = td_arena_alloc(&lx->store, sizeof(char *) * (size_t)nf);
-    char *copy = td_arena_strndup(&lx->store, line, len);
-    td_lex_entry *e = td_arena_calloc(&lx->store, sizeof *e);
-    if (!fields || !copy || !e)
+    if (n <= lx->ordercap)
+        return TD_OK;
+    size_t nc = lx->ordercap ? lx->ordercap : 64;
+    while (nc < n)
+        nc *= 2;
+    td_lex_entry **o = realloc(lx->order, nc * sizeof *o);
+    if (!o)
         return TD_ENOMEM;
-    int k = 0;
-    char *p = copy;
-    fields[k++] = p;
-    for (char *q = copy; *q; q++) {
+    lx->order = o;
+    lx->ordercap = nc;
+    return TD_OK;
+}
+
+/* Add the line (NUL-terminated at len, writable, kept) using the field
+ * pointers at *fp and the entry at *ep, both taken from blocks sized by the
+ * caller. */
+static td_status add_entry(td_lexicon *lx, char *line, size_t len, bool replace,
+                           const char ***fp, td_lex_entry **ep)
+{
+    const char **fields = *fp;
+    td_lex_entry *e = *ep;
+    int nf = 0;
+    fields[nf++] = line;
+    for (char *q = line; q < line + len; q++) {
         if (*q == '\t') {
             *q = '\0';
-            fields[k++] = q + 1;
+            fields[nf++] = q + 1;
         }
     }
+    *fp += nf;
+    (*ep)++;
     e->key = fields[0];
     e->fields = fields + 1;
     e->n_fields = nf - 1;
@@ -157,72 +191,92 @@ static td_status add_entry(td_lexicon *lx, char *line, size_t len, bool replace)
     size_t kl = strlen(e->key);
     if (kl == 0 || kl >= 256)
         return TD_EFORMAT;
-    char tmp[256];
     const char *key = e->key;
     if (lx->flags & TD_LEX_FOLD) {
+        char tmp[256];
         kl = fold_key(e->key, kl, tmp);
-        key = td_arena_strndup(&lx->store, tmp, kl);
-        if (!key)
-            return TD_ENOMEM;
+        if (memcmp(tmp, e->key, kl) != 0) { /* a copy only when folding changed it */
+            key = td_arena_strndup(&lx->store, tmp, kl);
+            if (!key)
+                return TD_ENOMEM;
+        }
     }
     e->hkey = key;
     e->hkey_len = kl;
-    if ((lx->count + 1) * 2 > lx->nslots) {
-        td_status st = grow(lx);
-        if (st != TD_OK)
-            return st;
-    }
-    size_t slot = find_slot(lx, key, kl);
-    if (lx->slots[slot]) {
+    td_status st = reserve(lx, lx->count + 1);
+    if (st == TD_OK)
+        st = reserve_order(lx, lx->norder + 1);
+    if (st != TD_OK)
+        return st;
+    uint64_t h = hash_bytes(key, kl);
+    size_t slot = find_slot(lx, key, kl, h);
+    if (lx->slots[slot].e) {
         if (!replace)
             return TD_OK;
     } else {
         lx->count++;
     }
-    lx->slots[slot] = e;
-    if (lx->norder == lx->ordercap) {
-        size_t nc = lx->ordercap ? lx->ordercap * 2 : 64;
-        td_lex_entry **o = realloc(lx->order, nc * sizeof *o);
-        if (!o)
-            return TD_ENOMEM;
-        lx->order = o;
-        lx->ordercap = nc;
-    }
+    lx->slots[slot].tag = (uint32_t)(h >> 32);
+    lx->slots[slot].len = (uint32_t)kl;
+    lx->slots[slot].e = e;
     lx->order[lx->norder++] = e;
     if (e->n_words > lx->max_words)
         lx->max_words = e->n_words;
     return TD_OK;
 }
 
+static td_status line_error(char **err, const char *what, size_t lineno, td_status st)
+{
+    if (err && asprintf(err, "%s:%zu: %s", what, lineno,
+                        st == TD_EFORMAT ? "empty or over-long key" : td_strerror(st)) < 0)
+        *err = NULL;
+    return st;
+}
+
+/* Loading copies the text once into the store and splits it in place; the
+ * entries, field pointers and hash table are sized once from the counts of
+ * lines and tabs. */
 td_status td_lexicon_add_text(td_lexicon *lx, const char *text, size_t len, const char *what,
                               bool replace, char **err)
 {
+    size_t lines = 1, tabs = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n')
+            lines++;
+        else if (text[i] == '\t')
+            tabs++;
+    }
+    char *copy = td_arena_alloc(&lx->store, len + 1);
+    const char **fields = td_arena_alloc(&lx->store, (tabs + lines) * sizeof *fields);
+    td_lex_entry *ents = td_arena_alloc(&lx->store, lines * sizeof *ents);
+    if (!copy || !fields || !ents)
+        return TD_ENOMEM;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    td_status st = reserve(lx, lx->count + lines);
+    if (st == TD_OK)
+        st = reserve_order(lx, lx->norder + lines);
+    if (st != TD_OK)
+        return st;
     size_t lineno = 0;
     size_t i = 0;
-    char buf[4096];
     while (i < len) {
-        size_t j = i;
-        while (j < len && text[j] != '\n')
-            j++;
+        const char *nl = memchr(copy + i, '\n', len - i);
+        size_t j = nl ? (size_t)(nl - copy) : len;
         lineno++;
         size_t l = j - i;
-        if (l && text[i + l - 1] == '\r')
+        if (l && copy[i + l - 1] == '\r')
             l--;
-        if (l > 0 && text[i] != '#') {
-            if (l >= sizeof buf) {
+        if (l > 0 && copy[i] != '#') {
+            if (l >= 4096) {
                 if (err && asprintf(err, "%s:%zu: line too long", what, lineno) < 0)
                     *err = NULL;
                 return TD_EFORMAT;
             }
-            memcpy(buf, text + i, l);
-            td_status st = add_entry(lx, buf, l, replace);
-            if (st != TD_OK) {
-                if (err && asprintf(err, "%s:%zu: %s", what, lineno,
-                                    st == TD_EFORMAT ? "empty or over-long key"
-                                                     : td_strerror(st)) < 0)
-                    *err = NULL;
-                return st;
-            }
+            copy[i + l] = '\0';
+            st = add_entry(lx, copy + i, l, replace, &fields, &ents);
+            if (st != TD_OK)
+                return line_error(err, what, lineno, st);
         }
         i = j + 1;
     }
@@ -352,7 +406,7 @@ const td_lex_entry *td_lexicon_get(const td_lexicon *lx, const char *key, size_t
         len = fold_key(key, len, tmp);
         key = tmp;
     }
-    return lx->slots[find_slot(lx, key, len)];
+    return lx->slots[find_slot(lx, key, len, hash_bytes(key, len))].e;
 }
 
 const char *td_lex_field(const td_lex_entry *e, int i)
