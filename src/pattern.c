@@ -35,6 +35,8 @@ struct td_pattern_set {
     size_t nr, capr;
     pcre2_code *uni;
     uint32_t max_pairs;
+    /* byte c -> the rules (< TD_PATTERN_MASK_BITS) whose first bytes allow c */
+    td_pattern_mask byfirst[256];
 };
 
 struct td_pattern_state {
@@ -323,6 +325,7 @@ static td_status compile_one(const char *re, uint32_t opts, pcre2_code **out, co
     return TD_OK;
 }
 
+static bool has_bit(const uint8_t *bm, unsigned char c) { return bm[c >> 3] & (1u << (c & 7)); }
 static void set_bit(uint8_t *bm, unsigned c) { bm[c >> 3] |= (uint8_t)(1u << (c & 7)); }
 
 /* Which bytes can start a match of r (all of them when PCRE2 cannot say). */
@@ -344,6 +347,17 @@ static void first_bytes(rule *r)
         return;
     }
     memset(r->first, 0xff, 32);
+}
+
+/* byfirst[c]: the rules that may start with byte c, so that a try at a
+ * position visits only those (see try_rule). */
+static void index_first(td_pattern_set *ps)
+{
+    memset(ps->byfirst, 0, sizeof ps->byfirst);
+    for (size_t i = 0; i < ps->nr && i < TD_PATTERN_MASK_BITS; i++)
+        for (unsigned c = 0; c < 256; c++)
+            if (has_bit(ps->rules[i].first, (unsigned char)c))
+                ps->byfirst[c].w[i / 64] |= 1ull << (i % 64);
 }
 
 td_status td_pattern_compile(td_pattern_set *ps, char **err)
@@ -380,6 +394,8 @@ td_status td_pattern_compile(td_pattern_set *ps, char **err)
         free(w);
     }
     if (st == TD_OK)
+        index_first(ps);
+    if (st == TD_OK)
         st = td_buf_append(&uni, "", 1);
     if (st == TD_OK && ps->nr)
         st = compile_one(uni.ptr, 0, &ps->uni, "union", err, NULL);
@@ -413,7 +429,6 @@ td_status td_pattern_state_new(const td_pattern_set *ps, td_arena *a, td_pattern
     return TD_OK;
 }
 
-static bool has_bit(const uint8_t *bm, unsigned char c) { return bm[c >> 3] & (1u << (c & 7)); }
 
 bool td_pattern_match_at(td_pattern_state *st, int rid, const char *subj, size_t len, size_t at,
                          td_pattern_match *m)
@@ -456,6 +471,27 @@ bool td_pattern_longest_at(td_pattern_state *st, const char *subj, size_t len, s
     return td_pattern_longest_in(st, NULL, subj, len, p, m);
 }
 
+/* Try rule i anchored at p; keep it in md[0] when it is longer than *best_e. */
+static void try_rule(td_pattern_state *st, size_t i, const char *subj, size_t len, size_t p,
+                     size_t *best_e, int *best)
+{
+    const rule *r = &st->ps->rules[i];
+    int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)subj, len, p, 0, st->md[1], NULL)
+                    : pcre2_match(r->code, (PCRE2_SPTR)subj, len, p, 0, st->md[1], NULL);
+    if (rc <= 0)
+        return;
+    size_t e = pcre2_get_ovector_pointer(st->md[1])[1];
+    if (e > *best_e) {
+        *best_e = e;
+        *best = (int)i;
+        pcre2_match_data *t = st->md[0];
+        st->md[0] = st->md[1];
+        st->md[1] = t;
+        st->code = r->code;
+        st->rc = rc;
+    }
+}
+
 bool td_pattern_longest_in(td_pattern_state *st, const td_pattern_mask *mask, const char *subj,
                            size_t len, size_t p, td_pattern_match *m)
 {
@@ -464,27 +500,20 @@ bool td_pattern_longest_in(td_pattern_state *st, const td_pattern_mask *mask, co
     int best = -1;
     if (p >= len)
         return false;
-    for (size_t i = 0; i < ps->nr; i++) {
-        const rule *r = &ps->rules[i];
-        if (mask && i < TD_PATTERN_MASK_BITS && !(mask->w[i / 64] & (1ull << (i % 64))))
-            continue;
-        if (!has_bit(r->first, (unsigned char)subj[p]))
-            continue;
-        int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)subj, len, p, 0, st->md[1], NULL)
-                        : pcre2_match(r->code, (PCRE2_SPTR)subj, len, p, 0, st->md[1], NULL);
-        if (rc <= 0)
-            continue;
-        size_t e = pcre2_get_ovector_pointer(st->md[1])[1];
-        if (e > best_e) {
-            best_e = e;
-            best = (int)i;
-            pcre2_match_data *t = st->md[0];
-            st->md[0] = st->md[1];
-            st->md[1] = t;
-            st->code = r->code;
-            st->rc = rc;
+    unsigned char c = (unsigned char)subj[p];
+    /* the rules in mask whose first byte fits, in rule order */
+    for (size_t w = 0; w < TD_PATTERN_MASK_BITS / 64; w++) {
+        uint64_t bits = ps->byfirst[c].w[w] & (mask ? mask->w[w] : ~0ull);
+        while (bits) {
+            size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+            bits &= bits - 1;
+            if (i < ps->nr)
+                try_rule(st, i, subj, len, p, &best_e, &best);
         }
     }
+    for (size_t i = TD_PATTERN_MASK_BITS; i < ps->nr; i++)
+        if (has_bit(ps->rules[i].first, c))
+            try_rule(st, i, subj, len, p, &best_e, &best);
     if (best < 0)
         return false;
     m->rule = best;

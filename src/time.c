@@ -191,31 +191,6 @@ static td_status add_event(time_res *r, char **f, int nf)
     return td_pattern_add(r->events, f[2], NULL);
 }
 
-static int shape_row(unsigned char c)
-{
-    c = (unsigned char)(c | 0x20);
-    return c >= 'a' && c <= 'z' ? c - 'a' : 26;
-}
-
-static void add_shape(const td_lex_entry *e, void *arg)
-{
-    time_res *r = arg;
-    size_t n = strcspn(e->key, " ");
-    if (n < 32)
-        r->shape[shape_row((unsigned char)e->key[0])] |= 1u << n;
-}
-
-/* The entry for w[0..n) in lx, ruling most words out by their shape. */
-static const td_lex_entry *quick_get(const time_res *r, const td_lexicon *lx, const char *w,
-                                     size_t n)
-{
-    if (n == 0 || n >= 32 || !(r->shape[shape_row((unsigned char)w[0])] & (1u << n)))
-        return NULL;
-    return td_lexicon_get(lx, w, n);
-}
-
-static void add_hot(const td_lex_entry *e, void *arg); /* below, with the roles */
-
 static void count_entry(const td_lex_entry *e, void *arg)
 {
     time_res *r = arg;
@@ -259,6 +234,8 @@ static td_status word_masks(time_res *r)
     return TD_OK;
 }
 
+static td_status build_wtab(time_res *r); /* below, with the roles */
+
 td_status td_time_init(td_resources *res, char **err)
 {
     time_res *r = calloc(1, sizeof *r);
@@ -269,9 +246,6 @@ td_status td_time_init(td_resources *res, char **err)
     if (st == TD_OK)
         st = td_lexicon_load(&res->opts, "time_tense.tsv", TD_LEX_FOLD, &r->tense, err);
     if (st == TD_OK) {
-        td_lexicon_each(r->words, add_hot, r);
-        td_lexicon_each(r->words, add_shape, r);
-        td_lexicon_each(r->tense, add_shape, r);
         st = td_pattern_set_new(&r->ps);
     }
     if (st == TD_OK)
@@ -286,6 +260,8 @@ td_status td_time_init(td_resources *res, char **err)
         st = td_pattern_compile(r->ps, err);
     if (st == TD_OK)
         st = word_masks(r);
+    if (st == TD_OK)
+        st = build_wtab(r);
     for (size_t i = 0; i < r->nrules && i < 128 && st == TD_OK; i++)
         for (int g = 0; g < TG_COUNT; g++)
             td_pattern_group_numbers(r->ps, (int)i, group_names[g], r->group_num[i][g], 2);
@@ -307,39 +283,31 @@ void td_time_release(td_resources *res)
     td_pattern_set_free(r->events);
     free(r->rules);
     free(r->masks);
+    free(r->wtab);
     free(r->event_ymd);
     free(r);
     res->time = NULL;
 }
 
-/* ---- tense ------------------------------------------------------------- */
-
-/* -1 past cue, +1 future cue, 0 none, for token t. */
-static int tense_cue(const time_res *r, const td_doc *doc, const td_token *t)
-{
-    if (t->type != TD_TOK_WORD)
-        return 0;
-    const char *w = doc->norm + t->span.s;
-    size_t n = t->span.e - t->span.s;
-    const td_lex_entry *e = quick_get(r, r->tense, w, n);
-    if (e) {
-        const char *c = td_lex_field(e, 0);
-        if (strcmp(c, "fut") == 0)
-            return 1;
-        if (strcmp(c, "past") == 0)
-            return -1;
-        return 0;
-    }
-    if (n >= 5 && w[n - 2] == 'e' && w[n - 1] == 'd' && !(t->flags & TD_TOKF_CAP))
-        return -1;
-    return 0;
-}
-
 /* ---- tagging ----------------------------------------------------------- */
+
+/* What pass 1 (tok_infos) learns about every token. */
+typedef struct tok_info {
+    uint8_t role;  /* R_* (pass 1, then R_TRIG for numbers that trigger) */
+    uint8_t chain; /* R_START/R_TRIG/R_LINK of the word (its part before a
+                      hyphen): may it begin or continue an expression */
+    int8_t cue;    /* tense cue: -1 past, +1 future, 0 none */
+    int16_t mask;  /* index into r->masks of the rules that may start at
+                      it; -1: any rule (by first byte) */
+    uint8_t done;  /* chain and mask are filled (tok_facts) */
+} tok_info;
+
+static const tok_info *tok_facts(const time_res *r, const td_doc *doc, tok_info *ti, size_t i);
 
 typedef struct scan {
     const time_res *r;
     td_doc *doc;
+    tok_info *ti; /* per token, see tok_infos */
     td_pattern_state *st;
     td_vec tx; /* of td_tx, in ctx->scratch */
     td_arena *a;
@@ -357,7 +325,7 @@ static void sentence_cues(scan *sc, size_t si)
     int fut = 0, past = 0;
     sc->ncues = s->tok_count < 200 ? s->tok_count : 200;
     for (size_t i = 0; i < sc->ncues; i++) {
-        int c = tense_cue(sc->r, sc->doc, TD_DOC_TOK(sc->doc, s->tok_first + i));
+        int c = sc->ti[s->tok_first + i].cue;
         sc->cues[i] = (int8_t)c;
         fut |= c > 0;
         past |= c < 0;
@@ -498,77 +466,263 @@ static int class_role_slow(const char *c)
     return strcmp(c, "evcue") == 0 ? R_EVENT : 0;
 }
 
-static int hot_slot(const char *w, size_t n)
+/* ---- one probe per token ----------------------------------------------
+ * Every single word of time_words.tsv and time_tense.tsv sits in one small
+ * open-addressing table keyed by its folded form (r->wtab); tok_infos()
+ * looks every token up once and keeps what the later passes ask (its
+ * role, the role of its first part, its tense cue, its rule mask). */
+
+enum { WI_WORDS = 1, WI_TENSE = 2 };
+
+typedef struct time_winfo word_info;
+
+static const word_info no_info = {0, 0, 0, -1};
+
+
+enum { R_HOT = R_TRIG | R_EVENT | R_AMPM };
+enum { WB_HOT = 1, WB_TENSE = 2, WB_ANY = 4 }; /* bloom bits */
+
+/* A cheap hash of w[0..n) (end: where the text ends) from its length,
+ * first eight bytes and last byte, all ORed with 0x20 (so ASCII case does
+ * not count). Its top 13 bits index the bloom filter, its low 32 bits are
+ * the table's hash. */
+static inline uint64_t quick_hash_raw(const char *w, size_t n, const char *end, uint64_t *raw)
 {
-    return (shape_row((unsigned char)w[0]) * 27 + (n > 1 ? shape_row((unsigned char)w[1]) : 26)) *
-               27 +
-           shape_row((unsigned char)w[n - 1]);
+    uint64_t x = 0;
+    size_t k = n < 8 ? n : 8;
+    uint64_t keep = k < 8 ? (1ull << (8 * k)) - 1 : ~0ull;
+    if (end - w >= 8)
+        memcpy(&x, w, 8);
+    else
+        for (size_t i = 0; i < k; i++)
+            x |= (uint64_t)(unsigned char)w[i] << (8 * i);
+    *raw = x & keep;
+    x = (x | 0x2020202020202020ull) & keep;
+    x ^= (uint64_t)n << 58;
+    if (n > 8)
+        x += (uint64_t)((unsigned char)w[n - 1] | 0x20) * 0x100000001b3ull;
+    x *= 0x9E3779B97F4A7C15ull;
+    return x ^ (x >> 29);
 }
 
-static void add_hot(const td_lex_entry *e, void *arg)
+static inline uint64_t quick_hash(const char *w, size_t n, const char *end)
+{
+    uint64_t raw;
+    return quick_hash_raw(w, n, end, &raw);
+}
+
+/* Does w[0..n) (raw: its first 8 bytes, zero past n) hold a hyphen? */
+static inline bool has_hyphen(const char *w, size_t n, uint64_t raw)
+{
+    if (n > 8)
+        return memchr(w, '-', n) != NULL;
+    uint64_t v = raw ^ 0x2d2d2d2d2d2d2d2dull;
+    return ((v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull) != 0;
+}
+
+static uint32_t wt_home(uint64_t q) { return (uint32_t)(q >> 24); }
+
+static int mask_index(const time_res *r, const td_lex_entry *e)
+{
+    size_t lo = 0, hi = r->nmasks;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if ((uintptr_t)r->masks[mid].e < (uintptr_t)e)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->nmasks && r->masks[lo].e == e ? (int)lo : -1;
+}
+
+/* What the lexicons say about word w[0..n) (slow: for set-up, and when
+ * some key is not ASCII). */
+static word_info info_slow(const time_res *r, const char *w, size_t n)
+{
+    word_info wi = no_info;
+    if (n == 0 || n >= 32)
+        return wi;
+    const td_lex_entry *e = td_lexicon_get(r->words, w, n);
+    if (e) {
+        wi.flags |= WI_WORDS;
+        wi.role = (uint8_t)class_role(td_lex_field(e, 0));
+        wi.mask = (int16_t)mask_index(r, e);
+    }
+    const td_lex_entry *te = td_lexicon_get(r->tense, w, n);
+    if (te) {
+        const char *c = td_lex_field(te, 0);
+        wi.flags |= WI_TENSE;
+        wi.cue = (int8_t)(strcmp(c, "fut") == 0 ? 1 : strcmp(c, "past") == 0 ? -1 : 0);
+    }
+    return wi;
+}
+
+static bool same_folded(const char *w, const char *key, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        c = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        if (c != (unsigned char)key[i])
+            return false;
+    }
+    return true;
+}
+
+static void wt_put(const td_lex_entry *e, void *arg)
 {
     time_res *r = arg;
-    size_t n = strlen(e->key);
-    if (n < 32 && !strchr(e->key, ' ') &&
-        (class_role(td_lex_field(e, 0)) & (R_TRIG | R_EVENT | R_AMPM)))
-        r->hot[hot_slot(e->key, n)] |= 1u << n;
-}
-
-static int word_role(const time_res *r, const char *w, size_t n)
-{
-    if (!n)
-        return 0;
-    const td_lex_entry *e = quick_get(r, r->words, w, n);
-    return e ? class_role(td_lex_field(e, 0)) : 0;
-}
-
-/* The role of a word that may trigger (cheap: most words fail the filter). */
-static int hot_role(const time_res *r, const char *w, size_t n)
-{
-    if (n == 0 || n >= 32 || !(r->hot[hot_slot(w, n)] & (1u << n)))
-        return 0;
-    return word_role(r, w, n);
-}
-
-/* Pass 1, every token: numbers, triggers, event cues, a.m./p.m. */
-static int tok_role(const time_res *r, const td_doc *doc, const td_token *t)
-{
-    const char *w = doc->norm + t->span.s;
-    size_t n = t->span.e - t->span.s;
-    if (w[0] >= '0' && w[0] <= '9')
-        return R_NUM | R_START;
-    if (t->type != TD_TOK_WORD)
-        return w[0] == '\'' ? R_START : 0;
-    int role = hot_role(r, w, n) | R_WORD;
-    const char *h = memchr(w, '-', n);
-    if (h && !(role & R_TRIG)) { /* third-quarter, year-earlier, mid-November */
-        const char *l = h;
-        for (const char *q = h; q; q = memchr(q + 1, '-', (size_t)(w + n - q - 1)))
-            l = q;
-        role |= hot_role(r, w, (size_t)(h - w)) | hot_role(r, l + 1, (size_t)(w + n - l - 1));
+    size_t n = e->hkey_len;
+    if (n == 0 || n >= 32 || memchr(e->hkey, ' ', n) || !r->wtab)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)e->hkey[i] >= 0x80)
+            r->wtab_slow = true;
+    uint64_t q = quick_hash(e->hkey, n, e->hkey + n);
+    uint32_t i = wt_home(q) & r->wtab_mask;
+    while (r->wtab[i].key) {
+        if (r->wtab[i].len == n && memcmp(r->wtab[i].key, e->hkey, n) == 0)
+            return; /* already in (from the other lexicon, or a duplicate) */
+        i = (i + 1) & r->wtab_mask;
     }
-    return role;
+    word_info wi = info_slow(r, e->hkey, n);
+    r->bloom[q >> 51] |= (uint8_t)(WB_ANY | (wi.role & R_HOT ? WB_HOT : 0) |
+                                   (wi.flags & WI_TENSE ? WB_TENSE : 0));
+    struct time_wslot *sl = &r->wtab[i];
+    sl->key = e->hkey;
+    sl->h = (uint32_t)q;
+    sl->len = (uint8_t)n;
+    sl->wi = wi;
+}
+
+static td_status build_wtab(time_res *r)
+{
+    size_t n = td_lexicon_size(r->words) + td_lexicon_size(r->tense), cap = 64;
+    while (cap < 4 * n)
+        cap *= 2;
+    r->wtab = calloc(cap, sizeof *r->wtab);
+    if (!r->wtab)
+        return TD_ENOMEM;
+    r->wtab_mask = (uint32_t)(cap - 1);
+    td_lexicon_each(r->words, wt_put, r);
+    td_lexicon_each(r->tense, wt_put, r);
+    if (r->wtab_slow) /* such keys are hashed folded: no filtering */
+        memset(r->bloom, 0xff, sizeof r->bloom);
+    return TD_OK;
+}
+
+/* The facts about word w[0..n) whose quick_hash is q, when its bloom bits
+ * pass; slow: room for an answer built on the fly. No allocation. */
+static const word_info *word_info_q(const time_res *r, uint64_t q, const char *w, size_t n,
+                                    word_info *slow)
+{
+    if (n == 0 || n >= 32)
+        return &no_info;
+    if (r->wtab_slow) {
+        *slow = info_slow(r, w, n);
+        return slow;
+    }
+    for (uint32_t i = wt_home(q) & r->wtab_mask;; i = (i + 1) & r->wtab_mask) {
+        const struct time_wslot *sl = &r->wtab[i];
+        if (!sl->key)
+            return &no_info;
+        if (sl->h == (uint32_t)q && sl->len == n && same_folded(w, sl->key, n))
+            return &sl->wi;
+    }
+}
+
+/* The facts about w[0..n) when its bloom byte has any of the bits want. */
+static const word_info *word_info_of(const time_res *r, int want, const char *w, size_t n,
+                                     const char *end, word_info *slow)
+{
+    if (n == 0 || n >= 32)
+        return &no_info;
+    uint64_t q = quick_hash(w, n, end);
+    if (!(r->bloom[q >> 51] & want))
+        return &no_info;
+    return word_info_q(r, q, w, n, slow);
+}
+
+/* Pass 1, every token: numbers, triggers, event cues, a.m./p.m., and its
+ * tense cue. One quick hash and one load rule out most words. */
+static tok_info tok_info_of(const time_res *r, const td_doc *doc, const td_token *t)
+{
+    const char *w = doc->norm + t->span.s, *end = doc->norm + doc->norm_len;
+    size_t n = t->span.e - t->span.s;
+    tok_info ti = {0, 0, 0, -1, 0};
+    if (n && w[0] >= '0' && w[0] <= '9') {
+        ti.role = R_NUM | R_START;
+        return ti;
+    }
+    if (t->type != TD_TOK_WORD) {
+        ti.role = n && w[0] == '\'' ? R_START : 0;
+        return ti;
+    }
+    int role = R_WORD;
+    bool tense_word = false, hyphen = n >= 32 && memchr(w, '-', n);
+    if (n && n < 32) {
+        uint64_t raw, q = quick_hash_raw(w, n, end, &raw);
+        hyphen = has_hyphen(w, n, raw);
+        if (r->bloom[q >> 51] & (WB_HOT | WB_TENSE)) {
+            word_info tmp;
+            const word_info *wi = word_info_q(r, q, w, n, &tmp);
+            role |= wi->role & R_HOT;
+            tense_word = wi->flags & WI_TENSE;
+            ti.cue = wi->cue;
+        }
+    }
+    if (!tense_word && n >= 5 && w[n - 2] == 'e' && w[n - 1] == 'd' && !(t->flags & TD_TOKF_CAP))
+        ti.cue = -1;
+    const char *h = role & R_TRIG || !hyphen ? NULL : memchr(w, '-', n);
+    if (h) { /* third-quarter, year-earlier, mid-November */
+        const char *l = w + n - 1;
+        word_info tmp;
+        while (*l != '-')
+            l--;
+        role |= word_info_of(r, WB_HOT, w, (size_t)(h - w), end, &tmp)->role & R_HOT;
+        role |= word_info_of(r, WB_HOT, l + 1, (size_t)(w + n - l - 1), end, &tmp)->role & R_HOT;
+    }
+    ti.role = (uint8_t)role;
+    return ti;
+}
+
+/* The chain role and rule mask of token i, looked up the first time a
+ * later pass asks. */
+static const tok_info *tok_facts(const time_res *r, const td_doc *doc, tok_info *ti, size_t i)
+{
+    tok_info *x = &ti[i];
+    if (x->done)
+        return x;
+    x->done = 1;
+    const td_token *t = TD_DOC_TOK(doc, i);
+    if (t->type != TD_TOK_WORD)
+        return x;
+    const char *w = doc->norm + t->span.s, *end = doc->norm + doc->norm_len;
+    size_t n = t->span.e - t->span.s;
+    word_info s1, s2;
+    const word_info *whole = word_info_of(r, WB_ANY, w, n, end, &s1), *first = whole;
+    const char *h = memchr(w, '-', n);
+    if (h)
+        first = word_info_of(r, WB_ANY, w, (size_t)(h - w), end, &s2);
+    x->chain = (uint8_t)(first->role & (R_START | R_TRIG | R_LINK));
+    x->mask = whole->flags & WI_WORDS               ? whole->mask
+              : h && (first->flags & WI_WORDS) ? first->mask
+                                               : -1;
+    return x;
 }
 
 /* May token i begin (R_START, R_TRIG) or continue (R_LINK) a time
  * expression before its trigger? */
-static int chain_role(const time_res *r, const td_doc *doc, const uint8_t *roles, size_t i)
+static int chain_role(const time_res *r, const td_doc *doc, tok_info *ti, size_t i)
 {
-    if (roles[i] & (R_START | R_TRIG))
-        return roles[i] & (R_START | R_TRIG);
-    if (!(roles[i] & R_WORD))
-        return 0;
-    const td_token *t = TD_DOC_TOK(doc, i);
-    const char *w = doc->norm + t->span.s;
-    size_t n = t->span.e - t->span.s;
-    const char *h = memchr(w, '-', n);
-    return word_role(r, w, h ? (size_t)(h - w) : n) & (R_START | R_TRIG | R_LINK);
+    if (ti[i].role & (R_START | R_TRIG))
+        return ti[i].role & (R_START | R_TRIG);
+    return ti[i].role & R_WORD ? tok_facts(r, doc, ti, i)->chain : 0;
 }
 
 /* A number starts tagging only when it looks like a year or a date, or a
  * unit, month or a.m./p.m. follows it within three tokens ("$5 million"
  * does not; "five years", "5 p.m." do). */
-static bool number_triggers(const td_doc *doc, const uint8_t *roles, size_t i)
+static bool number_triggers(const td_doc *doc, const tok_info *ti, size_t i)
 {
     const td_token *t = TD_DOC_TOK(doc, i);
     const char *w = doc->norm + t->span.s;
@@ -581,40 +735,30 @@ static bool number_triggers(const td_doc *doc, const uint8_t *roles, size_t i)
     for (size_t k = i + 1; k < doc->toks.n && k <= i + 3; k++) {
         if (TD_DOC_TOK(doc, k)->block != t->block)
             break;
-        if (roles[k] & (R_TRIG | R_AMPM))
+        if (ti[k].role & (R_TRIG | R_AMPM))
             return true;
     }
     return false;
 }
 
-/* The rules that may start at token t (NULL: any, by first byte). */
-static const td_pattern_mask *mask_for(const time_res *r, const td_doc *doc, const td_token *t)
+/* Per-token facts for the whole document, in one pass (in ctx->scratch). */
+static tok_info *tok_infos(const time_res *r, const td_doc *doc, td_arena *a)
 {
-    const char *w = doc->norm + t->span.s;
-    size_t n = t->span.e - t->span.s;
-    if (t->type != TD_TOK_WORD)
+    tok_info *ti = td_arena_alloc(a, (doc->toks.n ? doc->toks.n : 1) * sizeof *ti);
+    if (!ti)
         return NULL;
-    const td_lex_entry *e = quick_get(r, r->words, w, n);
-    const char *h = e ? NULL : memchr(w, '-', n);
-    if (h)
-        e = quick_get(r, r->words, w, (size_t)(h - w));
-    if (!e)
-        return NULL;
-    size_t lo = 0, hi = r->nmasks;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if ((uintptr_t)r->masks[mid].e < (uintptr_t)e)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < r->nmasks && r->masks[lo].e == e ? &r->masks[lo].m : NULL;
+    for (size_t i = 0; i < doc->toks.n; i++)
+        ti[i] = tok_info_of(r, doc, TD_DOC_TOK(doc, i));
+    for (size_t i = 0; i < doc->toks.n; i++)
+        if (ti[i].role & R_NUM && number_triggers(doc, ti, i))
+            ti[i].role |= R_TRIG;
+    return ti;
 }
 
 typedef td_status (*hit_fn)(void *arg, const td_pattern_match *m, const td_block *b, int line);
 
 /* Run the rules of st around every token with role `trig`. */
-static td_status scan_tokens(const time_res *r, td_doc *doc, const uint8_t *roles,
+static td_status scan_tokens(const time_res *r, td_doc *doc, tok_info *ti,
                              td_pattern_state *st, int trig, bool any_start, size_t back,
                              hit_fn hit, void *arg)
 {
@@ -627,7 +771,7 @@ static td_status scan_tokens(const time_res *r, td_doc *doc, const uint8_t *role
             cur = t->block;
             line++;
         }
-        if (t->span.s < from || !(roles[i] & trig) || t->block >= doc->blocks.n)
+        if (t->span.s < from || !(ti[i].role & trig) || t->block >= doc->blocks.n)
             continue;
         const td_block *b = TD_DOC_BLOCK(doc, t->block);
         if (!td_block_is_read(b->kind))
@@ -638,7 +782,7 @@ static td_status scan_tokens(const time_res *r, td_doc *doc, const uint8_t *role
         uint32_t can_begin = 1; /* bit k: token i - k may begin a match */
         while (lo > 0 && i - lo < back && TD_DOC_TOK(doc, lo - 1)->block == t->block &&
                TD_DOC_TOK(doc, lo - 1)->span.s >= from) {
-            int cr = any_start ? R_START : chain_role(r, doc, roles, lo - 1);
+            int cr = any_start ? R_START : chain_role(r, doc, ti, lo - 1);
             if (!cr)
                 break;
             lo--;
@@ -650,7 +794,8 @@ static td_status scan_tokens(const time_res *r, td_doc *doc, const uint8_t *role
                 continue;
             const td_token *tp = TD_DOC_TOK(doc, p);
             td_pattern_match m;
-            const td_pattern_mask *mk = any_start ? NULL : mask_for(r, doc, tp);
+            int mi = any_start ? -1 : tok_facts(r, doc, ti, p)->mask;
+            const td_pattern_mask *mk = mi < 0 ? NULL : &r->masks[mi].m;
             if (td_pattern_longest_in(st, mk, doc->norm, b->span.e, tp->span.s, &m)) {
                 td_status s = hit(arg, &m, b, line);
                 if (s != TD_OK)
@@ -690,7 +835,7 @@ static td_status event_hit(void *arg, const td_pattern_match *m, const td_block 
 }
 
 /* Known past events: their dates bound the publication date from below. */
-static td_status find_events(const time_res *r, td_doc *doc, const uint8_t *roles, td_arena *a,
+static td_status find_events(const time_res *r, td_doc *doc, tok_info *ti, td_arena *a,
                              td_vec *out)
 {
     td_pattern_state *st;
@@ -698,7 +843,7 @@ static td_status find_events(const time_res *r, td_doc *doc, const uint8_t *role
     if (s != TD_OK)
         return s;
     ev_scan es = {r, a, out};
-    return scan_tokens(r, doc, roles, st, R_EVENT, true, EV_BACK, event_hit, &es);
+    return scan_tokens(r, doc, ti, st, R_EVENT, true, EV_BACK, event_hit, &es);
 }
 
 /* In a report about a quarter, "a year earlier" / "the year-ago period"
@@ -722,20 +867,16 @@ td_status td_time_run(td_stage_ctx *ctx, td_doc *doc)
     const time_res *r = ctx->res->time;
     scan sc = {.r = r, .doc = doc, .a = &ctx->scratch};
     td_status st = td_pattern_state_new(r->ps, sc.a, &sc.st);
-    uint8_t *roles = doc->toks.n ? td_arena_alloc(sc.a, doc->toks.n) : NULL;
-    if (st == TD_OK && doc->toks.n && !roles)
+    tok_info *ti = st == TD_OK ? tok_infos(r, doc, sc.a) : NULL;
+    if (st == TD_OK && !ti)
         st = TD_ENOMEM;
-    for (size_t i = 0; i < doc->toks.n && st == TD_OK; i++)
-        roles[i] = (uint8_t)tok_role(r, doc, TD_DOC_TOK(doc, i));
-    for (size_t i = 0; i < doc->toks.n && st == TD_OK; i++)
-        if (roles[i] & R_NUM && number_triggers(doc, roles, i))
-            roles[i] |= R_TRIG;
+    sc.ti = ti;
     if (st == TD_OK)
-        st = scan_tokens(r, doc, roles, sc.st, R_TRIG, false, BACK, take_hit, &sc);
+        st = scan_tokens(r, doc, ti, sc.st, R_TRIG, false, BACK, take_hit, &sc);
     td_vec events = {0};
     bool check = doc->date.source && strcmp(doc->date.source, "header") == 0;
     if (st == TD_OK && check)
-        st = find_events(r, doc, roles, sc.a, &events);
+        st = find_events(r, doc, ti, sc.a, &events);
     if (st != TD_OK)
         return st;
     td_docdate_decide(doc, sc.tx.items, sc.tx.n, events.items, events.n);

@@ -71,17 +71,30 @@ typedef struct time_res {
     td_pattern_set *events; /* time_events.tsv */
     int *event_ymd;         /* 3 ints per event rule */
     size_t nevents;
-    uint32_t shape[27]; /* first letter (a-z, other) x length < 32 of any word
-                           of words/tense: most tokens are ruled out by it */
     struct time_wmask {
         const td_lex_entry *e; /* a word of time_words.tsv */
         td_pattern_mask m;     /* the rules that may start with it */
     } *masks;                  /* sorted by entry address */
     size_t nmasks;
-    uint32_t hot[27 * 27 * 27]; /* first two and last letters x length of the
-                                   words that trigger tagging (or events, or
-                                   follow numbers) */
     int group_num[128][TG_COUNT][2]; /* rule x group: its PCRE2 group numbers */
+    /* Every single word of words and tense in one open-addressing table
+     * (power of two, folded keys, hashes stored): one probe per token
+     * gives its role, tense cue and rule mask (see time.c, word_info). */
+    struct time_wslot {
+        const char *key; /* folded (the lexicon's hkey); NULL: empty */
+        uint32_t h;
+        uint8_t len;
+        struct time_winfo {
+            uint8_t flags; /* WI_* of time.c */
+            uint8_t role;  /* R_* of its time_words.tsv class */
+            int8_t cue;    /* its time_tense.tsv cue: -1 past, +1 future, 0 */
+            int16_t mask;  /* index into masks, -1: none */
+        } wi;
+    } *wtab;
+    uint32_t wtab_mask;
+    bool wtab_slow; /* some key is not ASCII: look words up in the lexicons */
+    uint8_t bloom[8192]; /* quick hash of a key -> WB_* of time.c: most
+                            tokens are ruled out by one load */
 } time_res;
 
 /* The date relative expressions are resolved against. */
