@@ -60,7 +60,8 @@ static void build_sql(td_buf *sql, const q_name *nm, const q_opts *o, const char
                   "count(DISTINCT h.doc) AS documents, sum(h.men) AS mentions, "
                   "sum(h.quo) AS quotes, sum(h.evt) AS events, "
                   "max(%s) AS _imprecise "
-                  "FROM hits h JOIN documents d ON d.doc = h.doc WHERE 1",
+                  "FROM hits h JOIN documents d INDEXED BY documents_dates ON d.doc = h.doc "
+                  "WHERE 1",
                   ids, ids, nm->one_word ? " OR speaker_last = ?1" : "", ids, ids, coarse, fmt,
                   coarse);
     q_date_sql(o, "d", sql);

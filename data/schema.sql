@@ -1,4 +1,4 @@
--- schema.sql - the tidings store (SQLite), schema version 1 (PRAGMA user_version).
+-- schema.sql - the tidings store (SQLite), schema version 3 (PRAGMA user_version).
 --
 -- This file is the documented source; src/store_schema.c holds the same text
 -- as a C string (tests/unit/test_store.c checks that both are identical).
@@ -36,6 +36,11 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_date ON documents (date_lo, date_hi);
 CREATE INDEX documents_url ON documents (url);
+-- The dates of every document in a small covering index, so that
+-- quotes and timeline queries, which join thousands of facts to their
+-- document's date, read this index and not the wide rows (queries name it
+-- with INDEXED BY).
+CREATE INDEX documents_dates ON documents (doc, date_lo, date_hi, date_precision, date);
 
 -- Canonical entities, merged across documents: same folded full name (case,
 -- diacritics and transliteration variants folded: Sergei = Sergey), same
@@ -56,6 +61,7 @@ CREATE TABLE entities (
 );
 CREATE INDEX entities_last ON entities (last);
 CREATE INDEX entities_scope ON entities (scope) WHERE scope <> 0;
+CREATE INDEX entities_acronym ON entities (lower(acronym)); -- version 3
 
 -- Every mention of an entity in a document.
 CREATE TABLE mentions (
@@ -91,9 +97,14 @@ CREATE TABLE quotes (
     cue_text       TEXT
 );
 CREATE INDEX quotes_doc ON quotes (doc);
-CREATE INDEX quotes_speaker ON quotes (speaker_entity);
-CREATE INDEX quotes_speaker_key ON quotes (speaker_key);
-CREATE INDEX quotes_speaker_last ON quotes (speaker_last);
+-- The speaker indexes carry doc and span_start (version 3), so that "who
+-- said it" finds and orders a speaker's quotes from the index alone.
+CREATE INDEX quotes_speaker ON quotes (speaker_entity, doc, span_start);
+CREATE INDEX quotes_speaker_key ON quotes (speaker_key, doc, span_start);
+CREATE INDEX quotes_speaker_last ON quotes (speaker_last, doc, span_start);
+-- Where each quote is (version 3): quotes found by quotes_fts are ordered
+-- from this small index, not from the wide rows.
+CREATE INDEX quotes_place ON quotes (quote, doc, span_start);
 
 -- Time expressions (TIMEX3).
 CREATE TABLE times (

@@ -98,6 +98,16 @@ static const char *const stmt_sql[S_COUNT] = {
  * Version 0 is an empty file: it gets the whole schema. */
 static const char *const migrations[] = {
     NULL, /* 0 -> 1: the whole schema, td_store_schema() */
+    /* 1 -> 2: the covering index of document dates */
+    "CREATE INDEX IF NOT EXISTS documents_dates ON documents (doc, date_lo, date_hi, "
+    "date_precision, date);",
+    /* 2 -> 3: covering indexes for the quotes query */
+    "DROP INDEX quotes_speaker; DROP INDEX quotes_speaker_key; DROP INDEX quotes_speaker_last;"
+    "CREATE INDEX quotes_speaker ON quotes (speaker_entity, doc, span_start);"
+    "CREATE INDEX quotes_speaker_key ON quotes (speaker_key, doc, span_start);"
+    "CREATE INDEX quotes_speaker_last ON quotes (speaker_last, doc, span_start);"
+    "CREATE INDEX quotes_place ON quotes (quote, doc, span_start);"
+    "CREATE INDEX entities_acronym ON entities (lower(acronym));",
 };
 
 /* ---- transliteration rules --------------------------------------------- */
@@ -111,12 +121,89 @@ typedef struct rule {
 
 #define MAX_RULES 64
 
+/* ---- entity cache ------------------------------------------------------ */
+
+/* The shared entities met in the current write transaction, by "type,
+ * country, name as written": a document's entities are merged without a
+ * SELECT (nor a fold) each. Emptied at every begin, commit and rollback
+ * and when a replaced document's entities may be removed, so it never
+ * holds an id another transaction could have changed. */
+typedef struct ent_slot {
+    char *key;               /* NULL: empty */
+    sqlite3_int64 entity;
+    bool role, acronym, cameo; /* the column is known not NULL */
+} ent_slot;
+
+typedef struct ent_cache {
+    ent_slot *slots;
+    size_t cap, n; /* cap: a power of 2 */
+} ent_cache;
+
+#define ENT_CACHE_MAX 65536
+
+static void cache_clear(ent_cache *c)
+{
+    for (size_t i = 0; i < c->cap; i++)
+        free(c->slots[i].key);
+    free(c->slots);
+    memset(c, 0, sizeof *c);
+}
+
+static uint64_t cache_hash(const char *k)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *k; k++)
+        h = (h ^ (unsigned char)*k) * 1099511628211ull;
+    return h;
+}
+
+/* The slot of key: its own, or the empty one it would go in (NULL when
+ * the cache is not allocated). */
+static ent_slot *cache_find(ent_cache *c, const char *key)
+{
+    if (!c->cap)
+        return NULL;
+    for (size_t i = (size_t)cache_hash(key) & (c->cap - 1);; i = (i + 1) & (c->cap - 1))
+        if (!c->slots[i].key || strcmp(c->slots[i].key, key) == 0)
+            return &c->slots[i];
+}
+
+/* Remember key -> entity; a full or failing cache just stops growing. */
+static ent_slot *cache_put(ent_cache *c, const char *key, sqlite3_int64 entity)
+{
+    if (c->n >= ENT_CACHE_MAX)
+        return NULL;
+    if ((c->n + 1) * 2 > c->cap) {
+        ent_cache g = {calloc(c->cap ? c->cap * 2 : 1024, sizeof(ent_slot)),
+                       c->cap ? c->cap * 2 : 1024, c->n};
+        if (!g.slots)
+            return NULL;
+        for (size_t i = 0; i < c->cap; i++)
+            if (c->slots[i].key)
+                *cache_find(&g, c->slots[i].key) = c->slots[i];
+        free(c->slots);
+        *c = g;
+    }
+    ent_slot *sl = cache_find(c, key);
+    if (sl->key)
+        return sl;
+    char *k = strdup(key);
+    if (!k)
+        return NULL;
+    sl->key = k;
+    sl->entity = entity;
+    sl->role = sl->acronym = sl->cameo = false;
+    c->n++;
+    return sl;
+}
+
 struct td_store {
     sqlite3 *db;
     unsigned flags;
     int busy_ms;
     bool in_tx;
     sqlite3_stmt *stmt[S_COUNT];
+    ent_cache cache; /* shared entities seen in this transaction */
     rule rules[MAX_RULES];
     int n_rules;
     char err[1024];
@@ -453,6 +540,8 @@ static td_status migrate(td_store *st)
         if (s == TD_OK)
             s = exec(st, sql, "cannot create the schema");
         td_buf_release(&schema);
+        if (ver == 0)
+            ver = TD_STORE_SCHEMA_VERSION - 1; /* the whole schema is the newest */
         if (s == TD_OK) {
             char q[64];
             snprintf(q, sizeof q, "PRAGMA user_version = %lld", ver + 1);
@@ -543,8 +632,10 @@ static td_status open_db(td_store *st, const char *path)
         sqlite3_finalize(q);
         if (rc != SQLITE_OK)
             return db_fail(st, rc, what);
-        /* a checkpoint (and its fsync) every 32 MB of WAL rather than 4 MB */
-        s = exec(st, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; "
+        /* a checkpoint (and its fsync) every 32 MB of WAL rather than 4 MB;
+         * a 256 MB page cache keeps the index pages that inserts touch in
+         * memory as the database grows past 100k documents */
+        s = exec(st, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; "
                      "PRAGMA wal_autocheckpoint = 8192; PRAGMA journal_size_limit = 67108864; "
                      "PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF",
                  what);
@@ -607,6 +698,7 @@ void td_store_close(td_store *st)
         td_store_rollback(st);
     for (int i = 0; i < S_COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
+    cache_clear(&st->cache);
     sqlite3_close(st->db);
     free(st);
 }
@@ -625,6 +717,7 @@ td_status td_store_begin(td_store *st)
 {
     if (st->in_tx)
         return TD_OK;
+    cache_clear(&st->cache);
     td_status s = exec(st, "BEGIN IMMEDIATE", "cannot start a transaction");
     st->in_tx = s == TD_OK;
     return s;
@@ -640,6 +733,7 @@ td_status td_store_commit(td_store *st)
         return s;
     }
     st->in_tx = false;
+    cache_clear(&st->cache);
     return TD_OK;
 }
 
@@ -648,6 +742,7 @@ void td_store_rollback(td_store *st)
     if (sqlite3_get_autocommit(st->db) == 0)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->in_tx = false;
+    cache_clear(&st->cache);
 }
 
 /* ---- storing a document ------------------------------------------------ */
@@ -659,6 +754,7 @@ typedef struct put_ctx {
     sqlite3_int64 *ent_map; /* local entity id -> entities.entity */
     int ent_max;
     td_buf tmp, key;
+    td_buf ck; /* the entity cache key */
 } put_ctx;
 
 static void hash_field(uint64_t h[2], const char *s, size_t n)
@@ -862,13 +958,56 @@ static const char *last_word(const char *key)
     return sp ? sp + 1 : key;
 }
 
+/* Fill an entity's role, acronym and CAMEO code where they are NULL. */
+static td_status entity_fill(put_ctx *c, const td_entity *e, sqlite3_int64 entity)
+{
+    sqlite3_stmt *u = c->st->stmt[S_ENT_FILL];
+    sqlite3_bind_int64(u, 1, entity);
+    bind_text(u, 2, e->role);
+    bind_text(u, 3, e->acronym);
+    bind_text(u, 4, e->cameo);
+    return step(c, u, "cannot update an entity");
+}
+
+/* Remember a shared entity for the rest of the transaction. */
+static void entity_remember(put_ctx *c, const td_entity *e, sqlite3_int64 entity, bool role,
+                            bool acronym, bool cameo)
+{
+    ent_slot *sl = cache_put(&c->st->cache, c->ck.ptr, entity);
+    if (sl) {
+        sl->role = role || e->role;
+        sl->acronym = acronym || e->acronym;
+        sl->cameo = cameo || e->cameo;
+    }
+}
+
 /* The shared (or, for a bare surname, document-scoped) entity row. */
 static td_status entity_row(put_ctx *c, const td_entity *e, const char *name,
                             sqlite3_int64 *out)
 {
     td_store *st = c->st;
+    const char *type = td_entity_type_name(e->type);
+    const char *country = e->country;
+    td_buf_clear(&c->ck);
+    td_status s = td_buf_printf(&c->ck, "%s\x1f%s\x1f%s", type, country, name);
+    if (s != TD_OK)
+        return s;
+    ent_slot *sl = cache_find(&st->cache, c->ck.ptr);
+    if (sl && sl->key) {
+        *out = sl->entity;
+        if (!((e->role && !sl->role) || (e->acronym && !sl->acronym) ||
+              (e->cameo && !sl->cameo)))
+            return TD_OK;
+        s = entity_fill(c, e, *out);
+        if (s == TD_OK) {
+            sl->role = sl->role || e->role;
+            sl->acronym = sl->acronym || e->acronym;
+            sl->cameo = sl->cameo || e->cameo;
+        }
+        return s;
+    }
     td_buf_clear(&c->key);
-    td_status s = td_store_fold(st, name, &c->key);
+    s = td_store_fold(st, name, &c->key);
     if (s != TD_OK)
         return s;
     const char *key = c->key.ptr ? c->key.ptr : "";
@@ -876,28 +1015,23 @@ static td_status entity_row(put_ctx *c, const td_entity *e, const char *name,
         key = name;
     bool person = e->type == TD_ENT_PERSON;
     sqlite3_int64 scope = person && !strchr(key, ' ') ? c->docid : 0;
-    const char *type = td_entity_type_name(e->type);
     sqlite3_stmt *q = st->stmt[S_ENT_FIND];
     sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, e->country, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, country, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 4, scope);
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
         *out = sqlite3_column_int64(q, 0);
-        bool fill = (e->role && sqlite3_column_int(q, 1)) ||
-                    (e->acronym && sqlite3_column_int(q, 2)) ||
-                    (e->cameo && sqlite3_column_int(q, 3));
+        bool role = !sqlite3_column_int(q, 1), acronym = !sqlite3_column_int(q, 2),
+             cameo = !sqlite3_column_int(q, 3);
         sqlite3_reset(q);
         sqlite3_clear_bindings(q);
-        if (!fill)
-            return TD_OK;
-        sqlite3_stmt *u = st->stmt[S_ENT_FILL];
-        sqlite3_bind_int64(u, 1, *out);
-        bind_text(u, 2, e->role);
-        bind_text(u, 3, e->acronym);
-        bind_text(u, 4, e->cameo);
-        return step(c, u, "cannot update an entity");
+        if ((e->role && !role) || (e->acronym && !acronym) || (e->cameo && !cameo))
+            s = entity_fill(c, e, *out);
+        if (s == TD_OK && scope == 0)
+            entity_remember(c, e, *out, role, acronym, cameo);
+        return s;
     }
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
@@ -908,14 +1042,17 @@ static td_status entity_row(put_ctx *c, const td_entity *e, const char *name,
     sqlite3_bind_text(i, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(i, 3, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(i, 4, person ? last_word(key) : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(i, 5, e->country, -1, SQLITE_STATIC);
+    sqlite3_bind_text(i, 5, country, -1, SQLITE_STATIC);
     sqlite3_bind_int64(i, 6, scope);
     bind_text(i, 7, e->role);
     bind_text(i, 8, e->acronym);
     bind_text(i, 9, e->cameo);
     s = step(c, i, "cannot store an entity");
-    if (s == TD_OK)
+    if (s == TD_OK) {
         *out = sqlite3_last_insert_rowid(st->db);
+        if (scope == 0)
+            entity_remember(c, e, *out, false, false, false);
+    }
     return s;
 }
 
@@ -1091,6 +1228,7 @@ static td_status drop_facts(put_ctx *c)
     }
     sqlite3_reset(q);
     td_status s = rc == SQLITE_DONE ? TD_OK : db_fail(st, rc, "cannot read old facts");
+    cache_clear(&st->cache); /* the entities below may go */
     const int del[] = {S_FTS_DEL, S_QFTS_DEL, S_DEL_MEN, S_DEL_QUO, S_DEL_TIM, S_DEL_EVT, S_DEL_SCOPED};
     for (size_t i = 0; i < sizeof del / sizeof del[0] && s == TD_OK; i++) {
         sqlite3_bind_int64(st->stmt[del[i]], 1, c->docid);
@@ -1202,14 +1340,16 @@ td_status td_store_put(td_store *st, const td_doc *doc, const char *record, size
         td_buf_release(&own);
         return s;
     }
-    put_ctx c = {st, doc, 0, NULL, 0, {0}, {0}};
+    put_ctx c = {st, doc, 0, NULL, 0, {0}, {0}, {0}};
     td_buf_init(&c.tmp, 0);
     td_buf_init(&c.key, 0);
+    td_buf_init(&c.ck, 0);
     td_store_result r = TD_STORE_UNCHANGED;
     s = put_doc(&c, record, record_len, &r);
     free(c.ent_map);
     td_buf_release(&c.tmp);
     td_buf_release(&c.key);
+    td_buf_release(&c.ck);
     td_buf_release(&own);
     if (s != TD_OK) {
         char keep[sizeof st->err];
