@@ -38,9 +38,9 @@
 /* ---- resources --------------------------------------------------------- */
 
 typedef struct {
-    td_lexicon *cues;  /* quote_cues.tsv */
-    td_lexicon *words; /* quote_words.tsv */
-    td_lexicon *first; /* the first words of the multi-word cues */
+    td_lexicon *cues;            /* quote_cues.tsv */
+    td_lexicon *words;           /* quote_words.tsv */
+    td_lexicon *first;           /* the first words of the multi-word cues */
     uint8_t tri[26 * 26 * 26];   /* first three letters of a cue's first word */
     uint8_t multi[26 * 26 * 26]; /* the same, for multi-word cues only */
 } qres;
@@ -65,8 +65,7 @@ static void add_first(const td_lex_entry *e, void *arg)
     first_builder *b = arg;
     const char *k = e->key;
     size_t n = strcspn(k, " ");
-    int a = n > 0 ? letter(k[0]) : -1, y = n > 1 ? letter(k[1]) : -1,
-        z = n > 2 ? letter(k[2]) : -1;
+    int a = n > 0 ? letter(k[0]) : -1, y = n > 1 ? letter(k[1]) : -1, z = n > 2 ? letter(k[2]) : -1;
     if (a >= 0 && y >= 0 && z >= 0) {
         b->q->tri[(a * 26 + y) * 26 + z] = 1;
         if (k[n] == ' ')
@@ -133,20 +132,34 @@ void td_quotes_release(td_resources *res)
 /* ---- per-document context ---------------------------------------------- */
 
 enum {
-    W_NONE = 0, W_PRON, W_REL, W_OBJ, W_DET, W_HON, W_TITLE, W_MOD, W_NOM,
-    W_AUX, W_BE, W_ADJ, W_COMP, W_STOP, W_CONN, W_UNSET = 0xff
+    W_NONE = 0,
+    W_PRON,
+    W_REL,
+    W_OBJ,
+    W_DET,
+    W_HON,
+    W_TITLE,
+    W_MOD,
+    W_NOM,
+    W_AUX,
+    W_BE,
+    W_ADJ,
+    W_COMP,
+    W_STOP,
+    W_CONN,
+    W_UNSET = 0xff
 };
 
-static const char *const wclass_names[] = {"", "pron", "rel", "obj", "det", "hon", "title",
-                                           "mod", "nom", "aux", "be", "adj", "comp", "stop",
-                                           "conn"};
+static const char *const wclass_names[] = {"",    "pron",  "rel",  "obj",  "det",
+                                           "hon", "title", "mod",  "nom",  "aux",
+                                           "be",  "adj",   "comp", "stop", "conn"};
 
 enum { NP_NONE = 0, NP_PRON, NP_REL, NP_NAME, NP_NOM };
 
 #define MAX_PIECES 8
-#define MAX_NP 7      /* tokens in a speaker noun phrase */
+#define MAX_NP 7       /* tokens in a speaker noun phrase */
 #define MAX_ADJUNCT 16 /* tokens skipped after a cue ("said on Friday at ...") */
-#define MAX_PARAS 20  /* paragraphs a quote may run over */
+#define MAX_PARAS 20   /* paragraphs a quote may run over */
 
 typedef struct {
     bool has;
@@ -175,11 +188,16 @@ typedef struct {
     /* the last speaker, for "..., adding that" */
     speaker last_spk;
     uint32_t last_spk_sent;
-    uint32_t floor; /* tokens before it belong to an earlier attribution */
-    uint8_t *claimed; /* per token: inside an attribution already emitted */
+    /* the last organisation or group that spoke, for "they said" */
+    const char *last_group;
+    int last_group_ent;
+    uint32_t last_group_sent;
+    bool has_group;
+    uint32_t floor;               /* tokens before it belong to an earlier attribution */
+    uint8_t *claimed;             /* per token: inside an attribution already emitted */
     const td_lex_entry **cue_ent; /* per token: the cue starting there, or NULL */
     uint8_t *cue_len;             /* its length in tokens */
-    bool eval_pass;   /* trying the evaluative cues: never over claimed words */
+    bool eval_pass;               /* trying the evaluative cues: never over claimed words */
     td_status st;
 } qctx;
 
@@ -306,6 +324,9 @@ static const td_lex_entry *cue_at(qctx *c, uint32_t i, uint32_t end, size_t *nto
     const td_lex_entry *e = c->cue_ent[i];
     if (!e || c->M.reg_of[i] >= 0 || i + c->cue_len[i] > end)
         return NULL;
+    if ((T(c, i)->flags & TD_TOKF_CAP) && !(T(c, i)->flags & TD_TOKF_SENT_START) &&
+        strcmp(td_lex_field(e, 3), "nocap") == 0)
+        return NULL; /* "Harvest Fears Grow": a noun in a title-case line */
     *ntok = c->cue_len[i];
     return e;
 }
@@ -371,9 +392,29 @@ static np np_before(qctx *c, uint32_t j, uint32_t lo)
             } else if (qw == W_DET && !is_cap(c, q)) {
                 r.s = q;
                 break;
+            } else if (qw == W_NONE && is_word(c, q) && !is_cap(c, q) && q > lo &&
+                       (is_close_mark(c, q - 1) || is_punct(c, q - 1, ','))) {
+                r.s = q; /* "..., veteran analyst Charlie Cook wrote" */
+                break;
+            } else if (qw == W_NONE && is_word(c, q) && !is_cap(c, q) && q > lo &&
+                       c->M.reg_of[q - 1] < 0 && wclass(c, r.s) == W_TITLE &&
+                       (is_cap(c, q - 1) || wclass(c, q - 1) == W_MOD)) {
+                r.s = q; /* "Senate minority leader Harry Reid" */
             } else {
                 break;
             }
+        }
+        /* a possessive before the name: "Twitter's Adam Sharp said" */
+        if (r.kind == NP_NAME && r.s >= lo + 2 && tok_is(c, r.s - 1, "'s") && is_cap(c, r.s - 2) &&
+            c->M.reg_of[r.s - 2] < 0) {
+            uint32_t s2 = name_run_start(c, r.s - 2, lo);
+            if (s2 <= r.s - 2)
+                r.s = s2;
+        } else if (r.kind == NP_NAME && r.s >= lo + 2 && tok_is(c, r.s - 1, "'s") &&
+                   is_word(c, r.s - 2) && !is_cap(c, r.s - 2)) {
+            np o2 = np_before(c, r.s - 2, lo); /* "the bank's Nora Vance" */
+            if (o2.kind == NP_NOM)
+                r.s = o2.s;
         }
         /* "Mr. Morgan of the Sierra Club" */
         uint32_t o = r.s;
@@ -395,8 +436,8 @@ static np np_before(qctx *c, uint32_t j, uint32_t lo)
     while (k > lo && j - k < 5) {
         uint32_t p = k - 1;
         int pw = wclass(c, p);
-        if (!is_word(c, p) || c->M.reg_of[p] >= 0 || pw == W_COMP || pw == W_BE ||
-            pw == W_PRON || pw == W_REL || pw == W_AUX || pw == W_STOP)
+        if (!is_word(c, p) || c->M.reg_of[p] >= 0 || pw == W_COMP || pw == W_BE || pw == W_PRON ||
+            pw == W_REL || pw == W_AUX || pw == W_STOP)
             break;
         size_t nt;
         if (cue_at(c, p, p + 1, &nt))
@@ -418,6 +459,24 @@ static np np_before(qctx *c, uint32_t j, uint32_t lo)
     return r;
 }
 
+/* Past the end e of an inverted name, a role and a name may follow: "said
+ * Republican political consultant Chris Russell", "said Clinton's top aide
+ * Jake Sullivan". Returns the end of the last capitalised word before lim
+ * reached over lower-case words, "'s" and capitalised words, else e. */
+static uint32_t np_after_name_end(qctx *c, uint32_t e, uint32_t lim)
+{
+    uint32_t best = e;
+    for (uint32_t k = e; k < lim && k - e < 8; k++) {
+        if (is_cap(c, k) && wclass(c, k) != W_STOP)
+            best = k + 1;
+        else if (!(tok_is(c, k, "'s") || wclass(c, k) == W_TITLE || wclass(c, k) == W_MOD ||
+                   wclass(c, k) == W_CONN || wclass(c, k) == W_NONE ||
+                   (T(c, k)->flags & TD_TOKF_ABBREV)))
+            break;
+    }
+    return best;
+}
+
 /* A noun phrase starting at token i (after an inverted cue or "according
  * to"): up to a comma, a full stop, "that" or a quote mark. */
 static np np_after(qctx *c, uint32_t i, uint32_t end)
@@ -427,8 +486,7 @@ static np np_after(qctx *c, uint32_t i, uint32_t end)
         wclass(c, i) == W_BE || wclass(c, i) == W_STOP)
         return r;
     uint32_t k = i;
-    while (k < end && k - i < 10 && is_word(c, k) && wclass(c, k) != W_COMP &&
-           c->M.reg_of[k] < 0) {
+    while (k < end && k - i < 10 && is_word(c, k) && wclass(c, k) != W_COMP && c->M.reg_of[k] < 0) {
         if (k > i && wclass(c, k) == W_ADJ && !is_cap(c, k))
             break; /* "said Lavrov on Friday" */
         k++;
@@ -445,13 +503,18 @@ static np np_after(qctx *c, uint32_t i, uint32_t end)
         r.kind = NP_NOM;
     if (r.kind == NP_NAME) { /* the name run, with titles inside it */
         uint32_t e = i;
-        while (e < r.e && (is_cap(c, e) || wclass(c, e) == W_CONN ||
-                           T(c, e)->flags & TD_TOKF_ABBREV || wclass(c, e) == W_TITLE ||
-                           wclass(c, e) == W_MOD))
+        while (e < r.e &&
+               (is_cap(c, e) || wclass(c, e) == W_CONN || T(c, e)->flags & TD_TOKF_ABBREV ||
+                wclass(c, e) == W_TITLE || wclass(c, e) == W_MOD))
             e++;
         while (e > i + 1 && !is_cap(c, e - 1))
             e--; /* end on a name word */
-        r.e = e;
+        r.e = np_after_name_end(c, e, r.e);
+    } else if (r.kind == NP_NOM) {
+        /* "said former Sen. Evan Bayh": a role before a name */
+        uint32_t e = np_after_name_end(c, i, r.e);
+        if (e > i && is_cap(c, e - 1) && wclass(c, e - 1) == W_NONE)
+            r.kind = NP_NAME, r.e = e;
     }
     return r;
 }
@@ -497,8 +560,8 @@ static void speaker_from_name(qctx *c, np p, speaker *out)
     uint32_t tfirst = s;
     if (is_cap(c, e - 1)) {
         uint32_t r = e - 1;
-        while (r > s && (is_cap(c, r - 1) || (wclass(c, r - 1) == W_CONN && r - 1 > s &&
-                                              is_cap(c, r - 2))))
+        while (r > s &&
+               (is_cap(c, r - 1) || (wclass(c, r - 1) == W_CONN && r - 1 > s && is_cap(c, r - 2))))
             r--;
         s = r;
     }
@@ -545,7 +608,54 @@ static void speaker_from_name(qctx *c, np p, speaker *out)
         td_coref_note_person(c->coref, name_sp.s, out->name, 0, gender, title);
 }
 
+/* Sentences back a "they" may reach for its group. */
+#define THEY_SENTS 3
+
+/* Whether the speaker is an organisation or a group (entity type, or a
+ * common noun phrase headed by an org/group word or a plural noun). */
+static bool group_speaker(qctx *c, np p, const speaker *out)
+{
+    if (out->entity > 0 && (size_t)out->entity <= c->doc->entities.n) {
+        const td_entity *e = TD_VEC_AT(c->doc->entities, td_entity, (size_t)out->entity - 1);
+        if (e->id == out->entity)
+            return e->type == TD_ENT_ORGANIZATION || e->type == TD_ENT_GROUP;
+    }
+    if (p.kind != NP_NOM)
+        return false;
+    uint32_t h = p.e - 1;
+    const char *x = wextra(c, h);
+    if (wclass(c, h) == W_NOM)
+        return x && (strcmp(x, "org") == 0 || strcmp(x, "group") == 0);
+    const td_token *t = T(c, h);
+    return wclass(c, h) == W_NONE && t->span.e - t->span.s > 3 && c->doc->norm[t->span.e - 1] == 's';
+}
+
+/* "they": the last organisation or group speaker, a few sentences back. */
+static void resolve_they(qctx *c, np p, speaker *out)
+{
+    if (!(tok_is(c, p.s, "they") || tok_is(c, p.s, "They")) || !c->has_group)
+        return;
+    uint32_t s = c->sent_of[p.s];
+    if (s < c->last_group_sent || s - c->last_group_sent > THEY_SENTS)
+        return;
+    out->name = c->last_group;
+    out->entity = c->last_group_ent;
+}
+
+static void speaker_from_np_1(qctx *c, np p, speaker *out, int depth);
+
 static void speaker_from_np(qctx *c, np p, speaker *out, int depth)
+{
+    speaker_from_np_1(c, p, out, depth);
+    if (out->has && out->name && p.kind != NP_PRON && p.kind != NP_REL && group_speaker(c, p, out)) {
+        c->has_group = true;
+        c->last_group = out->name;
+        c->last_group_ent = out->entity;
+        c->last_group_sent = c->sent_of[p.s];
+    }
+}
+
+static void speaker_from_np_1(qctx *c, np p, speaker *out, int depth)
 {
     memset(out, 0, sizeof *out);
     if (p.kind == NP_NONE)
@@ -566,6 +676,8 @@ static void speaker_from_np(qctx *c, np p, speaker *out, int depth)
         int g = tok_gender(c, p.s);
         if (g > 0)
             td_coref_resolve_pronoun(c->coref, out->span.s, g, &out->name, &out->entity);
+        else
+            resolve_they(c, p, out);
         return;
     }
     if (p.kind == NP_REL) {
@@ -895,10 +1007,9 @@ static bool content_before(qctx *c, uint32_t s0, uint32_t sb, uint32_t *cs, uint
     const td_qregion *rl = end > start ? region_of(c, end - 1) : NULL;
     if (!rl && end > start + 1 && is_punct(c, end - 1, ','))
         rl = region_of(c, end - 2);
-    if (rl && rl->open_tok > start && (is_punct(c, rl->open_tok - 1, ':') ||
-                                       is_punct(c, rl->open_tok - 1, ',') ||
-                                       is_punct(c, rl->open_tok - 1, ';') ||
-                                       is_dash(c, rl->open_tok - 1)))
+    if (rl && rl->open_tok > start &&
+        (is_punct(c, rl->open_tok - 1, ':') || is_punct(c, rl->open_tok - 1, ',') ||
+         is_punct(c, rl->open_tok - 1, ';') || is_dash(c, rl->open_tok - 1)))
         start = rl->open_tok;
     bool words = false;
     for (uint32_t i = start; i < end; i++)
@@ -1011,6 +1122,28 @@ static bool long_appositive(qctx *c, uint32_t s0, uint32_t j, np *subj, uint32_t
     return false;
 }
 
+/* A name inside a prepositional phrase is not the subject: "Farmers in
+ * Kenya's Rift Valley say" - the head before the preposition speaks (a
+ * noun phrase, or a bare plural noun). "X of Y" names stay whole. */
+static np pp_head(qctx *c, uint32_t s0, np n)
+{
+    if ((n.kind != NP_NAME && n.kind != NP_NOM) || n.s < s0 + 2)
+        return n;
+    uint32_t p = n.s - 1, h = n.s - 2;
+    if (wclass(c, p) != W_ADJ || is_cap(c, p) || tok_is(c, p, "of") || !is_word(c, h) ||
+        c->M.reg_of[h] >= 0)
+        return n;
+    np r = np_before(c, h, s0);
+    if (r.kind == NP_NAME || r.kind == NP_NOM)
+        return r;
+    const td_token *t = T(c, h);
+    size_t len = t->span.e - t->span.s;
+    if (r.kind == NP_NONE && wclass(c, h) == W_NONE && len > 3 && c->doc->norm[t->span.e - 1] == 's' &&
+        (h == s0 || !is_word(c, h - 1) || wclass(c, h - 1) == W_STOP))
+        return (np){NP_NOM, h, h + 1};
+    return n;
+}
+
 /* The speaker before the cue at c0: subject, or an appositive pair. */
 static bool subject_before(qctx *c, uint32_t s0, uint32_t k, np *subj, uint32_t *sb)
 {
@@ -1035,6 +1168,7 @@ static bool subject_before(qctx *c, uint32_t s0, uint32_t k, np *subj, uint32_t 
     np n = np_before(c, j, s0);
     if (n.kind == NP_NONE)
         return false;
+    n = pp_head(c, s0, n);
     *subj = n;
     *sb = n.s;
     return true;
@@ -1058,7 +1192,8 @@ static bool inverted_ok(qctx *c, np n, uint32_t se)
 {
     uint32_t q = n.e;
     if (q < se && !is_terminal(c, q) && !is_punct(c, q, ',') && !is_dash(c, q) &&
-        wclass(c, q) != W_ADJ && !is_adverb(c, q) && !is_open_mark(c, q) && !is_punct(c, q, ':'))
+        wclass(c, q) != W_ADJ && !is_adverb(c, q) && !is_open_mark(c, q) && !is_punct(c, q, ':') &&
+        !is_punct(c, q, '('))
         return false;
     if (n.kind != NP_NOM)
         return true;
@@ -1071,6 +1206,8 @@ static bool inverted_ok(qctx *c, np n, uint32_t se)
 }
 
 static bool is_coord(qctx *c, uint32_t i) { return tok_is(c, i, "and") || tok_is(c, i, "but"); }
+
+static np sentence_subject(qctx *c, uint32_t i, uint32_t lim);
 
 /* The speaker of a cue with no subject of its own: the last speaker of the
  * sentence, else the name or pronoun the sentence starts with. */
@@ -1093,6 +1230,8 @@ static bool inherit_speaker(qctx *c, uint32_t s0, uint32_t c0, speaker *out)
         p.kind = NP_NAME;
         p.e = e;
     }
+    if (p.kind == NP_NONE)
+        p = sentence_subject(c, s0, c0); /* "In an interview, Smith ..., saying" */
     if (p.kind == NP_NONE)
         return false;
     speaker_from_np(c, p, out, 0);
@@ -1153,7 +1292,7 @@ static void cue_verb(qctx *c, uint32_t s0, uint32_t se, uint32_t c0, uint32_t c1
     if (k > s0 && tok_is(c, k - 1, "to"))
         return; /* "to say" */
     if (k > s0 + 2 && is_punct(c, k - 1, ',') && is_punct(c, k - 2, ')'))
-        k--; /* "Gov. John Kasich (R-OH), said" */
+        k--;                                     /* "Gov. John Kasich (R-OH), said" */
     if (k > s0 + 1 && is_punct(c, k - 1, ')')) { /* "Rep. John Mica (R-Fla.) said" */
         uint32_t o = k - 1;
         while (o > s0 && k - o < 10 && !is_punct(c, o, '('))
@@ -1179,8 +1318,8 @@ static void cue_verb(qctx *c, uint32_t s0, uint32_t se, uint32_t c0, uint32_t c1
         content_after(c, &a, q < se && (wclass(c, q) == W_COMP || is_punct(c, q, ':')) ? q + 1 : q);
         finish(c, &a, TD_QNONE);
         return;
-    } else if (!ing && c0 > s0 && (is_punct(c, c0 - 1, ',') || is_close_mark(c, c0 - 1) ||
-                                   is_dash(c, c0 - 1))) {
+    } else if (!ing && c0 > s0 &&
+               (is_punct(c, c0 - 1, ',') || is_close_mark(c, c0 - 1) || is_dash(c, c0 - 1))) {
         np n = np_after(c, c1, se); /* "..., said Lavrov" */
         if (n.kind == NP_NONE || n.kind == NP_REL || !inverted_ok(c, n, se))
             return;
@@ -1219,8 +1358,9 @@ static void cue_verb(qctx *c, uint32_t s0, uint32_t se, uint32_t c0, uint32_t c1
             before = false; /* "In her post, Feinberg said, “...”" */
     }
     bool quote_first = false; /* “...,” X said: the quote is the content */
-    if (before && ce > cs && (is_close_mark(c, ce - 1) ||
-                              (ce - 1 > cs && is_close_mark(c, ce - 2) && is_punct(c, ce - 1, ','))))
+    if (before && ce > cs &&
+        (is_close_mark(c, ce - 1) ||
+         (ce - 1 > cs && is_close_mark(c, ce - 2) && is_punct(c, ce - 1, ','))))
         quote_first = true;
     if (quote_first && !(q < se && is_punct(c, q, ':'))) {
         add_piece(&a, cs, ce);
@@ -1230,8 +1370,8 @@ static void cue_verb(qctx *c, uint32_t s0, uint32_t se, uint32_t c0, uint32_t c1
                !inverted) {
         content_after(c, &a, q + 1);
         finish(c, &a, TD_QNONE);
-    } else if (q >= se || is_terminal(c, q) || is_punct(c, q, ',') || is_dash(c, q) ||
-               inverted || (before && skipped)) {
+    } else if (q >= se || is_terminal(c, q) || is_punct(c, q, ',') || is_dash(c, q) || inverted ||
+               (before && skipped)) {
         if (!before) {
             if (q < se && is_punct(c, q, ',') && q + 1 < se && !inverted) {
                 content_after(c, &a, q + 1); /* He said, "..." */
@@ -1308,7 +1448,8 @@ static np sentence_subject(qctx *c, uint32_t i, uint32_t lim)
     if (w == W_PRON) {
         r.kind = NP_PRON;
         r.e = i + 1;
-    } else if (is_cap(c, i) && (w == W_NONE || w == W_HON || w == W_TITLE || w == W_MOD || w == W_NOM)) {
+    } else if (is_cap(c, i) &&
+               (w == W_NONE || w == W_HON || w == W_TITLE || w == W_MOD || w == W_NOM)) {
         uint32_t e = i;
         while (e < lim && e - i < MAX_NP &&
                (is_cap(c, e) || wclass(c, e) == W_CONN ||
@@ -1385,8 +1526,10 @@ static void verb_quotes(qctx *c, uint32_t s0, uint32_t se)
 /* A quotation signed with a dash to the end of its line: “...” ― Ann Lee */
 static void dash_signature(qctx *c, uint32_t s0, uint32_t se)
 {
-    for (uint32_t i = s0; i + 2 < se; i++) {
-        if (!is_close_mark(c, i) || !is_dash(c, i + 1) || !is_cap(c, i + 2))
+    /* the signature may be a sentence of its own: “... bully.” ― Ann Lee */
+    for (uint32_t i = s0; i < se && i + 2 < c->n; i++) {
+        if (!is_close_mark(c, i) || !is_dash(c, i + 1) || !is_cap(c, i + 2) ||
+            T(c, i + 2)->block != T(c, i)->block)
             continue;
         const td_qregion *r = region_of(c, i);
         uint32_t e = i + 2;

@@ -31,7 +31,8 @@ static bool opens_left(const td_doc *doc, uint32_t s)
     unsigned char c = (unsigned char)doc->norm[s - 1];
     if (c == ' ' || c == '\n' || c == '(' || c == '[' || c == '{' || c == '/' || c == '-')
         return true;
-    if (s >= 3 && (unsigned char)doc->norm[s - 3] == 0xE2 && (unsigned char)doc->norm[s - 2] == 0x80) {
+    if (s >= 3 && (unsigned char)doc->norm[s - 3] == 0xE2 &&
+        (unsigned char)doc->norm[s - 2] == 0x80) {
         unsigned char d = (unsigned char)doc->norm[s - 1];
         return d == 0x94 || d == 0x93 || d == 0x9C || d == 0x98; /* — – “ ‘ */
     }
@@ -108,6 +109,21 @@ static void add_region(builder *b, uint32_t open, uint32_t close, uint32_t last)
     r->dbl = mark_kind(b->doc, o) == MK_DOUBLE;
 }
 
+/* A single mark glued to the double mark i that just closed a region is
+ * the inner quote's close (NYT ''' = ' + '': “... ‘X,”’ he said): the
+ * region's closing mark becomes it. Returns the last token consumed. */
+static uint32_t absorb_single(builder *b, uint32_t i, uint32_t z)
+{
+    if (i + 1 >= z || b->n == 0 || b->regs[b->n - 1].close_tok != i)
+        return i;
+    const td_token *t = TD_DOC_TOK(b->doc, i), *u = TD_DOC_TOK(b->doc, i + 1);
+    if (mark_kind(b->doc, u) != MK_SINGLE || u->span.s != t->span.e ||
+        !closes_right(b->doc, u->span.e))
+        return i;
+    b->regs[b->n - 1].close_tok = i + 1;
+    return i + 1;
+}
+
 /* Pair the marks of one line: tokens [a, z). */
 static void pair_line(builder *b, uint32_t a, uint32_t z)
 {
@@ -127,8 +143,10 @@ static void pair_line(builder *b, uint32_t a, uint32_t z)
                     stack[depth++] = i;
             } else if (depth > 0) {
                 depth--;
-                if (depth == 0)
+                if (depth == 0) {
                     add_region(b, stack[0], i, i);
+                    i = absorb_single(b, i, z);
+                }
             } /* else: a stray closing mark */
         } else if (depth == 0) {
             if (op)

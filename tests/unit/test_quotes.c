@@ -25,21 +25,31 @@
 /* The seed, byte for byte (shared/seed/lavrov.txt may be copied as a fixture). */
 static const char seed[] =
     " date 2022-01-01 Russian Foreign Minister Sergey Lavrov\n"
-    "Russia is focusing on enhancing cooperation with countries that have not joined the West" AP "s push for sanctions, Foreign Minister Sergey Lavrov said on Friday.\n"
-    "A majority of the international community does not support the West" AP "s " LQ "hybrid war" RQ " on Moscow because they are guided by their own " LQ "fundamental national interests," RQ " Lavrov said at a conference on international cooperation for Russian regions.\n"
-    LQ "The modern world is striving for multipolarity," RQ " he said.\n"
-    "On the withdrawal of Western firms from Russia since the start of the Ukraine war, he said their exit has created " LQ "promising niches" RQ " for companies from " LQ "friendly countries." RQ "\n"
-    "He said two-thirds of Russia" AP "s regions have interregional agreements with China, while cooperation with Belarus, India, and Middle Eastern nations is also on the rise.\n"
-    LQ "It is important to support international projects that contribute to strengthening the technological sovereignty of the country," RQ " said Lavrov.\n"
-    "He also emphasized the need for the " LQ "development of parallel imports, import substitution, preservation of enterprises created with foreign investors, as well as increasing the output of products necessary to fulfill the needs of a special military operation." RQ "\n"
-    "He said regional cooperation should be increased in Eurasian associations, including the Eurasian Economic Union (EAEU) and the Commonwealth of Independent States.\n"
-    LQ "Next year Russia will preside over the EAEU, and \xe2\x80\xa6 will be devoted to building cooperation with third countries and their associations," RQ " he said.\n"
+    "Russia is focusing on enhancing cooperation with countries that have not joined the West" AP
+    "s push for sanctions, Foreign Minister Sergey Lavrov said on Friday.\n"
+    "A majority of the international community does not support the West" AP "s " LQ "hybrid war" RQ
+    " on Moscow because they are guided by their own " LQ "fundamental national interests," RQ
+    " Lavrov said at a conference on international cooperation for Russian regions.\n" LQ
+    "The modern world is striving for multipolarity," RQ " he said.\n"
+    "On the withdrawal of Western firms from Russia since the start of the Ukraine war, he said their exit has created " LQ
+    "promising niches" RQ " for companies from " LQ "friendly countries." RQ "\n"
+    "He said two-thirds of Russia" AP
+    "s regions have interregional agreements with China, while cooperation with Belarus, India, and Middle Eastern nations is also on the rise.\n" LQ
+    "It is important to support international projects that contribute to strengthening the technological sovereignty of the country," RQ
+    " said Lavrov.\n"
+    "He also emphasized the need for the " LQ
+    "development of parallel imports, import substitution, preservation of enterprises created with foreign investors, as well as increasing the output of products necessary to fulfill the needs of a special military operation." RQ
+    "\n"
+    "He said regional cooperation should be increased in Eurasian associations, including the Eurasian Economic Union (EAEU) and the Commonwealth of Independent States.\n" LQ
+    "Next year Russia will preside over the EAEU, and \xe2\x80\xa6 will be devoted to building cooperation with third countries and their associations," RQ
+    " he said.\n"
     "Russia says enhancing ties with countries that opted out of West's sanctions drive\n"
     "Ukrainians face power outage in Odesa\n"
     "Filipino baby girl becomes world's 8 billionth person\n"
     "Bulgaria detains five for suspected complicity in Istanbul terror attack\n"
     "Heavy coat of snow blankets Ukrainian capital Kyiv\n"
-    "'T\xc3\xbc""rkiye brands itself with proactive stance in global crises': Official";
+    "'T\xc3\xbc"
+    "rkiye brands itself with proactive stance in global crises': Official";
 
 static td_resources *res;
 
@@ -172,11 +182,13 @@ TEST(seed_attributions)
     for (size_t i = 0; i < d->quotes.n; i++) {
         const td_quote *q = TD_VEC_AT(d->quotes, td_quote, i);
         CHECK(q->has_speaker && q->speaker_name && q->has_cue);
-        bool head = span_is(d, q->span, "enhancing ties with countries that opted out of West's "
-                                        "sanctions drive");
+        bool head = span_is(d, q->span,
+                            "enhancing ties with countries that opted out of West's "
+                            "sanctions drive");
         CHECK_STR(q->speaker_name, head ? "Russia" : "Sergey Lavrov");
-        CHECK(!span_is(d, q->span, "T\xc3\xbcrkiye brands itself with proactive stance in global "
-                                   "crises"));
+        CHECK(!span_is(d, q->span,
+                       "T\xc3\xbcrkiye brands itself with proactive stance in global "
+                       "crises"));
     }
     const td_quote *he = find(d, TD_QUOTE_DIRECT, "The modern world is striving for multipolarity");
     CHECK(he && span_is(d, he->speaker_span, "he") && span_is(d, he->cue, "said"));
@@ -204,7 +216,7 @@ TEST(split_quote)
     td_doc_free(d);
     /* split over a full stop: "X," Kim said. "Y. Z." */
     d = run(LQ "The bridge is safe," RQ " Mayor Ann Ortiz said on Tuesday. " LQ
-            "Engineers checked it twice. They found nothing." RQ);
+               "Engineers checked it twice. They found nothing." RQ);
     q = d && d->quotes.n ? TD_VEC_AT(d->quotes, td_quote, 0) : NULL;
     CHECK_INT(d ? d->quotes.n : 0, 1);
     CHECK(q && q->spans.n == 2);
@@ -234,8 +246,9 @@ TEST(multi_paragraph_quote)
 /* A quote inside a quote stays inside: one attribution. */
 TEST(nested_quote)
 {
-    td_doc *d = run(LQ "He told me " "\xe2\x80\x98" "never again" AP ", and I believed him," RQ
-                    " Paul Berg said.");
+    td_doc *d = run(LQ "He told me "
+                       "\xe2\x80\x98"
+                       "never again" AP ", and I believed him," RQ " Paul Berg said.");
     CHECK_INT(d ? d->quotes.n : 0, 1);
     const td_quote *q = find_prefix(d, TD_QUOTE_DIRECT, "He told me");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Paul Berg") == 0);
@@ -247,8 +260,8 @@ TEST(nested_quote)
 /* Stray and unbalanced marks: nothing crashes, nothing runs past its line. */
 TEST(stray_marks)
 {
-    td_doc *d = run("Officials " LQ " gave no numbers.\nThe plan " RQ " failed.\n" LQ
-                    "Fine," RQ " the clerk said.");
+    td_doc *d = run("Officials " LQ " gave no numbers.\nThe plan " RQ " failed.\n" LQ "Fine," RQ
+                    " the clerk said.");
     CHECK(d != NULL);
     CHECK_INT(d ? d->quotes.n : 0, 1);
     CHECK(find(d, TD_QUOTE_DIRECT, "Fine") != NULL);
@@ -289,8 +302,8 @@ TEST(scare_quotes_and_titles)
  * fragment again as a direct item with the same speaker. */
 TEST(mixed_attribution)
 {
-    td_doc *d = run("Senator Rosa Vale said the deal was a " LQ "historic mistake" RQ
-                    " for the country.");
+    td_doc *d =
+        run("Senator Rosa Vale said the deal was a " LQ "historic mistake" RQ " for the country.");
     const td_quote *m = find_prefix(d, TD_QUOTE_MIXED, "the deal was a");
     const td_quote *f = find(d, TD_QUOTE_DIRECT, "historic mistake");
     CHECK(m != NULL);
@@ -331,8 +344,8 @@ TEST(reported_constructions)
 /* A headline's attribution ("Norway says ...") with the country speaking. */
 TEST(headline)
 {
-    td_doc *d = run_ex("Norway says oil output will rise next year\nThe fields are old.", "tb",
-                       false);
+    td_doc *d =
+        run_ex("Norway says oil output will rise next year\nThe fields are old.", "tb", false);
     const td_quote *q = find(d, TD_QUOTE_REPORTED, "oil output will rise next year");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Norway") == 0);
     CHECK(q && span_is(d, q->cue, "says"));
@@ -348,12 +361,12 @@ TEST(headline)
 TEST(speakers)
 {
     td_doc *d = run(LQ "Yes," RQ " Mr. Paul Berg said. " LQ "No," RQ " Ms. Ada Kim said.\n"
-                    "Later she said the vote was close.\n"
-                    "He said the count would go on.\n"
-                    "Defence Minister Olaf Brand said the army was ready. "
-                    "The minister said reserves were called.\n"
-                    "They said the roads were closed.\n"
-                    "According to him, the rally was large.");
+                       "Later she said the vote was close.\n"
+                       "He said the count would go on.\n"
+                       "Defence Minister Olaf Brand said the army was ready. "
+                       "The minister said reserves were called.\n"
+                       "They said the roads were closed.\n"
+                       "According to him, the rally was large.");
     const td_quote *q = find(d, TD_QUOTE_REPORTED, "the vote was close");
     CHECK(q && span_is(d, q->speaker_span, "she") && q->speaker_name &&
           strcmp(q->speaker_name, "Ada Kim") == 0);
@@ -369,8 +382,8 @@ TEST(speakers)
     CHECK(q && span_is(d, q->speaker_span, "They") && q->speaker_name == NULL);
     for (size_t i = 0; d && i < d->quotes.n; i++) {
         const char *n = TD_VEC_AT(d->quotes, td_quote, i)->speaker_name;
-        CHECK(!n || (strcmp(n, "he") && strcmp(n, "she") && strcmp(n, "He") &&
-                     strcmp(n, "They") && strcmp(n, "they")));
+        CHECK(!n || (strcmp(n, "he") && strcmp(n, "she") && strcmp(n, "He") && strcmp(n, "They") &&
+                     strcmp(n, "they")));
     }
     if (th_cur_failed)
         dump(d);
@@ -383,6 +396,95 @@ TEST(doubled_apostrophes_and_inversion)
     td_doc *d = run("''We are ready for the storm,'' said Chief Ana Ruiz of the fire service.");
     const td_quote *q = find(d, TD_QUOTE_DIRECT, "We are ready for the storm");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ana Ruiz") == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* Inverted cues before a role and a name, or a party in parentheses; a
+ * possessive before the speaker's name. */
+TEST(inverted_roles_and_possessives)
+{
+    td_doc *d = run(LQ "The bridge will not open this year," RQ
+                    " said county transport planner Ada Moss. " LQ "We need more steel." RQ);
+    const td_quote *q = find_prefix(d, TD_QUOTE_DIRECT, "The bridge will not open");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ada Moss") == 0);
+    CHECK(q && q->spans.n == 2);
+    td_doc_free(d);
+    d = run(LQ "The vote was close," RQ " said Sen. Paul Dorn (D-Ore.). " LQ "Too close." RQ);
+    q = find_prefix(d, TD_QUOTE_DIRECT, "The vote was close");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Paul Dorn") == 0);
+    td_doc_free(d);
+    d = run(LQ "Prices will fall by spring," RQ " the bank" AP "s Nora Vance said.");
+    q = find_prefix(d, TD_QUOTE_DIRECT, "Prices will fall by spring");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Nora Vance") == 0);
+    td_doc_free(d);
+    d = run(LQ "The port stays shut," RQ " Harbour deputy director Ines Kahl told reporters in Lima. " LQ
+            "Nothing moves." RQ);
+    q = find_prefix(d, TD_QUOTE_DIRECT, "The port stays shut");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ines Kahl") == 0 && q->spans.n == 2);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* NYT triple apostrophes: an inner quote closing with the outer one. */
+TEST(triple_apostrophes)
+{
+    td_doc *d = run("''People keep telling me, 'the river is safe,''' said Omar Reyes, a boatman.");
+    const td_quote *q = find_prefix(d, TD_QUOTE_DIRECT, "People keep telling me");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Omar Reyes") == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* "as X put it", and a signature dash after a closed sentence. */
+TEST(put_it_and_signatures)
+{
+    td_doc *d = run("As the harbour master Lena Ortiz put it, " LQ "the tide waits for nobody." RQ);
+    const td_quote *q = find_prefix(d, TD_QUOTE_DIRECT, "the tide waits");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Lena Ortiz") == 0);
+    td_doc_free(d);
+    d = run("Readers wrote in.\n" LQ "The new park is a delight for my children." RQ
+            " \xe2\x80\x95 Maria Costa\nMore news follows.");
+    q = find_prefix(d, TD_QUOTE_DIRECT, "The new park is a delight");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Maria Costa") == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* The head of a subject with a prepositional phrase speaks; an -ing cue
+ * after a leading adjunct takes the sentence's subject. */
+TEST(subject_heads)
+{
+    td_doc *d = run("Fishermen in Peru's Paracas Bay say the catch is " LQ "the worst in memory." RQ);
+    const td_quote *q = find(d, TD_QUOTE_DIRECT, "the worst in memory.");
+    CHECK(q && span_is(d, q->speaker_span, "Fishermen"));
+    td_doc_free(d);
+    d = run("In a speech on Monday, Ivo Brandt attacked the budget, saying it was " LQ
+            "a gift to the rich." RQ);
+    q = find(d, TD_QUOTE_DIRECT, "a gift to the rich.");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ivo Brandt") == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* "they" takes the last organisation or group that spoke, nearby only. */
+TEST(they_resolves_to_group)
+{
+    td_doc *d = run("The dockers" AP " union said the strike would go on. They said the offer was " LQ
+                    "an insult to every worker." RQ);
+    const td_quote *q = find(d, TD_QUOTE_DIRECT, "an insult to every worker.");
+    CHECK(q && span_is(d, q->speaker_span, "They") && q->speaker_name &&
+          strcmp(q->speaker_name, "They") != 0 && strstr(q->speaker_name, "union"));
+    td_doc_free(d);
+    d = run("The union said the strike would go on. The weather was cold. The roads were icy. "
+            "Trains were late. Buses stopped. They said it was " LQ "a bad week for all." RQ);
+    q = find(d, TD_QUOTE_DIRECT, "a bad week for all.");
+    CHECK(q && q->speaker_name == NULL);
     if (th_cur_failed)
         dump(d);
     td_doc_free(d);
@@ -434,6 +536,11 @@ int main(void)
     RUN(headline);
     RUN(speakers);
     RUN(doubled_apostrophes_and_inversion);
+    RUN(inverted_roles_and_possessives);
+    RUN(triple_apostrophes);
+    RUN(put_it_and_signatures);
+    RUN(subject_heads);
+    RUN(they_resolves_to_group);
     unload();
     return DONE();
 }
