@@ -117,11 +117,16 @@ printf 'not a database, only text, long enough to be read as a header of a file\
 check "ingest into a file that is not a database exits 3" [ $? = 3 ]
 check "... and says so" grep -q 'not an SQLite database' "$TMP/err.txt"
 if [ $have_sqlite3 = 1 ]; then
-    (echo 'BEGIN IMMEDIATE;'; sleep 3; echo 'COMMIT;') | sqlite3 "$DB" &
+    # the lock is held until ingest has given up (slow sanitizer builds
+    # may take seconds to start), then released
+    mkfifo "$TMP/lockfifo"
+    (echo 'BEGIN IMMEDIATE;'; echo 'SELECT 1;'; read _ <"$TMP/lockfifo"; echo 'COMMIT;') | sqlite3 "$DB" >"$TMP/locker.out" &
     locker=$!
-    sleep 1
+    i=0
+    while [ ! -s "$TMP/locker.out" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
     "$T" ingest --db "$DB" --busy-timeout 200 "$FIX/corpus.jsonl" 2> "$TMP/err.txt"
     rc=$?
+    echo done >"$TMP/lockfifo"
     wait $locker
     check "a locked database exits 3" [ $rc = 3 ]
     check "... and says it is locked" grep -q 'locked by another process' "$TMP/err.txt"
