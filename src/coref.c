@@ -238,8 +238,7 @@ static int entity_gender(const td_coref *c, int id)
     return TD_GENDER_UNKNOWN;
 }
 
-bool td_coref_resolve_pronoun(td_coref *c, uint32_t pos, int gender, const char **name,
-                              int *entity)
+bool td_coref_resolve_pronoun(td_coref *c, uint32_t pos, int gender, const char **name, int *entity)
 {
     person *best = NULL;
     for (size_t i = 0; i < c->n_persons; i++) {

@@ -15,8 +15,8 @@
 
 /* Largest HTML page taken (bytes); over it the page is TD_ETOOBIG. */
 #define TD_HTML_MAX_BYTES (64u * 1024u * 1024u)
-/* Deepest element nesting the walkers follow; deeper content is read as
- * text of the element at the cap. */
+/* Deepest element nesting the walkers follow (they are iterative; the
+ * cap bounds their work); text nested deeper is left out. */
 #define TD_HTML_MAX_DEPTH 400
 
 /* ---- encoding ---------------------------------------------------------- */
