@@ -105,144 +105,185 @@ static void progress_line(const cli_run_stats *st, double t0, uint64_t total_byt
     fflush(stderr);
 }
 
+/* The reading side: the open reader and where it is in the path list. */
+typedef struct feed {
+    char **paths;
+    size_t pi;
+    td_reader *rd;
+    const cli_run_opts *ro;
+    cli_run_stats *stats;
+} feed;
+
+/* Read up to cap documents into b (main thread only). */
+static void fill_batch(feed *f, batch *b, size_t cap)
+{
+    b->n = 0;
+    while (b->n < cap) {
+        if (!f->rd) {
+            if (!f->paths[f->pi])
+                break;
+            const char *path = f->paths[f->pi];
+            td_status st = td_reader_open(path, f->ro->reader_opts, &f->rd);
+            if (st != TD_OK) {
+                slot *s = &b->slots[b->n++];
+                memset(s, 0, sizeof *s);
+                if (asprintf(&s->err, "%s: cannot read: %s",
+                             strcmp(path, "-") == 0 ? "<stdin>" : path,
+                             st == TD_EUSAGE ? "is a directory" :
+                             st == TD_ENOENT ? "no such file" :
+                             st == TD_EIO ? strerror(errno) : td_strerror(st)) < 0)
+                    s->err = NULL;
+                f->rd = NULL;
+                f->pi++;
+                continue;
+            }
+        }
+        td_doc *doc = NULL;
+        td_status st = td_reader_next(f->rd, &doc);
+        if (td_reader_warning(f->rd) && !f->ro->quiet) {
+            fprintf(stderr, "tidings: warning: %s\n", td_reader_warning(f->rd));
+            f->stats->warnings++;
+        }
+        if (st == TD_EOF) {
+            f->stats->bytes += td_reader_consumed(f->rd);
+            td_reader_free(f->rd);
+            f->rd = NULL;
+            f->pi++;
+            continue;
+        }
+        slot *s = &b->slots[b->n++];
+        memset(s, 0, sizeof *s);
+        if (st == TD_OK) {
+            s->doc = doc;
+        } else {
+            const char *m = td_reader_error(f->rd);
+            s->err = strdup(m ? m : td_strerror(st));
+            if (st == TD_EIO || st == TD_ETRUNC || (st == TD_ETOOBIG && !m)) {
+                f->stats->bytes += td_reader_consumed(f->rd);
+                td_reader_free(f->rd);
+                f->rd = NULL;
+                f->pi++;
+            }
+        }
+    }
+}
+
+/* Start the worker threads (1..jobs-1) on b; returns how many started. */
+static int start_workers(batch *b, int jobs, pthread_t *th, worker_arg *wa)
+{
+    atomic_store(&b->next, 0);
+    int started = 0;
+    for (int i = 1; i < jobs && (size_t)i < b->n; i++) {
+        wa[i].b = b;
+        wa[i].idx = i;
+        if (pthread_create(&th[i], NULL, worker, &wa[i]) != 0)
+            break;
+        started = i;
+    }
+    return started;
+}
+
+/* Hand the records of b to the sink in order and free them. */
+static bool hand_out(batch *b, cli_sink sink, void *arg, cli_run_stats *stats, bool stop)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        slot *s = &b->slots[i];
+        if (s->doc) {
+            stats->docs++;
+            if (!stop && sink(arg, s->doc, &s->rec, NULL) != 0)
+                stop = true;
+        } else {
+            stats->failed++;
+            if (!stop && sink(arg, NULL, NULL, s->err ? s->err : "unknown error") != 0)
+                stop = true;
+        }
+        td_doc_free(s->doc);
+        s->doc = NULL;
+        free(s->err);
+        s->err = NULL;
+        td_buf_release(&s->rec);
+    }
+    b->n = 0;
+    return stop;
+}
+
+/*
+ * Two batches in flight: while the worker threads run the pipeline over one
+ * batch, the main thread reads the next one, then helps; while the workers
+ * start on that next batch, the main thread hands the finished one to the
+ * sink. Output order is input order whatever the number of threads.
+ */
 int cli_run(const td_resources *res, char **paths, const cli_run_opts *ro, cli_sink sink,
             void *arg, cli_run_stats *stats)
 {
     memset(stats, 0, sizeof *stats);
     int jobs = ro->jobs > 0 ? ro->jobs : 1;
     size_t cap = (size_t)jobs * 64;
-    batch b;
-    memset(&b, 0, sizeof b);
-    b.flags = ro->record_flags;
-    b.slots = calloc(cap, sizeof *b.slots);
-    b.pls = calloc((size_t)jobs, sizeof *b.pls);
+    batch bb[2];
+    memset(bb, 0, sizeof bb);
+    td_pipeline **pls = calloc((size_t)jobs, sizeof *pls);
     pthread_t *th = calloc((size_t)jobs, sizeof *th);
     worker_arg *wa = calloc((size_t)jobs, sizeof *wa);
     int rc = 0;
-    if (!b.slots || !b.pls || !th || !wa) {
+    for (int k = 0; k < 2; k++) {
+        bb[k].flags = ro->record_flags;
+        bb[k].slots = calloc(cap, sizeof *bb[k].slots);
+        bb[k].pls = pls;
+    }
+    if (!bb[0].slots || !bb[1].slots || !pls || !th || !wa) {
         cli_error("out of memory");
         rc = -1;
         goto out_free;
     }
     for (int i = 0; i < jobs; i++) {
-        if (td_pipeline_new(res, &b.pls[i]) != TD_OK) {
+        if (td_pipeline_new(res, &pls[i]) != TD_OK) {
             cli_error("out of memory");
             rc = -1;
             goto out_free;
         }
-        wa[i].b = &b;
-        wa[i].idx = i;
     }
     double t0 = now(), last_draw = 0;
-    uint64_t total_bytes = 0; /* unknown for pipes; progress shows no ETA */
-    size_t pi = 0;
-    td_reader *rd = NULL;
+    feed f = {paths, 0, NULL, ro, stats};
     bool stop = false;
-    while (!stop) {
-        /* fill a batch */
-        b.n = 0;
-        while (b.n < cap && !stop) {
-            if (!rd) {
-                if (!paths[pi])
-                    break;
-                td_status st = td_reader_open(paths[pi], ro->reader_opts, &rd);
-                if (st != TD_OK) {
-                    slot *s = &b.slots[b.n++];
-                    memset(s, 0, sizeof *s);
-                    if (asprintf(&s->err, "%s: cannot read: %s",
-                                 strcmp(paths[pi], "-") == 0 ? "<stdin>" : paths[pi],
-                                 st == TD_EUSAGE ? "is a directory" :
-                                 st == TD_ENOENT ? "no such file" :
-                                 st == TD_EIO ? strerror(errno) : td_strerror(st)) < 0)
-                        s->err = NULL;
-                    rd = NULL;
-                    pi++;
-                    continue;
-                }
-            }
-            td_doc *doc = NULL;
-            td_status st = td_reader_next(rd, &doc);
-            if (td_reader_warning(rd) && !ro->quiet) {
-                fprintf(stderr, "tidings: warning: %s\n", td_reader_warning(rd));
-                stats->warnings++;
-            }
-            if (st == TD_EOF) {
-                stats->bytes += td_reader_consumed(rd);
-                td_reader_free(rd);
-                rd = NULL;
-                pi++;
-                continue;
-            }
-            slot *s = &b.slots[b.n++];
-            memset(s, 0, sizeof *s);
-            if (st == TD_OK) {
-                s->doc = doc;
-            } else {
-                const char *m = td_reader_error(rd);
-                s->err = strdup(m ? m : td_strerror(st));
-                if (st == TD_EIO || st == TD_ETRUNC || (st == TD_ETOOBIG && !m)) {
-                    stats->bytes += td_reader_consumed(rd);
-                    td_reader_free(rd);
-                    rd = NULL;
-                    pi++;
-                }
-            }
-        }
-        if (b.n == 0)
-            break;
-        /* run it */
-        atomic_store(&b.next, 0);
-        int started = 0;
-        for (int i = 1; i < jobs && (size_t)i < b.n; i++) {
-            if (pthread_create(&th[i], NULL, worker, &wa[i]) != 0)
-                break;
-            started = i;
-        }
-        process(&b, 0);
+    batch *cur = &bb[0], *next = &bb[1];
+    fill_batch(&f, cur, cap);
+    int started = start_workers(cur, jobs, th, wa);
+    while (cur->n > 0) {
+        if (!stop)
+            fill_batch(&f, next, cap); /* overlaps the workers' run */
+        process(cur, 0);
         for (int i = 1; i <= started; i++)
             pthread_join(th[i], NULL);
-        /* hand out in order */
-        for (size_t i = 0; i < b.n; i++) {
-            slot *s = &b.slots[i];
-            if (s->doc) {
-                stats->docs++;
-                if (!stop && sink(arg, s->doc, &s->rec, NULL) != 0)
-                    stop = true;
-            } else {
-                stats->failed++;
-                if (!stop && sink(arg, NULL, NULL, s->err ? s->err : "unknown error") != 0)
-                    stop = true;
-            }
-            td_doc_free(s->doc);
-            s->doc = NULL;
-            free(s->err);
-            s->err = NULL;
-            td_buf_release(&s->rec);
-        }
+        started = start_workers(next, jobs, th, wa);
+        stop = hand_out(cur, sink, arg, stats, stop); /* overlaps the next run */
         if (ro->progress) {
             double t = now();
             if (t - last_draw > 0.2) {
                 cli_run_stats tmp = *stats;
-                if (rd)
-                    tmp.bytes += td_reader_consumed(rd);
-                progress_line(&tmp, t0, total_bytes, false);
+                if (f.rd)
+                    tmp.bytes += td_reader_consumed(f.rd);
+                progress_line(&tmp, t0, 0, false);
                 last_draw = t;
             }
         }
+        batch *tmpb = cur;
+        cur = next;
+        next = tmpb;
     }
-    if (rd) {
-        stats->bytes += td_reader_consumed(rd);
-        td_reader_free(rd);
+    if (f.rd) {
+        stats->bytes += td_reader_consumed(f.rd);
+        td_reader_free(f.rd);
     }
     stats->seconds = now() - t0;
     if (ro->progress)
         progress_line(stats, t0, 0, true);
 out_free:
-    if (b.pls)
+    if (pls)
         for (int i = 0; i < jobs; i++)
-            td_pipeline_free(b.pls[i]);
-    free(b.pls);
-    free(b.slots);
+            td_pipeline_free(pls[i]);
+    free(pls);
+    free(bb[0].slots);
+    free(bb[1].slots);
     free(th);
     free(wa);
     return rc;
