@@ -242,8 +242,11 @@ td_status td_record_write(const td_doc *doc, int flags, td_buf *out)
     td_jw_arr(&w);
     for (size_t i = 0; i < doc->blocks.n; i++) {
         const td_block *b = TD_DOC_BLOCK(doc, i);
-        if (b->kind == TD_BLOCK_BOILERPLATE)
-            td_jw_str(&w, doc->norm + b->span.s, b->span.e - b->span.s);
+        if (b->kind == TD_BLOCK_BOILERPLATE) {
+            /* as written in the input: boilerplate is not read, only shown */
+            td_span bs = td_doc_span_to_base(doc, b->span);
+            td_jw_str(&w, doc->base + bs.s, bs.e - bs.s);
+        }
     }
     td_jw_arr_end(&w);
 
