@@ -41,6 +41,16 @@ const char *td_mention_form_name(td_mention_form f)
     return (unsigned)f < TD_FORM_COUNT ? n[f] : "name";
 }
 
+const char *td_precision_name(td_precision p)
+{
+    switch (p) {
+    case TD_PREC_YEAR: return "year";
+    case TD_PREC_MONTH: return "month";
+    case TD_PREC_DAY: return "day";
+    default: return "unknown";
+    }
+}
+
 const char *td_quote_kind_name(td_quote_kind k)
 {
     static const char *const n[] = {"direct", "mixed", "reported"};
@@ -221,4 +231,28 @@ int td_doc_block_at(const td_doc *doc, uint32_t off)
             return (int)mid;
     }
     return -1;
+}
+
+td_status td_doc_body_text(const td_doc *doc, td_buf *b)
+{
+    const char *t = doc->norm ? doc->norm : doc->base;
+    size_t tl = doc->norm ? doc->norm_len : doc->base_len;
+    td_status s = TD_OK;
+    for (size_t i = 0; i < doc->blocks.n && s == TD_OK; i++) {
+        const td_block *bl = TD_DOC_BLOCK(doc, i);
+        if (bl->kind != TD_BLOCK_BODY || bl->span.e <= bl->span.s || bl->span.e > tl)
+            continue;
+        size_t k = bl->span.s;
+        while (k < bl->span.e && t[k] == ' ')
+            k++;
+        if (k == bl->span.e)
+            continue; /* a blank line */
+        if (b->len)
+            s = td_buf_putc(b, '\n');
+        if (s == TD_OK)
+            s = td_buf_append(b, t + bl->span.s, bl->span.e - bl->span.s);
+    }
+    if (s == TD_OK && doc->blocks.n == 0 && t)
+        s = td_buf_append(b, t, tl);
+    return s;
 }

@@ -137,6 +137,7 @@ typedef enum {
 } td_mention_form;
 
 const char *td_entity_type_name(td_entity_type t);
+const char *td_precision_name(td_precision p); /* "year", "month", "day", "unknown" */
 const char *td_mention_form_name(td_mention_form f);
 
 typedef struct td_mention {
@@ -278,6 +279,11 @@ static inline bool td_block_is_read(td_block_kind k)
 {
     return k != TD_BLOCK_BOILERPLATE && k != TD_BLOCK_HEADER;
 }
+
+/* Append the body as the record's "text": the non-blank body blocks of the
+ * norm text (the base text when not normalised), one a line; the whole text
+ * when there are no blocks. */
+td_status td_doc_body_text(const td_doc *doc, td_buf *out);
 
 /* The block holding norm offset off, or -1. */
 int td_doc_block_at(const td_doc *doc, uint32_t off);

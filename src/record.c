@@ -49,42 +49,6 @@ static void write_source(td_json_w *w, const td_doc *doc)
     td_jw_obj_end(w);
 }
 
-/* Body paragraphs, one per line, from the norm text. */
-static td_status body_text(const td_doc *doc, td_buf *b)
-{
-    td_status st = TD_OK;
-    bool any_block = false;
-    for (size_t i = 0; i < doc->blocks.n && st == TD_OK; i++) {
-        const td_block *bl = TD_DOC_BLOCK(doc, i);
-        any_block = true;
-        if (bl->kind != TD_BLOCK_BODY || bl->span.e == bl->span.s)
-            continue;
-        /* skip blank lines */
-        size_t k = bl->span.s;
-        while (k < bl->span.e && doc->norm[k] == ' ')
-            k++;
-        if (k == bl->span.e)
-            continue;
-        if (b->len)
-            st = td_buf_putc(b, '\n');
-        if (st == TD_OK)
-            st = td_buf_append(b, doc->norm + bl->span.s, bl->span.e - bl->span.s);
-    }
-    if (!any_block && doc->norm)
-        st = td_buf_append(b, doc->norm, doc->norm_len);
-    return st;
-}
-
-static const char *precision_name(td_precision p)
-{
-    switch (p) {
-    case TD_PREC_YEAR: return "year";
-    case TD_PREC_MONTH: return "month";
-    case TD_PREC_DAY: return "day";
-    default: return "unknown";
-    }
-}
-
 static void write_entities(td_json_w *w, const td_doc *doc)
 {
     td_jw_key(w, "entities");
@@ -217,7 +181,7 @@ td_status td_record_write(const td_doc *doc, int flags, td_buf *out)
 
     td_buf body;
     td_buf_init(&body, 0);
-    td_status st = body_text(doc, &body);
+    td_status st = td_doc_body_text(doc, &body);
     if (st != TD_OK) {
         td_buf_release(&body);
         return st;
@@ -253,7 +217,7 @@ td_status td_record_write(const td_doc *doc, int flags, td_buf *out)
     td_jw_key(&w, "date");
     td_jw_obj(&w);
     td_jw_kstr(&w, "value", doc->date.value);
-    td_jw_kstr(&w, "precision", precision_name(doc->date.value ? doc->date.precision : TD_PREC_UNKNOWN));
+    td_jw_kstr(&w, "precision", td_precision_name(doc->date.value ? doc->date.precision : TD_PREC_UNKNOWN));
     td_jw_kstr(&w, "source", doc->date.source);
     td_jw_kstr(&w, "header", doc->date.header);
     td_jw_kstr(&w, "note", doc->date.note);

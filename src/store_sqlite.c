@@ -473,16 +473,6 @@ bool td_store_date_interval(const char *v, td_precision prec, char lo[11], char 
     return true;
 }
 
-static const char *precision_name(td_precision p)
-{
-    switch (p) {
-    case TD_PREC_YEAR: return "year";
-    case TD_PREC_MONTH: return "month";
-    case TD_PREC_DAY: return "day";
-    default: return "unknown";
-    }
-}
-
 /* ---- opening ----------------------------------------------------------- */
 
 static td_status exec(td_store *st, const char *sql, const char *what)
@@ -835,31 +825,11 @@ static td_status step(put_ctx *c, sqlite3_stmt *s, const char *what)
     return db_fail(c->st, rc, what);
 }
 
-/* The body as the record's "text": body blocks of the norm text, one a line. */
+/* The body as the record's "text", NUL-terminated. */
 static td_status body_text(const td_doc *doc, td_buf *b)
 {
-    const char *t = doc->norm ? doc->norm : doc->base;
-    size_t tl = doc->norm ? doc->norm_len : doc->base_len;
-    td_status s = TD_OK;
-    for (size_t i = 0; i < doc->blocks.n && s == TD_OK; i++) {
-        const td_block *bl = TD_DOC_BLOCK(doc, i);
-        if (bl->kind != TD_BLOCK_BODY || bl->span.e <= bl->span.s || bl->span.e > tl)
-            continue;
-        size_t k = bl->span.s;
-        while (k < bl->span.e && t[k] == ' ')
-            k++;
-        if (k == bl->span.e)
-            continue;
-        if (b->len)
-            s = td_buf_putc(b, '\n');
-        if (s == TD_OK)
-            s = td_buf_append(b, t + bl->span.s, bl->span.e - bl->span.s);
-    }
-    if (s == TD_OK && doc->blocks.n == 0 && t)
-        s = td_buf_append(b, t, tl);
-    if (s == TD_OK)
-        s = td_buf_putc(b, '\0');
-    return s;
+    td_status s = td_doc_body_text(doc, b);
+    return s == TD_OK ? td_buf_putc(b, '\0') : s;
 }
 
 static td_status quotes_text(const td_doc *doc, td_buf *b)
@@ -936,7 +906,7 @@ static td_status bind_doc(put_ctx *c, sqlite3_stmt *s, const char *hash, const c
     } else {
         sqlite3_bind_null(s, 14);
     }
-    sqlite3_bind_text(s, 15, precision_name(prec), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 15, td_precision_name(prec), -1, SQLITE_STATIC);
     bind_text(s, 16, has ? source : NULL);
     bind_text(s, 17, d->date.header);
     bind_text(s, 18, d->date.note);
