@@ -10,25 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static td_resources *res;
-static td_pipeline *pl;
+#include "fixture.h"
 
-static td_doc *run(const char *text, const char *date)
-{
-    td_doc_input in;
-    memset(&in, 0, sizeof in);
-    in.text = text;
-    in.text_len = strlen(text);
-    in.date = date;
-    td_doc *doc = NULL;
-    if (td_doc_new(&in, &doc) != TD_OK)
-        return NULL;
-    if (td_pipeline_run(pl, doc) != TD_OK) {
-        td_doc_free(doc);
-        return NULL;
-    }
-    return doc;
-}
+static td_doc *run(const char *text, const char *date) { return fx_run(text, date); }
 
 static const char *value_of(const td_doc *doc, const char *s)
 {
@@ -177,12 +161,8 @@ TEST(input_date_is_the_callers_word)
 
 int main(void)
 {
-    char *err = NULL;
-    if (td_resources_load(NULL, &res, &err) != TD_OK || td_pipeline_new(res, &pl) != TD_OK) {
-        fprintf(stderr, "cannot load resources: %s\n", err ? err : "?");
-        free(err);
+    if (fx_load(NULL))
         return 1;
-    }
     RUN(placeholder_header_contradicted_by_known_event);
     RUN(header_contradicted_by_past_date);
     RUN(header_contradicted_by_future_date);
@@ -191,7 +171,6 @@ int main(void)
     RUN(dateline_without_header);
     RUN(no_evidence_no_day);
     RUN(input_date_is_the_callers_word);
-    td_pipeline_free(pl);
-    td_resources_free(res);
+    fx_release();
     return DONE();
 }

@@ -12,26 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static td_resources *res;
-static td_pipeline *pl;
+#include "fixture.h"
 
-/* Run the pipeline on text (with an input date, or NULL). */
-static td_doc *run(const char *text, const char *date)
-{
-    td_doc_input in;
-    memset(&in, 0, sizeof in);
-    in.text = text;
-    in.text_len = strlen(text);
-    in.date = date;
-    td_doc *doc = NULL;
-    if (td_doc_new(&in, &doc) != TD_OK)
-        return NULL;
-    if (td_pipeline_run(pl, doc) != TD_OK) {
-        td_doc_free(doc);
-        return NULL;
-    }
-    return doc;
-}
+static td_doc *run(const char *text, const char *date) { return fx_run(text, date); }
 
 /* The time expression whose text is exactly s, or NULL. */
 static const td_time *find(const td_doc *doc, const char *s)
@@ -207,12 +190,8 @@ TEST(pattern_engine)
 
 int main(void)
 {
-    char *err = NULL;
-    if (td_resources_load(NULL, &res, &err) != TD_OK || td_pipeline_new(res, &pl) != TD_OK) {
-        fprintf(stderr, "cannot load resources: %s\n", err ? err : "?");
-        free(err);
+    if (fx_load(NULL))
         return 1;
-    }
     RUN(absolute_formats);
     RUN(dateline);
     RUN(relative_to_the_day);
@@ -221,7 +200,6 @@ int main(void)
     RUN(extents_follow_timeml);
     RUN(unknown_day_stays_unresolved);
     RUN(pattern_engine);
-    td_pipeline_free(pl);
-    td_resources_free(res);
+    fx_release();
     return DONE();
 }
