@@ -32,6 +32,7 @@ int cmd_entities(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* Options every pipeline-running command accepts. parse_common() consumes
  * one option at argv[*i] if it is one of them (returning 1), returns 0 if

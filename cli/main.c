@@ -15,6 +15,7 @@ const cli_cmd cli_commands[] = {
     {"timeline", cmd_timeline, "mentions, quotes and events of one entity over time"},
     {"show", cmd_show, "one stored document with its facts"},
     {"export", cmd_export, "a whole table as CSV or JSON lines"},
+    {"serve", cmd_serve, "answer the query commands over HTTP, as JSON"},
     {NULL, NULL, NULL},
 };
 
