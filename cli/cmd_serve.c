@@ -166,10 +166,11 @@ stop:
             close(p[k].fd);
     if (r->timed_out || r->too_big)
         kill(pid, SIGKILL);
-    int st;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+    int st = 0;
+    pid_t w;
+    while ((w = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
         ;
-    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    r->status = w == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* A pipe whose ends close on exec. Callers hold sv->spawn_mu, so no other
