@@ -10,11 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A slot keeps the key's hash tag and length beside the entry, so a probe
- * touches the entry only when both agree. */
+/* A slot keeps the key's hash tag and length beside the entry, and the
+ * first bytes of the (folded) key, so a probe of a short key reads one cache
+ * line: the entry only when the key is longer than SLOT_KEY. */
+#define SLOT_KEY 16
 typedef struct {
     uint32_t tag, len;
     td_lex_entry *e;
+    char key[SLOT_KEY];
 } lslot;
 
 struct td_lexicon {
@@ -22,6 +25,12 @@ struct td_lexicon {
     unsigned flags;
     lslot *slots; /* open addressing, power-of-two size, load <= 1/2 */
     size_t nslots, count;
+    /* cheap rejections before the table: the key lengths present (bit
+     * min(len, 63)) and a bloom filter of the hashes (two bits in one
+     * word, about 16 bits an entry: small enough to stay in cache) */
+    uint64_t lens;
+    uint64_t *bloom;
+    size_t bmask; /* words - 1 */
     td_lex_entry **order; /* insertion order */
     size_t norder, ordercap;
     int max_words;
@@ -84,7 +93,11 @@ td_status td_lexicon_new(unsigned flags, td_lexicon **out)
     lx->flags = flags;
     lx->nslots = 64;
     lx->slots = calloc(lx->nslots, sizeof *lx->slots);
-    if (!lx->slots) {
+    lx->bloom = calloc(lx->nslots / 8, sizeof *lx->bloom);
+    lx->bmask = lx->nslots / 8 - 1;
+    if (!lx->slots || !lx->bloom) {
+        free(lx->slots);
+        free(lx->bloom);
         free(lx);
         return TD_ENOMEM;
     }
@@ -98,8 +111,20 @@ void td_lexicon_free(td_lexicon *lx)
         return;
     td_arena_release(&lx->store);
     free(lx->slots);
+    free(lx->bloom);
     free(lx->order);
     free(lx);
+}
+
+static bool slot_is(const lslot *sl, const char *key, size_t len, uint32_t tag)
+{
+    if (sl->tag != tag || sl->len != len)
+        return false;
+    size_t head = len < SLOT_KEY ? len : SLOT_KEY;
+    for (size_t i = 0; i < head; i++)
+        if (sl->key[i] != key[i])
+            return false;
+    return len <= SLOT_KEY || memcmp(sl->e->hkey + SLOT_KEY, key + SLOT_KEY, len - SLOT_KEY) == 0;
 }
 
 /* Find the slot for a (folded when needed) key of hash h. */
@@ -110,15 +135,33 @@ static size_t find_slot(const td_lexicon *lx, const char *key, size_t len, uint6
     uint32_t tag = (uint32_t)(h >> 32);
     for (;;) {
         const lslot *sl = &lx->slots[i];
-        if (!sl->e)
-            return i;
-        if (sl->tag == tag && sl->len == len && memcmp(sl->e->hkey, key, len) == 0)
+        if (!sl->e || slot_is(sl, key, len, tag))
             return i;
         i = (i + 1) & mask;
     }
 }
 
-/* Make room for n entries in all (load <= 1/2). */
+/* The two bloom bits of hash h (in the word bloom[(h >> 20) & bmask]). */
+static uint64_t bloom_bits(uint64_t h)
+{
+    return (1ull << ((h >> 52) & 63)) | (1ull << ((h >> 58) & 63));
+}
+
+static bool bloom_has(const td_lexicon *lx, uint64_t h)
+{
+    uint64_t b = bloom_bits(h);
+    return (lx->bloom[(size_t)(h >> 20) & lx->bmask] & b) == b;
+}
+
+static void bloom_add(td_lexicon *lx, uint64_t h)
+{
+    lx->bloom[(size_t)(h >> 20) & lx->bmask] |= bloom_bits(h);
+}
+
+static uint64_t len_bit(size_t len) { return 1ull << (len < 63 ? len : 63); }
+
+/* Make room for n entries in all (load <= 1/2); the bloom filter has a
+ * word for every 8 slots (at least 16 bits an entry). */
 static td_status reserve(td_lexicon *lx, size_t n)
 {
     size_t want = lx->nslots;
@@ -126,23 +169,31 @@ static td_status reserve(td_lexicon *lx, size_t n)
         want *= 2;
     if (want == lx->nslots)
         return TD_OK;
-    lslot *old = lx->slots;
-    size_t oldn = lx->nslots;
-    lx->slots = calloc(want, sizeof *lx->slots);
-    if (!lx->slots) {
-        lx->slots = old;
+    lslot *slots = calloc(want, sizeof *slots);
+    uint64_t *bloom = calloc(want / 8, sizeof *bloom);
+    if (!slots || !bloom) {
+        free(slots);
+        free(bloom);
         return TD_ENOMEM;
     }
+    lslot *old = lx->slots;
+    size_t oldn = lx->nslots;
+    free(lx->bloom);
+    lx->slots = slots;
+    lx->bloom = bloom;
     lx->nslots = want;
+    lx->bmask = want / 8 - 1;
+    size_t mask = want - 1;
     for (size_t i = 0; i < oldn; i++) {
         lslot *sl = &old[i];
         if (!sl->e)
             continue;
-        size_t mask = want - 1;
-        size_t j = (size_t)hash_bytes(sl->e->hkey, sl->len) & mask;
-        while (lx->slots[j].e)
+        uint64_t h = hash_bytes(sl->e->hkey, sl->len);
+        size_t j = (size_t)h & mask;
+        while (slots[j].e)
             j = (j + 1) & mask;
-        lx->slots[j] = *sl;
+        slots[j] = *sl;
+        bloom_add(lx, h);
     }
     free(old);
     return TD_OK;
@@ -216,9 +267,13 @@ static td_status add_entry(td_lexicon *lx, char *line, size_t len, bool replace,
     } else {
         lx->count++;
     }
-    lx->slots[slot].tag = (uint32_t)(h >> 32);
-    lx->slots[slot].len = (uint32_t)kl;
-    lx->slots[slot].e = e;
+    lslot *sl = &lx->slots[slot];
+    sl->tag = (uint32_t)(h >> 32);
+    sl->len = (uint32_t)kl;
+    sl->e = e;
+    memcpy(sl->key, key, kl < SLOT_KEY ? kl : SLOT_KEY);
+    bloom_add(lx, h);
+    lx->lens |= len_bit(kl);
     lx->order[lx->norder++] = e;
     if (e->n_words > lx->max_words)
         lx->max_words = e->n_words;
@@ -399,14 +454,17 @@ td_status td_lexicon_load(const td_options *opts, const char *name, unsigned fla
 
 const td_lex_entry *td_lexicon_get(const td_lexicon *lx, const char *key, size_t len)
 {
-    if (!lx || len == 0 || len >= 256)
+    if (!lx || len == 0 || len >= 256 || !(lx->lens & len_bit(len)))
         return NULL;
     char tmp[256];
     if (lx->flags & TD_LEX_FOLD) {
         len = fold_key(key, len, tmp);
         key = tmp;
     }
-    return lx->slots[find_slot(lx, key, len, hash_bytes(key, len))].e;
+    uint64_t h = hash_bytes(key, len);
+    if (!bloom_has(lx, h))
+        return NULL;
+    return lx->slots[find_slot(lx, key, len, h)].e;
 }
 
 const char *td_lex_field(const td_lex_entry *e, int i)

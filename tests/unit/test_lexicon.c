@@ -1,0 +1,125 @@
+/* test_lexicon.c - the lexicon table: exact lookups after growth, keys
+ * longer than the bytes a slot keeps, case folding, first-wins / replace,
+ * and words that must not be found (the length and bloom rejections). */
+#include "harness.h"
+
+#include "lexicon.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static td_lexicon *from_text(unsigned flags, const char *text)
+{
+    td_lexicon *lx = NULL;
+    if (td_lexicon_new(flags, &lx) != TD_OK)
+        return NULL;
+    if (td_lexicon_add_text(lx, text, strlen(text), "test", false, NULL) != TD_OK) {
+        td_lexicon_free(lx);
+        return NULL;
+    }
+    return lx;
+}
+
+static const char *field0(const td_lexicon *lx, const char *key)
+{
+    const td_lex_entry *e = td_lexicon_get(lx, key, strlen(key));
+    return e ? td_lex_field(e, 0) : NULL;
+}
+
+TEST(exact_and_misses)
+{
+    td_lexicon *lx = from_text(0, "# comment\nsaid\tverb\nUnited States\tcountry\tUS\n\nNATO\torg\n");
+    CHECK(lx != NULL);
+    CHECK_STR(field0(lx, "said"), "verb");
+    CHECK_STR(field0(lx, "United States"), "country");
+    CHECK_STR(field0(lx, "NATO"), "org");
+    CHECK(td_lexicon_get(lx, "Said", 4) == NULL);    /* case-sensitive */
+    CHECK(td_lexicon_get(lx, "sai", 3) == NULL);     /* a prefix */
+    CHECK(td_lexicon_get(lx, "saidx", 5) == NULL);   /* a longer word */
+    CHECK(td_lexicon_get(lx, "saiD", 4) == NULL);    /* same length, other bytes */
+    CHECK(td_lexicon_get(lx, "", 0) == NULL);
+    CHECK(td_lexicon_get(lx, "# comment", 9) == NULL);
+    CHECK_INT(td_lexicon_size(lx), 3);
+    CHECK_INT(td_lexicon_max_words(lx), 2);
+    td_lexicon_free(lx);
+}
+
+TEST(long_keys)
+{
+    /* keys longer than the bytes kept in a slot differ only at the end */
+    td_lexicon *lx = from_text(0, "Commonwealth of Independent States\tA\n"
+                                  "Commonwealth of Independent Statez\tB\n"
+                                  "Commonwealth of\tC\n");
+    CHECK(lx != NULL);
+    CHECK_STR(field0(lx, "Commonwealth of Independent States"), "A");
+    CHECK_STR(field0(lx, "Commonwealth of Independent Statez"), "B");
+    CHECK_STR(field0(lx, "Commonwealth of"), "C");
+    CHECK(field0(lx, "Commonwealth of Independent Stateq") == NULL);
+    CHECK(field0(lx, "Commonwealth of Independent State") == NULL);
+    td_lexicon_free(lx);
+}
+
+TEST(folded)
+{
+    td_lexicon *lx = from_text(TD_LEX_FOLD, "Foreign Minister\trole\n\xC3\x89mile\tgiven\n"
+                                            "\xC5\xA0koda\tbrand\n");
+    CHECK(lx != NULL);
+    CHECK_STR(field0(lx, "foreign minister"), "role");
+    CHECK_STR(field0(lx, "FOREIGN MINISTER"), "role");
+    CHECK_STR(field0(lx, "\xC3\xA9mile"), "given");      /* émile */
+    CHECK_STR(field0(lx, "\xC3\x89MILE"), "given");      /* ÉMILE */
+    CHECK_STR(field0(lx, "\xC5\xA1KODA"), "brand");      /* šKODA */
+    CHECK(field0(lx, "foreign ministers") == NULL);
+    td_lexicon_free(lx);
+}
+
+TEST(first_wins_and_replace)
+{
+    td_lexicon *lx = from_text(0, "Moscow\tcapital\nMoscow\tlocation\n");
+    CHECK(lx != NULL);
+    CHECK_STR(field0(lx, "Moscow"), "capital");
+    CHECK_INT(td_lexicon_size(lx), 1);
+    const char *more = "Moscow\tcity\n";
+    CHECK(td_lexicon_add_text(lx, more, strlen(more), "more", true, NULL) == TD_OK);
+    CHECK_STR(field0(lx, "Moscow"), "city");
+    CHECK_INT(td_lexicon_size(lx), 1);
+    td_lexicon_free(lx);
+}
+
+TEST(growth)
+{
+    /* many entries added in several texts: the table and its filters grow */
+    td_lexicon *lx = NULL;
+    CHECK(td_lexicon_new(TD_LEX_FOLD, &lx) == TD_OK);
+    char line[64];
+    for (int i = 0; i < 5000; i++) {
+        int n = snprintf(line, sizeof line, "Word%d\t%d\n", i, i * 7);
+        CHECK(td_lexicon_add_text(lx, line, (size_t)n, "grow", false, NULL) == TD_OK);
+    }
+    CHECK_INT(td_lexicon_size(lx), 5000);
+    int found = 0, wrong = 0;
+    for (int i = 0; i < 5000; i++) {
+        char key[32], want[32];
+        snprintf(key, sizeof key, "WORD%d", i);
+        snprintf(want, sizeof want, "%d", i * 7);
+        const char *got = field0(lx, key);
+        if (got && strcmp(got, want) == 0)
+            found++;
+        snprintf(key, sizeof key, "word%d", i + 5000);
+        if (field0(lx, key))
+            wrong++;
+    }
+    CHECK_INT(found, 5000);
+    CHECK_INT(wrong, 0);
+    td_lexicon_free(lx);
+}
+
+int main(void)
+{
+    RUN(exact_and_misses);
+    RUN(long_keys);
+    RUN(folded);
+    RUN(first_wins_and_replace);
+    RUN(growth);
+    return DONE();
+}
