@@ -1,14 +1,14 @@
 /*
  * coref.c - who a mention refers to: surnames, pronouns, titled mentions.
  *
- * See coref.h. Built once per document in O(tokens): one pass collects
- * capitalised name runs (titles stripped) into a hash keyed by their last
- * word, and the person entities' mentions sorted by offset. Every query is
- * bounded: at most TD_COREF_PERSONS persons are kept, most recent first.
+ * See coref.h. Built per document in O(tokens), each index on its first
+ * use (most documents ask for neither): one pass collects capitalised name
+ * runs (titles stripped) into a hash keyed by their last word (for
+ * td_coref_full_name), and the person entities' mentions sorted by offset
+ * (for td_coref_resolve_pronoun). Every query is bounded: at most
+ * TD_COREF_PERSONS persons are kept, most recent first.
  */
 #include "coref.h"
-
-#include "lexicon.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +36,11 @@ typedef struct {
 
 struct td_coref {
     td_doc *doc;
-    const td_lexicon *words;
+    td_arena *scratch;
+    bool names_built, ments_built;
+    td_status st; /* TD_ENOMEM when an index could not be built */
+    td_coref_listed_fn listed;
+    void *listed_arg;
     person persons[TD_COREF_PERSONS];
     size_t n_persons;
     fullname *names; /* open-addressing hash by last word */
@@ -73,15 +77,6 @@ static bool same_fold(const char *a, size_t an, const char *b, size_t bn)
     return true;
 }
 
-static const char *word_class(const td_coref *c, const td_token *t)
-{
-    if (!c->words)
-        return "";
-    const td_lex_entry *e =
-        td_lexicon_get(c->words, c->doc->norm + t->span.s, t->span.e - t->span.s);
-    return e ? td_lex_field(e, 0) : "";
-}
-
 /* A token that may start or continue a name run. */
 static bool name_tok(const td_token *t)
 {
@@ -90,7 +85,10 @@ static bool name_tok(const td_token *t)
 
 /* Any listed word (honorific, title, modifier, function word) is stripped
  * from the front of a name run. */
-static bool strippable(const char *cls) { return *cls != '\0'; }
+static bool strippable(const td_coref *c, size_t tok)
+{
+    return c->listed && c->listed(c->listed_arg, (uint32_t)tok);
+}
 
 static void add_fullname(td_coref *c, size_t first, size_t last)
 {
@@ -125,7 +123,7 @@ static void collect_names(td_coref *c)
                (j == i || TD_DOC_TOK(c->doc, j)->block == TD_DOC_TOK(c->doc, i)->block))
             j++;
         size_t f = i;
-        while (f < j && strippable(word_class(c, TD_DOC_TOK(c->doc, f))))
+        while (f < j && strippable(c, f))
             f++;
         if (j - f >= 2 && j - f <= 4 && !(TD_DOC_TOK(c->doc, j - 1)->flags & TD_TOKF_ALLCAPS))
             add_fullname(c, f, j - 1);
@@ -152,8 +150,10 @@ static void collect_entities(td_coref *c, td_arena *scratch)
     if (!total)
         return;
     c->ments = td_arena_alloc(scratch, total * sizeof *c->ments);
-    if (!c->ments)
+    if (!c->ments) {
+        c->st = TD_ENOMEM;
         return;
+    }
     for (size_t i = 0; i < c->doc->entities.n && c->n_ments < total; i++) {
         const td_entity *e = TD_VEC_AT(c->doc->entities, td_entity, i);
         if (e->type != TD_ENT_PERSON)
@@ -170,23 +170,47 @@ static void collect_entities(td_coref *c, td_arena *scratch)
     qsort(c->ments, c->n_ments, sizeof *c->ments, cmp_ment);
 }
 
-td_coref *td_coref_new(td_arena *scratch, td_doc *doc, const void *words)
+td_coref *td_coref_new(td_arena *scratch, td_doc *doc, td_coref_listed_fn listed, void *arg)
 {
     td_coref *c = td_arena_calloc(scratch, sizeof *c);
     if (!c)
         return NULL;
     c->doc = doc;
-    c->words = words;
+    c->scratch = scratch;
+    c->listed = listed;
+    c->listed_arg = arg;
+    c->st = TD_OK;
+    return c;
+}
+
+td_status td_coref_status(const td_coref *c) { return c ? c->st : TD_OK; }
+
+/* The name index, built on first use. False when out of memory. */
+static bool need_names(td_coref *c)
+{
+    if (c->names_built)
+        return c->names != NULL;
+    c->names_built = true;
     size_t cap = 64;
-    while (cap < doc->toks.n / 2 && cap < (1u << 20))
+    while (cap < c->doc->toks.n / 2 && cap < (1u << 20))
         cap <<= 1;
-    c->names = td_arena_calloc(scratch, cap * sizeof *c->names);
-    if (!c->names)
-        return NULL;
+    c->names = td_arena_calloc(c->scratch, cap * sizeof *c->names);
+    if (!c->names) {
+        c->st = TD_ENOMEM;
+        return false;
+    }
     c->names_cap = cap;
     collect_names(c);
-    collect_entities(c, scratch);
-    return c;
+    return true;
+}
+
+/* The person entities' mentions, sorted on first use. */
+static void need_ments(td_coref *c)
+{
+    if (c->ments_built)
+        return;
+    c->ments_built = true;
+    collect_entities(c, c->scratch);
 }
 
 void td_coref_note_person(td_coref *c, uint32_t pos, const char *name, int entity, int gender,
@@ -240,6 +264,7 @@ static int entity_gender(const td_coref *c, int id)
 
 bool td_coref_resolve_pronoun(td_coref *c, uint32_t pos, int gender, const char **name, int *entity)
 {
+    need_ments(c);
     person *best = NULL;
     for (size_t i = 0; i < c->n_persons; i++) {
         person *p = &c->persons[i];
@@ -305,8 +330,10 @@ bool td_coref_resolve_title(const td_coref *c, uint32_t pos, const char *title, 
     return true;
 }
 
-const char *td_coref_full_name(const td_coref *c, uint32_t pos, const char *s, size_t len)
+const char *td_coref_full_name(td_coref *c, uint32_t pos, const char *s, size_t len)
 {
+    if (!need_names(c))
+        return NULL;
     size_t mask = c->names_cap - 1;
     for (size_t h = hash_bytes(s, len) & mask, k = 0; k < c->names_cap; k++, h = (h + 1) & mask) {
         const fullname *f = &c->names[h];

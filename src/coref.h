@@ -14,7 +14,7 @@
  *     recent person introduced with that title word.
  *
  * Everything lives in the arena given to td_coref_new (the stage's scratch
- * arena); strings it returns are copied into the document's arena. It never
+ * arena), and each index is built on its first use; strings it returns are copied into the document's arena. It never
  * holds a pronoun as a name.
  */
 #ifndef TD_COREF_H
@@ -30,10 +30,14 @@ typedef struct td_coref td_coref;
 
 enum { TD_GENDER_UNKNOWN = 0, TD_GENDER_M, TD_GENDER_F };
 
-/* A resolver for doc. words, when not NULL, is the word-class lexicon
- * (data/lex/quote_words.tsv: hon/title/mod classes are stripped from the
- * front of name runs). Returns NULL when out of memory. */
-td_coref *td_coref_new(td_arena *scratch, td_doc *doc, const void *words);
+/* Whether token tok is a listed word (an honorific, title, modifier or
+ * function word of data/lex/quote_words.tsv): such words are stripped from
+ * the front of name runs. */
+typedef bool (*td_coref_listed_fn)(void *arg, uint32_t tok);
+
+/* A resolver for doc. listed, when not NULL, classifies tokens (called
+ * with arg). Returns NULL when out of memory. */
+td_coref *td_coref_new(td_arena *scratch, td_doc *doc, td_coref_listed_fn listed, void *arg);
 
 /* Tell the resolver that a person named `name` (canonical, in the doc
  * arena), with entity id `entity` (0: none), gender g and role word `title`
@@ -54,7 +58,11 @@ bool td_coref_resolve_title(const td_coref *c, uint32_t pos, const char *title, 
 
 /* The full name ending in the single word s[0..len) that occurs before pos
  * in the document ("Lavrov" -> "Sergey Lavrov"), or NULL. */
-const char *td_coref_full_name(const td_coref *c, uint32_t pos, const char *s, size_t len);
+const char *td_coref_full_name(td_coref *c, uint32_t pos, const char *s, size_t len);
+
+/* TD_ENOMEM when an index built on first use could not be allocated (the
+ * answers then were "none"), else TD_OK. */
+td_status td_coref_status(const td_coref *c);
 
 /* The entity with a mention overlapping sp, or NULL. */
 const td_entity *td_coref_entity_at(const td_doc *doc, td_span sp);

@@ -37,12 +37,53 @@
 
 /* ---- resources --------------------------------------------------------- */
 
+/* Word filters: a bit per (length, first two bytes, last byte), folded; a
+ * token whose bit is clear is no key of the list (a cue's first word, a
+ * word of quote_words.tsv), so most tokens never reach a hash table. */
+#define WF_BITS (1u << 16)
+
+static inline uint32_t wf_byte(char ch)
+{
+    unsigned char u = (unsigned char)ch;
+    if (u >= 0x80)
+        return 0x80; /* folding may change a UTF-8 byte: all look alike */
+    return (uint32_t)u + ((unsigned)(u - 'A') < 26u ? 32u : 0u);
+}
+
+static inline uint32_t wf_key(const char *w, size_t n)
+{
+    uint32_t h = (uint32_t)(n & 63) | wf_byte(w[0]) << 6 | (n > 1 ? wf_byte(w[1]) : 0u) << 14 |
+                 wf_byte(w[n - 1]) << 22;
+    return (h * 0x9E3779B1u) >> 16; /* WF_BITS = 2^16 */
+}
+
+static void wf_set(uint64_t *f, const char *w, size_t n)
+{
+    uint32_t k = wf_key(w, n);
+    f[k >> 6] |= 1ull << (k & 63);
+}
+
+static inline bool wf_has(const uint64_t *f, const char *w, size_t n)
+{
+    uint32_t k = wf_key(w, n);
+    return (f[k >> 6] >> (k & 63)) & 1u;
+}
+
+static void add_wfilt(const td_lex_entry *e, void *arg)
+{
+    size_t n = strlen(e->key);
+    if (n > 0)
+        wf_set(arg, e->key, n);
+}
+
 typedef struct {
     td_lexicon *cues;            /* quote_cues.tsv */
     td_lexicon *words;           /* quote_words.tsv */
     td_lexicon *first;           /* the first words of the multi-word cues */
-    uint8_t tri[26 * 26 * 26];   /* first three letters of a cue's first word */
-    uint8_t multi[26 * 26 * 26]; /* the same, for multi-word cues only */
+    /* filters, a bit per (length, first two letters, last letter): */
+    uint64_t cfilt[WF_BITS / 64]; /* a cue's first word */
+    uint64_t mfilt[WF_BITS / 64]; /* the same, for multi-word cues only */
+    uint64_t wfilt[WF_BITS / 64]; /* the words of quote_words.tsv */
 } qres;
 
 static int letter(char ch)
@@ -65,11 +106,10 @@ static void add_first(const td_lex_entry *e, void *arg)
     first_builder *b = arg;
     const char *k = e->key;
     size_t n = strcspn(k, " ");
-    int a = n > 0 ? letter(k[0]) : -1, y = n > 1 ? letter(k[1]) : -1, z = n > 2 ? letter(k[2]) : -1;
-    if (a >= 0 && y >= 0 && z >= 0) {
-        b->q->tri[(a * 26 + y) * 26 + z] = 1;
+    if (n > 0) {
+        wf_set(b->q->cfilt, k, n);
         if (k[n] == ' ')
-            b->q->multi[(a * 26 + y) * 26 + z] = 1;
+            wf_set(b->q->mfilt, k, n);
     }
     if (k[n] != ' ')
         return; /* only multi-word cues go into the first-word list */
@@ -106,6 +146,8 @@ td_status td_quotes_init(td_resources *res, char **err)
         st = td_lexicon_load(&res->opts, "quote_words.tsv", TD_LEX_FOLD, &q->words, err);
     if (st == TD_OK)
         st = build_first(q, err);
+    if (st == TD_OK)
+        td_lexicon_each(q->words, add_wfilt, q->wfilt);
     if (st != TD_OK) {
         td_lexicon_free(q->cues);
         td_lexicon_free(q->words);
@@ -195,13 +237,23 @@ typedef struct {
     bool has_group;
     uint32_t floor;               /* tokens before it belong to an earlier attribution */
     uint8_t *claimed;             /* per token: inside an attribution already emitted */
-    const td_lex_entry **cue_ent; /* per token: the cue starting there, or NULL */
-    uint8_t *cue_len;             /* its length in tokens */
+    const td_lex_entry **cue_ent; /* per token: the cue starting there (when cue_len) */
+    uint8_t *cue_len;             /* its length in tokens, 0: no cue there */
+    uint32_t *cue_pos;            /* the tokens where a cue starts, in order */
+    uint32_t n_cues;
     bool eval_pass;               /* trying the evaluative cues: never over claimed words */
     td_status st;
 } qctx;
 
 static const td_token *T(const qctx *c, uint32_t i) { return TD_DOC_TOK(c->doc, i); }
+
+/* The quote_words.tsv entry for word[0..len), or NULL: the filter first. */
+static inline const td_lex_entry *word_entry(const qres *R, const char *w, size_t len)
+{
+    if (len == 0 || !wf_has(R->wfilt, w, len))
+        return NULL;
+    return td_lexicon_get(R->words, w, len);
+}
 
 static int wclass(qctx *c, uint32_t i)
 {
@@ -210,8 +262,7 @@ static int wclass(qctx *c, uint32_t i)
     const td_token *t = T(c, i);
     int k = W_NONE;
     if (t->type == TD_TOK_WORD) {
-        const td_lex_entry *e =
-            td_lexicon_get(c->R->words, c->doc->norm + t->span.s, t->span.e - t->span.s);
+        const td_lex_entry *e = word_entry(c->R, c->doc->norm + t->span.s, t->span.e - t->span.s);
         if (e) {
             const char *f = td_lex_field(e, 0);
             for (int j = 1; j < (int)(sizeof wclass_names / sizeof *wclass_names); j++)
@@ -228,8 +279,7 @@ static int wclass(qctx *c, uint32_t i)
 static const char *wextra(const qctx *c, uint32_t i)
 {
     const td_token *t = T(c, i);
-    const td_lex_entry *e =
-        td_lexicon_get(c->R->words, c->doc->norm + t->span.s, t->span.e - t->span.s);
+    const td_lex_entry *e = word_entry(c->R, c->doc->norm + t->span.s, t->span.e - t->span.s);
     return e ? td_lex_field(e, 1) : "";
 }
 
@@ -289,9 +339,9 @@ static const td_sentence *S(const qctx *c, uint32_t i)
     return TD_DOC_SENT(c->doc, c->sent_of[i]);
 }
 
-/* The cue starting at token i, found once per document: a three-letter
- * filter, then one lookup (the multi-word match only after the first word
- * of a multi-word cue). */
+/* The cue starting at token i, found once per document: a filter, then one
+ * lookup (the multi-word match only after the first word of a multi-word
+ * cue). Cue words are of 3 to 14 letters. */
 static void find_cues(qctx *c)
 {
     for (uint32_t i = 0; i < c->n; i++) {
@@ -300,12 +350,12 @@ static void find_cues(qctx *c)
         if (t->type != TD_TOK_WORD || len < 3 || len > 14)
             continue;
         const char *w = c->doc->norm + t->span.s;
-        int a = letter(w[0]), y = letter(w[1]), z = letter(w[2]);
-        if (a < 0 || y < 0 || z < 0 || !c->R->tri[(a * 26 + y) * 26 + z])
+        if (letter(w[0]) < 0 || letter(w[1]) < 0 || letter(w[2]) < 0 ||
+            !wf_has(c->R->cfilt, w, len))
             continue;
         size_t nt = 1;
         const td_lex_entry *e;
-        if (c->R->multi[(a * 26 + y) * 26 + z] && td_lexicon_get(c->R->first, w, len)) {
+        if (wf_has(c->R->mfilt, w, len) && td_lexicon_get(c->R->first, w, len)) {
             uint32_t end = S(c, i)->tok_first + S(c, i)->tok_count;
             e = td_lexicon_match(c->R->cues, c->doc, i, end, &nt);
         } else {
@@ -314,16 +364,17 @@ static void find_cues(qctx *c)
         if (e && nt > 0 && nt < 255) {
             c->cue_ent[i] = e;
             c->cue_len[i] = (uint8_t)nt;
+            c->cue_pos[c->n_cues++] = i;
         }
     }
 }
 
 /* The cue at token i (not inside quote marks) ending before end, or NULL. */
-static const td_lex_entry *cue_at(qctx *c, uint32_t i, uint32_t end, size_t *ntok)
+static inline const td_lex_entry *cue_at(qctx *c, uint32_t i, uint32_t end, size_t *ntok)
 {
-    const td_lex_entry *e = c->cue_ent[i];
-    if (!e || c->M.reg_of[i] >= 0 || i + c->cue_len[i] > end)
+    if (!c->cue_len[i] || c->M.reg_of[i] >= 0 || i + c->cue_len[i] > end)
         return NULL;
+    const td_lex_entry *e = c->cue_ent[i];
     if ((T(c, i)->flags & TD_TOKF_CAP) && !(T(c, i)->flags & TD_TOKF_SENT_START) &&
         strcmp(td_lex_field(e, 3), "nocap") == 0)
         return NULL; /* "Harvest Fears Grow": a noun in a title-case line */
@@ -743,8 +794,7 @@ static td_quote *push_quote(qctx *c, td_quote_kind kind, const attr *a)
     q->speaker_entity = a->spk.entity;
     q->speaker_name = a->spk.name;
     if (q->speaker_name) { /* never a pronoun */
-        const td_lex_entry *e =
-            td_lexicon_get(c->R->words, q->speaker_name, strlen(q->speaker_name));
+        const td_lex_entry *e = word_entry(c->R, q->speaker_name, strlen(q->speaker_name));
         const char *f = e ? td_lex_field(e, 0) : "";
         if (!strcmp(f, "pron") || !strcmp(f, "obj") || !strcmp(f, "rel") || !strcmp(f, "det"))
             q->speaker_name = NULL;
@@ -1560,6 +1610,14 @@ static void run_sentence(qctx *c, uint32_t si)
         (c->M.reg_of[s0] < 0 || is_open_mark(c, s0)))
         colon_headline(c, s0, se);
     uint32_t floor0 = c->floor, floor1 = c->floor;
+    uint32_t first_cue = 0, hi = c->n_cues; /* the first cue at or after s0 */
+    while (first_cue < hi) {
+        uint32_t mid = (first_cue + hi) / 2;
+        if (c->cue_pos[mid] < s0)
+            first_cue = mid + 1;
+        else
+            hi = mid;
+    }
     for (int pass = 0; pass < 2; pass++) {
         /* speech cues first; evaluative ones only over unclaimed words */
         c->eval_pass = pass == 1;
@@ -1567,21 +1625,22 @@ static void run_sentence(qctx *c, uint32_t si)
             floor1 = c->floor;
             c->floor = floor0;
         }
-        for (uint32_t i = s0; i < se && c->st == TD_OK; i++) {
+        /* the cues of the sentence, in order; a cue's words are skipped */
+        uint32_t next = s0;
+        for (uint32_t k = first_cue; k < c->n_cues && c->cue_pos[k] < se && c->st == TD_OK; k++) {
+            uint32_t i = c->cue_pos[k];
             size_t nt = 0;
-            const td_lex_entry *e = cue_at(c, i, se, &nt);
+            const td_lex_entry *e = i >= next ? cue_at(c, i, se, &nt) : NULL;
             if (!e || nt == 0)
                 continue;
+            next = i + (uint32_t)nt;
             bool ev = strcmp(td_lex_field(e, 0), "eval") == 0;
-            if (i < c->floor || ev != c->eval_pass || c->claimed[i]) {
-                i += (uint32_t)nt - 1;
+            if (i < c->floor || ev != c->eval_pass || c->claimed[i])
                 continue;
-            }
             if (strcmp(td_lex_field(e, 0), "prep") == 0)
                 cue_according(c, s0, se, i, i + (uint32_t)nt);
             else
                 cue_verb(c, s0, se, i, i + (uint32_t)nt, e);
-            i += (uint32_t)nt - 1;
         }
     }
     c->eval_pass = false;
@@ -1592,6 +1651,8 @@ static void run_sentence(qctx *c, uint32_t si)
     if (c->st == TD_OK)
         verb_quotes(c, s0, se);
 }
+
+static bool coref_listed(void *arg, uint32_t tok) { return wclass(arg, tok) != W_NONE; }
 
 td_status td_quotes_run(td_stage_ctx *ctx, td_doc *doc)
 {
@@ -1610,12 +1671,16 @@ td_status td_quotes_run(td_stage_ctx *ctx, td_doc *doc)
     c.wc = td_arena_alloc(c.scratch, c.n);
     c.reg_used = td_arena_calloc(c.scratch, c.M.n + 1);
     c.claimed = td_arena_calloc(c.scratch, c.n);
-    c.cue_ent = td_arena_calloc(c.scratch, c.n * sizeof *c.cue_ent);
+    c.cue_ent = td_arena_alloc(c.scratch, c.n * sizeof *c.cue_ent);
     c.cue_len = td_arena_calloc(c.scratch, c.n);
-    c.coref = td_coref_new(c.scratch, doc, c.R->words);
-    if (!c.sent_of || !c.wc || !c.reg_used || !c.claimed || !c.cue_ent || !c.cue_len || !c.coref)
+    c.cue_pos = td_arena_alloc(c.scratch, c.n * sizeof *c.cue_pos);
+    if (!c.sent_of || !c.wc || !c.reg_used || !c.claimed || !c.cue_ent || !c.cue_len ||
+        !c.cue_pos)
         return TD_ENOMEM;
     memset(c.wc, W_UNSET, c.n);
+    c.coref = td_coref_new(c.scratch, doc, coref_listed, &c);
+    if (!c.coref)
+        return TD_ENOMEM;
     for (uint32_t i = 0; i < c.n; i++)
         c.sent_of[i] = 0;
     for (size_t si = 0; si < doc->sents.n; si++) {
@@ -1626,5 +1691,7 @@ td_status td_quotes_run(td_stage_ctx *ctx, td_doc *doc)
     find_cues(&c);
     for (size_t si = 0; si < doc->sents.n && c.st == TD_OK; si++)
         run_sentence(&c, (uint32_t)si);
+    if (c.st == TD_OK)
+        c.st = td_coref_status(c.coref);
     return c.st;
 }
