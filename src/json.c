@@ -16,10 +16,63 @@ void td_jw_init(td_json_w *w, td_buf *b, bool pretty)
     w->pretty = pretty;
 }
 
-static void put(td_json_w *w, const char *s, size_t n)
+/* Room for n more bytes at the end of w->b (its length unchanged), or NULL
+ * with w->st set. A record reserves its likely size once, so this is almost
+ * always one comparison. */
+static inline char *room(td_json_w *w, size_t n)
 {
-    if (w->st == TD_OK)
-        w->st = td_buf_append(w->b, s, n);
+    td_buf *b = w->b;
+    if (w->st != TD_OK)
+        return NULL;
+    if (!b->ptr || b->cap - b->len <= n) {
+        w->st = td_buf_reserve(b, n);
+        if (w->st != TD_OK)
+            return NULL;
+    }
+    return b->ptr + b->len;
+}
+
+/* The n bytes written at room() now belong to the buffer. */
+static inline void commit(td_json_w *w, size_t n)
+{
+    w->b->len += n;
+    w->b->ptr[w->b->len] = '\0';
+}
+
+/* memcpy for the short strings a record is made of: fixed-size moves the
+ * compiler inlines instead of a library call per key. */
+static inline void copy_short(char *d, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        memcpy(d, s, 8);
+        memcpy(d + n - 8, s + n - 8, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(d, s, 4);
+        memcpy(d + n - 4, s + n - 4, 4);
+    } else if (n > 16) {
+        memcpy(d, s, n);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
+    }
+}
+
+static inline void put(td_json_w *w, const char *s, size_t n)
+{
+    char *p = room(w, n);
+    if (p) {
+        copy_short(p, s, n);
+        commit(w, n);
+    }
+}
+
+static inline void put1(td_json_w *w, char c)
+{
+    char *p = room(w, 1);
+    if (p) {
+        *p = c;
+        commit(w, 1);
+    }
 }
 
 static void newline(td_json_w *w)
@@ -28,16 +81,16 @@ static void newline(td_json_w *w)
         return;
     if (w->inline_from && w->depth >= w->inline_from) {
         if (w->b->len && w->b->ptr[w->b->len - 1] == ',')
-            put(w, " ", 1);
+            put1(w, ' ');
         return;
     }
-    put(w, "\n", 1);
+    put1(w, '\n');
     for (int i = 0; i < w->depth; i++)
         put(w, "  ", 2);
 }
 
 /* Before a value: a comma and indentation unless it follows a key. */
-static void before_value(td_json_w *w)
+static inline void before_value(td_json_w *w)
 {
     if (w->after_key) {
         w->after_key = false;
@@ -45,7 +98,7 @@ static void before_value(td_json_w *w)
     }
     if (w->depth > 0) {
         if (w->need_comma[w->depth])
-            put(w, ",", 1);
+            put1(w, ',');
         w->need_comma[w->depth] = true;
         newline(w);
     }
@@ -54,7 +107,7 @@ static void before_value(td_json_w *w)
 static void open(td_json_w *w, char c)
 {
     before_value(w);
-    put(w, &c, 1);
+    put1(w, c);
     if (w->depth < 63)
         w->depth++;
     w->need_comma[w->depth] = false;
@@ -67,7 +120,7 @@ static void close_(td_json_w *w, char c)
         w->depth--;
     if (had)
         newline(w);
-    put(w, &c, 1);
+    put1(w, c);
     if (w->depth == 0 && w->st == TD_OK)
         w->need_comma[0] = false;
 }
@@ -99,72 +152,107 @@ static const unsigned char needs_look[256] = {
     ['"'] = 1, ['\\'] = 1, [0x7f] = 1, [0xE2] = 1,
 };
 
-td_status td_json_escape(td_buf *b, const char *s, size_t len)
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Nonzero when one of the 8 bytes of x is a needs_look byte (exact as to
+ * "some byte", not as to which one). */
+static inline uint64_t swar_look(uint64_t x)
+{
+    uint64_t lt = (x - ONES * 0x20) & ~x;                 /* bytes < 0x20 */
+    uint64_t q = x ^ (ONES * '"'), bs = x ^ (ONES * '\\');
+    uint64_t del = x ^ (ONES * 0x7f), e2 = x ^ (ONES * 0xE2);
+    uint64_t z = ((q - ONES) & ~q) | ((bs - ONES) & ~bs) | ((del - ONES) & ~del) |
+                 ((e2 - ONES) & ~e2);
+    return (lt | z) & HIGHS;
+}
+
+/* The first index >= i of a byte that needs a look, or len. */
+static inline size_t clean_until(const char *s, size_t i, size_t len)
+{
+    while (len - i >= 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (swar_look(x))
+            break;
+        i += 8;
+    }
+    while (i < len && !needs_look[(unsigned char)s[i]])
+        i++;
+    return i;
+}
+
+/* The escape for s[i] (n bytes wide) into out (at least 6 bytes); returns
+ * its length, 0 when s[i] stays as it is. */
+static size_t escape_one(const char *s, size_t i, size_t len, char *out, size_t *n)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t start = 0;
+    static const char two[256] = {['"'] = '"', ['\\'] = '\\', ['\n'] = 'n', ['\t'] = 't',
+                                  ['\r'] = 'r'};
+    unsigned char c = (unsigned char)s[i];
+    *n = 1;
+    if (two[c]) {
+        out[0] = '\\';
+        out[1] = two[c];
+        return 2;
+    }
+    if (c < 0x20 || c == 0x7f) {
+        memcpy(out, "\\u00", 4);
+        out[4] = hex[c >> 4];
+        out[5] = hex[c & 15];
+        return 6;
+    }
+    if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+        ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
+        memcpy(out, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+        *n = 3;
+        return 6;
+    }
+    return 0;
+}
+
+td_status td_json_escape(td_buf *b, const char *s, size_t len)
+{
+    size_t start = 0, i = 0;
     td_status st = TD_OK;
-    for (size_t i = 0; i < len && st == TD_OK; i++) {
-        while (i < len && !needs_look[(unsigned char)s[i]])
-            i++;
+    while (st == TD_OK) {
+        i = clean_until(s, i, len);
         if (i >= len)
             break;
-        unsigned char c = (unsigned char)s[i];
-        const char *esc = NULL;
-        char tmp[8];
-        size_t skip = 1;
-        if (c == '"')
-            esc = "\\\"";
-        else if (c == '\\')
-            esc = "\\\\";
-        else if (c == '\n')
-            esc = "\\n";
-        else if (c == '\t')
-            esc = "\\t";
-        else if (c == '\r')
-            esc = "\\r";
-        else if (c < 0x20 || c == 0x7f) {
-            tmp[0] = '\\';
-            tmp[1] = 'u';
-            tmp[2] = '0';
-            tmp[3] = '0';
-            tmp[4] = hex[c >> 4];
-            tmp[5] = hex[c & 15];
-            tmp[6] = 0;
-            esc = tmp;
-        } else if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
-                   ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
-            esc = (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029";
-            skip = 3;
+        char esc[8];
+        size_t skip;
+        size_t el = escape_one(s, i, len, esc, &skip);
+        if (el == 0) {
+            i++; /* a 0xE2 of another character: part of the clean run */
+            continue;
         }
-        if (esc) {
-            st = td_buf_append(b, s + start, i - start);
-            if (st == TD_OK)
-                st = td_buf_puts(b, esc);
-            i += skip - 1;
-            start = i + 1;
-        }
+        st = td_buf_append(b, s + start, i - start);
+        if (st == TD_OK)
+            st = td_buf_append(b, esc, el);
+        i += skip;
+        start = i;
     }
     if (st == TD_OK)
         st = td_buf_append(b, s + start, len - start);
     return st;
 }
 
-void td_jw_key(td_json_w *w, const char *key)
+void td_jw_keyn(td_json_w *w, const char *key, size_t n)
 {
     /* keys are the program's own ASCII names: nothing to escape */
     before_value(w);
-    size_t n = strlen(key);
-    char tmp[64];
-    if (n + 4 <= sizeof tmp) {
-        tmp[0] = '"';
-        memcpy(tmp + 1, key, n);
-        tmp[n + 1] = '"';
-        tmp[n + 2] = ':';
-        tmp[n + 3] = ' ';
-        put(w, tmp, n + (w->pretty ? 4 : 3));
+    if (n + 4 <= 64) {
+        char *p = room(w, n + 4);
+        if (p) {
+            p[0] = '"';
+            copy_short(p + 1, key, n);
+            p[n + 1] = '"';
+            p[n + 2] = ':';
+            p[n + 3] = ' ';
+            commit(w, n + (w->pretty ? 4 : 3));
+        }
     } else {
-        put(w, "\"", 1);
+        put1(w, '"');
         if (w->st == TD_OK)
             w->st = td_json_escape(w->b, key, n);
         put(w, w->pretty ? "\": " : "\":", w->pretty ? 3 : 2);
@@ -175,10 +263,10 @@ void td_jw_key(td_json_w *w, const char *key)
 void td_jw_str(td_json_w *w, const char *s, size_t len)
 {
     before_value(w);
-    put(w, "\"", 1);
+    put1(w, '"');
     if (w->st == TD_OK)
         w->st = td_json_escape(w->b, s, len);
-    put(w, "\"", 1);
+    put1(w, '"');
 }
 
 void td_jw_cstr(td_json_w *w, const char *s)
@@ -191,13 +279,24 @@ void td_jw_cstr(td_json_w *w, const char *s)
 
 void td_jw_int(td_json_w *w, long long v)
 {
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
     char tmp[24];
     char *e = tmp + sizeof tmp, *p = e;
     unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    while (u >= 100) {
+        unsigned d = (unsigned)(u % 100) * 2;
+        u /= 100;
+        *--p = pairs[d + 1];
+        *--p = pairs[d];
+    }
+    if (u >= 10) {
+        *--p = pairs[u * 2 + 1];
+        *--p = pairs[u * 2];
+    } else {
+        *--p = (char)('0' + u);
+    }
     if (v < 0)
         *--p = '-';
     before_value(w);
@@ -239,15 +338,15 @@ void td_jw_raw(td_json_w *w, const char *json, size_t len)
     put(w, json, len);
 }
 
-void td_jw_kstr(td_json_w *w, const char *key, const char *s)
+void td_jw_kstrn(td_json_w *w, const char *key, size_t n, const char *s)
 {
-    td_jw_key(w, key);
+    td_jw_keyn(w, key, n);
     td_jw_cstr(w, s);
 }
 
-void td_jw_kint(td_json_w *w, const char *key, long long v)
+void td_jw_kintn(td_json_w *w, const char *key, size_t n, long long v)
 {
-    td_jw_key(w, key);
+    td_jw_keyn(w, key, n);
     td_jw_int(w, v);
 }
 

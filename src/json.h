@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct td_json_w {
     td_buf *b;
@@ -38,7 +39,10 @@ void td_jw_arr(td_json_w *w);
 void td_jw_arr_end(td_json_w *w);
 /* An array kept on one line even in pretty output ([12, 40] spans). */
 void td_jw_arr_inline(td_json_w *w);
-void td_jw_key(td_json_w *w, const char *key);
+/* A key of n bytes; td_jw_key() is inline so a literal's length is known
+ * at compile time. */
+void td_jw_keyn(td_json_w *w, const char *key, size_t n);
+static inline void td_jw_key(td_json_w *w, const char *key) { td_jw_keyn(w, key, strlen(key)); }
 void td_jw_str(td_json_w *w, const char *s, size_t len);
 void td_jw_cstr(td_json_w *w, const char *s); /* NULL writes null */
 void td_jw_int(td_json_w *w, long long v);
@@ -47,8 +51,16 @@ void td_jw_bool(td_json_w *w, bool v);
 void td_jw_null(td_json_w *w);
 void td_jw_raw(td_json_w *w, const char *json, size_t len); /* a valid JSON value */
 /* key + value shorthands */
-void td_jw_kstr(td_json_w *w, const char *key, const char *s); /* NULL -> null */
-void td_jw_kint(td_json_w *w, const char *key, long long v);
+void td_jw_kstrn(td_json_w *w, const char *key, size_t n, const char *s);
+void td_jw_kintn(td_json_w *w, const char *key, size_t n, long long v);
+static inline void td_jw_kstr(td_json_w *w, const char *key, const char *s) /* NULL -> null */
+{
+    td_jw_kstrn(w, key, strlen(key), s);
+}
+static inline void td_jw_kint(td_json_w *w, const char *key, long long v)
+{
+    td_jw_kintn(w, key, strlen(key), v);
+}
 
 /* Escape s as the body of a JSON string (no quotes) onto b. */
 td_status td_json_escape(td_buf *b, const char *s, size_t len);

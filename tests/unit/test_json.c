@@ -98,6 +98,77 @@ TEST(strings_repaired)
     td_buf_release(&b);
 }
 
+/* The byte-at-a-time escaper the fast one (8 bytes at a time) must match. */
+static void ref_escape(td_buf *b, const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (c == '"')
+            td_buf_puts(b, "\\\"");
+        else if (c == '\\')
+            td_buf_puts(b, "\\\\");
+        else if (c == '\n')
+            td_buf_puts(b, "\\n");
+        else if (c == '\t')
+            td_buf_puts(b, "\\t");
+        else if (c == '\r')
+            td_buf_puts(b, "\\r");
+        else if (c < 0x20 || c == 0x7f)
+            td_buf_printf(b, "\\u%04x", c);
+        else if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)) {
+            td_buf_puts(b, s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
+            i += 2;
+        } else
+            td_buf_append(b, &c, 1);
+    }
+}
+
+TEST(escape_matches_bytewise_at_every_alignment)
+{
+    static const unsigned char alpha[] = {'a', 'Z', ' ', '"', '\\', '\n', '\t', '\r', 0x01, 0x1f,
+                                          0x20, 0x7f, 0x80, 0xA8, 0xA9, 0xE2, 0xC3, 0xFF};
+    unsigned seed = 12345;
+    int bad = 0;
+    for (int round = 0; round < 3000; round++) {
+        unsigned char s[64];
+        size_t n = (size_t)(round % 41);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            /* mostly clean text, so long clean runs meet escapes anywhere */
+            unsigned r = (seed >> 16) % 64;
+            s[i] = r < sizeof alpha ? alpha[r] : (unsigned char)('a' + r % 26);
+        }
+        td_buf got, want;
+        td_buf_init(&got, 0);
+        td_buf_init(&want, 0);
+        td_json_escape(&got, (const char *)s, n);
+        ref_escape(&want, s, n);
+        if (got.len != want.len || (n && memcmp(got.ptr, want.ptr, got.len) != 0))
+            bad++;
+        td_buf_release(&got);
+        td_buf_release(&want);
+    }
+    CHECK_INT(bad, 0);
+}
+
+TEST(writer_integers_and_spans)
+{
+    td_buf b;
+    td_buf_init(&b, 0);
+    td_json_w w;
+    td_jw_init(&w, &b, false);
+    td_jw_arr(&w);
+    static const long long v[] = {0, 7, 10, 99, 100, 12345, 1000000, -1, -100, 9223372036854775807LL,
+                                  -9223372036854775807LL - 1};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        td_jw_int(&w, v[i]);
+    td_jw_arr_end(&w);
+    CHECK(w.st == TD_OK);
+    CHECK_STR(b.ptr, "[0,7,10,99,100,12345,1000000,-1,-100,9223372036854775807,"
+                     "-9223372036854775808]");
+    td_buf_release(&b);
+}
+
 int main(void)
 {
     RUN(escapes);
@@ -106,5 +177,7 @@ int main(void)
     RUN(reader_members);
     RUN(reader_errors_with_offsets);
     RUN(strings_repaired);
+    RUN(escape_matches_bytewise_at_every_alignment);
+    RUN(writer_integers_and_spans);
     return DONE();
 }
