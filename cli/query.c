@@ -370,6 +370,25 @@ void q_name_release(q_name *n)
     td_buf_release(&n->key);
 }
 
+/* The WHERE condition of the entities a name designates, with the name
+ * and its folded key as SQL literals. */
+static void resolve_cond(td_buf *sql, const q_name *out, const char *name, const char *type)
+{
+    td_buf_puts(sql, "(key = ");
+    q_sql_str(sql, out->key.ptr);
+    if (out->one_word) {
+        td_buf_puts(sql, " OR last = ");
+        q_sql_str(sql, out->key.ptr);
+    }
+    td_buf_puts(sql, " OR lower(acronym) = lower(");
+    q_sql_str(sql, name);
+    td_buf_puts(sql, "))");
+    if (type) {
+        td_buf_puts(sql, " AND type = ");
+        q_sql_str(sql, type);
+    }
+}
+
 long q_resolve(td_store *st, const char *name, const char *type, q_name *out)
 {
     memset(out, 0, sizeof *out);
@@ -380,36 +399,48 @@ long q_resolve(td_store *st, const char *name, const char *type, q_name *out)
         return 0;
     }
     out->one_word = strchr(out->key.ptr, ' ') == NULL;
-    td_buf sql;
+    td_buf cond, sql;
+    td_buf_init(&cond, 0);
     td_buf_init(&sql, 0);
-    td_buf_puts(&sql, "SELECT entity, name, type, country, scope FROM entities WHERE "
-                      "(key = ?1 OR (?2 AND last = ?1) OR lower(acronym) = lower(?3))");
-    if (type)
-        td_buf_puts(&sql, " AND type = ?4");
-    td_buf_puts(&sql, " ORDER BY scope <> 0, name, entity");
+    resolve_cond(&cond, out, name, type);
+    /* Bare surnames kept to their document (scope <> 0) can be thousands
+     * (a word the entity stage took for a person in every copy of an
+     * article): they are not listed one by one but through a subquery. */
+    td_buf_printf(&sql, "SELECT EXISTS (SELECT 1 FROM entities WHERE scope <> 0 AND %s)",
+                  cond.ptr);
     sqlite3_stmt *s = q_prepare(st, sql.ptr);
-    td_buf_release(&sql);
-    if (!s)
+    if (!s) {
+        td_buf_release(&cond);
+        td_buf_release(&sql);
         return -1;
-    sqlite3_bind_text(s, 1, out->key.ptr, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 2, out->one_word);
-    sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
-    if (type)
-        sqlite3_bind_text(s, 4, type, -1, SQLITE_STATIC);
+    }
+    bool scoped = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    td_buf_clear(&sql);
+    td_buf_printf(&sql, "SELECT entity, name, type, country FROM entities WHERE scope = 0 AND "
+                        "%s ORDER BY name, entity", cond.ptr);
+    s = q_prepare(st, sql.ptr);
+    td_buf_release(&sql);
+    if (!s) {
+        td_buf_release(&cond);
+        return -1;
+    }
     td_buf names;
     td_buf_init(&names, 0);
     long n_names = 0;
     char prev[512] = "";
     while (sqlite3_step(s) == SQLITE_ROW) {
-        if (out->n)
-            td_buf_putc(&out->ids, ',');
-        td_buf_printf(&out->ids, "%lld", (long long)sqlite3_column_int64(s, 0));
+        if (!scoped) {
+            if (out->n)
+                td_buf_putc(&out->ids, ',');
+            td_buf_printf(&out->ids, "%lld", (long long)sqlite3_column_int64(s, 0));
+        }
         out->n++;
         const char *nm = (const char *)sqlite3_column_text(s, 1);
         const char *ty = (const char *)sqlite3_column_text(s, 2);
         const char *co = (const char *)sqlite3_column_text(s, 3);
-        if (sqlite3_column_int64(s, 4) != 0 || !nm)
-            continue; /* a bare surname of one document */
+        if (!nm)
+            continue;
         char label[512];
         snprintf(label, sizeof label, "%s (%s%s%s)", nm, ty ? ty : "?", co && *co ? ", " : "",
                  co ? co : "");
@@ -420,6 +451,11 @@ long q_resolve(td_store *st, const char *name, const char *type, q_name *out)
         n_names++;
     }
     sqlite3_finalize(s);
+    if (scoped) {
+        out->n++;
+        td_buf_printf(&out->ids, "SELECT entity FROM entities WHERE %s", cond.ptr);
+    }
+    td_buf_release(&cond);
     if (n_names > 1)
         fprintf(stderr, "tidings: note: '%s' is ambiguous, it matches %ld entities: %s; "
                         "showing them all (give the full name to pick one)\n",

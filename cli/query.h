@@ -43,9 +43,12 @@ long q_print(sqlite3_stmt *s, const q_opts *o, FILE *out);
 /* The entity rows a name designates: full name, surname of a person,
  * transliteration variant, acronym, case-insensitively. When several
  * different names match, a note on standard error lists them (all are
- * kept). type may be NULL. ids is a comma-separated list for SQL ("" when
- * none); key the folded name; last the folded name when it is one word
- * (else ""). Returns the number of entities, -1 on error. */
+ * kept). type may be NULL. ids is what goes inside "IN (...)" in SQL: a
+ * comma-separated list of entity ids, or, when bare surnames kept to their
+ * document match (there can be thousands), a SELECT of them all ("" when
+ * none); key the folded name; one_word whether it is one word. n is 0 when
+ * nothing matches, else the number of shared entities, plus one when bare
+ * surnames match. Returns n, -1 on error. */
 typedef struct q_name {
     td_buf ids;
     td_buf key;
