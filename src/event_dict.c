@@ -46,16 +46,6 @@ static int grow_array(void **p, uint32_t *cap, size_t sz)
 
 static inline unsigned char up(unsigned char c) { return c >= 'a' && c <= 'z' ? c - 32 : c; }
 
-static uint32_t hash_upper(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= up((unsigned char)s[i]);
-        h *= 16777619u;
-    }
-    return h;
-}
-
 static bool eq_upper(const char *a, const char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -64,11 +54,10 @@ static bool eq_upper(const char *a, const char *b, size_t n)
     return true;
 }
 
-uint32_t ed_word_hash(const char *s, size_t len) { return hash_upper(s, len); }
 
 uint32_t ed_word_find(const ed_dict *d, const char *s, size_t len)
 {
-    return ed_word_find_h(d, s, len, hash_upper(s, len));
+    return ed_word_find_h(d, s, len, ed_word_hash(s, len));
 }
 
 uint32_t ed_word_find_h(const ed_dict *d, const char *s, size_t len, uint32_t h)
@@ -77,12 +66,14 @@ uint32_t ed_word_find_h(const ed_dict *d, const char *s, size_t len, uint32_t h)
         return ED_NONE;
     uint32_t mask = d->n_slots - 1;
     for (uint32_t i = h & mask;; i = (i + 1) & mask) {
-        uint32_t v = d->slots[i];
-        if (!v)
+        const ed_slot *sl = &d->slots[i];
+        if (!sl->id1)
             return ED_NONE;
-        const ed_word *w = &d->words[v - 1];
-        if (w->hash == h && w->len == len && eq_upper(s, d->strpool + w->off, len))
-            return v - 1;
+        if (sl->hash != h)
+            continue;
+        const ed_word *w = &d->words[sl->id1 - 1];
+        if (w->len == len && eq_upper(s, d->strpool + w->off, len))
+            return sl->id1 - 1;
     }
 }
 
@@ -109,14 +100,15 @@ static int str_add(ed_dict *d, const char *s, size_t n, uint32_t *off)
 static int rehash(ed_dict *d)
 {
     uint32_t ns = d->n_slots ? d->n_slots * 2 : 1 << 14;
-    uint32_t *sl = calloc(ns, sizeof *sl);
+    ed_slot *sl = calloc(ns, sizeof *sl);
     if (!sl)
         return -1;
     for (uint32_t k = 0; k < d->n_words; k++) {
         uint32_t i = d->words[k].hash & (ns - 1);
-        while (sl[i])
+        while (sl[i].id1)
             i = (i + 1) & (ns - 1);
-        sl[i] = k + 1;
+        sl[i].hash = d->words[k].hash;
+        sl[i].id1 = k + 1;
     }
     free(d->slots);
     d->slots = sl;
@@ -140,12 +132,13 @@ static uint32_t intern(ed_dict *d, const char *s, size_t n)
     if (str_add(d, s, n, &w->off) < 0)
         return ED_NONE;
     w->len = (uint32_t)n;
-    w->hash = hash_upper(s, n);
+    w->hash = ed_word_hash(s, n);
     uint32_t mask = d->n_slots - 1;
     uint32_t i = w->hash & mask;
-    while (d->slots[i])
+    while (d->slots[i].id1)
         i = (i + 1) & mask;
-    d->slots[i] = d->n_words + 1;
+    d->slots[i].hash = w->hash;
+    d->slots[i].id1 = d->n_words + 1;
     return d->n_words++;
 }
 
@@ -1132,7 +1125,42 @@ static void set_second(const ed_dict *d, ed_phrase *p, uint32_t n)
         p[k].w1 = p[k].n >= 2 ? d->wpool[p[k].w + 1] : ED_NONE;
 }
 
-static void index_phrases(ed_dict *d)
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : (a > b);
+}
+
+/* by2[k]: each word's multi-word phrases sorted by (second word, index). */
+static int index_by2(ed_dict *d, int k)
+{
+    d->by2[k] = malloc(((size_t)d->n_phr[k] + 1) * sizeof(uint32_t));
+    uint64_t *key = malloc(((size_t)d->n_phr[k] + 1) * sizeof(uint64_t));
+    if (!d->by2[k] || !key) {
+        free(key);
+        return -1;
+    }
+    for (uint32_t i = 0; i < d->n_phr[k]; i++)
+        d->by2[k][i] = i;
+    for (uint32_t w = 0; w < d->n_words; w++) {
+        ed_word *wd = &d->words[w];
+        uint32_t n2 = 0, f = wd->first[k];
+        while (n2 < wd->n[k] && d->phr[k][f + n2].n >= 2)
+            n2++;
+        wd->n2[k] = n2;
+        if (n2 < 2)
+            continue;
+        for (uint32_t j = 0; j < n2; j++)
+            key[j] = (uint64_t)d->phr[k][f + j].w1 << 32 | (f + j);
+        qsort(key, n2, sizeof *key, cmp_u64);
+        for (uint32_t j = 0; j < n2; j++)
+            d->by2[k][f + j] = (uint32_t)key[j];
+    }
+    free(key);
+    return 0;
+}
+
+static int index_phrases(ed_dict *d)
 {
     set_second(d, d->synphr, d->n_synphr);
     for (int k = 0; k < ED_KINDS; k++)
@@ -1157,7 +1185,10 @@ static void index_phrases(ed_dict *d)
             d->words[w].n[k] = j - i;
             i = j;
         }
+        if (index_by2(d, k) < 0)
+            return -1;
     }
+    return 0;
 }
 
 td_status ed_dict_load(const char *dir, ed_dict **out, char **err)
@@ -1204,7 +1235,10 @@ td_status ed_dict_load(const char *dir, ed_dict **out, char **err)
         ed_dict_free(d);
         return st;
     }
-    index_phrases(d);
+    if (index_phrases(d) < 0) {
+        ed_dict_free(d);
+        return TD_ENOMEM;
+    }
     *out = d;
     return TD_OK;
 }
@@ -1217,8 +1251,10 @@ void ed_dict_free(ed_dict *d)
     free(d->words);
     free(d->slots);
     free(d->wpool);
-    for (int k = 0; k < ED_KINDS; k++)
+    for (int k = 0; k < ED_KINDS; k++) {
         free(d->phr[k]);
+        free(d->by2[k]);
+    }
     free(d->actors);
     free(d->codes);
     free(d->agents);

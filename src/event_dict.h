@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum { ED_ACTOR = 0, ED_AGENT, ED_VERB, ED_DISCARD, ED_KINDS };
 
@@ -25,9 +26,11 @@ typedef struct ed_word {
     uint32_t off, len, hash;
     uint32_t first[ED_KINDS]; /* first phrase of each kind starting with it */
     uint32_t n[ED_KINDS];
+    uint32_t n2[ED_KINDS]; /* of these, phrases of two words or more (the first n2) */
     int32_t synset; /* synset named by this word ("&CURRENCY"), or -1 */
     uint32_t fw;    /* function-word classes (events.c), 0: none */
     uint8_t kinds;  /* ED_WB_* (events.c): what a sentence holding it may need */
+    uint64_t synmask; /* synsets with a phrase starting with it (bit s % 64) */
 } ed_word;
 
 /* ED_WB_VERB: a verb form or a verb-like head (said, refused); ED_WB_PLURAL
@@ -100,18 +103,27 @@ typedef struct ed_synset {
     uint32_t maxlen;   /* words in its longest phrase */
 } ed_synset;
 
+typedef struct ed_slot {
+    uint32_t hash; /* the word's hash: a probe reads no word it cannot be */
+    uint32_t id1;  /* word id + 1, 0 empty */
+} ed_slot;
+
 typedef struct ed_dict {
     /* word table */
     char *strpool;
     size_t str_len, str_cap;
     ed_word *words;
     uint32_t n_words, cap_words;
-    uint32_t *slots; /* open addressing: word id + 1, 0 empty */
+    ed_slot *slots; /* open addressing, load <= 1/2 */
     uint32_t n_slots;
     uint32_t *wpool;
     size_t wp_len, wp_cap;
     /* phrases by kind */
     ed_phrase *phr[ED_KINDS];
+    /* the same phrases' indices, each word's first n2 (two words or more)
+     * sorted by second word, then index: a sentence finds the phrases
+     * that can start at a token by a binary search on the next token */
+    uint32_t *by2[ED_KINDS];
     uint32_t n_phr[ED_KINDS], cap_phr[ED_KINDS];
     ed_actor *actors;
     uint32_t n_actors, cap_actors;
@@ -145,7 +157,59 @@ uint32_t ed_word_add(ed_dict *d, const char *s, size_t len);
 uint32_t ed_word_find(const ed_dict *d, const char *s, size_t len);
 /* The same with the word's hash (ed_word_hash) already known. */
 uint32_t ed_word_find_h(const ed_dict *d, const char *s, size_t len, uint32_t hash);
-uint32_t ed_word_hash(const char *s, size_t len);
+/* Eight bytes with ASCII a-z made upper case (SWAR: no carry crosses a
+ * byte, since each byte is first cut to 7 bits). */
+static inline uint64_t ed_up8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t a = x & ~high;
+    uint64_t ge_a = a + (0x80 - 'a') * ones, gt_z = a + (0x80 - 'z' - 1) * ones;
+    return x ^ (((ge_a & ~gt_z & ~x) & high) >> 2);
+}
+
+static inline uint64_t ed_mix(uint64_t h, uint64_t x)
+{
+    h = (h ^ x) * 0xff51afd7ed558ccdull;
+    return h ^ (h >> 32);
+}
+
+/* A hash of s[0..n) upper-cased, eight bytes at a time; the bytes up to
+ * end (end >= s + n) may be read (the last word in one load). */
+static inline uint32_t ed_word_hash_in(const char *s, size_t n, const char *end)
+{
+    uint64_t h = (uint64_t)n * 0x9e3779b97f4a7c15ull;
+    while (n >= 8) {
+        uint64_t x;
+        memcpy(&x, s, 8);
+        h = ed_mix(h, ed_up8(x));
+        s += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t x = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (end - s >= 8) {
+            memcpy(&x, s, 8);
+            x &= ~0ull >> (64 - 8 * n); /* the first n bytes */
+        } else
+#else
+        (void)end;
+#endif
+        {
+            for (size_t i = 0; i < n; i++)
+                x |= (uint64_t)(unsigned char)s[i] << (8 * i);
+        }
+        h = ed_mix(h, ed_up8(x));
+    }
+    h ^= h >> 29;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+static inline uint32_t ed_word_hash(const char *s, size_t n)
+{
+    return ed_word_hash_in(s, n, s + n);
+}
 
 static inline const char *ed_str(const ed_dict *d, uint32_t off) { return d->strpool + off; }
 

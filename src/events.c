@@ -136,8 +136,12 @@ static void word_kinds(ed_dict *d)
             b |= ED_WB_DISC;
         w->kinds = b;
     }
-    for (uint32_t k = 0; k < d->n_synphr; k++)
-        d->words[d->synphr[k].w0].kinds |= ED_WB_SYN;
+    for (uint32_t s = 0; s < d->n_syns; s++)
+        for (uint32_t k = 0; k < d->syns[s].n; k++) {
+            ed_word *w = &d->words[d->synphr[d->syns[s].first + k].w0];
+            w->kinds |= ED_WB_SYN;
+            w->synmask |= 1ull << (s & 63);
+        }
 }
 
 td_status td_events_init(td_resources *res, char **err)
@@ -227,6 +231,7 @@ typedef struct sent {
     const uint32_t *tfw;  /* function-word classes of every token's word */
     const td_doc *doc;
     uint64_t bloom[64];   /* word ids present in the sentence (4096-bit filter) */
+    uint64_t synmask;     /* synsets (bit s % 64) a phrase of which may start in it */
 } sent;
 
 typedef struct bind {
@@ -281,7 +286,11 @@ static const char *actor_code(const ed_dict *d, uint32_t actor, int32_t date)
     return NULL;
 }
 
-/* Longest phrase of kind starting at i; its index in d->phr[kind], or -1. */
+/* Longest phrase of kind starting at i; its index in d->phr[kind], or -1.
+ * A word's phrases are sorted longest first (then by position in the
+ * files): the answer is the first multi-word phrase, in that order, whose
+ * second word is the next token's (by2) and whose other words follow,
+ * else the word's first one-word phrase. */
 static long match_phrase(const sent *S, int kind, uint32_t i, uint32_t *len)
 {
     static const uint8_t bit[ED_KINDS] = {ED_WB_ACTOR, ED_WB_AGENT, ED_WB_VPHRASE, ED_WB_DISC};
@@ -289,18 +298,34 @@ static long match_phrase(const sent *S, int kind, uint32_t i, uint32_t *len)
         return -1; /* no phrase of the kind starts with it (nor ED_NONE) */
     const ed_dict *d = S->d;
     const ed_word *wd = &d->words[S->w[i].wid];
-    for (uint32_t k = 0; k < wd->n[kind]; k++) {
-        const ed_phrase *p = &d->phr[kind][wd->first[kind] + k];
-        if (i + p->n > S->n || (p->n >= 2 && p->w1 != S->w[i + 1].wid))
-            continue;
-        const uint32_t *ids = d->wpool + p->w;
-        uint32_t j = 1;
-        while (j < p->n && S->w[i + j].wid == ids[j])
-            j++;
-        if (j == p->n) {
-            *len = p->n;
-            return (long)(wd->first[kind] + k);
+    const ed_phrase *ph = d->phr[kind];
+    if (wd->n2[kind] && i + 1 < S->n) {
+        const uint32_t *by = d->by2[kind] + wd->first[kind];
+        uint32_t w1 = S->w[i + 1].wid, lo = 0, hi = wd->n2[kind];
+        while (lo < hi) {
+            uint32_t mid = (lo + hi) / 2;
+            if (ph[by[mid]].w1 < w1)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
+        for (; lo < wd->n2[kind] && ph[by[lo]].w1 == w1; lo++) {
+            const ed_phrase *p = &ph[by[lo]];
+            if (i + p->n > S->n)
+                continue;
+            const uint32_t *ids = d->wpool + p->w;
+            uint32_t j = 2;
+            while (j < p->n && S->w[i + j].wid == ids[j])
+                j++;
+            if (j == p->n) {
+                *len = p->n;
+                return (long)by[lo];
+            }
+        }
+    }
+    if (wd->n2[kind] < wd->n[kind]) {
+        *len = 1;
+        return (long)(wd->first[kind] + wd->n2[kind]);
     }
     return -1;
 }
@@ -318,12 +343,9 @@ static long plural_actor(const sent *S, uint32_t i, uint32_t *len)
     if (w == ED_NONE)
         return -1;
     const ed_word *wd = &S->d->words[w];
-    for (uint32_t k = 0; k < wd->n[ED_ACTOR]; k++) {
-        const ed_phrase *p = &S->d->phr[ED_ACTOR][wd->first[ED_ACTOR] + k];
-        if (p->n == 1) {
-            *len = 1;
-            return (long)(wd->first[ED_ACTOR] + k);
-        }
+    if (wd->n2[ED_ACTOR] < wd->n[ED_ACTOR]) { /* its first one-word phrase */
+        *len = 1;
+        return (long)(wd->first[ED_ACTOR] + wd->n2[ED_ACTOR]);
     }
     return -1;
 }
@@ -427,22 +449,34 @@ static bool code_has(const char *code, const char *ag)
     return false;
 }
 
+/* a then b into out[128], cut at 127 bytes (as snprintf "%s%s" does). */
+static void cat2(char *out, const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    if (na > 127)
+        na = 127;
+    if (nb > 127 - na)
+        nb = 127 - na;
+    memmove(out, a, na);
+    memcpy(out + na, b, nb);
+    out[na + nb] = '\0';
+}
+
 static const char *compose(sent *S, const char *actor, const uint32_t *agents, int n_agents)
 {
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", actor ? actor : "---");
+    char buf[128], tmp[128];
+    cat2(buf, actor ? actor : "---", "");
     for (int k = 0; k < n_agents; k++) {
         const ed_agent *ag = &S->d->agents[agents[k]];
         const char *c = ed_str(S->d, ag->code);
-        char tmp[128];
         if (ag->prefix) {
             if (strncmp(buf, c, strlen(c)) == 0)
                 continue;
-            snprintf(tmp, sizeof tmp, "%s%s", c, buf);
+            cat2(tmp, c, buf);
         } else {
             if (code_has(buf, c))
                 continue;
-            snprintf(tmp, sizeof tmp, "%s%s", buf, c);
+            cat2(tmp, buf, c);
         }
         memcpy(buf, tmp, sizeof buf);
     }
@@ -679,7 +713,7 @@ static bool match_fwd(mstate *m, uint32_t k, uint32_t p, bool adj)
             len = S->w[q].wid == e->id ? 1 : 0;
             break;
         case EP_SYN:
-            len = syn_fwd(S, e->id, q);
+            len = (S->w[q].kb & ED_WB_SYN) ? syn_fwd(S, e->id, q) : 0;
             break;
         default:
             g = group_at(S, q);
@@ -758,12 +792,16 @@ typedef struct vmatch {
     bool pattern;
 } vmatch;
 
-/* Every literal word of the elements may be in the sentence (filter). */
+/* Every literal word of the elements may be in the sentence, and a phrase
+ * of every synset may start in it (filter). */
 static bool words_present(const sent *S, const ed_elem *e, uint32_t n)
 {
-    for (uint32_t k = 0; k < n; k++)
+    for (uint32_t k = 0; k < n; k++) {
         if (e[k].kind == EP_WORD && !(S->bloom[(e[k].id >> 6) & 63] & (1ull << (e[k].id & 63))))
             return false;
+        if (e[k].kind == EP_SYN && !(S->synmask & (1ull << (e[k].id & 63))))
+            return false;
+    }
     return true;
 }
 
@@ -1307,6 +1345,7 @@ static int discarded(const sent *S)
 static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
 {
     S->n = 0;
+    S->synmask = 0;
     memset(S->bloom, 0, sizeof S->bloom);
     for (uint32_t k = 0; k < se->tok_count && S->n < MAX_W; k++) {
         uint32_t ti = se->tok_first + k;
@@ -1325,8 +1364,13 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
             w->cap = 2; /* capitalised by position only, maybe */
         w->wid = S->twid[ti];
         w->kb = S->tkb[ti];
-        if (w->wid != ED_NONE)
+        if (w->kb & (ED_WB_ACT | ED_WB_VPHRASE)) /* find_chunks, verb_at: soon */
+            __builtin_prefetch(&S->d->words[w->wid]);
+        if (w->wid != ED_NONE) {
             S->bloom[(w->wid >> 6) & 63] |= 1ull << (w->wid & 63);
+            if (w->kb & ED_WB_SYN)
+                S->synmask |= S->d->words[w->wid].synmask;
+        }
         uint32_t f = S->tfw[ti];
         w->fw = (uint16_t)(f & FW_FUNC);
         w->cls = f & (FW_INTENT | FW_REFUSE | FW_INF | FW_OBLIG | FW_FUT | FW_SAY | FW_DIR);
@@ -1430,6 +1474,14 @@ typedef struct wcache {
     char s[WCACHE_LEN];
 } wcache;
 
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 /* The word id of s[0..len), its ED_WB_* bits in *kinds and its
  * function-word classes in *fw. */
 static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len, uint32_t h,
@@ -1442,7 +1494,7 @@ static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len,
         return w;
     }
     wcache *e = &wc[h & (WCACHE_N - 1)];
-    if (e->len == len && e->hash == h && memcmp(e->s, s, len) == 0) {
+    if (e->len == len && e->hash == h && same_bytes(e->s, s, len)) {
         *kinds = e->kinds;
         *fw = e->fw;
         return e->wid;
@@ -1497,7 +1549,8 @@ enum { PREFETCH = 8 }; /* tokens ahead: the cache is bigger than L2 */
 static uint32_t tok_hash(const td_doc *doc, size_t i, wcache *wc)
 {
     const td_token *t = TD_DOC_TOK(doc, i);
-    uint32_t h = ed_word_hash(doc->norm + t->span.s, t->span.e - t->span.s);
+    uint32_t h = ed_word_hash_in(doc->norm + t->span.s, t->span.e - t->span.s,
+                                 doc->norm + doc->norm_len);
     if (wc)
         __builtin_prefetch(&wc[h & (WCACHE_N - 1)]);
     return h;
@@ -1568,24 +1621,29 @@ td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
     S->tkb = tkb;
     S->tfw = tfw;
     S->doc = doc;
-    /* story discards first: they suppress the whole document */
+    /* one pass: a sentence discard skips its sentence; a story discard
+     * the whole document, events of sentences before it included */
+    size_t n_events = doc->events.n;
+    uint8_t need = SB_HEAD | SB_VPH | SB_CHUNK | (S->require_dyad ? SB_DYAD : 0);
     for (size_t i = 0; i < doc->sents.n; i++) {
-        if (!(sbits[i] & SB_DISC))
-            continue;
-        load_words(S, doc, TD_DOC_SENT(doc, i));
-        int dc = discarded(S);
-        if (dc < 0)
-            return TD_OK;
-        if (dc > 0)
-            sbits[i] = 0;
-    }
-    /* a sentence with no verb, or no actor or agent, codes nothing */
-    for (size_t i = 0; i < doc->sents.n; i++) {
-        uint8_t need = SB_HEAD | SB_VPH | SB_CHUNK | (S->require_dyad ? SB_DYAD : 0);
+        const td_sentence *se = TD_DOC_SENT(doc, i);
+        bool loaded = false;
+        if (sbits[i] & SB_DISC) {
+            load_words(S, doc, se);
+            loaded = true;
+            int dc = discarded(S);
+            if (dc < 0) {
+                doc->events.n = n_events;
+                return TD_OK;
+            }
+            if (dc > 0)
+                continue;
+        }
+        /* a sentence with no verb, or no actor or agent, codes nothing */
         if ((sbits[i] & need) != need)
             continue;
-        const td_sentence *se = TD_DOC_SENT(doc, i);
-        load_words(S, doc, se);
+        if (!loaded)
+            load_words(S, doc, se);
         if (dateline_led(S))
             continue;
         td_status st = code_sentence(S, doc, se, r);
