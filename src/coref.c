@@ -172,9 +172,15 @@ static void collect_entities(td_coref *c, td_arena *scratch)
 
 td_coref *td_coref_new(td_arena *scratch, td_doc *doc, td_coref_listed_fn listed, void *arg)
 {
-    td_coref *c = td_arena_calloc(scratch, sizeof *c);
+    td_coref *c = td_arena_alloc(scratch, sizeof *c); /* persons[] unset */
     if (!c)
         return NULL;
+    c->n_persons = 0;
+    c->names_built = c->ments_built = false;
+    c->names = NULL;
+    c->names_cap = 0;
+    c->ments = NULL;
+    c->n_ments = 0;
     c->doc = doc;
     c->scratch = scratch;
     c->listed = listed;

@@ -37,24 +37,26 @@
 
 /* ---- resources --------------------------------------------------------- */
 
-/* Word filters: a bit per (length, first two bytes, last byte), folded; a
+/* Word filters: a bit per (length, first two bytes, last two), folded; a
  * token whose bit is clear is no key of the list (a cue's first word, a
  * word of quote_words.tsv), so most tokens never reach a hash table. */
 #define WF_BITS (1u << 16)
 
 static inline uint32_t wf_byte(char ch)
 {
-    unsigned char u = (unsigned char)ch;
-    if (u >= 0x80)
-        return 0x80; /* folding may change a UTF-8 byte: all look alike */
-    return (uint32_t)u + ((unsigned)(u - 'A') < 26u ? 32u : 0u);
+    uint32_t u = (unsigned char)ch;
+    /* ASCII: bit 5 set (case folded); a UTF-8 byte, which folding may
+     * change: 0xff */
+    return (u | 0x20u | (0u - (u >> 7))) & 0xffu;
 }
 
 static inline uint32_t wf_key(const char *w, size_t n)
 {
-    uint32_t h = (uint32_t)(n & 63) | wf_byte(w[0]) << 6 | (n > 1 ? wf_byte(w[1]) : 0u) << 14 |
-                 wf_byte(w[n - 1]) << 22;
-    return (h * 0x9E3779B1u) >> 16; /* WF_BITS = 2^16 */
+    uint32_t a = wf_byte(w[0]), z = wf_byte(w[n - 1]);
+    uint32_t b = n > 1 ? wf_byte(w[1]) : 0u, y = n > 2 ? wf_byte(w[n - 2]) : 0u;
+    uint32_t h = ((uint32_t)(n & 31) | a << 5 | b << 13 | z << 21) * 0x9E3779B1u;
+    h ^= y * 0x85EBCA6Bu;
+    return (h ^ (h >> 15)) >> 16; /* WF_BITS = 2^16 */
 }
 
 static void wf_set(uint64_t *f, const char *w, size_t n)
@@ -80,19 +82,25 @@ typedef struct {
     td_lexicon *cues;            /* quote_cues.tsv */
     td_lexicon *words;           /* quote_words.tsv */
     td_lexicon *first;           /* the first words of the multi-word cues */
-    /* filters, a bit per (length, first two letters, last letter): */
+    uint64_t lab[16 * 32 * 32 / 64]; /* a cue's first word: (length, first two letters) */
+    /* filters, a bit per (length, first two letters, last two): */
     uint64_t cfilt[WF_BITS / 64]; /* a cue's first word */
     uint64_t mfilt[WF_BITS / 64]; /* the same, for multi-word cues only */
     uint64_t wfilt[WF_BITS / 64]; /* the words of quote_words.tsv */
 } qres;
 
-static int letter(char ch)
+/* Whether the first three bytes are ASCII letters (every cue word's are). */
+static inline bool letter3(const char *w)
 {
-    if (ch >= 'a' && ch <= 'z')
-        return ch - 'a';
-    if (ch >= 'A' && ch <= 'Z')
-        return ch - 'A';
-    return -1;
+    return (unsigned)((w[0] | 0x20) - 'a') < 26u && (unsigned)((w[1] | 0x20) - 'a') < 26u &&
+           (unsigned)((w[2] | 0x20) - 'a') < 26u;
+}
+
+/* The first filter of find_cues: length (< 16) and the first two letters,
+ * case folded (the low five bits of a letter). */
+static inline uint32_t lab_index(const char *w, size_t n)
+{
+    return (uint32_t)n << 10 | ((uint32_t)w[0] & 31u) << 5 | ((uint32_t)w[1] & 31u);
 }
 
 typedef struct {
@@ -106,6 +114,10 @@ static void add_first(const td_lex_entry *e, void *arg)
     first_builder *b = arg;
     const char *k = e->key;
     size_t n = strcspn(k, " ");
+    if (n >= 3 && n <= 14 && letter3(k)) {
+        uint32_t li = lab_index(k, n);
+        b->q->lab[li >> 6] |= 1ull << (li & 63);
+    }
     if (n > 0) {
         wf_set(b->q->cfilt, k, n);
         if (k[n] == ' ')
@@ -255,10 +267,8 @@ static inline const td_lex_entry *word_entry(const qres *R, const char *w, size_
     return td_lexicon_get(R->words, w, len);
 }
 
-static int wclass(qctx *c, uint32_t i)
+static int wclass_slow(qctx *c, uint32_t i)
 {
-    if (c->wc[i] != W_UNSET)
-        return c->wc[i];
     const td_token *t = T(c, i);
     int k = W_NONE;
     if (t->type == TD_TOK_WORD) {
@@ -276,6 +286,13 @@ static int wclass(qctx *c, uint32_t i)
     return k;
 }
 
+/* The word class of token i (W_*), looked up once per token. */
+static inline int wclass(qctx *c, uint32_t i)
+{
+    int k = c->wc[i];
+    return k != W_UNSET ? k : wclass_slow(c, i);
+}
+
 static const char *wextra(const qctx *c, uint32_t i)
 {
     const td_token *t = T(c, i);
@@ -289,14 +306,14 @@ static bool is_cap(const qctx *c, uint32_t i)
     return T(c, i)->type == TD_TOK_WORD && (T(c, i)->flags & TD_TOKF_CAP);
 }
 
-static bool tok_is(const qctx *c, uint32_t i, const char *s)
+static inline bool tok_is(const qctx *c, uint32_t i, const char *s)
 {
     const td_token *t = T(c, i);
     size_t n = strlen(s);
     return t->span.e - t->span.s == n && memcmp(c->doc->norm + t->span.s, s, n) == 0;
 }
 
-static bool is_punct(const qctx *c, uint32_t i, char ch)
+static inline bool is_punct(const qctx *c, uint32_t i, char ch)
 {
     const td_token *t = T(c, i);
     return t->type == TD_TOK_PUNCT && t->span.e - t->span.s == 1 && c->doc->norm[t->span.s] == ch;
@@ -313,7 +330,7 @@ static bool is_terminal(const qctx *c, uint32_t i)
            is_punct(c, i, ';') || tok_is(c, i, "...") || tok_is(c, i, "\xE2\x80\xA6");
 }
 
-static const td_qregion *region_of(const qctx *c, uint32_t i)
+static inline const td_qregion *region_of(const qctx *c, uint32_t i)
 {
     int32_t r = c->M.reg_of[i];
     return r >= 0 ? &c->M.regs[r] : NULL;
@@ -350,8 +367,9 @@ static void find_cues(qctx *c)
         if (t->type != TD_TOK_WORD || len < 3 || len > 14)
             continue;
         const char *w = c->doc->norm + t->span.s;
-        if (letter(w[0]) < 0 || letter(w[1]) < 0 || letter(w[2]) < 0 ||
-            !wf_has(c->R->cfilt, w, len))
+        uint32_t li = lab_index(w, len);
+        if (!((c->R->lab[li >> 6] >> (li & 63)) & 1u) || !wf_has(c->R->cfilt, w, len) ||
+            !letter3(w))
             continue;
         size_t nt = 1;
         const td_lex_entry *e;
@@ -1255,7 +1273,10 @@ static bool inverted_ok(qctx *c, np n, uint32_t se)
     return false;
 }
 
-static bool is_coord(qctx *c, uint32_t i) { return tok_is(c, i, "and") || tok_is(c, i, "but"); }
+static bool is_coord(qctx *c, uint32_t i)
+{
+    return T(c, i)->type == TD_TOK_WORD && (tok_is(c, i, "and") || tok_is(c, i, "but"));
+}
 
 static np sentence_subject(qctx *c, uint32_t i, uint32_t lim);
 
@@ -1574,10 +1595,33 @@ static void verb_quotes(qctx *c, uint32_t s0, uint32_t se)
 }
 
 /* A quotation signed with a dash to the end of its line: “...” ― Ann Lee */
+/* The first quoted region whose last token is at or after token i (the
+ * regions are disjoint and in order). */
+static size_t first_region_from(const qctx *c, uint32_t i)
+{
+    size_t lo = 0, hi = c->M.n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const td_qregion *r = &c->M.regs[mid];
+        uint32_t last = r->closed ? r->close_tok : r->end - 1;
+        if (last < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static void dash_signature(qctx *c, uint32_t s0, uint32_t se)
 {
-    /* the signature may be a sentence of its own: “... bully.” ― Ann Lee */
-    for (uint32_t i = s0; i < se && i + 2 < c->n; i++) {
+    /* the signature may be a sentence of its own: “... bully.” ― Ann Lee;
+     * the closing marks of the sentence, in order */
+    for (size_t ri = first_region_from(c, s0); ri < c->M.n && c->M.regs[ri].open_tok < se; ri++) {
+        if (!c->M.regs[ri].closed)
+            continue;
+        uint32_t i = c->M.regs[ri].close_tok;
+        if (i < s0 || i >= se || i + 2 >= c->n)
+            continue;
         if (!is_close_mark(c, i) || !is_dash(c, i + 1) || !is_cap(c, i + 2) ||
             T(c, i + 2)->block != T(c, i)->block)
             continue;
@@ -1646,9 +1690,9 @@ static void run_sentence(qctx *c, uint32_t si)
     c->eval_pass = false;
     if (floor1 > c->floor)
         c->floor = floor1;
-    if (c->st == TD_OK)
+    if (c->st == TD_OK && c->M.n > 0) /* both need quote marks */
         dash_signature(c, s0, se);
-    if (c->st == TD_OK)
+    if (c->st == TD_OK && c->M.n > 0)
         verb_quotes(c, s0, se);
 }
 
@@ -1678,14 +1722,14 @@ td_status td_quotes_run(td_stage_ctx *ctx, td_doc *doc)
         !c.cue_pos)
         return TD_ENOMEM;
     memset(c.wc, W_UNSET, c.n);
+    memset(c.sent_of, 0, c.n * sizeof *c.sent_of);
     c.coref = td_coref_new(c.scratch, doc, coref_listed, &c);
     if (!c.coref)
         return TD_ENOMEM;
-    for (uint32_t i = 0; i < c.n; i++)
-        c.sent_of[i] = 0;
     for (size_t si = 0; si < doc->sents.n; si++) {
         const td_sentence *s = TD_DOC_SENT(doc, si);
-        for (uint32_t i = s->tok_first; i < s->tok_first + s->tok_count && i < c.n; i++)
+        uint32_t e = s->tok_first + s->tok_count < c.n ? s->tok_first + s->tok_count : c.n;
+        for (uint32_t i = s->tok_first; i < e; i++)
             c.sent_of[i] = (uint32_t)si;
     }
     find_cues(&c);

@@ -112,9 +112,9 @@ static void add_region(builder *b, uint32_t open, uint32_t close, uint32_t last)
 /* A single mark glued to the double mark i that just closed a region is
  * the inner quote's close (NYT ''' = ' + '': “... ‘X,”’ he said): the
  * region's closing mark becomes it. Returns the last token consumed. */
-static uint32_t absorb_single(builder *b, uint32_t i, uint32_t z)
+static uint32_t absorb_single(builder *b, uint32_t i, bool next_in_line)
 {
-    if (i + 1 >= z || b->n == 0 || b->regs[b->n - 1].close_tok != i)
+    if (!next_in_line || b->n == 0 || b->regs[b->n - 1].close_tok != i)
         return i;
     const td_token *t = TD_DOC_TOK(b->doc, i), *u = TD_DOC_TOK(b->doc, i + 1);
     if (mark_kind(b->doc, u) != MK_SINGLE || u->span.s != t->span.e ||
@@ -124,41 +124,47 @@ static uint32_t absorb_single(builder *b, uint32_t i, uint32_t z)
     return i + 1;
 }
 
-/* Pair the marks of one line: tokens [a, z). */
-static void pair_line(builder *b, uint32_t a, uint32_t z)
-{
+/* The pairing state of the current line (paragraph). */
+typedef struct {
     uint32_t stack[MAX_DEPTH];
-    int depth = 0;
-    uint32_t single = TD_QNONE;
-    for (uint32_t i = a; i < z; i++) {
-        const td_token *t = TD_DOC_TOK(b->doc, i);
-        int k = mark_kind(b->doc, t);
-        if (k == MK_NONE)
-            continue;
-        bool op = mark_opens(b->doc, t, k == MK_DOUBLE && depth > 0);
-        if (k == MK_DOUBLE) {
-            single = TD_QNONE;
-            if (op) {
-                if (depth < MAX_DEPTH)
-                    stack[depth++] = i;
-            } else if (depth > 0) {
-                depth--;
-                if (depth == 0) {
-                    add_region(b, stack[0], i, i);
-                    i = absorb_single(b, i, z);
-                }
-            } /* else: a stray closing mark */
-        } else if (depth == 0) {
-            if (op)
-                single = i;
-            else if (single != TD_QNONE) {
-                add_region(b, single, i, i);
-                single = TD_QNONE;
+    int depth;
+    uint32_t single;
+} line_state;
+
+/* Whether token i starts a line other than the one of block blk. */
+static bool new_line(const td_doc *doc, uint32_t i, uint16_t blk)
+{
+    const td_token *t = TD_DOC_TOK(doc, i);
+    return t->block != blk || (t->flags & TD_TOKF_LINE_START);
+}
+
+/* The mark at token i of the current line. Returns the last token
+ * consumed. */
+static uint32_t pair_mark(builder *b, line_state *ls, uint32_t i, int k, uint16_t blk, uint32_t n)
+{
+    const td_token *t = TD_DOC_TOK(b->doc, i);
+    bool op = mark_opens(b->doc, t, k == MK_DOUBLE && ls->depth > 0);
+    if (k == MK_DOUBLE) {
+        ls->single = TD_QNONE;
+        if (op) {
+            if (ls->depth < MAX_DEPTH)
+                ls->stack[ls->depth++] = i;
+        } else if (ls->depth > 0) {
+            ls->depth--;
+            if (ls->depth == 0) {
+                add_region(b, ls->stack[0], i, i);
+                i = absorb_single(b, i, i + 1 < n && !new_line(b->doc, i + 1, blk));
             }
+        } /* else: a stray closing mark */
+    } else if (ls->depth == 0) {
+        if (op)
+            ls->single = i;
+        else if (ls->single != TD_QNONE) {
+            add_region(b, ls->single, i, i);
+            ls->single = TD_QNONE;
         }
     }
-    if (depth > 0)
-        add_region(b, stack[0], TD_QNONE, z - 1);
+    return i;
 }
 
 td_status td_quotes_find_marks(td_arena *scratch, const td_doc *doc, td_qmarks *out)
@@ -168,18 +174,39 @@ td_status td_quotes_find_marks(td_arena *scratch, const td_doc *doc, td_qmarks *
     out->reg_of = td_arena_alloc(scratch, (n ? n : 1) * sizeof *out->reg_of);
     if (!out->reg_of)
         return TD_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        out->reg_of[i] = -1;
+    memset(out->reg_of, 0xff, (n ? n : 1) * sizeof *out->reg_of); /* -1 */
     builder b = {scratch, doc, NULL, 0, 0, TD_OK};
-    for (uint32_t i = 0; i < n;) {
-        uint32_t j = i + 1;
-        uint16_t blk = TD_DOC_TOK(doc, i)->block;
-        while (j < n && TD_DOC_TOK(doc, j)->block == blk &&
-               !(TD_DOC_TOK(doc, j)->flags & TD_TOKF_LINE_START))
-            j++;
-        pair_line(&b, i, j);
-        i = j;
+    /* one pass; marks pair within a line, a double mark left open runs to
+     * the end of its line */
+    line_state ls = {{0}, 0, TD_QNONE};
+    uint16_t blk = n ? TD_DOC_TOK(doc, 0)->block : 0;
+    const td_token *tk = n ? TD_DOC_TOK(doc, 0) : NULL;
+    for (uint32_t i = 0; i < n; i++) {
+        bool open_state = ls.depth > 0 || ls.single != TD_QNONE;
+        if (!open_state) { /* line ends matter only while a mark is open */
+            while (i < n && tk[i].type != TD_TOK_QUOTE_OPEN && tk[i].type != TD_TOK_QUOTE_CLOSE)
+                i++;
+            if (i >= n)
+                break;
+        }
+        const td_token *t = &tk[i];
+        bool mark = t->type == TD_TOK_QUOTE_OPEN || t->type == TD_TOK_QUOTE_CLOSE;
+        if (open_state && i > 0 && (t->block != blk || (t->flags & TD_TOKF_LINE_START))) {
+            if (ls.depth > 0)
+                add_region(&b, ls.stack[0], TD_QNONE, i - 1);
+            ls.depth = 0;
+            ls.single = TD_QNONE;
+        }
+        if (!mark)
+            continue;
+        if (ls.depth == 0 && ls.single == TD_QNONE)
+            blk = t->block; /* a fresh state: the mark's line */
+        int k = mark_kind(doc, t);
+        if (k != MK_NONE)
+            i = pair_mark(&b, &ls, i, k, blk, (uint32_t)n);
     }
+    if (ls.depth > 0)
+        add_region(&b, ls.stack[0], TD_QNONE, (uint32_t)n - 1);
     if (b.st != TD_OK)
         return b.st;
     for (size_t r = 0; r < b.n; r++) {
