@@ -156,10 +156,12 @@ static td_status fw_make(fwset *f, const td_lexicon *lx, bool fold)
 /* The index of words: every one-word key of the case-sensitive lexicons
  * with its entry in each, so one lookup answers all the one-word questions
  * about a token. */
+enum { NWX = 7 }; /* the lexicons of WX_LEX */
+
 typedef struct {
     const char *key;
     uint32_t len, tag;
-    const td_lex_entry **e;  /* by lex_id, or NULL (a prefix only) */
+    const td_lex_entry *e[NWX]; /* by wx_pos[lex_id] (inline: one read) */
 } wrec;
 
 typedef struct {
@@ -167,8 +169,6 @@ typedef struct {
     size_t n, cap;
     uint64_t *slot;          /* hash tag << 32 | record index + 1; 0 empty */
     size_t mask;
-    const td_lex_entry **pool;
-    size_t npool, poolcap;
 } windex;
 
 typedef struct ent_res {
@@ -200,6 +200,12 @@ typedef enum {
 /* The case-sensitive one-word lexicons answered by the word index. */
 #define WX_LEX ((1u << L_GAZ) | (1u << L_GIVEN) | (1u << L_TRANSLIT) | (1u << L_FUNC) | \
                 (1u << L_ORGW) | (1u << L_LOCW) | (1u << L_PROPER))
+/* Where a lexicon's answer sits: in a word record (WX_LEX) or in the
+ * per-token cache of the others (NSLOW of them). */
+enum { NSLOW = 4 };
+static const int8_t wx_pos[NLEX] = {0, -1, -1, 1, 2, 3, 4, 5, -1, -1, 6};
+static const int8_t slow_pos[NLEX] = {-1, 0, 1, -1, -1, -1, -1, -1, 2, 3, -1};
+static const wrec no_wrec; /* the record of a word in no lexicon */
 
 static uint64_t wx_hash(const char *s, size_t n)
 {
@@ -249,7 +255,7 @@ static wrec *wx_add(windex *x, const char *s, size_t n)
     r->key = s;
     r->len = (uint32_t)n;
     r->tag = tag;
-    r->e = NULL;
+    memset(r->e, 0, sizeof r->e);
     x->slot[i] = (uint64_t)tag << 32 | (uint32_t)x->n;
     return r;
 }
@@ -268,16 +274,13 @@ static void wx_add_word(const td_lex_entry *e, void *arg)
     if (b->oom || strchr(e->key, ' ') || n >= 256)
         return;
     wrec *r = wx_add(b->x, e->key, n);
-    if (!r || (!r->e && b->x->npool + NLEX > b->x->poolcap)) {
+    if (!r) {
         b->oom = true;
         return;
     }
-    if (!r->e) {
-        r->e = b->x->pool + b->x->npool;
-        b->x->npool += NLEX;
-    }
-    if (!r->e[b->l])
-        r->e[b->l] = td_lexicon_get(b->lx, e->key, n); /* the entry that wins */
+    int p = wx_pos[b->l];
+    if (!r->e[p])
+        r->e[p] = td_lexicon_get(b->lx, e->key, n); /* the entry that wins */
 }
 
 static const char *const gaz_files[] = {"ent_orgs.tsv", "ent_countries.tsv", "ent_places.tsv",
@@ -363,7 +366,6 @@ void td_entities_release(td_resources *res)
     free(r->fw_titles.bloom);
     free(r->wx.r);
     free(r->wx.slot);
-    free(r->wx.pool);
     free(r);
     res->entities = NULL;
 }
@@ -380,11 +382,9 @@ static td_status wx_make(ent_res *r)
     while (ns < x->cap * 2)
         ns *= 2;
     x->mask = ns - 1;
-    x->poolcap = words * NLEX;
-    x->r = malloc(x->cap * sizeof *x->r);
+    x->r = malloc((x->cap ? x->cap : 1) * sizeof *x->r);
     x->slot = calloc(ns, sizeof *x->slot);
-    x->pool = calloc(x->poolcap + 1, sizeof *x->pool);
-    if (!x->r || !x->slot || !x->pool)
+    if (!x->r || !x->slot)
         return TD_ENOMEM;
     wx_build b = {x, NULL, L_GAZ, false};
     for (int l = 0; l < NLEX; l++) {
@@ -580,11 +580,14 @@ typedef struct {
     size_t mask, amask; /* sizes of ents and alias, minus one */
     size_t nents, nalias; /* filled slots: kept under 3/4 so a miss ends fast */
     td_vec pend;    /* of pending */
-    /* per-token cache of lookups: bit l of have[i] set when ent[i][l] is
-     * known; bit PRE_HAVE+l / PRE_VAL+l for the prefix test of the
-     * multi-token lexicons (l < 3) */
+    /* per-token cache of lookups: wr[i] the word record of token i (NULL:
+     * not looked up yet; &no_wrec: in none), which answers the WX_LEX
+     * lexicons; bit l of have[i] set when ent[i][slow_pos[l]] is known
+     * for the others; bit PRE_HAVE+l / PRE_VAL+l for the prefix test of
+     * the multi-token lexicons (l < 3) */
     uint32_t *have;
-    const td_lex_entry *(*ent)[NLEX];
+    const wrec **wr;
+    const td_lex_entry *(*ent)[NSLOW];
     bool oom;
 } state;
 
@@ -629,29 +632,27 @@ static bool tok_is(const state *S, size_t i, const char *w)
     size_t l = strlen(w);
     return i < S->doc->toks.n && tok_n(S, i) == l && memcmp(tok_s(S, i), w, l) == 0;
 }
-/* All the one-word answers of the word index for token i. */
-static void wx_fill(const state *S, size_t i)
+/* The word record of token i (all its one-word answers). */
+static const wrec *wx_of(const state *S, size_t i)
 {
-    const wrec *r = wx_get(&S->R->wx, tok_s(S, i), tok_n(S, i));
-    for (int l = 0; l < NLEX; l++)
-        if (WX_LEX & (1u << l))
-            S->ent[i][l] = r && r->e ? r->e[l] : NULL;
-    S->have[i] |= WX_LEX;
+    if (!S->wr[i]) {
+        const wrec *r = wx_get(&S->R->wx, tok_s(S, i), tok_n(S, i));
+        S->wr[i] = r ? r : &no_wrec;
+    }
+    return S->wr[i];
 }
 
 /* The entry of lexicon l for the token i alone (looked up once a document). */
 static const td_lex_entry *word_in(const state *S, lex_id l, size_t i)
 {
     uint32_t bit = 1u << l;
+    if (WX_LEX & bit)
+        return wx_of(S, i)->e[wx_pos[l]];
     if (!(S->have[i] & bit)) {
-        if (WX_LEX & bit) {
-            wx_fill(S, i);
-        } else {
-            S->ent[i][l] = td_lexicon_get(S->R->lx[l], tok_s(S, i), tok_n(S, i));
-            S->have[i] |= bit;
-        }
+        S->ent[i][slow_pos[l]] = td_lexicon_get(S->R->lx[l], tok_s(S, i), tok_n(S, i));
+        S->have[i] |= bit;
     }
-    return S->ent[i][l];
+    return S->ent[i][slow_pos[l]];
 }
 
 /* Is the token i alone the prefix of a key of the multi-token lexicon l? */
@@ -869,10 +870,10 @@ static bool lower_word(const state *S, size_t i)
     if (!(S->have[i] & bit)) {
         size_t n = tok_n(S, i);
         bool in = n > 0 && n < 256 && set_has(&S->R->lower_set, word_hash(tok_s(S, i), n));
-        S->ent[i][L_LOWER] = in ? LOWER_HIT : NULL;
+        S->ent[i][slow_pos[L_LOWER]] = in ? LOWER_HIT : NULL;
         S->have[i] |= bit;
     }
-    return S->ent[i][L_LOWER] != NULL;
+    return S->ent[i][slow_pos[L_LOWER]] != NULL;
 }
 
 /* A word that may be part of a name. */
@@ -1513,8 +1514,9 @@ td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
     S.ents = td_arena_calloc(S.scr, cap * sizeof(slot));
     S.alias = td_arena_calloc(S.scr, cap * 2 * sizeof(slot));
     S.have = td_arena_calloc(S.scr, doc->toks.n * sizeof *S.have);
+    S.wr = td_arena_calloc(S.scr, doc->toks.n * sizeof *S.wr);
     S.ent = td_arena_alloc(S.scr, doc->toks.n * sizeof *S.ent);
-    if (!S.ents || !S.alias || !S.have || !S.ent)
+    if (!S.ents || !S.alias || !S.have || !S.wr || !S.ent)
         return TD_ENOMEM;
     for (size_t si = 0; si < doc->sents.n && !S.oom; si++) {
         const td_sentence *s = TD_DOC_SENT(doc, si);

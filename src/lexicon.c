@@ -10,14 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A slot keeps the key's hash tag and length beside the entry, and the
- * first bytes of the (folded) key, so a probe of a short key reads one cache
- * line: the entry only when the key is longer than SLOT_KEY. */
-#define SLOT_KEY 16
+/* A slot keeps the key's hash tag and length beside the entry, so a probe
+ * touches the entry only when both agree. */
 typedef struct {
     uint32_t tag, len;
     td_lex_entry *e;
-    char key[SLOT_KEY];
 } lslot;
 
 struct td_lexicon {
@@ -120,11 +117,11 @@ static bool slot_is(const lslot *sl, const char *key, size_t len, uint32_t tag)
 {
     if (sl->tag != tag || sl->len != len)
         return false;
-    size_t head = len < SLOT_KEY ? len : SLOT_KEY;
-    for (size_t i = 0; i < head; i++)
-        if (sl->key[i] != key[i])
+    const char *k = sl->e->hkey;
+    for (size_t i = 0; i < len; i++)
+        if (k[i] != key[i])
             return false;
-    return len <= SLOT_KEY || memcmp(sl->e->hkey + SLOT_KEY, key + SLOT_KEY, len - SLOT_KEY) == 0;
+    return true;
 }
 
 /* Find the slot for a (folded when needed) key of hash h. */
@@ -271,7 +268,6 @@ static td_status add_entry(td_lexicon *lx, char *line, size_t len, bool replace,
     sl->tag = (uint32_t)(h >> 32);
     sl->len = (uint32_t)kl;
     sl->e = e;
-    memcpy(sl->key, key, kl < SLOT_KEY ? kl : SLOT_KEY);
     bloom_add(lx, h);
     lx->lens |= len_bit(kl);
     lx->order[lx->norder++] = e;

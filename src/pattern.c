@@ -34,6 +34,7 @@ struct td_pattern_set {
     rule *rules;
     size_t nr, capr;
     pcre2_code *uni;
+    bool no_union; /* td_pattern_set_no_union */
     uint32_t max_pairs;
     /* byte c -> the rules (< TD_PATTERN_MASK_BITS) whose first bytes allow c */
     td_pattern_mask byfirst[256];
@@ -76,6 +77,8 @@ void td_pattern_set_free(td_pattern_set *ps)
 }
 
 size_t td_pattern_count(const td_pattern_set *ps) { return ps->nr; }
+
+void td_pattern_set_no_union(td_pattern_set *ps) { ps->no_union = true; }
 
 static const macro *find_macro(const td_pattern_set *ps, const char *name, size_t len)
 {
@@ -386,9 +389,9 @@ td_status td_pattern_compile(td_pattern_set *ps, char **err)
             if (cap + 1 > ps->max_pairs)
                 ps->max_pairs = cap + 1;
             first_bytes(&ps->rules[i]);
-            if (i)
+            if (i && !ps->no_union)
                 st = td_buf_append(&uni, "|", 1);
-            if (st == TD_OK)
+            if (st == TD_OK && !ps->no_union)
                 st = td_buf_append(&uni, w, strlen(w));
         }
         free(w);
@@ -397,7 +400,7 @@ td_status td_pattern_compile(td_pattern_set *ps, char **err)
         index_first(ps);
     if (st == TD_OK)
         st = td_buf_append(&uni, "", 1);
-    if (st == TD_OK && ps->nr)
+    if (st == TD_OK && ps->nr && !ps->no_union)
         st = compile_one(uni.ptr, 0, &ps->uni, "union", err, NULL);
     td_buf_release(&uni);
     return st;
@@ -456,6 +459,9 @@ td_status td_pattern_may_start(const td_pattern_set *ps, const char *word, td_pa
         return TD_ENOMEM;
     size_t n = strlen(word);
     for (size_t i = 0; i < ps->nr && i < TD_PATTERN_MASK_BITS; i++) {
+        /* a match, even a partial one, begins with word[0] */
+        if (n && !has_bit(ps->rules[i].first, (unsigned char)word[0]))
+            continue;
         int rc = pcre2_match(ps->rules[i].code, (PCRE2_SPTR)word, n, 0,
                              PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, md, NULL);
         if (rc > 0 || rc == PCRE2_ERROR_PARTIAL)

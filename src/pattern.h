@@ -49,6 +49,11 @@ td_status td_pattern_define_words(td_pattern_set *ps, const char *name, const ch
                                   const bool *cs, size_t n);
 /* Add a rule; rule ids are 0, 1, 2... in the order added (returned in *id). */
 td_status td_pattern_add(td_pattern_set *ps, const char *regex, int *id);
+/* Compile no union in td_pattern_compile (call before it): for callers
+ * that only try rules at chosen places (td_pattern_longest_at/_in,
+ * td_pattern_match_at); td_pattern_next then finds nothing. The union is as
+ * costly to compile as all the rules together. */
+void td_pattern_set_no_union(td_pattern_set *ps);
 /* Expand and compile every rule and the union. On a syntax error *err says
  * which rule and where (caller frees). */
 td_status td_pattern_compile(td_pattern_set *ps, char **err);

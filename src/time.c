@@ -222,6 +222,10 @@ static td_status word_masks(time_res *r)
         if (st == TD_OK && n < sizeof low) {
             for (size_t j = 0; j <= n; j++)
                 low[j] = (char)(k[j] >= 'A' && k[j] <= 'Z' ? k[j] + 32 : k[j]);
+            if (strcmp(low, k) == 0) { /* the same question */
+                r->masks[i].m = a;
+                continue;
+            }
             st = td_pattern_may_start(r->ps, low, &b);
             for (size_t j = 0; j < TD_PATTERN_MASK_BITS / 64; j++)
                 a.w[j] |= b.w[j];
@@ -250,6 +254,10 @@ td_status td_time_init(td_resources *res, char **err)
     }
     if (st == TD_OK)
         st = td_pattern_set_new(&r->events);
+    if (st == TD_OK) { /* both are tried at tokens only (scan_tokens) */
+        td_pattern_set_no_union(r->ps);
+        td_pattern_set_no_union(r->events);
+    }
     if (st == TD_OK)
         st = define_word_macros(r);
     if (st == TD_OK)

@@ -1,5 +1,5 @@
 /* test_lexicon.c - the lexicon table: exact lookups after growth, keys
- * longer than the bytes a slot keeps, case folding, first-wins / replace,
+ * that differ only at the end, case folding, first-wins / replace,
  * and words that must not be found (the length and bloom rejections). */
 #include "harness.h"
 
@@ -46,7 +46,7 @@ TEST(exact_and_misses)
 
 TEST(long_keys)
 {
-    /* keys longer than the bytes kept in a slot differ only at the end */
+    /* long keys that differ only in their last byte */
     td_lexicon *lx = from_text(0, "Commonwealth of Independent States\tA\n"
                                   "Commonwealth of Independent Statez\tB\n"
                                   "Commonwealth of\tC\n");
