@@ -100,6 +100,18 @@ static int cls(int32_t cp)
     }
 }
 
+/* ASCII letters and digits (is_wordc of their class); 0 for every other byte. */
+static const unsigned char ascii_word[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
 static inline bool is_wordc(int c) { return c == C_LETTER || c == C_UPPER || c == C_MARK || c == C_DIGIT; }
 
 typedef struct {
@@ -123,7 +135,14 @@ static int cls_at(text t, size_t i, size_t *l)
 
 static td_token *push_tok(td_doc *doc, size_t s, size_t e, int type)
 {
-    td_token *t = td_vec_push(&doc->arena, &doc->toks, sizeof *t);
+    td_token *t;
+    if (doc->toks.n < doc->toks.cap) {
+        /* the reserved room (td_segment_run): no call, a fixed-size clear */
+        t = (td_token *)doc->toks.items + doc->toks.n++;
+        memset(t, 0, sizeof *t);
+    } else {
+        t = td_vec_push(&doc->arena, &doc->toks, sizeof *t);
+    }
     if (t) {
         t->span.s = (uint32_t)s;
         t->span.e = (uint32_t)e;
@@ -135,7 +154,8 @@ static td_token *push_tok(td_doc *doc, size_t s, size_t e, int type)
 /* Length of a clitic at s[i..e) of a word ("'s", "n't"), or 0. */
 static size_t clitic_len(const char *s, size_t i, size_t e)
 {
-    if (e - i < 3 || !memchr(s + i, '\'', e - i))
+    /* every clitic has its apostrophe 2 or 3 bytes before the end */
+    if (e - i < 3 || (s[e - 2] != '\'' && s[e - 3] != '\''))
         return 0;
     static const char *const cl[] = {"'s", "'S", "'re", "'ve", "'ll", "'d", "'m", "n't", "N'T", NULL};
     for (int k = 0; cl[k]; k++) {
@@ -172,8 +192,7 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
              * of initialisms (U.S.), ampersands of AT&T */
             for (;;) {
                 /* ASCII letters and digits, the common case, by table */
-                while (j < b && (unsigned char)doc->norm[j] < 0x80 &&
-                       is_wordc(ascii_cls[(unsigned char)doc->norm[j]]))
+                while (j < b && ascii_word[(unsigned char)doc->norm[j]])
                     j++;
                 size_t l2;
                 int c2 = cls_at(t, j, &l2);
@@ -308,6 +327,18 @@ static void set_case_flags(td_doc *doc, td_token *t)
         t->flags |= TD_TOKF_CAP;
     bool all = true, any = false;
     for (size_t i = t->span.s; i < t->span.e; i += l) {
+        unsigned char b = (unsigned char)doc->norm[i];
+        if (b < 0x80) {
+            /* ASCII: no decoding (the classes of ascii_cls) */
+            l = 1;
+            if (b >= 'a' && b <= 'z') {
+                all = false;
+                break;
+            }
+            if (b >= 'A' && b <= 'Z')
+                any = true;
+            continue;
+        }
         c = cls_at(tx, i, &l);
         if (c == C_LETTER) {
             all = false;

@@ -108,6 +108,36 @@ TEST(ellipsis_and_unicode_words)
     td_doc_free(d);
 }
 
+TEST(clitics_caps_and_fast_paths)
+{
+    /* apostrophes that are not clitics stay inside the word; "'ll", "'re"
+     * have theirs 3 bytes from the end */
+    td_doc *d = run("O'Neill's team'll win; they're at Bo'ness, rock'n'roll.");
+    CHECK_STR(toks(d), "O'Neill 's team 'll win ; they 're at Bo'ness , rock'n'roll .");
+    td_doc_free(d);
+    /* ALLCAPS with digits and hyphens, mixed case, a non-ASCII capital */
+    d = run("G7 and COVID-19 hit NATO's \xC3\x89TATS and McDonald.");
+    CHECK(TD_DOC_TOK(d, 0)->flags & TD_TOKF_ALLCAPS);  /* G7 */
+    CHECK(TD_DOC_TOK(d, 2)->flags & TD_TOKF_ALLCAPS);  /* COVID-19 */
+    CHECK(TD_DOC_TOK(d, 4)->flags & TD_TOKF_ALLCAPS);  /* NATO */
+    CHECK(TD_DOC_TOK(d, 6)->flags & TD_TOKF_ALLCAPS);  /* ÉTATS */
+    CHECK(TD_DOC_TOK(d, 6)->flags & TD_TOKF_CAP);
+    CHECK(!(TD_DOC_TOK(d, 8)->flags & TD_TOKF_ALLCAPS)); /* McDonald */
+    CHECK(TD_DOC_TOK(d, 8)->flags & TD_TOKF_CAP);
+    td_doc_free(d);
+    /* more tokens than the reservation (a token a byte): the vector grows */
+    char buf[4001];
+    for (int i = 0; i < 2000; i++) {
+        buf[2 * i] = 'a';
+        buf[2 * i + 1] = ',';
+    }
+    buf[4000] = 0;
+    d = run(buf);
+    CHECK_INT(d->toks.n, 4000);
+    CHECK(TD_DOC_TOK(d, 3999)->span.s == 3999 && TD_DOC_TOK(d, 3999)->span.e == 4000);
+    td_doc_free(d);
+}
+
 int main(void)
 {
     td_options o;
@@ -125,6 +155,7 @@ int main(void)
     RUN(quote_ends_sentence);
     RUN(lines_end_sentences_and_flags);
     RUN(ellipsis_and_unicode_words);
+    RUN(clitics_caps_and_fast_paths);
     td_pipeline_free(pl);
     td_resources_free(res);
     return DONE();
