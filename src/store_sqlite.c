@@ -123,11 +123,13 @@ typedef struct rule {
 
 /* ---- entity cache ------------------------------------------------------ */
 
-/* The shared entities met in the current write transaction, by "type,
- * country, name as written": a document's entities are merged without a
- * SELECT (nor a fold) each. Emptied at every begin, commit and rollback
- * and when a replaced document's entities may be removed, so it never
- * holds an id another transaction could have changed. */
+/* The shared entities this store has met, by "type, country, name as
+ * written": a document's entities are merged without a SELECT (nor a fold)
+ * each. It lives across this store's own transactions and is emptied when
+ * another connection has committed since (PRAGMA data_version, read at
+ * every begin under the write lock), at every rollback and when a
+ * replaced document's entities may be removed, so it never holds an id
+ * another transaction could have changed. */
 typedef struct ent_slot {
     char *key;               /* NULL: empty */
     sqlite3_int64 entity;
@@ -203,7 +205,9 @@ struct td_store {
     int busy_ms;
     bool in_tx;
     sqlite3_stmt *stmt[S_COUNT];
-    ent_cache cache; /* shared entities seen in this transaction */
+    ent_cache cache; /* shared entities seen (see ent_cache) */
+    long long data_version; /* PRAGMA data_version when the cache was checked */
+    bool cache_valid;       /* the cache may be kept at the next begin */
     rule rules[MAX_RULES];
     int n_rules;
     char err[1024];
@@ -707,10 +711,21 @@ td_status td_store_begin(td_store *st)
 {
     if (st->in_tx)
         return TD_OK;
-    cache_clear(&st->cache);
     td_status s = exec(st, "BEGIN IMMEDIATE", "cannot start a transaction");
     st->in_tx = s == TD_OK;
-    return s;
+    long long v = 0;
+    if (s == TD_OK)
+        s = pragma_int(st, "PRAGMA data_version", &v);
+    if (s != TD_OK) {
+        if (st->in_tx)
+            td_store_rollback(st);
+        return s;
+    }
+    if (!st->cache_valid || v != st->data_version)
+        cache_clear(&st->cache); /* another connection wrote: its ids may differ */
+    st->data_version = v;
+    st->cache_valid = true;
+    return TD_OK;
 }
 
 td_status td_store_commit(td_store *st)
@@ -723,7 +738,6 @@ td_status td_store_commit(td_store *st)
         return s;
     }
     st->in_tx = false;
-    cache_clear(&st->cache);
     return TD_OK;
 }
 
@@ -732,6 +746,7 @@ void td_store_rollback(td_store *st)
     if (sqlite3_get_autocommit(st->db) == 0)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->in_tx = false;
+    st->cache_valid = false;
     cache_clear(&st->cache);
 }
 

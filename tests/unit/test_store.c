@@ -538,6 +538,54 @@ TEST(batch_rollback)
     td_store_close(st);
 }
 
+/* A person in a document of its own, put in a transaction of its own. */
+static td_store_result put_person(td_store *st, const char *id, const char *name)
+{
+    char text[128];
+    snprintf(text, sizeof text, "%s spoke on Monday.", name);
+    td_doc *d = mk(id, "t", text, "2023-04-03", TD_PREC_DAY);
+    int a = ent(d, TD_ENT_PERSON, name, "RU", NULL);
+    men(d, a, name, 0, TD_FORM_NAME);
+    td_store_result r = put(st, d);
+    td_doc_free(d);
+    return r;
+}
+
+TEST(entity_cache_across_transactions)
+{
+    td_store *st = open_fixture("cache.db");
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    /* one entity for the same name in two transactions of this store */
+    CHECK_INT(put_person(st, "ca-1", "Maria Zakharova"), TD_STORE_STORED);
+    CHECK_INT(put_person(st, "ca-2", "Maria Zakharova"), TD_STORE_STORED);
+    CHECK_INT(count(st, "SELECT count(*) FROM entities WHERE name = 'Maria Zakharova'"), 1);
+    CHECK_INT(count(st, "SELECT count(DISTINCT entity) FROM mentions WHERE doc IN (SELECT doc "
+                        "FROM documents WHERE id IN ('ca-1', 'ca-2'))"), 1);
+    /* another connection moves the entity to another id: the cache of
+     * this store must not keep the old one */
+    sqlite3 *other = NULL;
+    CHECK(sqlite3_open(db_path("cache.db"), &other) == SQLITE_OK);
+    CHECK(sqlite3_exec(other, "UPDATE entities SET entity = 100000 WHERE name = 'Maria "
+                              "Zakharova'; UPDATE mentions SET entity = 100000 WHERE entity "
+                              "NOT IN (SELECT entity FROM entities)", NULL, NULL, NULL) ==
+          SQLITE_OK);
+    sqlite3_close(other);
+    CHECK_INT(put_person(st, "ca-3", "Maria Zakharova"), TD_STORE_STORED);
+    CHECK_INT(count(st, "SELECT count(*) FROM mentions m JOIN documents d USING (doc) "
+                        "WHERE d.id = 'ca-3' AND m.entity = 100000"), 1);
+    CHECK_INT(count(st, "SELECT count(*) FROM entities WHERE name = 'Maria Zakharova'"), 1);
+    /* a rolled-back transaction forgets the entities it made */
+    CHECK(td_store_begin(st) == TD_OK);
+    CHECK_INT(put_person(st, "ca-4", "Dmitry Peskov"), TD_STORE_STORED);
+    td_store_rollback(st);
+    CHECK_INT(put_person(st, "ca-5", "Dmitry Peskov"), TD_STORE_STORED);
+    CHECK_INT(count(st, "SELECT count(*) FROM mentions m JOIN entities e USING (entity) "
+                        "WHERE e.name = 'Dmitry Peskov'"), 1);
+    td_store_close(st);
+}
+
 static int make_fixture(const char *path)
 {
     td_store *st = NULL;
@@ -577,6 +625,7 @@ int main(int argc, char **argv)
     RUN(full_text_search);
     RUN(errors_are_clear);
     RUN(batch_rollback);
+    RUN(entity_cache_across_transactions);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd) != 0)
