@@ -1544,6 +1544,71 @@ static uint8_t token_bits(const ed_dict *d, const td_token *t, const char *s, si
     return b;
 }
 
+/* Does a phrase of kind start at token ti of a sentence ending at token
+ * end (match_phrase on the document's word ids)? */
+static bool phrase_at(const ed_dict *d, int kind, const uint32_t *twid, size_t ti, size_t end)
+{
+    const ed_word *wd = &d->words[twid[ti]];
+    if (wd->n2[kind] < wd->n[kind])
+        return true; /* a one-word phrase */
+    if (!wd->n2[kind] || ti + 1 >= end)
+        return false;
+    const ed_phrase *ph = d->phr[kind];
+    const uint32_t *by = d->by2[kind] + wd->first[kind];
+    uint32_t w1 = twid[ti + 1], lo = 0, hi = wd->n2[kind];
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (ph[by[mid]].w1 < w1)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < wd->n2[kind] && ph[by[lo]].w1 == w1; lo++) {
+        const ed_phrase *p = &ph[by[lo]];
+        if (ti + p->n > end)
+            continue;
+        const uint32_t *ids = d->wpool + p->w;
+        uint32_t j = 2;
+        while (j < p->n && twid[ti + j] == ids[j])
+            j++;
+        if (j == p->n)
+            return true;
+    }
+    return false;
+}
+
+/* How many tokens of the sentence may start a chunk, 0, 1 or 2 (two or
+ * more), by find_chunks' tests: an actor phrase on a capitalised word
+ * (or "the" before one), a plural of a one-word actor, an agent phrase.
+ * Only for a sentence whose words are its tokens (no '_' token dropped,
+ * not over MAX_W). */
+static int chunk_starts(const ed_dict *d, const td_doc *doc, const td_sentence *se,
+                        const uint32_t *twid, const uint8_t *tkb, const uint32_t *tfw)
+{
+    int n = 0;
+    size_t end = (size_t)se->tok_first + se->tok_count;
+    for (size_t ti = se->tok_first; ti < end && n < 2; ti++) {
+        const td_token *t = TD_DOC_TOK(doc, ti);
+        bool cap = (t->flags & TD_TOKF_CAP) != 0;
+        bool hit = false;
+        if (tkb[ti] & ED_WB_ACTOR) {
+            bool capped = cap || ((tfw[ti] & FW_DET) && ti + 1 < end &&
+                                  (TD_DOC_TOK(doc, ti + 1)->flags & TD_TOKF_CAP));
+            hit = capped && phrase_at(d, ED_ACTOR, twid, ti, end);
+        }
+        if (!hit && (tkb[ti] & ED_WB_AGENT))
+            hit = phrase_at(d, ED_AGENT, twid, ti, end);
+        size_t len = t->span.e - t->span.s;
+        const char *s = doc->norm + t->span.s;
+        if (!hit && cap && len >= 5 && s[len - 1] == 's' && s[len - 2] != 's') {
+            uint32_t w = ed_word_find(d, s, len - 1);
+            hit = w != ED_NONE && d->words[w].n2[ED_ACTOR] < d->words[w].n[ED_ACTOR];
+        }
+        n += hit;
+    }
+    return n;
+}
+
 enum { PREFETCH = 8 }; /* tokens ahead: the cache is bigger than L2 */
 
 static uint32_t tok_hash(const td_doc *doc, size_t i, wcache *wc)
@@ -1579,6 +1644,7 @@ static void doc_words(const ed_dict *d, wcache *wc, const td_doc *doc, uint32_t 
         uint8_t b = 0;
         bool inside = false; /* a word (load_words keeps) came before */
         int chunks = 0;
+        bool exact = se->tok_count <= MAX_W; /* the sentence's words are its tokens */
         for (uint32_t k = 0; k < se->tok_count; k++) {
             uint32_t ti = se->tok_first + k;
             const td_token *t = TD_DOC_TOK(doc, ti);
@@ -1587,6 +1653,14 @@ static void doc_words(const ed_dict *d, wcache *wc, const td_doc *doc, uint32_t 
             b |= token_bits(d, t, s, len, tkb[ti], tfw[ti], inside, &chunks);
             if (!(t->type == TD_TOK_SYM && len == 1 && s[0] == '_'))
                 inside = true;
+            else
+                exact = false; /* load_words drops it */
+        }
+        if ((b & (SB_HEAD | SB_VPH | SB_CHUNK)) == (SB_HEAD | SB_VPH | SB_CHUNK) && exact) {
+            /* the sentence may be coded: count the chunks that can start */
+            chunks = chunk_starts(d, doc, se, twid, tkb, tfw);
+            if (!chunks)
+                b &= (uint8_t)~(SB_CHUNK | SB_DYAD);
         }
         if (chunks >= 2)
             b |= SB_DYAD;
