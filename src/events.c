@@ -1474,8 +1474,19 @@ typedef struct wcache {
     char s[WCACHE_LEN];
 } wcache;
 
-static inline bool same_bytes(const char *a, const char *b, size_t n)
+/* a[0..n) == b[0..n); a has room for 8 bytes, and b when b8 holds. */
+static inline bool same_bytes(const char *a, const char *b, size_t n, bool b8)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n <= 8 && b8) {
+        uint64_t x, y, m = ~0ull >> (64 - 8 * n);
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        return ((x ^ y) & m) == 0;
+    }
+#else
+    (void)b8;
+#endif
     for (size_t i = 0; i < n; i++)
         if (a[i] != b[i])
             return false;
@@ -1483,9 +1494,9 @@ static inline bool same_bytes(const char *a, const char *b, size_t n)
 }
 
 /* The word id of s[0..len), its ED_WB_* bits in *kinds and its
- * function-word classes in *fw. */
-static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len, uint32_t h,
-                        uint8_t *kinds, uint32_t *fw)
+ * function-word classes in *fw (bytes up to end may be read). */
+static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len,
+                        const char *end, uint32_t h, uint8_t *kinds, uint32_t *fw)
 {
     if (!wc || len > WCACHE_LEN || len == 0) {
         uint32_t w = ed_word_find_h(d, s, len, h);
@@ -1494,7 +1505,7 @@ static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len,
         return w;
     }
     wcache *e = &wc[h & (WCACHE_N - 1)];
-    if (e->len == len && e->hash == h && same_bytes(e->s, s, len)) {
+    if (e->len == len && e->hash == h && same_bytes(e->s, s, len, end - s >= 8)) {
         *kinds = e->kinds;
         *fw = e->fw;
         return e->wid;
@@ -1609,6 +1620,17 @@ static int chunk_starts(const ed_dict *d, const td_doc *doc, const td_sentence *
     return n;
 }
 
+/* Does a discard phrase start at some token of the sentence? */
+static bool discard_starts(const ed_dict *d, const td_sentence *se, const uint32_t *twid,
+                           const uint8_t *tkb)
+{
+    size_t end = (size_t)se->tok_first + se->tok_count;
+    for (size_t ti = se->tok_first; ti < end; ti++)
+        if ((tkb[ti] & ED_WB_DISC) && phrase_at(d, ED_DISCARD, twid, ti, end))
+            return true;
+    return false;
+}
+
 enum { PREFETCH = 8 }; /* tokens ahead: the cache is bigger than L2 */
 
 static uint32_t tok_hash(const td_doc *doc, size_t i, wcache *wc)
@@ -1636,8 +1658,8 @@ static void doc_words(const ed_dict *d, wcache *wc, const td_doc *doc, uint32_t 
         if (i + PREFETCH < nt)
             ring[i % PREFETCH] = tok_hash(doc, i + PREFETCH, wc);
         const td_token *t = TD_DOC_TOK(doc, i);
-        twid[i] = word_id(d, wc, doc->norm + t->span.s, t->span.e - t->span.s, h, &tkb[i],
-                          &tfw[i]);
+        twid[i] = word_id(d, wc, doc->norm + t->span.s, t->span.e - t->span.s,
+                          doc->norm + doc->norm_len, h, &tkb[i], &tfw[i]);
     }
     for (size_t i = 0; i < doc->sents.n; i++) {
         const td_sentence *se = TD_DOC_SENT(doc, i);
@@ -1656,6 +1678,8 @@ static void doc_words(const ed_dict *d, wcache *wc, const td_doc *doc, uint32_t 
             else
                 exact = false; /* load_words drops it */
         }
+        if ((b & SB_DISC) && exact && !discard_starts(d, se, twid, tkb))
+            b &= (uint8_t)~SB_DISC; /* no discard phrase: nothing to check */
         if ((b & (SB_HEAD | SB_VPH | SB_CHUNK)) == (SB_HEAD | SB_VPH | SB_CHUNK) && exact) {
             /* the sentence may be coded: count the chunks that can start */
             chunks = chunk_starts(d, doc, se, twid, tkb, tfw);
