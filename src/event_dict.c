@@ -274,6 +274,18 @@ typedef struct {
     long lineno;
 } lines;
 
+/* Does the line hold "-->"? */
+static bool has_xml_end(view t)
+{
+    const char *p = t.s, *end = t.s + t.n;
+    while (end - p >= 3 && (p = memchr(p, '-', (size_t)(end - p - 2))) != NULL) {
+        if (p[1] == '-' && p[2] == '>')
+            return true;
+        p++;
+    }
+    return false;
+}
+
 /* Next line, without its newline, comments not yet removed. */
 static bool next_line(lines *L, view *out)
 {
@@ -289,16 +301,13 @@ static bool next_line(lines *L, view *out)
         if (v.n && v.s[v.n - 1] == '\r')
             v.n--;
         view t = trim(v);
-        bool has_end = false;
-        for (size_t k = 0; k + 3 <= t.n && !has_end; k++)
-            has_end = memcmp(t.s + k, "-->", 3) == 0;
         if (L->in_xml_comment) {
-            if (has_end)
+            if (has_xml_end(t))
                 L->in_xml_comment = false;
             continue;
         }
         if (t.n >= 2 && t.s[0] == '<' && t.s[1] == '!') {
-            if (!has_end)
+            if (!has_xml_end(t))
                 L->in_xml_comment = true;
             continue;
         }
@@ -311,13 +320,13 @@ static bool next_line(lines *L, view *out)
 
 static int32_t parse_date(view v)
 {
-    char buf[16];
     size_t n = 0;
+    long x = 0;
     for (size_t i = 0; i < v.n && n < 15; i++)
-        if (isdigit((unsigned char)v.s[i]))
-            buf[n++] = v.s[i];
-    buf[n] = '\0';
-    long x = strtol(buf, NULL, 10);
+        if (v.s[i] >= '0' && v.s[i] <= '9') {
+            x = x * 10 + (v.s[i] - '0');
+            n++;
+        }
     if (n == 6) {
         long yy = x / 10000;
         x += (yy < 40 ? 20000000L : 19000000L);
@@ -437,6 +446,21 @@ typedef struct {
     int n;
 } subst;
 
+/* a, b and c into out[cap], cut at cap - 1 bytes (as snprintf does). */
+static void join3(char *out, size_t cap, const char *a, size_t na, const char *b, size_t nb,
+                  const char *c, size_t nc)
+{
+    size_t o = 0;
+    const char *part[3] = {a, b, c};
+    size_t len[3] = {na, nb, nc};
+    for (int k = 0; k < 3; k++) {
+        size_t m = len[k] < cap - 1 - o ? len[k] : cap - 1 - o;
+        memcpy(out + o, part[k], m);
+        o += m;
+    }
+    out[o] = '\0';
+}
+
 static void plural_of(const char *w, char *out, size_t cap)
 {
     size_t n = strlen(w);
@@ -505,7 +529,7 @@ static int agent_forms(ed_dict *d, const char *phrase, view *plurals, uint32_t a
     plural_of(last, pl, sizeof pl);
     if (!pl[0])
         return 0;
-    snprintf(buf, sizeof buf, "%.*s%s", (int)ls, phrase, pl);
+    join3(buf, sizeof buf, phrase, ls, pl, strlen(pl), "", 0);
     return agent_add(d, buf, agent);
 }
 
@@ -523,8 +547,8 @@ static int agent_expand(ed_dict *d, const char *phrase, view *plurals, uint32_t 
             continue;
         for (int j = 0; j < subs[k].n; j++) {
             char buf[512];
-            snprintf(buf, sizeof buf, "%.*s%s%s", (int)(a - phrase), phrase, subs[k].items[j],
-                     b + 1);
+            join3(buf, sizeof buf, phrase, (size_t)(a - phrase), subs[k].items[j],
+                  strlen(subs[k].items[j]), b + 1, strlen(b + 1));
             if (agent_expand(d, buf, plurals, agent, subs, n_subs, depth + 1) < 0)
                 return -1;
         }
@@ -598,7 +622,7 @@ static int read_agents(ed_dict *d, const char *text, size_t len)
             return -1;
         uint32_t id = d->n_agents++;
         char pbuf[512];
-        snprintf(pbuf, sizeof pbuf, "%.*s", (int)phrase.n, phrase.s);
+        join3(pbuf, sizeof pbuf, phrase.s, phrase.n, "", 0, "", 0);
         if (agent_expand(d, pbuf, pp, id, subs, n_subs, 0) < 0)
             return -1;
     }
@@ -1101,16 +1125,37 @@ static td_status load_list(ed_dict *d, const char *dir, view list, reader_fn fn,
     return TD_OK;
 }
 
-static int cmp_phrase(const void *x, const void *y)
+/* Sort phrases by first word, longest first, then by position in the
+ * files (the order they were added in: their w grows): two stable
+ * counting sorts, by length (descending) then by first word. */
+static int sort_phrases(const ed_dict *d, ed_phrase *a, uint32_t n)
 {
-    const ed_phrase *a = x, *b = y;
-    uint32_t fa = a->w0, fb = b->w0;
-    if (fa != fb)
-        return fa < fb ? -1 : 1;
-    if (a->n != b->n)
-        return a->n > b->n ? -1 : 1;
-    /* stable: by position in the files */
-    return a->w < b->w ? -1 : (a->w > b->w);
+    uint32_t nb = d->n_words > 65 ? d->n_words : 65;
+    ed_phrase *tmp = malloc((size_t)n * sizeof *tmp);
+    uint32_t *cnt = calloc((size_t)nb + 1, sizeof *cnt);
+    if (!tmp || !cnt) {
+        free(tmp);
+        free(cnt);
+        return -1;
+    }
+    /* by length, descending: key 64 - n (n <= 60) */
+    for (uint32_t i = 0; i < n; i++)
+        cnt[64 - a[i].n + 1]++;
+    for (uint32_t k = 1; k <= 65; k++)
+        cnt[k] += cnt[k - 1];
+    for (uint32_t i = 0; i < n; i++)
+        tmp[cnt[64 - a[i].n]++] = a[i];
+    /* by first word */
+    memset(cnt, 0, ((size_t)nb + 1) * sizeof *cnt);
+    for (uint32_t i = 0; i < n; i++)
+        cnt[tmp[i].w0 + 1]++;
+    for (uint32_t k = 1; k <= nb; k++)
+        cnt[k] += cnt[k - 1];
+    for (uint32_t i = 0; i < n; i++)
+        a[cnt[tmp[i].w0]++] = tmp[i];
+    free(tmp);
+    free(cnt);
+    return 0;
 }
 
 static int cmp_w0(const void *x, const void *y)
@@ -1175,8 +1220,8 @@ static int index_phrases(ed_dict *d)
                 sy->maxlen = d->synphr[sy->first + j].n;
     }
     for (int k = 0; k < ED_KINDS; k++) {
-        if (d->n_phr[k] > 1)
-            qsort(d->phr[k], d->n_phr[k], sizeof(ed_phrase), cmp_phrase);
+        if (d->n_phr[k] > 1 && sort_phrases(d, d->phr[k], d->n_phr[k]) < 0)
+            return -1;
         for (uint32_t i = 0; i < d->n_phr[k];) {
             uint32_t w = d->wpool[d->phr[k][i].w], j = i;
             while (j < d->n_phr[k] && d->wpool[d->phr[k][j].w] == w)

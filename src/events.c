@@ -1474,8 +1474,19 @@ typedef struct wcache {
     char s[WCACHE_LEN];
 } wcache;
 
-static inline bool same_bytes(const char *a, const char *b, size_t n)
+/* a[0..n) == b[0..n); a has room for 8 bytes, and b when b8 holds. */
+static inline bool same_bytes(const char *a, const char *b, size_t n, bool b8)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n <= 8 && b8) {
+        uint64_t x, y, m = ~0ull >> (64 - 8 * n);
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        return ((x ^ y) & m) == 0;
+    }
+#else
+    (void)b8;
+#endif
     for (size_t i = 0; i < n; i++)
         if (a[i] != b[i])
             return false;
@@ -1483,9 +1494,9 @@ static inline bool same_bytes(const char *a, const char *b, size_t n)
 }
 
 /* The word id of s[0..len), its ED_WB_* bits in *kinds and its
- * function-word classes in *fw. */
-static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len, uint32_t h,
-                        uint8_t *kinds, uint32_t *fw)
+ * function-word classes in *fw (bytes up to end may be read). */
+static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len,
+                        const char *end, uint32_t h, uint8_t *kinds, uint32_t *fw)
 {
     if (!wc || len > WCACHE_LEN || len == 0) {
         uint32_t w = ed_word_find_h(d, s, len, h);
@@ -1494,7 +1505,7 @@ static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len,
         return w;
     }
     wcache *e = &wc[h & (WCACHE_N - 1)];
-    if (e->len == len && e->hash == h && same_bytes(e->s, s, len)) {
+    if (e->len == len && e->hash == h && same_bytes(e->s, s, len, end - s >= 8)) {
         *kinds = e->kinds;
         *fw = e->fw;
         return e->wid;
@@ -1544,6 +1555,82 @@ static uint8_t token_bits(const ed_dict *d, const td_token *t, const char *s, si
     return b;
 }
 
+/* Does a phrase of kind start at token ti of a sentence ending at token
+ * end (match_phrase on the document's word ids)? */
+static bool phrase_at(const ed_dict *d, int kind, const uint32_t *twid, size_t ti, size_t end)
+{
+    const ed_word *wd = &d->words[twid[ti]];
+    if (wd->n2[kind] < wd->n[kind])
+        return true; /* a one-word phrase */
+    if (!wd->n2[kind] || ti + 1 >= end)
+        return false;
+    const ed_phrase *ph = d->phr[kind];
+    const uint32_t *by = d->by2[kind] + wd->first[kind];
+    uint32_t w1 = twid[ti + 1], lo = 0, hi = wd->n2[kind];
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (ph[by[mid]].w1 < w1)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < wd->n2[kind] && ph[by[lo]].w1 == w1; lo++) {
+        const ed_phrase *p = &ph[by[lo]];
+        if (ti + p->n > end)
+            continue;
+        const uint32_t *ids = d->wpool + p->w;
+        uint32_t j = 2;
+        while (j < p->n && twid[ti + j] == ids[j])
+            j++;
+        if (j == p->n)
+            return true;
+    }
+    return false;
+}
+
+/* How many tokens of the sentence may start a chunk, 0, 1 or 2 (two or
+ * more), by find_chunks' tests: an actor phrase on a capitalised word
+ * (or "the" before one), a plural of a one-word actor, an agent phrase.
+ * Only for a sentence whose words are its tokens (no '_' token dropped,
+ * not over MAX_W). */
+static int chunk_starts(const ed_dict *d, const td_doc *doc, const td_sentence *se,
+                        const uint32_t *twid, const uint8_t *tkb, const uint32_t *tfw)
+{
+    int n = 0;
+    size_t end = (size_t)se->tok_first + se->tok_count;
+    for (size_t ti = se->tok_first; ti < end && n < 2; ti++) {
+        const td_token *t = TD_DOC_TOK(doc, ti);
+        bool cap = (t->flags & TD_TOKF_CAP) != 0;
+        bool hit = false;
+        if (tkb[ti] & ED_WB_ACTOR) {
+            bool capped = cap || ((tfw[ti] & FW_DET) && ti + 1 < end &&
+                                  (TD_DOC_TOK(doc, ti + 1)->flags & TD_TOKF_CAP));
+            hit = capped && phrase_at(d, ED_ACTOR, twid, ti, end);
+        }
+        if (!hit && (tkb[ti] & ED_WB_AGENT))
+            hit = phrase_at(d, ED_AGENT, twid, ti, end);
+        size_t len = t->span.e - t->span.s;
+        const char *s = doc->norm + t->span.s;
+        if (!hit && cap && len >= 5 && s[len - 1] == 's' && s[len - 2] != 's') {
+            uint32_t w = ed_word_find(d, s, len - 1);
+            hit = w != ED_NONE && d->words[w].n2[ED_ACTOR] < d->words[w].n[ED_ACTOR];
+        }
+        n += hit;
+    }
+    return n;
+}
+
+/* Does a discard phrase start at some token of the sentence? */
+static bool discard_starts(const ed_dict *d, const td_sentence *se, const uint32_t *twid,
+                           const uint8_t *tkb)
+{
+    size_t end = (size_t)se->tok_first + se->tok_count;
+    for (size_t ti = se->tok_first; ti < end; ti++)
+        if ((tkb[ti] & ED_WB_DISC) && phrase_at(d, ED_DISCARD, twid, ti, end))
+            return true;
+    return false;
+}
+
 enum { PREFETCH = 8 }; /* tokens ahead: the cache is bigger than L2 */
 
 static uint32_t tok_hash(const td_doc *doc, size_t i, wcache *wc)
@@ -1571,14 +1658,15 @@ static void doc_words(const ed_dict *d, wcache *wc, const td_doc *doc, uint32_t 
         if (i + PREFETCH < nt)
             ring[i % PREFETCH] = tok_hash(doc, i + PREFETCH, wc);
         const td_token *t = TD_DOC_TOK(doc, i);
-        twid[i] = word_id(d, wc, doc->norm + t->span.s, t->span.e - t->span.s, h, &tkb[i],
-                          &tfw[i]);
+        twid[i] = word_id(d, wc, doc->norm + t->span.s, t->span.e - t->span.s,
+                          doc->norm + doc->norm_len, h, &tkb[i], &tfw[i]);
     }
     for (size_t i = 0; i < doc->sents.n; i++) {
         const td_sentence *se = TD_DOC_SENT(doc, i);
         uint8_t b = 0;
         bool inside = false; /* a word (load_words keeps) came before */
         int chunks = 0;
+        bool exact = se->tok_count <= MAX_W; /* the sentence's words are its tokens */
         for (uint32_t k = 0; k < se->tok_count; k++) {
             uint32_t ti = se->tok_first + k;
             const td_token *t = TD_DOC_TOK(doc, ti);
@@ -1587,6 +1675,16 @@ static void doc_words(const ed_dict *d, wcache *wc, const td_doc *doc, uint32_t 
             b |= token_bits(d, t, s, len, tkb[ti], tfw[ti], inside, &chunks);
             if (!(t->type == TD_TOK_SYM && len == 1 && s[0] == '_'))
                 inside = true;
+            else
+                exact = false; /* load_words drops it */
+        }
+        if ((b & SB_DISC) && exact && !discard_starts(d, se, twid, tkb))
+            b &= (uint8_t)~SB_DISC; /* no discard phrase: nothing to check */
+        if ((b & (SB_HEAD | SB_VPH | SB_CHUNK)) == (SB_HEAD | SB_VPH | SB_CHUNK) && exact) {
+            /* the sentence may be coded: count the chunks that can start */
+            chunks = chunk_starts(d, doc, se, twid, tkb, tfw);
+            if (!chunks)
+                b &= (uint8_t)~(SB_CHUNK | SB_DYAD);
         }
         if (chunks >= 2)
             b |= SB_DYAD;
