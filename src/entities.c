@@ -397,38 +397,37 @@ static td_status wx_make(ent_res *r)
     return b.oom ? TD_ENOMEM : TD_OK;
 }
 
-/* Fold a word as TD_LEX_FOLD lexicons do: ASCII letters and the two-byte
- * Latin capitals (U+00C0..U+00DE, U+0100..U+017F even) to lower case. */
-static size_t fold_word(const char *s, size_t len, char *out)
-{
-    size_t j = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == 0xC3 && i + 1 < len) {
-            unsigned char d = (unsigned char)s[++i];
-            if (d >= 0x80 && d <= 0x9E && d != 0x97)
-                d = (unsigned char)(d + 0x20);
-            out[j++] = (char)c;
-            out[j++] = (char)d;
-        } else if ((c == 0xC4 || c == 0xC5) && i + 1 < len) {
-            unsigned char d = (unsigned char)s[++i];
-            if (!(d & 1) && !(c == 0xC5 && d >= 0x80 && d <= 0x88) && !(c == 0xC4 && d >= 0xB7))
-                d = (unsigned char)(d | 1);
-            out[j++] = (char)c;
-            out[j++] = (char)d;
-        } else {
-            out[j++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-        }
-    }
-    return j;
-}
-
-/* The hash of a folded word in lower_set (never 0). */
+/* The hash of a folded word in lower_set (never 0): the word folded as
+ * TD_LEX_FOLD lexicons do (ASCII letters and the two-byte Latin capitals
+ * U+00C0..U+00DE, U+0100..U+017F even to lower case), then wx_hash, in one
+ * pass (ASCII first). */
 static uint64_t word_hash(const char *s, size_t n)
 {
-    char tmp[256];
-    n = fold_word(s, n, tmp);
-    return wx_hash(tmp, n) | 1;
+    uint64_t h = FW_SEED;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            h = (h ^ (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c)) * 1099511628211ull;
+            continue;
+        }
+        if ((c == 0xC3 || c == 0xC4 || c == 0xC5) && i + 1 < n) {
+            unsigned char d = (unsigned char)s[++i];
+            if (c == 0xC3) {
+                if (d >= 0x80 && d <= 0x9E && d != 0x97)
+                    d = (unsigned char)(d + 0x20);
+            } else if (!(d & 1) && !(c == 0xC5 && d >= 0x80 && d <= 0x88) &&
+                       !(c == 0xC4 && d >= 0xB7)) {
+                d = (unsigned char)(d | 1);
+            }
+            h = (h ^ c) * 1099511628211ull;
+            h = (h ^ d) * 1099511628211ull;
+            continue;
+        }
+        h = (h ^ c) * 1099511628211ull;
+    }
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    return (h ^ (h >> 32)) | 1;
 }
 
 static bool set_has(const fwset *f, uint64_t h)

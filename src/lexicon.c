@@ -67,6 +67,48 @@ static size_t fold_key(const char *s, size_t len, char *out)
     return j;
 }
 
+static uint64_t hash_mix(uint64_t h)
+{
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 32;
+    return h;
+}
+
+/* fold_key and hash_bytes of the folded key in one pass (ASCII first). */
+static uint64_t fold_hash(const char *s, size_t len, char *out)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            c = fold_byte(c);
+            out[i] = (char)c;
+            h = (h ^ c) * 1099511628211ull;
+            continue;
+        }
+        unsigned char d = i + 1 < len ? (unsigned char)s[i + 1] : 0;
+        if (c == 0xC3 && i + 1 < len) {
+            if (d >= 0x80 && d <= 0x9E && d != 0x97)
+                d = (unsigned char)(d + 0x20);
+        } else if ((c == 0xC4 || c == 0xC5) && i + 1 < len) {
+            if (!(d & 1) && !(c == 0xC5 && d >= 0x80 && d <= 0x88) &&
+                !(c == 0xC4 && d >= 0xB7))
+                d = (unsigned char)(d | 1);
+        } else {
+            out[i] = (char)c;
+            h = (h ^ c) * 1099511628211ull;
+            continue;
+        }
+        out[i] = (char)c;
+        out[i + 1] = (char)d;
+        h = (h ^ c) * 1099511628211ull;
+        h = (h ^ d) * 1099511628211ull;
+        i++;
+    }
+    return hash_mix(h);
+}
+
 static uint64_t hash_bytes(const char *s, size_t len)
 {
     uint64_t h = 1469598103934665603ull; /* FNV-1a, then a final mix: the
@@ -75,10 +117,7 @@ static uint64_t hash_bytes(const char *s, size_t len)
         h ^= (unsigned char)s[i];
         h *= 1099511628211ull;
     }
-    h ^= h >> 29;
-    h *= 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 32;
-    return h;
+    return hash_mix(h);
 }
 
 td_status td_lexicon_new(unsigned flags, td_lexicon **out)
@@ -453,11 +492,13 @@ const td_lex_entry *td_lexicon_get(const td_lexicon *lx, const char *key, size_t
     if (!lx || len == 0 || len >= 256 || !(lx->lens & len_bit(len)))
         return NULL;
     char tmp[256];
+    uint64_t h;
     if (lx->flags & TD_LEX_FOLD) {
-        len = fold_key(key, len, tmp);
+        h = fold_hash(key, len, tmp); /* folding keeps the length */
         key = tmp;
+    } else {
+        h = hash_bytes(key, len);
     }
-    uint64_t h = hash_bytes(key, len);
     if (!bloom_has(lx, h))
         return NULL;
     return lx->slots[find_slot(lx, key, len, h)].e;
