@@ -194,6 +194,21 @@ static bool is_combining(int32_t cp)
            p->category == UTF8PROC_CATEGORY_MC || (cp >= 0x1160 && cp <= 0x11FF);
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Nonzero when one of the 8 bytes of x may end a plain ASCII run: a byte
+ * >= 0x80, a control byte (newline included: it resets a pending single
+ * quote), DEL, or one of " ' ` (exact as to "some byte", not which). */
+static inline uint64_t swar_stop(uint64_t x)
+{
+    uint64_t lt = (x - ONES * 0x20) & ~x;
+    uint64_t q = x ^ (ONES * '"'), a = x ^ (ONES * '\''), g = x ^ (ONES * '`');
+    uint64_t del = x ^ (ONES * 0x7f);
+    return (x | lt | ((q - ONES) & ~q) | ((a - ONES) & ~a) | ((g - ONES) & ~g) |
+            ((del - ONES) & ~del)) & HIGHS;
+}
+
 static td_status normalize_text(norm_state *ns, const char *s, size_t len)
 {
     size_t i = 0;
@@ -204,6 +219,16 @@ static td_status normalize_text(norm_state *ns, const char *s, size_t len)
             /* ASCII run: copy while the next byte is ASCII too */
             size_t j = i;
             while (j < len) {
+                /* plain ASCII 8 bytes at a time */
+                while (len - j >= 8) {
+                    uint64_t x;
+                    memcpy(&x, s + j, 8);
+                    if (swar_stop(x))
+                        break;
+                    j += 8;
+                }
+                if (j >= len)
+                    break;
                 unsigned char d = (unsigned char)s[j];
                 if (d >= 0x80 || d == '"' || d == '\'' || d == '\r' || d == '`' ||
                     (d < 0x20 && d != '\n') || d == 0x7f)

@@ -197,6 +197,25 @@ TEST(offset_property)
     td_resources_free(res);
 }
 
+TEST(long_ascii_runs_keep_every_rule)
+{
+    /* the marks the fast path must stop at, after long plain runs: a
+     * pending opening single quote ends with its line, so the apostrophe
+     * of "players'" on the next line is no closing quote */
+    const char *t = "He answered 'yes and no and maybe and so on and so forth\n"
+                    "the long list of all the players' union demands\n"
+                    "a long run of plain words before a \"quote\" and ``this'' and\x01"
+                    "control\x7f" "del and a final letter before a mark: Cafe\xCC\x81 ok";
+    td_doc *d = norm_doc(t, strlen(t));
+    CHECK(d != NULL);
+    CHECK_STR(d->norm, "He answered \xE2\x80\x98yes and no and maybe and so on and so forth\n"
+                       "the long list of all the players' union demands\n"
+                       "a long run of plain words before a \xE2\x80\x9Cquote\xE2\x80\x9D and "
+                       "\xE2\x80\x9Cthis\xE2\x80\x9D and control del and a final letter before "
+                       "a mark: Caf\xC3\xA9 ok");
+    td_doc_free(d);
+}
+
 int main(void)
 {
     RUN(ascii_is_identity);
@@ -206,5 +225,6 @@ int main(void)
     RUN(spaces_dashes_controls);
     RUN(invalid_utf8_repaired_and_counted);
     RUN(offset_property);
+    RUN(long_ascii_runs_keep_every_rule);
     return DONE();
 }
