@@ -53,6 +53,7 @@ typedef struct job {
     td_doc *doc;
     char *rec;
     size_t len;
+    td_store_prep prep; /* hashes and index texts, made on the pipeline thread */
 } job;
 
 typedef struct ingest {
@@ -151,16 +152,19 @@ static void set_fatal(ingest *g, const td_doc *doc)
     pthread_mutex_unlock(&g->mu);
 }
 
-/* Store one document (on the writer thread when threaded); 1 on a fatal
- * error. */
-static int store_one(ingest *g, const td_doc *doc, const char *rec, size_t len)
+/* Store one document (on the writer thread when threaded, with what the
+ * pipeline thread prepared); 1 on a fatal error. */
+static int store_one(ingest *g, const td_doc *doc, const char *rec, size_t len,
+                     const td_store_prep *prep)
 {
     if (g->in_batch == 0 && td_store_begin(g->store) != TD_OK) {
         set_fatal(g, NULL);
         return 1;
     }
     td_store_result r;
-    if (td_store_put(g->store, doc, rec, len, &r) != TD_OK) {
+    td_status s = prep ? td_store_put_prepared(g->store, doc, rec, len, prep, &r)
+                       : td_store_put(g->store, doc, rec, len, &r);
+    if (s != TD_OK) {
         set_fatal(g, doc);
         return 1;
     }
@@ -201,7 +205,8 @@ static void *writer(void *arg)
         pthread_cond_signal(&g->can_put);
         pthread_mutex_unlock(&g->mu);
         if (!skip)
-            store_one(g, j.doc, j.rec, j.len);
+            store_one(g, j.doc, j.rec, j.len, &j.prep);
+        td_store_prep_release(&j.prep);
         td_doc_free(j.doc);
         free(j.rec);
         pthread_mutex_lock(&g->mu);
@@ -213,8 +218,11 @@ static void *writer(void *arg)
 /* Hand a copy of the document to the writer thread; 1 to stop. */
 static int enqueue(ingest *g, const td_doc *doc, const td_buf *rec)
 {
-    job j = {NULL, malloc(rec->len + 1), rec->len};
-    if (!j.rec || td_store_doc_clone(doc, &j.doc) != TD_OK) {
+    job j = {NULL, malloc(rec->len + 1), rec->len, {{0}, {0}, {0}, {0}}};
+    if (!j.rec || td_store_doc_clone(doc, &j.doc) != TD_OK ||
+        td_store_prepare(doc, rec->ptr, rec->len, &j.prep) != TD_OK) {
+        td_store_prep_release(&j.prep);
+        td_doc_free(j.doc);
         free(j.rec);
         pthread_mutex_lock(&g->mu);
         if (!g->fatal)
@@ -235,6 +243,7 @@ static int enqueue(ingest *g, const td_doc *doc, const td_buf *rec)
     }
     pthread_mutex_unlock(&g->mu);
     if (stop) {
+        td_store_prep_release(&j.prep);
         td_doc_free(j.doc);
         free(j.rec);
     }
@@ -263,7 +272,7 @@ static int sink(void *arg, td_doc *doc, const td_buf *rec, const char *err)
     pthread_mutex_unlock(&g->mu);
     if (stop)
         return 1;
-    if (g->threaded ? enqueue(g, doc, rec) : store_one(g, doc, rec->ptr, rec->len))
+    if (g->threaded ? enqueue(g, doc, rec) : store_one(g, doc, rec->ptr, rec->len, NULL))
         return 1;
     if (g->progress && now() - g->last_draw > 0.2) {
         pthread_mutex_lock(&g->mu);

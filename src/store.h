@@ -89,6 +89,25 @@ void td_store_rollback(td_store *st);
 td_status td_store_put(td_store *st, const td_doc *doc, const char *record, size_t record_len,
                        td_store_result *result);
 
+/* What td_store_put() computes from a document and its record before
+ * writing: the hashes that tell whether it changed and the texts of the
+ * full-text index. td_store_prepare() needs no store and may run on
+ * another thread than the one that stores (tidings ingest runs it on the
+ * pipeline threads while the writer thread stores earlier documents);
+ * td_store_put_prepared() then stores the document as td_store_put()
+ * does. Release with td_store_prep_release() (also after a failed
+ * prepare). */
+typedef struct td_store_prep {
+    char hash[33], record_hash[33];
+    td_buf body, quotes; /* NUL-terminated */
+} td_store_prep;
+td_status td_store_prepare(const td_doc *doc, const char *record, size_t record_len,
+                           td_store_prep *p);
+td_status td_store_put_prepared(td_store *st, const td_doc *doc, const char *record,
+                                size_t record_len, const td_store_prep *prep,
+                                td_store_result *result);
+void td_store_prep_release(td_store_prep *p);
+
 /* A copy of a processed document with everything td_store_put() reads
  * (store_clone.c), for storing it on another thread; free with
  * td_doc_free(). */

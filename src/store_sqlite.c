@@ -787,19 +787,59 @@ static void content_hash(const td_doc *doc, char out[33])
     hash_hex(h, out);
 }
 
+/* Where the top-level "source" object of a record written by
+ * td_record_write lies ([*a, *b)), found without parsing the whole record:
+ * its members before "source" are "id" and "lang" (strings, in which a raw
+ * '"source":' cannot occur, their quotes being escaped), and the object
+ * holds strings and numbers only. False when the record is not like that. */
+static bool source_member(const char *rec, size_t len, size_t *a, size_t *b)
+{
+    static const char key[] = "\"source\": {";
+    const char *end = rec + len;
+    if (len < 9 || memcmp(rec, "{\"id\": ", 7) != 0)
+        return false;
+    const char *k = NULL;
+    for (const char *p = rec; p + sizeof key - 1 <= end && p < rec + 4096; p++)
+        if (*p == '"' && memcmp(p, key, sizeof key - 1) == 0) {
+            k = p;
+            break;
+        }
+    if (!k)
+        return false;
+    const char *v = k + sizeof key - 2; /* the '{' */
+    for (const char *p = v + 1; p < end; p++) {
+        if (*p == '"') {
+            for (p++; p < end && *p != '"'; p++)
+                if (*p == '\\')
+                    p++;
+        } else if (*p == '{' || *p == '[') {
+            return false;
+        } else if (*p == '}') {
+            *a = (size_t)(v - rec);
+            *b = (size_t)(p + 1 - rec);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The record's hash, leaving out its "source" (where the document was read
  * from): reading the same document from another file is no change. */
 static void record_hash(const char *rec, size_t len, char out[33])
 {
     uint64_t h[2] = {1469598103934665603ull, 0x84222325cbf29ce4ull};
     td_json_member m[64];
-    size_t n = 0, eo;
+    size_t n = 0, eo, a = 0, b = 0;
     const char *ew;
     const td_json_member *src = NULL;
-    if (td_json_object(rec, len, m, 64, &n, &eo, &ew) == TD_OK)
-        src = td_json_get(m, n, "source");
-    if (src) {
-        size_t a = (size_t)(src->raw - rec), b = a + src->raw_len;
+    bool found = source_member(rec, len, &a, &b);
+    if (!found && td_json_object(rec, len, m, 64, &n, &eo, &ew) == TD_OK &&
+        (src = td_json_get(m, n, "source")) != NULL) {
+        a = (size_t)(src->raw - rec);
+        b = a + src->raw_len;
+        found = true;
+    }
+    if (found) {
         hash_field(h, rec, a);
         hash_field(h, rec + b, len - b);
     } else {
@@ -873,15 +913,12 @@ static td_precision precision_of(const char *v)
 }
 
 /* Bind the 21 document columns. */
-static td_status bind_doc(put_ctx *c, sqlite3_stmt *s, const char *hash, const char *rhash,
-                          const char *record, size_t record_len, td_buf *body, td_buf *quotes)
+static td_status bind_doc(put_ctx *c, sqlite3_stmt *s, const td_store_prep *p,
+                          const char *record, size_t record_len)
 {
     const td_doc *d = c->doc;
-    td_status st = body_text(d, body);
-    if (st == TD_OK)
-        st = quotes_text(d, quotes);
-    if (st != TD_OK)
-        return st;
+    const char *hash = p->hash, *rhash = p->record_hash;
+    const td_buf *body = &p->body, *quotes = &p->quotes;
     const char *date = d->date.value;
     td_precision prec = d->date.precision;
     const char *source = d->date.source;
@@ -1228,12 +1265,9 @@ static td_status drop_facts(put_ctx *c)
 }
 
 static td_status put_doc(put_ctx *c, const char *record, size_t record_len,
-                         td_store_result *result)
+                         const td_store_prep *p, td_store_result *result)
 {
     td_store *st = c->st;
-    char hash[33], rhash[33];
-    content_hash(c->doc, hash);
-    record_hash(record, record_len, rhash);
     sqlite3_stmt *f = st->stmt[S_FIND];
     sqlite3_bind_text(f, 1, c->doc->id ? c->doc->id : "", -1, SQLITE_STATIC);
     int rc = sqlite3_step(f);
@@ -1243,8 +1277,8 @@ static td_status put_doc(put_ctx *c, const char *record, size_t record_len,
         c->docid = sqlite3_column_int64(f, 0);
         const char *h = (const char *)sqlite3_column_text(f, 1);
         const char *rh = (const char *)sqlite3_column_text(f, 2);
-        same = h && strcmp(h, hash) == 0;
-        same_rec = rh && strcmp(rh, rhash) == 0;
+        same = h && strcmp(h, p->hash) == 0;
+        same_rec = rh && strcmp(rh, p->record_hash) == 0;
     }
     sqlite3_reset(f);
     sqlite3_clear_bindings(f);
@@ -1259,15 +1293,12 @@ static td_status put_doc(put_ctx *c, const char *record, size_t record_len,
         *result = TD_STORE_CONFLICT;
         return TD_OK;
     }
-    td_buf body, quotes;
-    td_buf_init(&body, 0);
-    td_buf_init(&quotes, 0);
     td_status s = TD_OK;
     if (found)
         s = drop_facts(c);
     sqlite3_stmt *w = st->stmt[found ? S_UPD_DOC : S_INS_DOC];
     if (s == TD_OK)
-        s = bind_doc(c, w, hash, rhash, record, record_len, &body, &quotes);
+        s = bind_doc(c, w, p, record, record_len);
     if (s == TD_OK && found)
         sqlite3_bind_int64(w, 22, c->docid);
     if (s == TD_OK)
@@ -1283,18 +1314,47 @@ static td_status put_doc(put_ctx *c, const char *record, size_t record_len,
         sqlite3_stmt *fi = st->stmt[S_FTS_INS];
         sqlite3_bind_int64(fi, 1, c->docid);
         bind_text(fi, 2, d->title ? d->title : d->in_title);
-        bind_text(fi, 3, body.ptr);
-        bind_text(fi, 4, quotes.ptr);
+        bind_text(fi, 3, p->body.ptr);
+        bind_text(fi, 4, p->quotes.ptr);
         s = step(c, fi, "cannot index the document");
     }
-    td_buf_release(&body);
-    td_buf_release(&quotes);
     if (s != TD_OK)
         return s;
     s = put_facts(c);
     if (s == TD_OK)
         *result = found ? TD_STORE_REPLACED : TD_STORE_STORED;
     return s;
+}
+
+/* The record as stored: without its trailing newlines. */
+static size_t record_trim(const char *record, size_t record_len)
+{
+    while (record_len > 0 && record[record_len - 1] == '\n')
+        record_len--;
+    return record_len;
+}
+
+td_status td_store_prepare(const td_doc *doc, const char *record, size_t record_len,
+                           td_store_prep *p)
+{
+    memset(p, 0, sizeof *p);
+    td_buf_init(&p->body, 0);
+    td_buf_init(&p->quotes, 0);
+    record_len = record_trim(record, record_len);
+    content_hash(doc, p->hash);
+    record_hash(record, record_len, p->record_hash);
+    td_status s = body_text(doc, &p->body);
+    if (s == TD_OK)
+        s = quotes_text(doc, &p->quotes);
+    if (s != TD_OK)
+        td_store_prep_release(p);
+    return s;
+}
+
+void td_store_prep_release(td_store_prep *p)
+{
+    td_buf_release(&p->body);
+    td_buf_release(&p->quotes);
 }
 
 td_status td_store_put(td_store *st, const td_doc *doc, const char *record, size_t record_len,
@@ -1304,7 +1364,6 @@ td_status td_store_put(td_store *st, const td_doc *doc, const char *record, size
         set_err(st, "the store was opened read-only");
         return TD_EUSAGE;
     }
-    st->err[0] = '\0';
     td_buf own;
     td_buf_init(&own, 0);
     if (!record) {
@@ -1314,28 +1373,43 @@ td_status td_store_put(td_store *st, const td_doc *doc, const char *record, size
         record = own.ptr;
         record_len = own.len;
     }
-    while (record_len > 0 && record[record_len - 1] == '\n')
-        record_len--;
+    td_store_prep p;
+    td_status s = td_store_prepare(doc, record, record_len, &p);
+    if (s == TD_OK) {
+        s = td_store_put_prepared(st, doc, record, record_len, &p, result);
+        td_store_prep_release(&p);
+    }
+    td_buf_release(&own);
+    return s;
+}
+
+td_status td_store_put_prepared(td_store *st, const td_doc *doc, const char *record,
+                                size_t record_len, const td_store_prep *prep,
+                                td_store_result *result)
+{
+    if (st->flags & TD_STORE_READONLY) {
+        set_err(st, "the store was opened read-only");
+        return TD_EUSAGE;
+    }
+    st->err[0] = '\0';
+    record_len = record_trim(record, record_len);
     /* No savepoint per document: FTS5 flushes its pending terms into a new
      * segment at every savepoint, which made ingest 5 times slower. An
      * error rolls the whole transaction back instead. */
     bool own_tx = !st->in_tx;
     td_status s = own_tx ? td_store_begin(st) : TD_OK;
-    if (s != TD_OK) {
-        td_buf_release(&own);
+    if (s != TD_OK)
         return s;
-    }
     put_ctx c = {st, doc, 0, NULL, 0, {0}, {0}, {0}};
     td_buf_init(&c.tmp, 0);
     td_buf_init(&c.key, 0);
     td_buf_init(&c.ck, 0);
     td_store_result r = TD_STORE_UNCHANGED;
-    s = put_doc(&c, record, record_len, &r);
+    s = put_doc(&c, record, record_len, prep, &r);
     free(c.ent_map);
     td_buf_release(&c.tmp);
     td_buf_release(&c.key);
     td_buf_release(&c.ck);
-    td_buf_release(&own);
     if (s != TD_OK) {
         char keep[sizeof st->err];
         memcpy(keep, st->err, sizeof keep);

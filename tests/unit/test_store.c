@@ -586,6 +586,41 @@ TEST(entity_cache_across_transactions)
     td_store_close(st);
 }
 
+TEST(record_hash_leaves_out_source)
+{
+    td_doc *d = mk("rh-1", "t", "Some text.", "2023-05-01", TD_PREC_DAY);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    /* the record writer's layout: id, lang, then source */
+    const char *r[] = {
+        "{\"id\": \"rh-1\", \"lang\": \"en\", \"source\": {\"path\": \"a.jsonl\", "
+        "\"offset\": 0}, \"title\": \"t\", \"date\": {\"source\": \"input\"}}",
+        /* another file, with an escaped quote and a brace in its name */
+        "{\"id\": \"rh-1\", \"lang\": \"en\", \"source\": {\"path\": \"b\\\"}.jsonl\", "
+        "\"offset\": 12}, \"title\": \"t\", \"date\": {\"source\": \"input\"}}\n",
+        /* another title */
+        "{\"id\": \"rh-1\", \"lang\": \"en\", \"source\": {\"path\": \"a.jsonl\", "
+        "\"offset\": 0}, \"title\": \"u\", \"date\": {\"source\": \"input\"}}",
+        /* an id that spells a source key (escaped): not taken for one */
+        "{\"id\": \"x\\\"source\\\": {\", \"lang\": \"en\", \"source\": {\"path\": "
+        "\"a.jsonl\"}, \"title\": \"t\"}",
+        "{\"id\": \"x\\\"source\\\": {\", \"lang\": \"en\", \"source\": {\"path\": "
+        "\"c.jsonl\"}, \"title\": \"t\"}",
+    };
+    td_store_prep p[5];
+    for (int i = 0; i < 5; i++)
+        CHECK(td_store_prepare(d, r[i], strlen(r[i]), &p[i]) == TD_OK);
+    CHECK(strcmp(p[0].record_hash, p[1].record_hash) == 0);
+    CHECK(strcmp(p[0].record_hash, p[2].record_hash) != 0);
+    CHECK(strcmp(p[3].record_hash, p[4].record_hash) == 0);
+    CHECK(strcmp(p[0].hash, p[2].hash) == 0); /* the content hash reads the document */
+    CHECK(p[0].body.ptr != NULL && p[0].quotes.ptr != NULL); /* NUL-terminated texts */
+    for (int i = 0; i < 5; i++)
+        td_store_prep_release(&p[i]);
+    td_doc_free(d);
+}
+
 static int make_fixture(const char *path)
 {
     td_store *st = NULL;
@@ -626,6 +661,7 @@ int main(int argc, char **argv)
     RUN(errors_are_clear);
     RUN(batch_rollback);
     RUN(entity_cache_across_transactions);
+    RUN(record_hash_leaves_out_source);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd) != 0)
