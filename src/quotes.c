@@ -1254,6 +1254,13 @@ static bool is_adverb(qctx *c, uint32_t i)
            w[n - 1] == 'y' && wclass(c, i) == W_NONE;
 }
 
+/* A lower-case function word that may sit between a speaker and the cue:
+ * "Smith however said" (listed as stop words with extra "adv"). */
+static bool clause_adverb(qctx *c, uint32_t i)
+{
+    return wclass(c, i) == W_STOP && !is_cap(c, i) && strcmp(wextra(c, i), "adv") == 0;
+}
+
 /* An inverted speaker ("said Lavrov", "said a spokesman") ends the clause
  * and is a name, a pronoun or a phrase with a determiner or speaker head. */
 static bool inverted_ok(qctx *c, np n, uint32_t se)
@@ -1351,7 +1358,7 @@ static void cue_verb(qctx *c, uint32_t s0, uint32_t se, uint32_t c0, uint32_t c1
     a.cue_e = c1;
     /* auxiliaries and adverbs between speaker and cue */
     uint32_t k = c0;
-    for (int n = 0; n < 3 && k > s0 && is_adverb(c, k - 1); n++)
+    for (int n = 0; n < 3 && k > s0 && (is_adverb(c, k - 1) || clause_adverb(c, k - 1)); n++)
         k--;
     if (k > s0 && wclass(c, k - 1) == W_BE) {
         if (!ing)

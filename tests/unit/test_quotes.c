@@ -527,6 +527,17 @@ TEST(title_before_speaker)
     td_doc_free(d);
 }
 
+/* "however", "meanwhile" between the speaker and the cue. */
+TEST(adverb_before_cue)
+{
+    td_doc *d = run("Ruth Okafor however said the bridge would stay " LQ "closed until further notice." RQ);
+    const td_quote *q = find_prefix(d, TD_QUOTE_MIXED, "the bridge would stay");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ruth Okafor") == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
 /* Only the stages this test runs, so that it tests this stage alone. */
 static td_status load(char **err)
 {
@@ -580,6 +591,7 @@ int main(void)
     RUN(they_resolves_to_group);
     RUN(colon_after_name);
     RUN(title_before_speaker);
+    RUN(adverb_before_cue);
     unload();
     return DONE();
 }
