@@ -1254,6 +1254,13 @@ static bool is_adverb(qctx *c, uint32_t i)
            w[n - 1] == 'y' && wclass(c, i) == W_NONE;
 }
 
+/* A lower-case function word that may sit between a speaker and the cue:
+ * "Smith however said" (listed as stop words with extra "adv"). */
+static bool clause_adverb(qctx *c, uint32_t i)
+{
+    return wclass(c, i) == W_STOP && !is_cap(c, i) && strcmp(wextra(c, i), "adv") == 0;
+}
+
 /* An inverted speaker ("said Lavrov", "said a spokesman") ends the clause
  * and is a name, a pronoun or a phrase with a determiner or speaker head. */
 static bool inverted_ok(qctx *c, np n, uint32_t se)
@@ -1351,7 +1358,7 @@ static void cue_verb(qctx *c, uint32_t s0, uint32_t se, uint32_t c0, uint32_t c1
     a.cue_e = c1;
     /* auxiliaries and adverbs between speaker and cue */
     uint32_t k = c0;
-    for (int n = 0; n < 3 && k > s0 && is_adverb(c, k - 1); n++)
+    for (int n = 0; n < 3 && k > s0 && (is_adverb(c, k - 1) || clause_adverb(c, k - 1)); n++)
         k--;
     if (k > s0 && wclass(c, k - 1) == W_BE) {
         if (!ing)
@@ -1421,9 +1428,9 @@ static void cue_verb(qctx *c, uint32_t s0, uint32_t se, uint32_t c0, uint32_t c1
     bool before = content_before(c, s0, inverted ? c0 : sb, &cs, &ce);
     if (before && !inverted && q + 1 < se && is_punct(c, q, ',') && is_open_mark(c, q + 1) &&
         (wclass(c, cs) == W_ADJ || ce - cs > 4)) {
-        bool quoted = false;
+        bool quoted = false; /* speech, not a title: "On “Meet the Press,” X said, “...”" */
         for (uint32_t i = cs; i < ce; i++)
-            if (c->M.reg_of[i] >= 0)
+            if (c->M.reg_of[i] >= 0 && !title_like(c, region_of(c, i)))
                 quoted = true;
         if (!quoted)
             before = false; /* "In her post, Feinberg said, “...”" */
@@ -1433,6 +1440,9 @@ static void cue_verb(qctx *c, uint32_t s0, uint32_t se, uint32_t c0, uint32_t c1
         (is_close_mark(c, ce - 1) ||
          (ce - 1 > cs && is_close_mark(c, ce - 2) && is_punct(c, ce - 1, ','))))
         quote_first = true;
+    if (quote_first && q < se && is_word(c, q) && !inverted &&
+        title_like(c, region_of(c, is_close_mark(c, ce - 1) ? ce - 1 : ce - 2)))
+        quote_first = before = false; /* “Meet the Press,” X said the plan ... */
     if (quote_first && !(q < se && is_punct(c, q, ':'))) {
         add_piece(&a, cs, ce);
         add_continuations(c, &a, q < se && is_punct(c, q, ',') ? q : se, true);
@@ -1594,7 +1604,6 @@ static void verb_quotes(qctx *c, uint32_t s0, uint32_t se)
     finish(c, &a, last);
 }
 
-/* A quotation signed with a dash to the end of its line: “...” ― Ann Lee */
 /* The first quoted region whose last token is at or after token i (the
  * regions are disjoint and in order). */
 static size_t first_region_from(const qctx *c, uint32_t i)
@@ -1612,6 +1621,31 @@ static size_t first_region_from(const qctx *c, uint32_t i)
     return lo;
 }
 
+/* A quotation introduced by a name and a colon inside a line: "... doesn't
+ * surprise pollster Ann Lee: “...”" - the name speaks, the colon is the
+ * cue. */
+static void colon_quote(qctx *c, uint32_t s0, uint32_t se)
+{
+    for (size_t ri = first_region_from(c, s0); ri < c->M.n && c->M.regs[ri].open_tok < se; ri++) {
+        const td_qregion *r = &c->M.regs[ri];
+        uint32_t o = r->open_tok;
+        if (o < s0 + 2 || o < c->floor + 2 || c->reg_used[ri] || !is_punct(c, o - 1, ':') ||
+            !is_cap(c, o - 2) || region_words(c, r) < VQ_MIN_WORDS)
+            continue;
+        np p = np_before(c, o - 2, s0);
+        if (p.kind != NP_NAME)
+            continue;
+        attr a;
+        memset(&a, 0, sizeof a);
+        a.cue_s = o - 1;
+        a.cue_e = o;
+        speaker_from_np(c, p, &a.spk, 0);
+        extend_over_quotes(c, &a, o, r->closed ? r->close_tok + 1 : r->end);
+        finish(c, &a, TD_QNONE);
+    }
+}
+
+/* A quotation signed with a dash to the end of its line: “...” ― Ann Lee */
 static void dash_signature(qctx *c, uint32_t s0, uint32_t se)
 {
     /* the signature may be a sentence of its own: “... bully.” ― Ann Lee;
@@ -1692,6 +1726,8 @@ static void run_sentence(qctx *c, uint32_t si)
         c->floor = floor1;
     if (c->st == TD_OK && c->M.n > 0) /* both need quote marks */
         dash_signature(c, s0, se);
+    if (c->st == TD_OK && c->M.n > 0)
+        colon_quote(c, s0, se);
     if (c->st == TD_OK && c->M.n > 0)
         verb_quotes(c, s0, se);
 }

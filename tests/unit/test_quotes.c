@@ -490,6 +490,54 @@ TEST(they_resolves_to_group)
     td_doc_free(d);
 }
 
+/* A name and a colon inside a line introduce a quotation. */
+TEST(colon_after_name)
+{
+    td_doc *d = run("The drop in sales did not surprise the grocer Tomas Weller: " LQ
+                    "People buy less when bread costs more." RQ);
+    const td_quote *q = find(d, TD_QUOTE_DIRECT, "People buy less when bread costs more.");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Tomas Weller") == 0 &&
+          span_is(d, q->cue, ":"));
+    td_doc_free(d);
+    /* no name before the colon: not speech */
+    d = run("It was all in the notice: " LQ "Closed for the winter season." RQ);
+    CHECK(d && d->quotes.n == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* A title in quote marks before the speaker is no quotation: the content
+ * is what follows the cue. */
+TEST(title_before_speaker)
+{
+    td_doc *d = run("On Radio Nine" AP "s " LQ "Morning Report," RQ
+                    " Ana Silva said the port would reopen in " LQ "two or three weeks." RQ);
+    const td_quote *q = find_prefix(d, TD_QUOTE_MIXED, "the port would reopen");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ana Silva") == 0);
+    CHECK(find(d, -1, "Morning Report") == NULL);
+    td_doc_free(d);
+    d = run("On " LQ "Evening Talk" RQ " on Sunday, she said, " LQ
+            "We will not close the clinic." RQ);
+    q = find(d, TD_QUOTE_DIRECT, "We will not close the clinic.");
+    CHECK(q != NULL);
+    CHECK(find_prefix(d, -1, "On") == NULL);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* "however", "meanwhile" between the speaker and the cue. */
+TEST(adverb_before_cue)
+{
+    td_doc *d = run("Ruth Okafor however said the bridge would stay " LQ "closed until further notice." RQ);
+    const td_quote *q = find_prefix(d, TD_QUOTE_MIXED, "the bridge would stay");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ruth Okafor") == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
 /* Only the stages this test runs, so that it tests this stage alone. */
 static td_status load(char **err)
 {
@@ -541,6 +589,9 @@ int main(void)
     RUN(put_it_and_signatures);
     RUN(subject_heads);
     RUN(they_resolves_to_group);
+    RUN(colon_after_name);
+    RUN(title_before_speaker);
+    RUN(adverb_before_cue);
     unload();
     return DONE();
 }
