@@ -136,6 +136,17 @@ static void word_kinds(ed_dict *d)
             b |= ED_WB_DISC;
         w->kinds = b;
     }
+    for (uint32_t k = 0; k < d->n_pats; k++) {
+        ed_pattern *p = &d->pats[k];
+        p->need = p->synneed = 0;
+        for (uint32_t e = 0; e < p->up_n + p->lo_n; e++) {
+            const ed_elem *el = &d->elems[p->up_first + e];
+            if (el->kind == EP_WORD)
+                p->need |= 1ull << (el->id & 63);
+            else if (el->kind == EP_SYN)
+                p->synneed |= 1ull << (el->id & 63);
+        }
+    }
     for (uint32_t s = 0; s < d->n_syns; s++)
         for (uint32_t k = 0; k < d->syns[s].n; k++) {
             ed_word *w = &d->words[d->synphr[d->syns[s].first + k].w0];
@@ -232,6 +243,7 @@ typedef struct sent {
     const td_doc *doc;
     uint64_t bloom[64];   /* word ids present in the sentence (4096-bit filter) */
     uint64_t synmask;     /* synsets (bit s % 64) a phrase of which may start in it */
+    uint64_t wmask;       /* bits (id % 64) of its word ids */
 } sent;
 
 typedef struct bind {
@@ -814,7 +826,8 @@ static bool try_block(const sent *S, uint32_t block, uint32_t vs, uint32_t ve, u
     bool any = false;
     for (uint32_t k = 0; k < bl->pat_n; k++) {
         const ed_pattern *p = &d->pats[bl->pat_first + k];
-        if (!words_present(S, d->elems + p->up_first, p->up_n + p->lo_n))
+        if ((p->need & ~S->wmask) || (p->synneed & ~S->synmask) ||
+            !words_present(S, d->elems + p->up_first, p->up_n + p->lo_n))
             continue; /* a literal word of the pattern is not in the sentence */
         bind b = {-1, -1, -1, false};
         mstate up = {S, d->elems + p->up_first, p->up_n, lb, &b, 400, false};
@@ -1345,7 +1358,7 @@ static int discarded(const sent *S)
 static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
 {
     S->n = 0;
-    S->synmask = 0;
+    S->synmask = S->wmask = 0;
     memset(S->bloom, 0, sizeof S->bloom);
     for (uint32_t k = 0; k < se->tok_count && S->n < MAX_W; k++) {
         uint32_t ti = se->tok_first + k;
@@ -1368,6 +1381,7 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
             __builtin_prefetch(&S->d->words[w->wid]);
         if (w->wid != ED_NONE) {
             S->bloom[(w->wid >> 6) & 63] |= 1ull << (w->wid & 63);
+            S->wmask |= 1ull << (w->wid & 63);
             if (w->kb & ED_WB_SYN)
                 S->synmask |= S->d->words[w->wid].synmask;
         }
