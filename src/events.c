@@ -63,7 +63,12 @@ enum {
     FW_OBLIG = 16384, /* must, should */
     FW_FUT = 32768,   /* will, would */
     FW_SAY = 65536,   /* said, announced */
-    FW_DIR = 131072   /* to, toward, with, against */
+    FW_DIR = 131072,  /* to, toward, with, against */
+    /* not function words: the word is a whole phrase of the kind (set by
+     * word_kinds, read from a token's classes without the word table) */
+    FW_1ACTOR = 1 << 24,
+    FW_1AGENT = 1 << 25,
+    FW_1DISC = 1 << 26
 };
 
 typedef struct ev_res {
@@ -135,6 +140,13 @@ static void word_kinds(ed_dict *d)
         if (w->n[ED_DISCARD])
             b |= ED_WB_DISC;
         w->kinds = b;
+        w->fw &= ~(uint32_t)(FW_1ACTOR | FW_1AGENT | FW_1DISC);
+        if (w->n2[ED_ACTOR] < w->n[ED_ACTOR])
+            w->fw |= FW_1ACTOR;
+        if (w->n2[ED_AGENT] < w->n[ED_AGENT])
+            w->fw |= FW_1AGENT;
+        if (w->n2[ED_DISCARD] < w->n[ED_DISCARD])
+            w->fw |= FW_1DISC;
     }
     for (uint32_t k = 0; k < d->n_pats; k++) {
         ed_pattern *p = &d->pats[k];
@@ -1616,10 +1628,14 @@ static int chunk_starts(const ed_dict *d, const td_doc *doc, const td_sentence *
         const td_token *t = TD_DOC_TOK(doc, ti);
         bool cap = (t->flags & TD_TOKF_CAP) != 0;
         bool hit = false;
+        if (tfw[ti] & FW_1AGENT) {
+            n++; /* a one-word agent */
+            continue;
+        }
         if (tkb[ti] & ED_WB_ACTOR) {
             bool capped = cap || ((tfw[ti] & FW_DET) && ti + 1 < end &&
                                   (TD_DOC_TOK(doc, ti + 1)->flags & TD_TOKF_CAP));
-            hit = capped && phrase_at(d, ED_ACTOR, twid, ti, end);
+            hit = capped && ((tfw[ti] & FW_1ACTOR) || phrase_at(d, ED_ACTOR, twid, ti, end));
         }
         if (!hit && (tkb[ti] & ED_WB_AGENT))
             hit = phrase_at(d, ED_AGENT, twid, ti, end);
@@ -1636,11 +1652,12 @@ static int chunk_starts(const ed_dict *d, const td_doc *doc, const td_sentence *
 
 /* Does a discard phrase start at some token of the sentence? */
 static bool discard_starts(const ed_dict *d, const td_sentence *se, const uint32_t *twid,
-                           const uint8_t *tkb)
+                           const uint8_t *tkb, const uint32_t *tfw)
 {
     size_t end = (size_t)se->tok_first + se->tok_count;
     for (size_t ti = se->tok_first; ti < end; ti++)
-        if ((tkb[ti] & ED_WB_DISC) && phrase_at(d, ED_DISCARD, twid, ti, end))
+        if ((tkb[ti] & ED_WB_DISC) &&
+            ((tfw[ti] & FW_1DISC) || phrase_at(d, ED_DISCARD, twid, ti, end)))
             return true;
     return false;
 }
@@ -1692,7 +1709,7 @@ static void doc_words(const ed_dict *d, wcache *wc, const td_doc *doc, uint32_t 
             else
                 exact = false; /* load_words drops it */
         }
-        if ((b & SB_DISC) && exact && !discard_starts(d, se, twid, tkb))
+        if ((b & SB_DISC) && exact && !discard_starts(d, se, twid, tkb, tfw))
             b &= (uint8_t)~SB_DISC; /* no discard phrase: nothing to check */
         if ((b & (SB_HEAD | SB_VPH | SB_CHUNK)) == (SB_HEAD | SB_VPH | SB_CHUNK) && exact) {
             /* the sentence may be coded: count the chunks that can start */
