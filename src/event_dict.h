@@ -91,6 +91,8 @@ typedef struct ed_pattern {
     bool up_adj, lo_adj;     /* the nearest element touches the verb */
     uint32_t code, code2;
     uint16_t nlit;           /* literal words: more is more specific */
+    uint64_t need;           /* bits (id % 64) of its literal words (events.c) */
+    uint64_t synneed;        /* bits (id % 64) of its synsets (events.c) */
 } ed_pattern;
 
 typedef struct ed_block {

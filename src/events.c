@@ -63,7 +63,12 @@ enum {
     FW_OBLIG = 16384, /* must, should */
     FW_FUT = 32768,   /* will, would */
     FW_SAY = 65536,   /* said, announced */
-    FW_DIR = 131072   /* to, toward, with, against */
+    FW_DIR = 131072,  /* to, toward, with, against */
+    /* not function words: the word is a whole phrase of the kind (set by
+     * word_kinds, read from a token's classes without the word table) */
+    FW_1ACTOR = 1 << 24,
+    FW_1AGENT = 1 << 25,
+    FW_1DISC = 1 << 26
 };
 
 typedef struct ev_res {
@@ -135,6 +140,24 @@ static void word_kinds(ed_dict *d)
         if (w->n[ED_DISCARD])
             b |= ED_WB_DISC;
         w->kinds = b;
+        w->fw &= ~(uint32_t)(FW_1ACTOR | FW_1AGENT | FW_1DISC);
+        if (w->n2[ED_ACTOR] < w->n[ED_ACTOR])
+            w->fw |= FW_1ACTOR;
+        if (w->n2[ED_AGENT] < w->n[ED_AGENT])
+            w->fw |= FW_1AGENT;
+        if (w->n2[ED_DISCARD] < w->n[ED_DISCARD])
+            w->fw |= FW_1DISC;
+    }
+    for (uint32_t k = 0; k < d->n_pats; k++) {
+        ed_pattern *p = &d->pats[k];
+        p->need = p->synneed = 0;
+        for (uint32_t e = 0; e < p->up_n + p->lo_n; e++) {
+            const ed_elem *el = &d->elems[p->up_first + e];
+            if (el->kind == EP_WORD)
+                p->need |= 1ull << (el->id & 63);
+            else if (el->kind == EP_SYN)
+                p->synneed |= 1ull << (el->id & 63);
+        }
     }
     for (uint32_t s = 0; s < d->n_syns; s++)
         for (uint32_t k = 0; k < d->syns[s].n; k++) {
@@ -232,6 +255,7 @@ typedef struct sent {
     const td_doc *doc;
     uint64_t bloom[64];   /* word ids present in the sentence (4096-bit filter) */
     uint64_t synmask;     /* synsets (bit s % 64) a phrase of which may start in it */
+    uint64_t wmask;       /* bits (id % 64) of its word ids */
 } sent;
 
 typedef struct bind {
@@ -814,7 +838,8 @@ static bool try_block(const sent *S, uint32_t block, uint32_t vs, uint32_t ve, u
     bool any = false;
     for (uint32_t k = 0; k < bl->pat_n; k++) {
         const ed_pattern *p = &d->pats[bl->pat_first + k];
-        if (!words_present(S, d->elems + p->up_first, p->up_n + p->lo_n))
+        if ((p->need & ~S->wmask) || (p->synneed & ~S->synmask) ||
+            !words_present(S, d->elems + p->up_first, p->up_n + p->lo_n))
             continue; /* a literal word of the pattern is not in the sentence */
         bind b = {-1, -1, -1, false};
         mstate up = {S, d->elems + p->up_first, p->up_n, lb, &b, 400, false};
@@ -1345,7 +1370,7 @@ static int discarded(const sent *S)
 static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
 {
     S->n = 0;
-    S->synmask = 0;
+    S->synmask = S->wmask = 0;
     memset(S->bloom, 0, sizeof S->bloom);
     for (uint32_t k = 0; k < se->tok_count && S->n < MAX_W; k++) {
         uint32_t ti = se->tok_first + k;
@@ -1368,6 +1393,7 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
             __builtin_prefetch(&S->d->words[w->wid]);
         if (w->wid != ED_NONE) {
             S->bloom[(w->wid >> 6) & 63] |= 1ull << (w->wid & 63);
+            S->wmask |= 1ull << (w->wid & 63);
             if (w->kb & ED_WB_SYN)
                 S->synmask |= S->d->words[w->wid].synmask;
         }
@@ -1602,10 +1628,14 @@ static int chunk_starts(const ed_dict *d, const td_doc *doc, const td_sentence *
         const td_token *t = TD_DOC_TOK(doc, ti);
         bool cap = (t->flags & TD_TOKF_CAP) != 0;
         bool hit = false;
+        if (tfw[ti] & FW_1AGENT) {
+            n++; /* a one-word agent */
+            continue;
+        }
         if (tkb[ti] & ED_WB_ACTOR) {
             bool capped = cap || ((tfw[ti] & FW_DET) && ti + 1 < end &&
                                   (TD_DOC_TOK(doc, ti + 1)->flags & TD_TOKF_CAP));
-            hit = capped && phrase_at(d, ED_ACTOR, twid, ti, end);
+            hit = capped && ((tfw[ti] & FW_1ACTOR) || phrase_at(d, ED_ACTOR, twid, ti, end));
         }
         if (!hit && (tkb[ti] & ED_WB_AGENT))
             hit = phrase_at(d, ED_AGENT, twid, ti, end);
@@ -1622,11 +1652,12 @@ static int chunk_starts(const ed_dict *d, const td_doc *doc, const td_sentence *
 
 /* Does a discard phrase start at some token of the sentence? */
 static bool discard_starts(const ed_dict *d, const td_sentence *se, const uint32_t *twid,
-                           const uint8_t *tkb)
+                           const uint8_t *tkb, const uint32_t *tfw)
 {
     size_t end = (size_t)se->tok_first + se->tok_count;
     for (size_t ti = se->tok_first; ti < end; ti++)
-        if ((tkb[ti] & ED_WB_DISC) && phrase_at(d, ED_DISCARD, twid, ti, end))
+        if ((tkb[ti] & ED_WB_DISC) &&
+            ((tfw[ti] & FW_1DISC) || phrase_at(d, ED_DISCARD, twid, ti, end)))
             return true;
     return false;
 }
@@ -1678,7 +1709,7 @@ static void doc_words(const ed_dict *d, wcache *wc, const td_doc *doc, uint32_t 
             else
                 exact = false; /* load_words drops it */
         }
-        if ((b & SB_DISC) && exact && !discard_starts(d, se, twid, tkb))
+        if ((b & SB_DISC) && exact && !discard_starts(d, se, twid, tkb, tfw))
             b &= (uint8_t)~SB_DISC; /* no discard phrase: nothing to check */
         if ((b & (SB_HEAD | SB_VPH | SB_CHUNK)) == (SB_HEAD | SB_VPH | SB_CHUNK) && exact) {
             /* the sentence may be coded: count the chunks that can start */
