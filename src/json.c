@@ -6,6 +6,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* ---- writer ------------------------------------------------------------ */
 
@@ -170,6 +173,22 @@ static inline uint64_t swar_look(uint64_t x)
 /* The first index >= i of a byte that needs a look, or len. */
 static inline size_t clean_until(const char *s, size_t i, size_t len)
 {
+#if defined(__SSE2__)
+    /* 16 bytes at a time, and the exact place from the mask */
+    const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+    const __m128i del = _mm_set1_epi8(0x7f), e2 = _mm_set1_epi8((char)0xE2);
+    const __m128i c1f = _mm_set1_epi8(0x1f);
+    while (len - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, e2)));
+        m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(v, c1f), c1f)); /* bytes <= 0x1f */
+        unsigned mask = (unsigned)_mm_movemask_epi8(m);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+        i += 16;
+    }
+#endif
     while (len - i >= 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
@@ -369,11 +388,29 @@ static void ws(rd *r)
     }
 }
 
+/* Nonzero when one of the 8 bytes of x is '"', '\\' or a control byte. */
+static inline uint64_t swar_str_stop(uint64_t x)
+{
+    uint64_t lt = (x - ONES * 0x20) & ~x;
+    uint64_t q = x ^ (ONES * '"'), bs = x ^ (ONES * '\\');
+    return (lt | ((q - ONES) & ~q) | ((bs - ONES) & ~bs)) & HIGHS;
+}
+
 static int skip_string(rd *r)
 {
     /* at '"' */
     r->i++;
     while (r->i < r->len) {
+        /* plain bytes 8 at a time */
+        while (r->len - r->i >= 8) {
+            uint64_t x;
+            memcpy(&x, r->s + r->i, 8);
+            if (swar_str_stop(x))
+                break;
+            r->i += 8;
+        }
+        if (r->i >= r->len)
+            break;
         char c = r->s[r->i];
         if (c == '"') {
             r->i++;
@@ -614,11 +651,14 @@ td_status td_json_string(const char *raw, size_t len, td_buf *out, size_t *repai
     const char *s = raw + 1;
     size_t n = len - 2;
     size_t i = 0;
-    td_status st = TD_OK;
+    /* the decoded text is rarely longer than the raw one: grow once (never
+     * past the cap, which td_buf_append still enforces) */
+    td_status st = td_buf_reserve(out, out->max && n > out->max ? out->max - out->len : n);
+    if (st != TD_OK)
+        return st;
     while (i < n && st == TD_OK) {
-        size_t j = i;
-        while (j < n && s[j] != '\\')
-            j++;
+        const char *bsl = memchr(s + i, '\\', n - i);
+        size_t j = bsl ? (size_t)(bsl - s) : n;
         if (j > i)
             st = td_utf8_repair(s + i, j - i, out, repairs, NULL);
         if (j >= n || st != TD_OK)

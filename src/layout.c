@@ -57,11 +57,7 @@ static void stop_add(const td_lex_entry *e, void *arg)
         chars += ((unsigned char)*p & 0xC0) != 0x80;
     if (chars > st->maxchars)
         st->maxchars = chars;
-    uint64_t h = td_lay_word_hash(e->key, strlen(e->key));
-    size_t i = (size_t)(h ^ (h >> 29)) & st->mask;
-    while (st->keys[i] && st->keys[i] != h)
-        i = (i + 1) & st->mask;
-    st->keys[i] = h;
+    td_lay_stop_add(st, td_lay_word_hash(e->key, strlen(e->key)));
 }
 
 static td_status load_stop(layout_res *lr, const td_options *opts, char **err)

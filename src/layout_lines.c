@@ -50,9 +50,22 @@ uint32_t td_lay_set_count(const td_lay_set *s, uint64_t key)
     return 0;
 }
 
+void td_lay_stop_add(td_lay_stop *st, uint64_t h)
+{
+    size_t i = (size_t)(h ^ (h >> 29)) & st->mask;
+    while (st->keys[i] && st->keys[i] != h)
+        i = (i + 1) & st->mask;
+    st->keys[i] = h;
+    unsigned b = (unsigned)(h >> 52);
+    st->bloom[b >> 6] |= 1ull << (b & 63);
+}
+
 bool td_lay_stop_has(const td_lay_stop *st, uint64_t h)
 {
     if (!st || !st->keys)
+        return false;
+    unsigned b = (unsigned)(h >> 52);
+    if (!((st->bloom[b >> 6] >> (b & 63)) & 1))
         return false;
     size_t i = (size_t)(h ^ (h >> 29)) & st->mask;
     while (st->keys[i]) {
@@ -356,9 +369,17 @@ static inline uint64_t load_be64(const unsigned char *p)
 /* Hash a run of n ASCII letters and digits, folded (byte | 0x20), exactly
  * as n calls of hs_byte() would, but a whole word of 8 bytes at a time once
  * the state is aligned. */
-static inline void hs_ascii_run(hstate *s, const unsigned char *p, size_t n)
+static inline void hs_ascii_run(hstate *s, const unsigned char *p, size_t n, size_t room)
 {
     size_t i = 0;
+    if (s->n == 0 && n > 0 && n < 8 && room >= 8) {
+        /* a short word on a fresh state: one load, the bytes past it
+         * shifted out (room: bytes readable from p) */
+        unsigned sh = (unsigned)(64 - 8 * n);
+        s->acc = (load_be64(p) | 0x2020202020202020ull) >> sh;
+        s->n = (unsigned)n;
+        return;
+    }
     while (i < n && s->n != 0)
         hs_byte(s, p[i++] | 0x20);
     for (; n - i >= 8; i += 8) {
@@ -398,11 +419,9 @@ typedef struct word_state {
     size_t prev_chars;
 } word_state;
 
-static void word_end(word_state *st, hstate hs, const unsigned char *t, size_t end,
-                     const td_lay_stop *stop, word_sink *sink, td_lay_line *ln)
+static void word_close(word_state *st, hstate hs, const unsigned char *t, size_t end,
+                       const td_lay_stop *stop, word_sink *sink, td_lay_line *ln)
 {
-    if (st->ws == SIZE_MAX)
-        return;
     uint64_t h;
     /* a possessive "'s" is dropped, as td_lay_word_hash() does */
     if (st->apos_at != SIZE_MAX && st->apos_at + 2 == end && (t[end - 1] | 32) == 's' &&
@@ -425,6 +444,14 @@ static void word_end(word_state *st, hstate hs, const unsigned char *t, size_t e
     st->prev_first = st->first;
     st->prev_chars = st->nchars;
     st->ws = SIZE_MAX;
+}
+
+/* End the open word, if any (a call only when there is one). */
+static inline void word_end(word_state *st, hstate hs, const unsigned char *t, size_t end,
+                            const td_lay_stop *stop, word_sink *sink, td_lay_line *ln)
+{
+    if (st->ws != SIZE_MAX)
+        word_close(st, hs, t, end, stop, sink, ln);
 }
 
 /* A sentence break at the '.', '!' or '?' at t[i]: ". X" after a word
@@ -512,7 +539,7 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
                 size_t j = i;
                 while (j < te && alnum_ascii[t[j]])
                     j++;
-                hs_ascii_run(&h, t + i, j - i);
+                hs_ascii_run(&h, t + i, j - i, e - i);
                 st.nchars += j - i;
                 i = j;
                 continue;

@@ -67,12 +67,16 @@ typedef struct td_lay_stop {
     uint64_t *keys;
     size_t mask;
     size_t maxchars; /* characters of the longest function word */
+    uint64_t bloom[64]; /* bit (h >> 52) of every key: most content words
+                           are told apart without a probe */
 } td_lay_stop;
 
 /* The hash of a word as the layout stage folds it (ASCII, Latin-1,
  * Greek and Cyrillic capitals to small letters; a final "'s" dropped). */
 uint64_t td_lay_word_hash(const char *w, size_t n);
 bool td_lay_stop_has(const td_lay_stop *st, uint64_t h);
+/* Add h to the set (the table has room: built at init). */
+void td_lay_stop_add(td_lay_stop *st, uint64_t h);
 
 /* Measure the line [s, e) of text. Content-word hashes are appended to
  * *words (growing it in a); returns false on no memory. */

@@ -169,6 +169,56 @@ TEST(writer_integers_and_spans)
     td_buf_release(&b);
 }
 
+TEST(reader_long_strings_at_every_alignment)
+{
+    /* a quote, a backslash or a control byte at any place of a long string
+     * is seen (the reader skips plain bytes 8 at a time) */
+    for (size_t pos = 0; pos < 40; pos++) {
+        char line[128], body[64];
+        for (size_t i = 0; i < sizeof body; i++)
+            body[i] = (char)('a' + i % 26);
+        /* an escaped quote at pos: still one member, decoded back */
+        memcpy(body + pos, "\\\"", 2);
+        int n = snprintf(line, sizeof line, "{\"text\": \"%.*s\", \"id\": \"x\"}", 48, body);
+        td_json_member m[4];
+        size_t nm = 0, off = 0;
+        const char *what = NULL;
+        CHECK(td_json_object(line, (size_t)n, m, 4, &nm, &off, &what) == TD_OK);
+        CHECK_INT(nm, 2);
+        const td_json_member *t = td_json_get(m, nm, "text");
+        CHECK(t && t->raw_len == 50);
+        td_buf b;
+        td_buf_init(&b, 0);
+        size_t rep = 0;
+        CHECK(t && td_json_string(t->raw, t->raw_len, &b, &rep) == TD_OK && b.len == 47 &&
+              b.ptr[pos] == '"');
+        td_buf_release(&b);
+        /* a raw control byte at pos: an error at that byte */
+        memcpy(body + pos, "\x01x", 2);
+        n = snprintf(line, sizeof line, "{\"text\": \"%.*s\"}", 48, body);
+        CHECK(td_json_object(line, (size_t)n, m, 4, &nm, &off, &what) == TD_EFORMAT);
+        CHECK_INT(off, 10 + pos);
+    }
+}
+
+TEST(string_cap_holds)
+{
+    td_buf b;
+    td_buf_init(&b, 8);
+    size_t rep = 0;
+    CHECK(td_json_string("\"12345678\"", 10, &b, &rep) == TD_OK);
+    CHECK_INT(b.len, 8);
+    td_buf_release(&b);
+    td_buf_init(&b, 8);
+    CHECK(td_json_string("\"123456789\"", 11, &b, &rep) == TD_ETOOBIG);
+    td_buf_release(&b);
+    /* escapes shrink a raw string over the cap to one within it */
+    td_buf_init(&b, 4);
+    CHECK(td_json_string("\"\\u00e9\\u00e9\"", 14, &b, &rep) == TD_OK);
+    CHECK_INT(b.len, 4);
+    td_buf_release(&b);
+}
+
 int main(void)
 {
     RUN(escapes);
@@ -179,5 +229,7 @@ int main(void)
     RUN(strings_repaired);
     RUN(escape_matches_bytewise_at_every_alignment);
     RUN(writer_integers_and_spans);
+    RUN(reader_long_strings_at_every_alignment);
+    RUN(string_cap_holds);
     return DONE();
 }

@@ -9,6 +9,7 @@
 #include "harness.h"
 
 #include "doc.h"
+#include "layout_lines.h"
 #include "stage.h"
 
 #include <stdlib.h>
@@ -377,6 +378,64 @@ TEST(pathological_many_headlines)
     free(t);
 }
 
+/* The hashes a line's measure gives its words (fast paths: a whole ASCII
+ * run 8 bytes at a time, a short word in one load) are td_lay_word_hash()
+ * of each word, whatever its length, case, apostrophes or script. */
+TEST(line_word_hashes_match_word_hash)
+{
+    static const char *const words[] = {
+        "ab", "abc", "Abcd", "abcdefg", "ABCDEFGH", "abcdefghi", "Abcdefghijklmnop",
+        "abcdefghijklmnopq", "x1y2z3", "2022abc", "Russia's", "O'Neill", "rock'n'roll",
+        "Zo\xC3\xAB", "\xC3\x89mileabcdefghij", "abcdefgh\xC3\xA9", "\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0",
+        "Internationalisation", "UNITED", "Kenya's",
+    };
+    td_arena a;
+    td_arena_init(&a);
+    td_lay_stop stop;
+    memset(&stop, 0, sizeof stop); /* no function words: every word of 3+ counts */
+    char line[512];
+    size_t bad = 0, checked = 0;
+    for (size_t lead = 0; lead < 9; lead++) {
+        /* every word at every alignment, and the last one at the line end */
+        size_t n = 0;
+        for (size_t k = 0; k < lead; k++)
+            line[n++] = ' ';
+        for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+            size_t l = strlen(words[w]);
+            memcpy(line + n, words[w], l);
+            n += l;
+            line[n++] = w % 3 ? ' ' : ',';
+            if (w % 3 == 0)
+                line[n++] = ' ';
+        }
+        n--; /* no separator after the last word */
+        line[n] = 0;
+        uint64_t *hs = NULL;
+        size_t nw = 0, cap = 0;
+        td_lay_line ln;
+        CHECK(td_lay_line_measure(line, 0, (uint32_t)n, &stop, &a, &hs, &nw, &cap, &ln));
+        size_t k = 0;
+        for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+            const char *wd = words[w];
+            size_t chars = 0;
+            for (const char *p = wd; *p; p++)
+                chars += ((unsigned char)*p & 0xC0) != 0x80;
+            if (chars < 3)
+                continue;
+            /* an apostrophe word hashes whole; a final 's is dropped */
+            uint64_t want = td_lay_word_hash(wd, strlen(wd));
+            checked++;
+            if (k >= nw || hs[k] != want)
+                bad++;
+            k++;
+        }
+        CHECK_INT(k, nw);
+    }
+    CHECK_INT(bad, 0);
+    CHECK(checked > 100);
+    td_arena_release(&a);
+}
+
 int main(void)
 {
     setup();
@@ -389,6 +448,7 @@ int main(void)
     RUN(plain_article);
     RUN(non_english_layout);
     RUN(pathological_many_headlines);
+    RUN(line_word_hashes_match_word_hash);
     teardown();
     return DONE();
 }
