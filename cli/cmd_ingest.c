@@ -1,6 +1,8 @@
 /* cmd_ingest.c - tidings ingest: run the pipeline and store every record in
  * the SQLite database, one transaction per batch. With --jobs > 1 a writer
- * thread stores the documents (copies of them, td_store_doc_clone) while
+ * thread stores the documents (copies of them, td_store_doc_clone, with
+ * their hashes and index texts made by td_store_prepare on the thread that
+ * runs the sink: cli_run's main thread, itself a pipeline thread) while
  * the pipeline threads go on with the next ones. */
 #include "cli.h"
 #include "store.h"
@@ -53,7 +55,7 @@ typedef struct job {
     td_doc *doc;
     char *rec;
     size_t len;
-    td_store_prep prep; /* hashes and index texts, made on the pipeline thread */
+    td_store_prep prep; /* hashes and index texts, made on the sink's thread */
 } job;
 
 typedef struct ingest {
@@ -153,7 +155,7 @@ static void set_fatal(ingest *g, const td_doc *doc)
 }
 
 /* Store one document (on the writer thread when threaded, with what the
- * pipeline thread prepared); 1 on a fatal error. */
+ * sink's thread prepared); 1 on a fatal error. */
 static int store_one(ingest *g, const td_doc *doc, const char *rec, size_t len,
                      const td_store_prep *prep)
 {

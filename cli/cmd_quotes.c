@@ -90,9 +90,10 @@ int cmd_quotes(int argc, char **argv)
                       "x.ss AS ss FROM ");
     if (a.speaker) {
         const char *sel = "SELECT quote, doc, span_start AS ss FROM quotes WHERE";
-        td_buf_printf(&sql, "(%s speaker_key = ?1", sel);
-        if (sp.one_word)
-            td_buf_printf(&sql, " UNION %s speaker_last = ?1", sel);
+        /* speaker_last is the last word of speaker_key: for a one-word
+         * name the quotes with speaker_key = ?1 are among those with
+         * speaker_last = ?1 */
+        td_buf_printf(&sql, "(%s %s = ?1", sel, sp.one_word ? "speaker_last" : "speaker_key");
         if (sp.n)
             td_buf_printf(&sql, " UNION %s speaker_entity IN (%s)", sel, sp.ids.ptr);
         td_buf_puts(&sql, ") x");

@@ -51,7 +51,7 @@ static void build_sql(td_buf *sql, const q_name *nm, const q_opts *o, const char
                   "WITH hits(doc, men, quo, evt) AS ("
                   "SELECT doc, count(*), 0, 0 FROM mentions WHERE entity IN (%s) GROUP BY doc "
                   "UNION ALL SELECT doc, 0, 1, 0 FROM quotes WHERE speaker_entity IN (%s) "
-                  "OR speaker_key = ?1%s "
+                  "OR %s = ?1 " /* speaker_last: the last word of speaker_key */
                   "UNION ALL SELECT doc, 0, 0, 1 FROM events WHERE actor IN (SELECT cameo FROM "
                   "entities WHERE entity IN (%s)) OR target IN (SELECT cameo FROM entities "
                   "WHERE entity IN (%s))) "
@@ -62,7 +62,7 @@ static void build_sql(td_buf *sql, const q_name *nm, const q_opts *o, const char
                   "max(%s) AS _imprecise "
                   "FROM hits h JOIN documents d INDEXED BY documents_dates ON d.doc = h.doc "
                   "WHERE 1",
-                  ids, ids, nm->one_word ? " OR speaker_last = ?1" : "", ids, ids, coarse, fmt,
+                  ids, ids, nm->one_word ? "speaker_last" : "speaker_key", ids, ids, coarse, fmt,
                   coarse);
     q_date_sql(o, "d", sql);
     td_buf_printf(sql, " GROUP BY period ORDER BY min(d.date_lo IS NULL), min(d.date_lo), "

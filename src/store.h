@@ -92,8 +92,9 @@ td_status td_store_put(td_store *st, const td_doc *doc, const char *record, size
 /* What td_store_put() computes from a document and its record before
  * writing: the hashes that tell whether it changed and the texts of the
  * full-text index. td_store_prepare() needs no store and may run on
- * another thread than the one that stores (tidings ingest runs it on the
- * pipeline threads while the writer thread stores earlier documents);
+ * another thread than the one that stores (tidings ingest runs it in its
+ * sink, on cli_run's main thread, while the writer thread stores earlier
+ * documents);
  * td_store_put_prepared() then stores the document as td_store_put()
  * does. Release with td_store_prep_release() (also after a failed
  * prepare). */
