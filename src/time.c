@@ -308,6 +308,8 @@ typedef struct tok_info {
     int16_t mask;  /* index into r->masks of the rules that may start at
                       it; -1: any rule (by first byte) */
     uint8_t done;  /* chain and mask are filled (tok_facts) */
+    uint8_t failed; /* scan_tokens tried its rules here and none matched:
+                       bit 1 the time rules, bit 2 the events */
 } tok_info;
 
 static const tok_info *tok_facts(const time_res *r, const td_doc *doc, tok_info *ti, size_t i);
@@ -656,7 +658,7 @@ static tok_info tok_info_of(const time_res *r, const td_doc *doc, const td_token
 {
     const char *w = doc->norm + t->span.s, *end = doc->norm + doc->norm_len;
     size_t n = t->span.e - t->span.s;
-    tok_info ti = {0, 0, 0, -1, 0};
+    tok_info ti = {0, 0, 0, -1, 0, 0};
     if (n && w[0] >= '0' && w[0] <= '9') {
         ti.role = R_NUM | R_START;
         return ti;
@@ -773,6 +775,7 @@ static td_status scan_tokens(const time_res *r, td_doc *doc, tok_info *ti,
     size_t from = 0;
     int line = -1;
     unsigned cur = 0xffffu;
+    uint8_t fail_bit = any_start ? 2 : 1;
     for (size_t i = 0; i < doc->toks.n; i++) {
         const td_token *t = TD_DOC_TOK(doc, i);
         if (t->block != cur) {
@@ -798,7 +801,9 @@ static td_status scan_tokens(const time_res *r, td_doc *doc, tok_info *ti,
                 can_begin |= 1u << (i - lo);
         }
         for (size_t p = lo; p <= i; p++) {
-            if (!(can_begin & (1u << (i - p))))
+            /* a start token may lie in the run of several triggers: the
+             * same rules at the same place fail again, so each is tried once */
+            if (!(can_begin & (1u << (i - p))) || ti[p].failed & fail_bit)
                 continue;
             const td_token *tp = TD_DOC_TOK(doc, p);
             td_pattern_match m;
@@ -811,6 +816,7 @@ static td_status scan_tokens(const time_res *r, td_doc *doc, tok_info *ti,
                 from = m.e;
                 break;
             }
+            ti[p].failed |= fail_bit;
         }
     }
     return TD_OK;
