@@ -322,7 +322,10 @@ static td_status compile_one(const char *re, uint32_t opts, pcre2_code **out, co
             *err = NULL;
         return TD_EFORMAT;
     }
-    int jrc = pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE); /* without JIT it still works */
+    /* without JIT it still works; anchored rules are also matched partly
+     * at set-up (td_pattern_may_follow) */
+    uint32_t modes = PCRE2_JIT_COMPLETE | (opts & PCRE2_ANCHORED ? PCRE2_JIT_PARTIAL_HARD : 0);
+    int jrc = pcre2_jit_compile(*out, modes);
     if (jit)
         *jit = jrc == 0;
     return TD_OK;
@@ -462,11 +465,49 @@ td_status td_pattern_may_start(const td_pattern_set *ps, const char *word, td_pa
         /* a match, even a partial one, begins with word[0] */
         if (n && !has_bit(ps->rules[i].first, (unsigned char)word[0]))
             continue;
-        int rc = pcre2_match(ps->rules[i].code, (PCRE2_SPTR)word, n, 0,
-                             PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, md, NULL);
+        int rc = pcre2_match(ps->rules[i].code, (PCRE2_SPTR)word, n, 0, PCRE2_PARTIAL_HARD, md,
+                             NULL);
         if (rc > 0 || rc == PCRE2_ERROR_PARTIAL)
             mask->w[i / 64] |= 1ull << (i % 64);
     }
+    pcre2_match_data_free(md);
+    return TD_OK;
+}
+
+/* Does rule r match subj[0, n), at least partly? 1 fully, 2 partly, 0 no. */
+static int partial(const rule *r, const char *subj, size_t n, pcre2_match_data *md)
+{
+    int rc = pcre2_match(r->code, (PCRE2_SPTR)subj, n, 0, PCRE2_PARTIAL_HARD, md, NULL);
+    return rc > 0 ? 1 : rc == PCRE2_ERROR_PARTIAL ? 2 : 0;
+}
+
+td_status td_pattern_may_follow(const td_pattern_set *ps, const char *word,
+                                const td_pattern_mask *mask, td_pattern_mask next[128])
+{
+    memset(next, 0, 128 * sizeof *next);
+    size_t n = strlen(word);
+    char *subj = malloc(n + 2);
+    pcre2_match_data *md = pcre2_match_data_create(ps->max_pairs ? ps->max_pairs : 1, NULL);
+    if (!subj || !md) {
+        free(subj);
+        pcre2_match_data_free(md);
+        return TD_ENOMEM;
+    }
+    memcpy(subj, word, n);
+    subj[n] = ' ';
+    for (size_t i = 0; i < ps->nr && i < TD_PATTERN_MASK_BITS; i++) {
+        uint64_t bit = 1ull << (i % 64);
+        if (!(mask->w[i / 64] & bit))
+            continue;
+        /* no match at all: no byte; a whole one (it ends at the space): any */
+        int k = partial(&ps->rules[i], subj, n + 1, md);
+        for (unsigned c = 0; c < 128 && k; c++) {
+            subj[n + 1] = (char)c;
+            if (k == 1 || partial(&ps->rules[i], subj, n + 2, md))
+                next[c].w[i / 64] |= bit;
+        }
+    }
+    free(subj);
     pcre2_match_data_free(md);
     return TD_OK;
 }

@@ -79,9 +79,15 @@ typedef struct td_pattern_mask {
 } td_pattern_mask;
 
 /* Which rules may match text that begins with word (a partial match: the
- * word is a prefix of some match). Uses the interpreter: for set-up only. */
+ * word is a prefix of some match; rules are JIT-compiled for it too). For
+ * set-up only. */
 td_status td_pattern_may_start(const td_pattern_set *ps, const char *word,
                                td_pattern_mask *mask);
+/* For each ASCII byte c, next[c]: the rules of mask that may match text
+ * that begins with word, one space and c (a partial match, as in
+ * td_pattern_may_start). For set-up only. */
+td_status td_pattern_may_follow(const td_pattern_set *ps, const char *word,
+                                const td_pattern_mask *mask, td_pattern_mask next[128]);
 /* td_pattern_longest_at restricted to the rules in mask (NULL: all). */
 bool td_pattern_longest_in(td_pattern_state *st, const td_pattern_mask *mask, const char *subj,
                            size_t len, size_t at, td_pattern_match *m);

@@ -205,8 +205,37 @@ static int by_entry(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Words that may start fewer rules are not worth the set-up (partial
+ * matches of every rule for every byte). */
+enum { NEXT_MIN_RULES = 7 };
+
+/* Of the rules that may start with word k, those that may go on with one
+ * space and byte c, for every ASCII c: x->next[c] (k and low: its
+ * spellings). Only for words that may start NEXT_MIN_RULES rules or more. */
+static td_status word_next(struct time_wmask *x, const td_pattern_set *ps, const char *k,
+                           const char *low)
+{
+    td_pattern_mask b[128];
+    int n = 0;
+    for (size_t j = 0; j < TD_PATTERN_MASK_BITS / 64; j++)
+        n += __builtin_popcountll(x->m.w[j]);
+    if (n < NEXT_MIN_RULES)
+        return TD_OK; /* x->next NULL: all of x->m are tried */
+    x->next = malloc(128 * sizeof *x->next);
+    if (!x->next)
+        return TD_ENOMEM;
+    td_status st = td_pattern_may_follow(ps, k, &x->m, x->next);
+    if (st == TD_OK && low && strcmp(low, k) != 0)
+        st = td_pattern_may_follow(ps, low, &x->m, b);
+    for (size_t c = 0; st == TD_OK && low && strcmp(low, k) != 0 && c < 128; c++)
+        for (size_t j = 0; j < TD_PATTERN_MASK_BITS / 64; j++)
+            x->next[c].w[j] |= b[c].w[j];
+    return st;
+}
+
 /* For every single word of time_words.tsv, the rules that may start with
- * it (tried at run time only those: most rules fail at most words). */
+ * it (tried at run time only those: most rules fail at most words), and
+ * which of them may go on with the byte after one space (see word_next). */
 static td_status word_masks(time_res *r)
 {
     r->masks = calloc(td_lexicon_size(r->words) + 1, sizeof *r->masks);
@@ -224,6 +253,9 @@ static td_status word_masks(time_res *r)
                 low[j] = (char)(k[j] >= 'A' && k[j] <= 'Z' ? k[j] + 32 : k[j]);
             if (strcmp(low, k) == 0) { /* the same question */
                 r->masks[i].m = a;
+                st = word_next(&r->masks[i], r->ps, k, NULL);
+                if (st != TD_OK)
+                    return st;
                 continue;
             }
             st = td_pattern_may_start(r->ps, low, &b);
@@ -233,6 +265,9 @@ static td_status word_masks(time_res *r)
         if (st != TD_OK)
             return st;
         r->masks[i].m = a;
+        st = word_next(&r->masks[i], r->ps, k, n < sizeof low ? low : NULL);
+        if (st != TD_OK)
+            return st;
     }
     qsort(r->masks, r->nmasks, sizeof *r->masks, by_entry);
     return TD_OK;
@@ -290,6 +325,8 @@ void td_time_release(td_resources *res)
     td_pattern_set_free(r->ps);
     td_pattern_set_free(r->events);
     free(r->rules);
+    for (size_t i = 0; r->masks && i < r->nmasks; i++)
+        free(r->masks[i].next);
     free(r->masks);
     free(r->wtab);
     free(r->event_ymd);
@@ -308,6 +345,8 @@ typedef struct tok_info {
     int16_t mask;  /* index into r->masks of the rules that may start at
                       it; -1: any rule (by first byte) */
     uint8_t done;  /* chain and mask are filled (tok_facts) */
+    uint8_t mlen;   /* length of the word the mask is of (the token or
+                       its part before a hyphen) */
     uint8_t failed; /* scan_tokens tried its rules here and none matched:
                        bit 1 the time rules, bit 2 the events */
 } tok_info;
@@ -658,7 +697,7 @@ static tok_info tok_info_of(const time_res *r, const td_doc *doc, const td_token
 {
     const char *w = doc->norm + t->span.s, *end = doc->norm + doc->norm_len;
     size_t n = t->span.e - t->span.s;
-    tok_info ti = {0, 0, 0, -1, 0, 0};
+    tok_info ti = {0, 0, 0, -1, 0, 0, 0};
     if (n && w[0] >= '0' && w[0] <= '9') {
         ti.role = R_NUM | R_START;
         return ti;
@@ -717,6 +756,7 @@ static const tok_info *tok_facts(const time_res *r, const td_doc *doc, tok_info 
     x->mask = whole->flags & WI_WORDS               ? whole->mask
               : h && (first->flags & WI_WORDS) ? first->mask
                                                : -1;
+    x->mlen = (uint8_t)(whole->flags & WI_WORDS ? n : h ? (size_t)(h - w) : 0);
     return x;
 }
 
@@ -765,6 +805,23 @@ static tok_info *tok_infos(const time_res *r, const td_doc *doc, td_arena *a)
     return ti;
 }
 
+/* The rules that may match at token p (NULL: any, by first byte): those
+ * of its word, and of them the ones that may go on with the next byte when
+ * one space follows the word. The block ends at len. */
+static const td_pattern_mask *word_mask(const time_res *r, const td_doc *doc, tok_info *ti,
+                                        size_t p, size_t len)
+{
+    const tok_info *x = tok_facts(r, doc, ti, p);
+    if (x->mask < 0)
+        return NULL;
+    const struct time_wmask *wm = &r->masks[x->mask];
+    size_t e = TD_DOC_TOK(doc, p)->span.s + x->mlen;
+    if (!wm->next || e + 2 >= len || doc->norm[e] != ' ' || doc->norm[e + 1] == ' ' ||
+        (unsigned char)doc->norm[e + 1] >= 128)
+        return &wm->m;
+    return &wm->next[(unsigned char)doc->norm[e + 1]];
+}
+
 typedef td_status (*hit_fn)(void *arg, const td_pattern_match *m, const td_block *b, int line);
 
 /* Run the rules of st around every token with role `trig`. */
@@ -807,8 +864,7 @@ static td_status scan_tokens(const time_res *r, td_doc *doc, tok_info *ti,
                 continue;
             const td_token *tp = TD_DOC_TOK(doc, p);
             td_pattern_match m;
-            int mi = any_start ? -1 : tok_facts(r, doc, ti, p)->mask;
-            const td_pattern_mask *mk = mi < 0 ? NULL : &r->masks[mi].m;
+            const td_pattern_mask *mk = any_start ? NULL : word_mask(r, doc, ti, p, b->span.e);
             if (td_pattern_longest_in(st, mk, doc->norm, b->span.e, tp->span.s, &m)) {
                 td_status s = hit(arg, &m, b, line);
                 if (s != TD_OK)

@@ -74,6 +74,8 @@ typedef struct time_res {
     struct time_wmask {
         const td_lex_entry *e; /* a word of time_words.tsv */
         td_pattern_mask m;     /* the rules that may start with it */
+        td_pattern_mask *next; /* [128]: of those, the ones that may match
+                                  when one space and this ASCII byte follow */
     } *masks;                  /* sorted by entry address */
     size_t nmasks;
     int group_num[128][TG_COUNT][2]; /* rule x group: its PCRE2 group numbers */

@@ -111,10 +111,43 @@ TEST(may_start)
     td_pattern_set_free(ps);
 }
 
+/* td_pattern_may_follow: which rules of a word's mask may go on after one
+ * space with byte c (a case-sensitive word keeps its case; a rule that is
+ * whole before the space allows any byte). */
+TEST(may_follow)
+{
+    int id[4];
+    td_pattern_set *ps = make(true, id);
+    CHECK(ps != NULL);
+    if (!ps)
+        return;
+    uint64_t r0 = 1ull << id[0], r2 = 1ull << id[2], r3 = 1ull << id[3];
+    td_pattern_mask all = {{~0ull, ~0ull}}, next[128];
+    CHECK(td_pattern_may_follow(ps, "last", &all, next) == TD_OK);
+    CHECK_INT(next['m'].w[0], r0);
+    CHECK_INT(next['T'].w[0], r0);
+    CHECK_INT(next['M'].w[0], r0); /* May */
+    CHECK_INT(next['x'].w[0], 0);
+    CHECK(td_pattern_may_follow(ps, "the", &all, next) == TD_OK);
+    CHECK_INT(next['f'].w[0], r3);
+    CHECK_INT(next['s'].w[0], r3);
+    CHECK_INT(next['c'].w[0], 0);
+    CHECK(td_pattern_may_follow(ps, "12", &all, next) == TD_OK);
+    CHECK_INT(next['d'].w[0], r2);
+    CHECK_INT(next['1'].w[0], 0);
+    CHECK(td_pattern_may_follow(ps, "Monday", &all, next) == TD_OK);
+    CHECK_INT(next['x'].w[0], 1ull << id[1]); /* whole at the space */
+    td_pattern_mask none = {{0, 0}};
+    CHECK(td_pattern_may_follow(ps, "last", &none, next) == TD_OK);
+    CHECK_INT(next['m'].w[0], 0); /* only the rules of the mask */
+    td_pattern_set_free(ps);
+}
+
 int main(void)
 {
     RUN(longest_at_without_union);
     RUN(union_kept_by_default);
     RUN(may_start);
+    RUN(may_follow);
     return DONE();
 }
