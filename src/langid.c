@@ -1,6 +1,7 @@
 /* langid.c - language identification; see langid.h. */
 #include "langid.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,33 +39,60 @@ void td_langid_free(td_langid *li)
     free(li);
 }
 
-/* English function words: a share above ~15% of the words is English. */
-static const struct {
-    const char *w;
-    size_t n;
-} en_words[] = {{"the", 3}, {"of", 2},  {"and", 3},  {"to", 2},   {"in", 2},   {"a", 1},
-                {"is", 2},  {"that", 4}, {"for", 3}, {"on", 2},   {"was", 3},  {"with", 4},
-                {"he", 2},  {"it", 2},   {"as", 2},  {"said", 4}, {"at", 2},   {"by", 2},
-                {"his", 3}, {"has", 3},  {"have", 4}, {"from", 4}, {"are", 3}, {"be", 2},
-                {"this", 4}, {"an", 2},  {"will", 4}, {"not", 3}};
+/* English function words: a share above ~15% of the words is English.
+ * A word of up to 4 small ASCII letters is packed into one integer (its
+ * first letter in the low byte; letters are never 0, so the length is
+ * implied) and told by a switch: no scan of a word list per word. */
+#define EN_K1(a) ((uint32_t)(unsigned char)(a))
+#define EN_K2(a, b) (EN_K1(a) | EN_K1(b) << 8)
+#define EN_K3(a, b, c) (EN_K2(a, b) | EN_K1(c) << 16)
+#define EN_K4(a, b, c, d) (EN_K3(a, b, c) | EN_K1(d) << 24)
 
 /* 1: an English function word; 2: one that no other Latin-script
  * language uses as a word ("the", "of", "and", "said", ...). */
 static int is_en_word(const char *w, size_t n)
 {
-    static const char *const only_en[] = {"the", "of", "and", "to", "that", "with", "said",
-                                          "from", "have", "has", "this", "for", "by", "at",
-                                          "his", "are", NULL};
-    if (n > 4)
+    if (n == 0 || n > 4)
         return 0;
-    for (size_t i = 0; i < sizeof en_words / sizeof en_words[0]; i++)
-        if (en_words[i].n == n && memcmp(en_words[i].w, w, n) == 0) {
-            for (int k = 0; only_en[k]; k++)
-                if (strlen(only_en[k]) == n && memcmp(only_en[k], w, n) == 0)
-                    return 2;
-            return 1;
-        }
-    return 0;
+    uint32_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k |= EN_K1(w[i]) << (8 * i);
+    switch (k) {
+    /* only in English */
+    case EN_K3('t', 'h', 'e'):
+    case EN_K2('o', 'f'):
+    case EN_K3('a', 'n', 'd'):
+    case EN_K2('t', 'o'):
+    case EN_K4('t', 'h', 'a', 't'):
+    case EN_K4('w', 'i', 't', 'h'):
+    case EN_K4('s', 'a', 'i', 'd'):
+    case EN_K4('f', 'r', 'o', 'm'):
+    case EN_K4('h', 'a', 'v', 'e'):
+    case EN_K3('h', 'a', 's'):
+    case EN_K4('t', 'h', 'i', 's'):
+    case EN_K3('f', 'o', 'r'):
+    case EN_K2('b', 'y'):
+    case EN_K2('a', 't'):
+    case EN_K3('h', 'i', 's'):
+    case EN_K3('a', 'r', 'e'):
+        return 2;
+    /* English, but words of other languages too */
+    case EN_K2('i', 'n'):
+    case EN_K1('a'):
+    case EN_K2('i', 's'):
+    case EN_K2('o', 'n'):
+    case EN_K3('w', 'a', 's'):
+    case EN_K2('h', 'e'):
+    case EN_K2('i', 't'):
+    case EN_K2('a', 's'):
+    case EN_K2('b', 'e'):
+    case EN_K2('a', 'n'):
+    case EN_K4('w', 'i', 'l', 'l'):
+    case EN_K3('n', 'o', 't'):
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 void td_langid_detect(td_langid *li, const char *text, size_t len, char *out, size_t outsz)

@@ -60,6 +60,22 @@ void td_lay_stop_add(td_lay_stop *st, uint64_t h)
     st->bloom[b >> 6] |= 1ull << (b & 63);
 }
 
+/* The probe of td_lay_stop_has() for a table known to exist (inlined on
+ * the per-word path). */
+static inline bool stop_probe(const td_lay_stop *st, uint64_t h)
+{
+    unsigned b = (unsigned)(h >> 52);
+    if (!((st->bloom[b >> 6] >> (b & 63)) & 1))
+        return false;
+    size_t i = (size_t)(h ^ (h >> 29)) & st->mask;
+    while (st->keys[i]) {
+        if (st->keys[i] == h)
+            return true;
+        i = (i + 1) & st->mask;
+    }
+    return false;
+}
+
 bool td_lay_stop_has(const td_lay_stop *st, uint64_t h)
 {
     if (!st || !st->keys)
@@ -219,30 +235,41 @@ uint64_t td_lay_word_hash(const char *w, size_t n)
 
 /* ---- the line ---------------------------------------------------------- */
 
+/* The caller's word array, held in locals while a line is read (written
+ * back at its end: no reload through the caller's pointers per word). */
 typedef struct word_sink {
     td_arena *a;
-    uint64_t **words;
-    size_t *n, *cap;
+    uint64_t *w;
+    size_t n, cap;
     bool ok;
 } word_sink;
 
-static void sink_push(word_sink *ws, uint64_t h)
+/* Grow the word array and push h (the rare path of sink_push()). */
+static void sink_grow_push(word_sink *ws, uint64_t h)
 {
     if (!ws->ok)
         return;
-    if (*ws->n == *ws->cap) {
-        size_t nc = *ws->cap ? *ws->cap * 2 : 1024;
+    if (ws->n == ws->cap) {
+        size_t nc = ws->cap ? ws->cap * 2 : 1024;
         uint64_t *nw = td_arena_alloc(ws->a, nc * sizeof *nw);
         if (!nw) {
             ws->ok = false;
             return;
         }
-        if (*ws->n)
-            memcpy(nw, *ws->words, *ws->n * sizeof *nw);
-        *ws->words = nw;
-        *ws->cap = nc;
+        if (ws->n)
+            memcpy(nw, ws->w, ws->n * sizeof *nw);
+        ws->w = nw;
+        ws->cap = nc;
     }
-    (*ws->words)[(*ws->n)++] = h;
+    ws->w[ws->n++] = h;
+}
+
+static inline void sink_push(word_sink *ws, uint64_t h)
+{
+    if (ws->ok && ws->n < ws->cap)
+        ws->w[ws->n++] = h;
+    else
+        sink_grow_push(ws, h);
 }
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
@@ -419,7 +446,13 @@ typedef struct word_state {
     size_t prev_chars;
 } word_state;
 
-static void word_close(word_state *st, hstate hs, const unsigned char *t, size_t end,
+#if defined(__GNUC__)
+#define LAY_HOT inline __attribute__((always_inline))
+#else
+#define LAY_HOT inline
+#endif
+
+static LAY_HOT void word_close(word_state *st, const hstate *hs, const unsigned char *t, size_t end,
                        const td_lay_stop *stop, word_sink *sink, td_lay_line *ln)
 {
     uint64_t h;
@@ -428,7 +461,7 @@ static void word_close(word_state *st, hstate hs, const unsigned char *t, size_t
         end - st->ws > 2)
         h = hs_final(st->h_apos);
     else
-        h = hs_final(hs);
+        h = hs_final(*hs);
     SAT_INC(ln->words);
     if (st->nchars >= 4 && st->first == CH_UPPER)
         SAT_INC(ln->cap);
@@ -439,7 +472,8 @@ static void word_close(word_state *st, hstate hs, const unsigned char *t, size_t
     if (!st->any_word && st->first == CH_LOWER)
         ln->first_low = true;
     st->any_word = true;
-    if (st->nchars >= 3 && (st->nchars > stop->maxchars || !td_lay_stop_has(stop, h)))
+    if (st->nchars >= 3 &&
+        (st->nchars > stop->maxchars || !stop->keys || !stop_probe(stop, h)))
         sink_push(sink, h);
     st->prev_first = st->first;
     st->prev_chars = st->nchars;
@@ -447,7 +481,7 @@ static void word_close(word_state *st, hstate hs, const unsigned char *t, size_t
 }
 
 /* End the open word, if any (a call only when there is one). */
-static inline void word_end(word_state *st, hstate hs, const unsigned char *t, size_t end,
+static LAY_HOT void word_end(word_state *st, const hstate *hs, const unsigned char *t, size_t end,
                             const td_lay_stop *stop, word_sink *sink, td_lay_line *ln)
 {
     if (st->ws != SIZE_MAX)
@@ -457,7 +491,7 @@ static inline void word_end(word_state *st, hstate hs, const unsigned char *t, s
 /* A sentence break at the '.', '!' or '?' at t[i]: ". X" after a word
  * that ends sentences (not "Mr." or an initial). */
 static bool sentence_break(const unsigned char *t, size_t i, size_t ts, size_t te,
-                           const word_state *st)
+                           int prev_first, size_t prev_chars)
 {
     char c = (char)t[i];
     if (i + 2 >= te || t[i + 1] != ' ' || i == ts)
@@ -473,8 +507,8 @@ static bool sentence_break(const unsigned char *t, size_t i, size_t ts, size_t t
     int nc = class_at(t, j, te, &k);
     bool opener = t[j] == '"' ||
                   (k == 3 && t[j] == 0xE2 && t[j + 1] == 0x80 && (t[j + 2] == 0x9C || t[j + 2] == 0x98));
-    bool real = c != '.' || (st->prev_first == CH_LOWER && st->prev_chars >= 2) ||
-                st->prev_first == CH_DIGIT || st->prev_chars >= 4;
+    bool real = c != '.' || (prev_first == CH_LOWER && prev_chars >= 2) ||
+                prev_first == CH_DIGIT || prev_chars >= 4;
     return (nc == CH_UPPER || nc == CH_DIGIT || opener) && real;
 }
 
@@ -500,7 +534,7 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
         *out = ln;
         return true;
     }
-    word_sink sink = {a, words, nwords, capw, true};
+    word_sink sink = {a, *words, *nwords, *capw, true};
     word_state st = {.ws = SIZE_MAX, .first = CH_SEP, .apos_at = SIZE_MAX, .prev_first = CH_SEP};
     hstate h; /* the running hash of the open word */
     hs_init(&h);
@@ -510,7 +544,7 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
     for (size_t i = ts; i < te;) {
         unsigned char b = t[i];
         if (b == ' ' || b == '\t' || b == '\r') {
-            word_end(&st, h, t, i, stop, &sink, &ln);
+            word_end(&st, &h, t, i, stop, &sink, &ln);
             prev_cjk_p = NULL;
             in_tok = false;
             i++;
@@ -550,7 +584,7 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
             continue;
         }
         if (cl == CH_CJK) {
-            word_end(&st, h, t, i, stop, &sink, &ln);
+            word_end(&st, &h, t, i, stop, &sink, &ln);
             cjk++;
             if (prev_cjk_p && prev_cjk_p + 3 == t + i) {
                 hstate hb;
@@ -576,15 +610,15 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
             }
         }
         /* a separator */
-        word_end(&st, h, t, i, stop, &sink, &ln);
-        if ((b == '.' || b == '!' || b == '?') && sentence_break(t, i, ts, te, &st))
+        word_end(&st, &h, t, i, stop, &sink, &ln);
+        if ((b == '.' || b == '!' || b == '?') && sentence_break(t, i, ts, te, st.prev_first, st.prev_chars))
             SAT_INC(ln.sents);
         if (b == '@' && i + 1 < te && ascii_class[t[i + 1] & 0x7F] >= CH_UPPER &&
             ascii_class[t[i + 1] & 0x7F] <= CH_LOWER && t[i + 1] < 0x80)
             ln.link = true;
         i += k;
     }
-    word_end(&st, h, t, te, stop, &sink, &ln);
+    word_end(&st, &h, t, te, stop, &sink, &ln);
     if (cjk) {
         size_t add = (cjk + 1) / 2;
         ln.words = (uint16_t)(ln.words + add > 65535 ? 65535 : ln.words + add);
@@ -604,6 +638,9 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
                         ln.end == TD_LAY_END_QUEST;
     ln.prose = (ln.words >= 8 && ln.end == TD_LAY_END_PERIOD) ||
                (ln.words >= 20 && (sentence_end || ln.sents > 0)) || ln.words >= 30;
+    *words = sink.w;
+    *nwords = sink.n;
+    *capw = sink.cap;
     ln.wn = (uint32_t)(*nwords - ln.w0);
     *out = ln;
     return sink.ok;

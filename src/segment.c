@@ -119,7 +119,15 @@ typedef struct {
     size_t len;
 } text;
 
-static int cls_at(text t, size_t i, size_t *l)
+/* The class of a non-ASCII character (out of line: rare in news text). */
+static int cls_at_utf8(text t, size_t i, size_t *l)
+{
+    return cls(td_utf8_decode(t.s + i, t.len - i, l));
+}
+
+/* The class and length of the character at t.s[i] (C_NL, length 0, at the
+ * end); ASCII by table without a call. */
+static inline int cls_at(text t, size_t i, size_t *l)
 {
     if (i >= t.len) {
         *l = 0;
@@ -128,12 +136,12 @@ static int cls_at(text t, size_t i, size_t *l)
     unsigned char c = (unsigned char)t.s[i];
     if (c < 0x80) {
         *l = 1;
-        return cls(c);
+        return ascii_cls[c];
     }
-    return cls(td_utf8_decode(t.s + i, t.len - i, l));
+    return cls_at_utf8(t, i, l);
 }
 
-static td_token *push_tok(td_doc *doc, size_t s, size_t e, int type)
+static inline td_token *push_tok(td_doc *doc, size_t s, size_t e, int type)
 {
     td_token *t;
     if (doc->toks.n < doc->toks.cap) {
@@ -192,7 +200,7 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
              * of initialisms (U.S.), ampersands of AT&T */
             for (;;) {
                 /* ASCII letters and digits, the common case, by table */
-                while (j < b && ascii_word[(unsigned char)doc->norm[j]])
+                while (j < b && ascii_word[(unsigned char)t.s[j]])
                     j++;
                 size_t l2;
                 int c2 = cls_at(t, j, &l2);
