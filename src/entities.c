@@ -565,6 +565,16 @@ typedef struct {
     int idx;  /* index into doc->entities */
 } slot;
 
+/* An open-addressing table of 32-bit cells (0: empty, else 1 + the index
+ * of its slot in rec, filled in order): only the cells are zeroed for a
+ * document, a sixth of the bytes of a table of slots. */
+typedef struct {
+    uint32_t *cell;
+    slot *rec;
+    size_t mask; /* cells - 1 */
+    size_t n;    /* slots filled: kept under 3/4 of the cells so a miss ends fast */
+} table;
+
 typedef struct {
     size_t tok, n; /* a single unknown word waiting for the end */
     bool loc_ctx, say_ctx, caps;
@@ -574,13 +584,11 @@ typedef struct {
     td_doc *doc;
     const ent_res *R;
     td_arena *scr;
-    slot *ents;     /* (type, canonical) -> entity */
-    slot *alias;    /* word or acronym -> entity */
-    size_t mask, amask; /* sizes of ents and alias, minus one */
-    size_t nents, nalias; /* filled slots: kept under 3/4 so a miss ends fast */
+    table ents;     /* (type, canonical) -> entity */
+    table alias;    /* word or acronym -> entity */
     td_vec pend;    /* of pending */
-    /* per-token cache of lookups: wr[i] the word record of token i (NULL:
-     * not looked up yet; &no_wrec: in none), which answers the WX_LEX
+    /* per-token cache of lookups: wr[i] the word record of token i (set
+     * with bit WR_HAVE of have[i]; &no_wrec: in none), which answers the WX_LEX
      * lexicons; bit l of have[i] set when ent[i][slow_pos[l]] is known
      * for the others; bit PRE_HAVE+l / PRE_VAL+l for the prefix test of
      * the multi-token lexicons (l < 3) */
@@ -591,6 +599,7 @@ typedef struct {
 } state;
 
 enum { PRE_HAVE = 16, PRE_VAL = 20 };
+#define WR_HAVE (1u << 31) /* wr[i] is known */
 
 /* ent[i][L_LOWER] of a word written in lower case (only tested for NULL) */
 static const td_lex_entry lower_hit;
@@ -606,17 +615,35 @@ static uint64_t hash_str(const char *s, size_t n, int type)
     return h;
 }
 
-static slot *find(slot *tab, size_t mask, const char *k, size_t n, int type)
+/* The cell of key (k, n, type) in T: its slot's or the empty one where it
+ * would go. */
+static uint32_t *find(const table *T, const char *k, size_t n, int type)
 {
-    size_t i = (size_t)hash_str(k, n, type) & mask;
-    for (size_t probes = 0; probes <= mask; probes++) {
-        slot *s = &tab[i];
-        if (!s->key || (s->type == type && s->len == n && memcmp(s->key, k, n) == 0))
-            return s;
-        i = (i + 1) & mask;
+    size_t i = (size_t)hash_str(k, n, type) & T->mask;
+    for (size_t probes = 0; probes <= T->mask; probes++) {
+        uint32_t *c = &T->cell[i];
+        if (!*c)
+            return c;
+        const slot *s = &T->rec[*c - 1];
+        if (s->type == type && s->len == n && memcmp(s->key, k, n) == 0)
+            return c;
+        i = (i + 1) & T->mask;
     }
     return NULL; /* full: cannot happen, the table is sized for every token */
 }
+
+/* Fill the empty cell c of T with a new slot. */
+static void put(table *T, uint32_t *c, const char *key, size_t n, int type, int idx)
+{
+    slot *s = &T->rec[T->n++];
+    s->key = key;
+    s->len = (uint32_t)n;
+    s->type = type;
+    s->idx = idx;
+    *c = (uint32_t)T->n;
+}
+
+static bool full(const table *T) { return T->n * 4 >= (T->mask + 1) * 3; }
 
 static td_entity *ENT(state *S, int idx) { return TD_VEC_AT(S->doc->entities, td_entity, idx); }
 
@@ -634,9 +661,10 @@ static bool tok_is(const state *S, size_t i, const char *w)
 /* The word record of token i (all its one-word answers). */
 static const wrec *wx_of(const state *S, size_t i)
 {
-    if (!S->wr[i]) {
+    if (!(S->have[i] & WR_HAVE)) {
         const wrec *r = wx_get(&S->R->wx, tok_s(S, i), tok_n(S, i));
         S->wr[i] = r ? r : &no_wrec;
+        S->have[i] |= WR_HAVE;
     }
     return S->wr[i];
 }
@@ -732,37 +760,35 @@ static const td_lex_entry *title_match(const state *S, size_t k, size_t end, siz
 /* The alias key -> entity. */
 static void set_alias(state *S, const char *k, size_t n, int idx)
 {
-    if (S->nalias * 4 >= (S->amask + 1) * 3)
+    if (full(&S->alias))
         return;
-    slot *s = find(S->alias, S->amask, k, n, -1);
-    if (s && !s->key) {
-        S->nalias++;
-        s->key = td_arena_strndup(&S->doc->arena, k, n);
-        s->len = (uint32_t)n;
-        s->type = -1;
-        s->idx = idx;
-        if (!s->key)
+    uint32_t *c = find(&S->alias, k, n, -1);
+    if (c && !*c) {
+        const char *key = td_arena_strndup(&S->doc->arena, k, n);
+        if (!key) {
             S->oom = true;
+            return;
+        }
+        put(&S->alias, c, key, n, -1, idx);
     }
 }
 
 static int get_alias(state *S, const char *k, size_t n)
 {
-    slot *s = find(S->alias, S->amask, k, n, -1);
-    return s && s->key ? s->idx : -1;
+    const uint32_t *c = find(&S->alias, k, n, -1);
+    return c && *c ? S->alias.rec[*c - 1].idx : -1;
 }
 
 /* The entity of (type, canonical name), made when new. */
 static int entity(state *S, td_entity_type type, const char *name, size_t n)
 {
-    slot *s = find(S->ents, S->mask, name, n, (int)type);
-    if (!s)
+    uint32_t *c = find(&S->ents, name, n, (int)type);
+    if (!c)
         return -1;
-    if (s->key)
-        return s->idx;
-    if (S->nents * 4 >= (S->mask + 1) * 3)
+    if (*c)
+        return S->ents.rec[*c - 1].idx;
+    if (full(&S->ents))
         return -1;
-    S->nents++;
     td_entity *e = td_vec_push(&S->doc->arena, &S->doc->entities, sizeof *e);
     char *nm = td_arena_strndup(&S->doc->arena, name, n);
     if (!e || !nm) {
@@ -771,11 +797,9 @@ static int entity(state *S, td_entity_type type, const char *name, size_t n)
     }
     e->type = type;
     e->name = nm;
-    s->key = nm;
-    s->len = (uint32_t)n;
-    s->type = (int)type;
-    s->idx = (int)S->doc->entities.n - 1;
-    return s->idx;
+    int idx = (int)S->doc->entities.n - 1;
+    put(&S->ents, c, nm, n, (int)type, idx);
+    return idx;
 }
 
 static void mention(state *S, int idx, size_t t0, size_t t1, td_mention_form form)
@@ -1508,14 +1532,16 @@ td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
     size_t cap = 32;
     while (cap < ncap * 2 + 16)
         cap *= 2;
-    S.mask = cap - 1;
-    S.amask = cap * 2 - 1;
-    S.ents = td_arena_calloc(S.scr, cap * sizeof(slot));
-    S.alias = td_arena_calloc(S.scr, cap * 2 * sizeof(slot));
+    S.ents.mask = cap - 1;
+    S.alias.mask = cap * 2 - 1;
+    S.ents.cell = td_arena_calloc(S.scr, cap * sizeof(uint32_t));
+    S.alias.cell = td_arena_calloc(S.scr, cap * 2 * sizeof(uint32_t));
+    S.ents.rec = td_arena_alloc(S.scr, cap * sizeof(slot));
+    S.alias.rec = td_arena_alloc(S.scr, cap * 2 * sizeof(slot));
     S.have = td_arena_calloc(S.scr, doc->toks.n * sizeof *S.have);
-    S.wr = td_arena_calloc(S.scr, doc->toks.n * sizeof *S.wr);
+    S.wr = td_arena_alloc(S.scr, doc->toks.n * sizeof *S.wr);
     S.ent = td_arena_alloc(S.scr, doc->toks.n * sizeof *S.ent);
-    if (!S.ents || !S.alias || !S.have || !S.wr || !S.ent)
+    if (!S.ents.cell || !S.alias.cell || !S.ents.rec || !S.alias.rec || !S.have || !S.wr || !S.ent)
         return TD_ENOMEM;
     for (size_t si = 0; si < doc->sents.n && !S.oom; si++) {
         const td_sentence *s = TD_DOC_SENT(doc, si);
