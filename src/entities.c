@@ -653,11 +653,12 @@ static size_t tok_n(const state *S, size_t i)
     const td_token *t = TD_DOC_TOK(S->doc, i);
     return t->span.e - t->span.s;
 }
-static bool tok_is(const state *S, size_t i, const char *w)
+static inline bool tok_is_n(const state *S, size_t i, const char *w, size_t l)
 {
-    size_t l = strlen(w);
     return i < S->doc->toks.n && tok_n(S, i) == l && memcmp(tok_s(S, i), w, l) == 0;
 }
+/* Is token i the word w (a string literal: its length is known)? */
+#define tok_is(S, i, w) tok_is_n(S, i, "" w, sizeof(w) - 1)
 /* The word record of token i (all its one-word answers). */
 static const wrec *wx_of(const state *S, size_t i)
 {
@@ -747,13 +748,25 @@ static const td_lex_entry *longest(const state *S, lex_id l, size_t k, size_t en
 }
 
 /* Longest gazetteer / title entry at token k within [k, end). */
-static const td_lex_entry *gaz_match(const state *S, bool fold, size_t k, size_t end, size_t *n)
+/* Is token k known to be the prefix of no key of l (no call then)? */
+static inline bool no_prefix(const state *S, lex_id l, size_t k)
 {
-    return longest(S, fold ? L_GAZF : L_GAZ, k, end, n);
+    return (S->have[k] & (1u << (PRE_HAVE + l) | 1u << (PRE_VAL + l))) == 1u << (PRE_HAVE + l);
 }
 
-static const td_lex_entry *title_match(const state *S, size_t k, size_t end, size_t *n)
+static inline const td_lex_entry *gaz_match(const state *S, bool fold, size_t k, size_t end,
+                                            size_t *n)
 {
+    lex_id l = fold ? L_GAZF : L_GAZ;
+    if (k >= end || no_prefix(S, l, k))
+        return NULL;
+    return longest(S, l, k, end, n);
+}
+
+static inline const td_lex_entry *title_match(const state *S, size_t k, size_t end, size_t *n)
+{
+    if (k >= end || no_prefix(S, L_TITLES, k))
+        return NULL;
     return longest(S, L_TITLES, k, end, n);
 }
 
@@ -899,22 +912,30 @@ static bool lower_word(const state *S, size_t i)
     return S->ent[i][slow_pos[L_LOWER]] != NULL;
 }
 
-/* A word that may be part of a name. */
-static bool cap_word(const state *S, const walk *W, size_t i)
+/* A particle joined by a hyphen: "al-Assad", "el-Sisi" (inside a name). */
+static bool al_particle(const state *S, size_t i)
+{
+    const char *w = tok_s(S, i);
+    return tok_n(S, i) > 3 && (w[0] == 'a' || w[0] == 'e') && w[1] == 'l' && w[2] == '-' &&
+           w[3] >= 'A' && w[3] <= 'Z' && i > 0 && (TD_DOC_TOK(S->doc, i - 1)->flags & TD_TOKF_CAP);
+}
+
+/* A word that may be part of a name. In an ALL-CAPS line do_run skips the
+ * words written in lower case elsewhere, after the gazetteer had its chance
+ * ("NEW YORK"). */
+static inline bool cap_word(const state *S, const walk *W, size_t i)
 {
     (void)W;
     const td_token *t = TD_DOC_TOK(S->doc, i);
     if (t->type != TD_TOK_WORD)
         return false;
-    if (!(t->flags & TD_TOKF_CAP)) {
-        /* a particle joined by a hyphen: "al-Assad", "el-Sisi" (inside a name) */
-        const char *w = tok_s(S, i);
-        return tok_n(S, i) > 3 && (w[0] == 'a' || w[0] == 'e') && w[1] == 'l' && w[2] == '-' &&
-               w[3] >= 'A' && w[3] <= 'Z' && i > 0 && (TD_DOC_TOK(S->doc, i - 1)->flags & TD_TOKF_CAP);
-    }
-    /* in an ALL-CAPS line do_run skips the words written in lower case
-     * elsewhere, after the gazetteer had its chance ("NEW YORK") */
-    return true;
+    if (t->flags & TD_TOKF_CAP)
+        return true;
+    /* the first byte of "al-", "el-" tested here: most words fail */
+    if (t->span.e - t->span.s <= 3)
+        return false;
+    unsigned char c0 = (unsigned char)S->doc->norm[t->span.s];
+    return (c0 == 'a' || c0 == 'e') && al_particle(S, i);
 }
 
 static bool connector(const state *S, size_t i)
