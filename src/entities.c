@@ -207,21 +207,28 @@ static const int8_t wx_pos[NLEX] = {0, -1, -1, 1, 2, 3, 4, 5, -1, -1, 6};
 static const int8_t slow_pos[NLEX] = {-1, 0, 1, -1, -1, -1, -1, -1, 2, 3, -1};
 static const wrec no_wrec; /* the record of a word in no lexicon */
 
-static uint64_t wx_hash(const char *s, size_t n)
+/* The index hash of a key from its FNV-1a hash (fw_step, not folded). */
+static inline uint64_t wx_mix(uint64_t h)
 {
-    uint64_t h = FW_SEED;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ull;
     return h ^ (h >> 32);
 }
 
-static const wrec *wx_get(const windex *x, const char *s, size_t n)
+static uint64_t wx_hash(const char *s, size_t n)
+{
+    uint64_t h = FW_SEED;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return wx_mix(h);
+}
+
+/* The record of s[0..n), whose FNV-1a hash is fnv. */
+static const wrec *wx_get(const windex *x, const char *s, size_t n, uint64_t fnv)
 {
     if (!x->slot)
         return NULL;
-    uint64_t h = wx_hash(s, n);
+    uint64_t h = wx_mix(fnv);
     uint32_t tag = (uint32_t)(h >> 32);
     for (size_t i = (size_t)h & x->mask;; i = (i + 1) & x->mask) {
         uint64_t k = x->slot[i];
@@ -595,11 +602,14 @@ typedef struct {
     uint32_t *have;
     const wrec **wr;
     const td_lex_entry *(*ent)[NSLOW];
+    uint64_t (*th)[2]; /* FNV-1a hash of token i as written and ASCII-folded
+                        * (set with bit TH_HAVE of have[i]) */
     bool oom;
 } state;
 
 enum { PRE_HAVE = 16, PRE_VAL = 20 };
 #define WR_HAVE (1u << 31) /* wr[i] is known */
+#define TH_HAVE (1u << 30) /* th[i] is known */
 
 /* ent[i][L_LOWER] of a word written in lower case (only tested for NULL) */
 static const td_lex_entry lower_hit;
@@ -659,11 +669,30 @@ static inline bool tok_is_n(const state *S, size_t i, const char *w, size_t l)
 }
 /* Is token i the word w (a string literal: its length is known)? */
 #define tok_is(S, i, w) tok_is_n(S, i, "" w, sizeof(w) - 1)
+/* The two FNV-1a hashes of token i (computed once a document): [0] as
+ * written, [1] ASCII-folded (fw_step). */
+static const uint64_t *tok_hash(const state *S, size_t i)
+{
+    if (!(S->have[i] & TH_HAVE)) {
+        uint64_t h = FW_SEED, hf = FW_SEED;
+        const char *w = tok_s(S, i);
+        size_t tl = tok_n(S, i);
+        for (size_t b = 0; b < tl; b++) {
+            h = fw_step(h, (unsigned char)w[b], false);
+            hf = fw_step(hf, (unsigned char)w[b], true);
+        }
+        S->th[i][0] = h;
+        S->th[i][1] = hf;
+        S->have[i] |= TH_HAVE;
+    }
+    return S->th[i];
+}
+
 /* The word record of token i (all its one-word answers). */
 static const wrec *wx_of(const state *S, size_t i)
 {
     if (!(S->have[i] & WR_HAVE)) {
-        const wrec *r = wx_get(&S->R->wx, tok_s(S, i), tok_n(S, i));
+        const wrec *r = wx_get(&S->R->wx, tok_s(S, i), tok_n(S, i), tok_hash(S, i)[0]);
         S->wr[i] = r ? r : &no_wrec;
         S->have[i] |= WR_HAVE;
     }
@@ -687,12 +716,7 @@ static const td_lex_entry *word_in(const state *S, lex_id l, size_t i)
 static bool tok_prefix(const state *S, lex_id l, size_t i)
 {
     if (!(S->have[i] & (1u << (PRE_HAVE + l)))) {
-        uint64_t h = FW_SEED;
-        const char *w = tok_s(S, i);
-        size_t tl = tok_n(S, i);
-        bool fold = l != L_GAZ;
-        for (size_t b = 0; b < tl; b++)
-            h = fw_step(h, (unsigned char)w[b], fold);
+        uint64_t h = tok_hash(S, i)[l != L_GAZ];
         S->have[i] |= (1u << (PRE_HAVE + l)) | (fw_has(S->R->fw[l], h) ? 1u << (PRE_VAL + l) : 0);
     }
     return S->have[i] & (1u << (PRE_VAL + l));
@@ -716,9 +740,7 @@ static const td_lex_entry *longest(const state *S, lex_id l, size_t k, size_t en
     if (kl >= sizeof key)
         return best;
     memcpy(key, tok_s(S, k), kl);
-    uint64_t h = FW_SEED;
-    for (size_t b = 0; b < kl; b++)
-        h = fw_step(h, (unsigned char)key[b], fold);
+    uint64_t h = tok_hash(S, k)[fold];
     for (size_t i = k + 1; i < end && i - k < 24; i++) {
         const td_token *t = TD_DOC_TOK(S->doc, i);
         size_t tl = t->span.e - t->span.s;
@@ -1562,7 +1584,8 @@ td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
     S.have = td_arena_calloc(S.scr, doc->toks.n * sizeof *S.have);
     S.wr = td_arena_alloc(S.scr, doc->toks.n * sizeof *S.wr);
     S.ent = td_arena_alloc(S.scr, doc->toks.n * sizeof *S.ent);
-    if (!S.ents.cell || !S.alias.cell || !S.ents.rec || !S.alias.rec || !S.have || !S.wr || !S.ent)
+    S.th = td_arena_alloc(S.scr, doc->toks.n * sizeof *S.th);
+    if (!S.th || !S.ents.cell || !S.alias.cell || !S.ents.rec || !S.alias.rec || !S.have || !S.wr || !S.ent)
         return TD_ENOMEM;
     for (size_t si = 0; si < doc->sents.n && !S.oom; si++) {
         const td_sentence *s = TD_DOC_SENT(doc, si);
