@@ -1404,20 +1404,6 @@ static size_t do_run(state *S, walk *W, size_t i, size_t j)
     return j;
 }
 
-static bool caps_sentence(const state *S, size_t t0, size_t t1)
-{
-    size_t words = 0, caps = 0;
-    for (size_t i = t0; i < t1; i++) {
-        const td_token *t = TD_DOC_TOK(S->doc, i);
-        if (t->type != TD_TOK_WORD || t->span.e - t->span.s < 2)
-            continue;
-        words++;
-        if (t->flags & TD_TOKF_ALLCAPS)
-            caps++;
-    }
-    return words >= 1 && caps * 10 >= words * 7;
-}
-
 /* Is the capitalised word at a sentence start only capitalised because of
  * its position? */
 static bool positional_cap(const state *S, size_t i)
@@ -1435,18 +1421,26 @@ static void do_sentence(state *S, size_t t0, size_t t1)
     walk W = {0};
     W.t0 = t0;
     W.t1 = t1;
-    W.caps = caps_sentence(S, t0, t1);
-    size_t scores = 0, nums = 0, lowers = 0;
+    /* one pass: an ALL-CAPS line (7 in 10 words of two letters or more in
+     * capitals), and the numbers after a capitalised word of a results line */
+    size_t scores = 0, nums = 0, lowers = 0, words = 0, caps = 0;
     for (size_t i = t0; i < t1; i++) {
         const td_token *t = TD_DOC_TOK(S->doc, i);
-        if (t->type == TD_TOK_NUM) {
+        if (t->type == TD_TOK_WORD) {
+            if (t->span.e - t->span.s >= 2) {
+                words++;
+                if (t->flags & TD_TOKF_ALLCAPS)
+                    caps++;
+            }
+            if (!(t->flags & TD_TOKF_CAP))
+                lowers++;
+        } else if (t->type == TD_TOK_NUM) {
             nums++;
             if (i > t0 && is_word(S, i - 1) && (TD_DOC_TOK(S->doc, i - 1)->flags & TD_TOKF_CAP))
                 scores++;
-        } else if (t->type == TD_TOK_WORD && !(t->flags & TD_TOKF_CAP)) {
-            lowers++;
         }
     }
+    W.caps = words >= 1 && caps * 10 >= words * 7;
     /* "Hartlepool 1 Crewe 2", or a table row "NEW YORK 74 61 .548" */
     W.results = scores >= 2 || (scores >= 1 && nums >= 2 && lowers <= nums);
     for (size_t i = t0; i < t1 && !S->oom; i++) {
