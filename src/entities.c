@@ -207,21 +207,28 @@ static const int8_t wx_pos[NLEX] = {0, -1, -1, 1, 2, 3, 4, 5, -1, -1, 6};
 static const int8_t slow_pos[NLEX] = {-1, 0, 1, -1, -1, -1, -1, -1, 2, 3, -1};
 static const wrec no_wrec; /* the record of a word in no lexicon */
 
-static uint64_t wx_hash(const char *s, size_t n)
+/* The index hash of a key from its FNV-1a hash (fw_step, not folded). */
+static inline uint64_t wx_mix(uint64_t h)
 {
-    uint64_t h = FW_SEED;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ull;
     return h ^ (h >> 32);
 }
 
-static const wrec *wx_get(const windex *x, const char *s, size_t n)
+static uint64_t wx_hash(const char *s, size_t n)
+{
+    uint64_t h = FW_SEED;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return wx_mix(h);
+}
+
+/* The record of s[0..n), whose FNV-1a hash is fnv. */
+static const wrec *wx_get(const windex *x, const char *s, size_t n, uint64_t fnv)
 {
     if (!x->slot)
         return NULL;
-    uint64_t h = wx_hash(s, n);
+    uint64_t h = wx_mix(fnv);
     uint32_t tag = (uint32_t)(h >> 32);
     for (size_t i = (size_t)h & x->mask;; i = (i + 1) & x->mask) {
         uint64_t k = x->slot[i];
@@ -565,6 +572,16 @@ typedef struct {
     int idx;  /* index into doc->entities */
 } slot;
 
+/* An open-addressing table of 32-bit cells (0: empty, else 1 + the index
+ * of its slot in rec, filled in order): only the cells are zeroed for a
+ * document, a sixth of the bytes of a table of slots. */
+typedef struct {
+    uint32_t *cell;
+    slot *rec;
+    size_t mask; /* cells - 1 */
+    size_t n;    /* slots filled: kept under 3/4 of the cells so a miss ends fast */
+} table;
+
 typedef struct {
     size_t tok, n; /* a single unknown word waiting for the end */
     bool loc_ctx, say_ctx, caps;
@@ -574,23 +591,25 @@ typedef struct {
     td_doc *doc;
     const ent_res *R;
     td_arena *scr;
-    slot *ents;     /* (type, canonical) -> entity */
-    slot *alias;    /* word or acronym -> entity */
-    size_t mask, amask; /* sizes of ents and alias, minus one */
-    size_t nents, nalias; /* filled slots: kept under 3/4 so a miss ends fast */
+    table ents;     /* (type, canonical) -> entity */
+    table alias;    /* word or acronym -> entity */
     td_vec pend;    /* of pending */
-    /* per-token cache of lookups: wr[i] the word record of token i (NULL:
-     * not looked up yet; &no_wrec: in none), which answers the WX_LEX
+    /* per-token cache of lookups: wr[i] the word record of token i (set
+     * with bit WR_HAVE of have[i]; &no_wrec: in none), which answers the WX_LEX
      * lexicons; bit l of have[i] set when ent[i][slow_pos[l]] is known
      * for the others; bit PRE_HAVE+l / PRE_VAL+l for the prefix test of
      * the multi-token lexicons (l < 3) */
     uint32_t *have;
     const wrec **wr;
     const td_lex_entry *(*ent)[NSLOW];
+    uint64_t (*th)[2]; /* FNV-1a hash of token i as written and ASCII-folded
+                        * (set with bit TH_HAVE of have[i]) */
     bool oom;
 } state;
 
 enum { PRE_HAVE = 16, PRE_VAL = 20 };
+#define WR_HAVE (1u << 31) /* wr[i] is known */
+#define TH_HAVE (1u << 30) /* th[i] is known */
 
 /* ent[i][L_LOWER] of a word written in lower case (only tested for NULL) */
 static const td_lex_entry lower_hit;
@@ -606,17 +625,35 @@ static uint64_t hash_str(const char *s, size_t n, int type)
     return h;
 }
 
-static slot *find(slot *tab, size_t mask, const char *k, size_t n, int type)
+/* The cell of key (k, n, type) in T: its slot's or the empty one where it
+ * would go. */
+static uint32_t *find(const table *T, const char *k, size_t n, int type)
 {
-    size_t i = (size_t)hash_str(k, n, type) & mask;
-    for (size_t probes = 0; probes <= mask; probes++) {
-        slot *s = &tab[i];
-        if (!s->key || (s->type == type && s->len == n && memcmp(s->key, k, n) == 0))
-            return s;
-        i = (i + 1) & mask;
+    size_t i = (size_t)hash_str(k, n, type) & T->mask;
+    for (size_t probes = 0; probes <= T->mask; probes++) {
+        uint32_t *c = &T->cell[i];
+        if (!*c)
+            return c;
+        const slot *s = &T->rec[*c - 1];
+        if (s->type == type && s->len == n && memcmp(s->key, k, n) == 0)
+            return c;
+        i = (i + 1) & T->mask;
     }
     return NULL; /* full: cannot happen, the table is sized for every token */
 }
+
+/* Fill the empty cell c of T with a new slot. */
+static void put(table *T, uint32_t *c, const char *key, size_t n, int type, int idx)
+{
+    slot *s = &T->rec[T->n++];
+    s->key = key;
+    s->len = (uint32_t)n;
+    s->type = type;
+    s->idx = idx;
+    *c = (uint32_t)T->n;
+}
+
+static bool full(const table *T) { return T->n * 4 >= (T->mask + 1) * 3; }
 
 static td_entity *ENT(state *S, int idx) { return TD_VEC_AT(S->doc->entities, td_entity, idx); }
 
@@ -626,17 +663,38 @@ static size_t tok_n(const state *S, size_t i)
     const td_token *t = TD_DOC_TOK(S->doc, i);
     return t->span.e - t->span.s;
 }
-static bool tok_is(const state *S, size_t i, const char *w)
+static inline bool tok_is_n(const state *S, size_t i, const char *w, size_t l)
 {
-    size_t l = strlen(w);
     return i < S->doc->toks.n && tok_n(S, i) == l && memcmp(tok_s(S, i), w, l) == 0;
 }
+/* Is token i the word w (a string literal: its length is known)? */
+#define tok_is(S, i, w) tok_is_n(S, i, "" w, sizeof(w) - 1)
+/* The two FNV-1a hashes of token i (computed once a document): [0] as
+ * written, [1] ASCII-folded (fw_step). */
+static const uint64_t *tok_hash(const state *S, size_t i)
+{
+    if (!(S->have[i] & TH_HAVE)) {
+        uint64_t h = FW_SEED, hf = FW_SEED;
+        const char *w = tok_s(S, i);
+        size_t tl = tok_n(S, i);
+        for (size_t b = 0; b < tl; b++) {
+            h = fw_step(h, (unsigned char)w[b], false);
+            hf = fw_step(hf, (unsigned char)w[b], true);
+        }
+        S->th[i][0] = h;
+        S->th[i][1] = hf;
+        S->have[i] |= TH_HAVE;
+    }
+    return S->th[i];
+}
+
 /* The word record of token i (all its one-word answers). */
 static const wrec *wx_of(const state *S, size_t i)
 {
-    if (!S->wr[i]) {
-        const wrec *r = wx_get(&S->R->wx, tok_s(S, i), tok_n(S, i));
+    if (!(S->have[i] & WR_HAVE)) {
+        const wrec *r = wx_get(&S->R->wx, tok_s(S, i), tok_n(S, i), tok_hash(S, i)[0]);
         S->wr[i] = r ? r : &no_wrec;
+        S->have[i] |= WR_HAVE;
     }
     return S->wr[i];
 }
@@ -658,12 +716,7 @@ static const td_lex_entry *word_in(const state *S, lex_id l, size_t i)
 static bool tok_prefix(const state *S, lex_id l, size_t i)
 {
     if (!(S->have[i] & (1u << (PRE_HAVE + l)))) {
-        uint64_t h = FW_SEED;
-        const char *w = tok_s(S, i);
-        size_t tl = tok_n(S, i);
-        bool fold = l != L_GAZ;
-        for (size_t b = 0; b < tl; b++)
-            h = fw_step(h, (unsigned char)w[b], fold);
+        uint64_t h = tok_hash(S, i)[l != L_GAZ];
         S->have[i] |= (1u << (PRE_HAVE + l)) | (fw_has(S->R->fw[l], h) ? 1u << (PRE_VAL + l) : 0);
     }
     return S->have[i] & (1u << (PRE_VAL + l));
@@ -687,9 +740,7 @@ static const td_lex_entry *longest(const state *S, lex_id l, size_t k, size_t en
     if (kl >= sizeof key)
         return best;
     memcpy(key, tok_s(S, k), kl);
-    uint64_t h = FW_SEED;
-    for (size_t b = 0; b < kl; b++)
-        h = fw_step(h, (unsigned char)key[b], fold);
+    uint64_t h = tok_hash(S, k)[fold];
     for (size_t i = k + 1; i < end && i - k < 24; i++) {
         const td_token *t = TD_DOC_TOK(S->doc, i);
         size_t tl = t->span.e - t->span.s;
@@ -719,50 +770,60 @@ static const td_lex_entry *longest(const state *S, lex_id l, size_t k, size_t en
 }
 
 /* Longest gazetteer / title entry at token k within [k, end). */
-static const td_lex_entry *gaz_match(const state *S, bool fold, size_t k, size_t end, size_t *n)
+/* Is token k known to be the prefix of no key of l (no call then)? */
+static inline bool no_prefix(const state *S, lex_id l, size_t k)
 {
-    return longest(S, fold ? L_GAZF : L_GAZ, k, end, n);
+    return (S->have[k] & (1u << (PRE_HAVE + l) | 1u << (PRE_VAL + l))) == 1u << (PRE_HAVE + l);
 }
 
-static const td_lex_entry *title_match(const state *S, size_t k, size_t end, size_t *n)
+static inline const td_lex_entry *gaz_match(const state *S, bool fold, size_t k, size_t end,
+                                            size_t *n)
 {
+    lex_id l = fold ? L_GAZF : L_GAZ;
+    if (k >= end || no_prefix(S, l, k))
+        return NULL;
+    return longest(S, l, k, end, n);
+}
+
+static inline const td_lex_entry *title_match(const state *S, size_t k, size_t end, size_t *n)
+{
+    if (k >= end || no_prefix(S, L_TITLES, k))
+        return NULL;
     return longest(S, L_TITLES, k, end, n);
 }
 
 /* The alias key -> entity. */
 static void set_alias(state *S, const char *k, size_t n, int idx)
 {
-    if (S->nalias * 4 >= (S->amask + 1) * 3)
+    if (full(&S->alias))
         return;
-    slot *s = find(S->alias, S->amask, k, n, -1);
-    if (s && !s->key) {
-        S->nalias++;
-        s->key = td_arena_strndup(&S->doc->arena, k, n);
-        s->len = (uint32_t)n;
-        s->type = -1;
-        s->idx = idx;
-        if (!s->key)
+    uint32_t *c = find(&S->alias, k, n, -1);
+    if (c && !*c) {
+        const char *key = td_arena_strndup(&S->doc->arena, k, n);
+        if (!key) {
             S->oom = true;
+            return;
+        }
+        put(&S->alias, c, key, n, -1, idx);
     }
 }
 
 static int get_alias(state *S, const char *k, size_t n)
 {
-    slot *s = find(S->alias, S->amask, k, n, -1);
-    return s && s->key ? s->idx : -1;
+    const uint32_t *c = find(&S->alias, k, n, -1);
+    return c && *c ? S->alias.rec[*c - 1].idx : -1;
 }
 
 /* The entity of (type, canonical name), made when new. */
 static int entity(state *S, td_entity_type type, const char *name, size_t n)
 {
-    slot *s = find(S->ents, S->mask, name, n, (int)type);
-    if (!s)
+    uint32_t *c = find(&S->ents, name, n, (int)type);
+    if (!c)
         return -1;
-    if (s->key)
-        return s->idx;
-    if (S->nents * 4 >= (S->mask + 1) * 3)
+    if (*c)
+        return S->ents.rec[*c - 1].idx;
+    if (full(&S->ents))
         return -1;
-    S->nents++;
     td_entity *e = td_vec_push(&S->doc->arena, &S->doc->entities, sizeof *e);
     char *nm = td_arena_strndup(&S->doc->arena, name, n);
     if (!e || !nm) {
@@ -771,11 +832,9 @@ static int entity(state *S, td_entity_type type, const char *name, size_t n)
     }
     e->type = type;
     e->name = nm;
-    s->key = nm;
-    s->len = (uint32_t)n;
-    s->type = (int)type;
-    s->idx = (int)S->doc->entities.n - 1;
-    return s->idx;
+    int idx = (int)S->doc->entities.n - 1;
+    put(&S->ents, c, nm, n, (int)type, idx);
+    return idx;
 }
 
 static void mention(state *S, int idx, size_t t0, size_t t1, td_mention_form form)
@@ -875,22 +934,30 @@ static bool lower_word(const state *S, size_t i)
     return S->ent[i][slow_pos[L_LOWER]] != NULL;
 }
 
-/* A word that may be part of a name. */
-static bool cap_word(const state *S, const walk *W, size_t i)
+/* A particle joined by a hyphen: "al-Assad", "el-Sisi" (inside a name). */
+static bool al_particle(const state *S, size_t i)
+{
+    const char *w = tok_s(S, i);
+    return tok_n(S, i) > 3 && (w[0] == 'a' || w[0] == 'e') && w[1] == 'l' && w[2] == '-' &&
+           w[3] >= 'A' && w[3] <= 'Z' && i > 0 && (TD_DOC_TOK(S->doc, i - 1)->flags & TD_TOKF_CAP);
+}
+
+/* A word that may be part of a name. In an ALL-CAPS line do_run skips the
+ * words written in lower case elsewhere, after the gazetteer had its chance
+ * ("NEW YORK"). */
+static inline bool cap_word(const state *S, const walk *W, size_t i)
 {
     (void)W;
     const td_token *t = TD_DOC_TOK(S->doc, i);
     if (t->type != TD_TOK_WORD)
         return false;
-    if (!(t->flags & TD_TOKF_CAP)) {
-        /* a particle joined by a hyphen: "al-Assad", "el-Sisi" (inside a name) */
-        const char *w = tok_s(S, i);
-        return tok_n(S, i) > 3 && (w[0] == 'a' || w[0] == 'e') && w[1] == 'l' && w[2] == '-' &&
-               w[3] >= 'A' && w[3] <= 'Z' && i > 0 && (TD_DOC_TOK(S->doc, i - 1)->flags & TD_TOKF_CAP);
-    }
-    /* in an ALL-CAPS line do_run skips the words written in lower case
-     * elsewhere, after the gazetteer had its chance ("NEW YORK") */
-    return true;
+    if (t->flags & TD_TOKF_CAP)
+        return true;
+    /* the first byte of "al-", "el-" tested here: most words fail */
+    if (t->span.e - t->span.s <= 3)
+        return false;
+    unsigned char c0 = (unsigned char)S->doc->norm[t->span.s];
+    return (c0 == 'a' || c0 == 'e') && al_particle(S, i);
 }
 
 static bool connector(const state *S, size_t i)
@@ -1337,20 +1404,6 @@ static size_t do_run(state *S, walk *W, size_t i, size_t j)
     return j;
 }
 
-static bool caps_sentence(const state *S, size_t t0, size_t t1)
-{
-    size_t words = 0, caps = 0;
-    for (size_t i = t0; i < t1; i++) {
-        const td_token *t = TD_DOC_TOK(S->doc, i);
-        if (t->type != TD_TOK_WORD || t->span.e - t->span.s < 2)
-            continue;
-        words++;
-        if (t->flags & TD_TOKF_ALLCAPS)
-            caps++;
-    }
-    return words >= 1 && caps * 10 >= words * 7;
-}
-
 /* Is the capitalised word at a sentence start only capitalised because of
  * its position? */
 static bool positional_cap(const state *S, size_t i)
@@ -1368,18 +1421,26 @@ static void do_sentence(state *S, size_t t0, size_t t1)
     walk W = {0};
     W.t0 = t0;
     W.t1 = t1;
-    W.caps = caps_sentence(S, t0, t1);
-    size_t scores = 0, nums = 0, lowers = 0;
+    /* one pass: an ALL-CAPS line (7 in 10 words of two letters or more in
+     * capitals), and the numbers after a capitalised word of a results line */
+    size_t scores = 0, nums = 0, lowers = 0, words = 0, caps = 0;
     for (size_t i = t0; i < t1; i++) {
         const td_token *t = TD_DOC_TOK(S->doc, i);
-        if (t->type == TD_TOK_NUM) {
+        if (t->type == TD_TOK_WORD) {
+            if (t->span.e - t->span.s >= 2) {
+                words++;
+                if (t->flags & TD_TOKF_ALLCAPS)
+                    caps++;
+            }
+            if (!(t->flags & TD_TOKF_CAP))
+                lowers++;
+        } else if (t->type == TD_TOK_NUM) {
             nums++;
             if (i > t0 && is_word(S, i - 1) && (TD_DOC_TOK(S->doc, i - 1)->flags & TD_TOKF_CAP))
                 scores++;
-        } else if (t->type == TD_TOK_WORD && !(t->flags & TD_TOKF_CAP)) {
-            lowers++;
         }
     }
+    W.caps = words >= 1 && caps * 10 >= words * 7;
     /* "Hartlepool 1 Crewe 2", or a table row "NEW YORK 74 61 .548" */
     W.results = scores >= 2 || (scores >= 1 && nums >= 2 && lowers <= nums);
     for (size_t i = t0; i < t1 && !S->oom; i++) {
@@ -1508,14 +1569,17 @@ td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
     size_t cap = 32;
     while (cap < ncap * 2 + 16)
         cap *= 2;
-    S.mask = cap - 1;
-    S.amask = cap * 2 - 1;
-    S.ents = td_arena_calloc(S.scr, cap * sizeof(slot));
-    S.alias = td_arena_calloc(S.scr, cap * 2 * sizeof(slot));
+    S.ents.mask = cap - 1;
+    S.alias.mask = cap * 2 - 1;
+    S.ents.cell = td_arena_calloc(S.scr, cap * sizeof(uint32_t));
+    S.alias.cell = td_arena_calloc(S.scr, cap * 2 * sizeof(uint32_t));
+    S.ents.rec = td_arena_alloc(S.scr, cap * sizeof(slot));
+    S.alias.rec = td_arena_alloc(S.scr, cap * 2 * sizeof(slot));
     S.have = td_arena_calloc(S.scr, doc->toks.n * sizeof *S.have);
-    S.wr = td_arena_calloc(S.scr, doc->toks.n * sizeof *S.wr);
+    S.wr = td_arena_alloc(S.scr, doc->toks.n * sizeof *S.wr);
     S.ent = td_arena_alloc(S.scr, doc->toks.n * sizeof *S.ent);
-    if (!S.ents || !S.alias || !S.have || !S.wr || !S.ent)
+    S.th = td_arena_alloc(S.scr, doc->toks.n * sizeof *S.th);
+    if (!S.th || !S.ents.cell || !S.alias.cell || !S.ents.rec || !S.alias.rec || !S.have || !S.wr || !S.ent)
         return TD_ENOMEM;
     for (size_t si = 0; si < doc->sents.n && !S.oom; si++) {
         const td_sentence *s = TD_DOC_SENT(doc, si);
