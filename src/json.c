@@ -279,9 +279,45 @@ void td_jw_keyn(td_json_w *w, const char *key, size_t n)
     w->after_key = true;
 }
 
+/* Escape s[0..len) as a quoted JSON string straight into out, which has
+ * room for the worst case (len * 6 + 2 bytes); returns the bytes written.
+ * The same escapes as td_json_escape(), without a buffer call per run. */
+static size_t escape_quoted(char *out, const char *s, size_t len)
+{
+    char *o = out;
+    size_t start = 0, i = 0;
+    *o++ = '"';
+    for (;;) {
+        i = clean_until(s, i, len);
+        if (i >= len)
+            break;
+        size_t skip;
+        size_t el = escape_one(s, i, len, o + (i - start), &skip);
+        if (el == 0) {
+            i++; /* a 0xE2 of another character: part of the clean run */
+            continue;
+        }
+        /* the escape went to its place after the run; move the run in */
+        memcpy(o, s + start, i - start);
+        o += (i - start) + el;
+        i += skip;
+        start = i;
+    }
+    memcpy(o, s + start, len - start);
+    o += len - start;
+    *o++ = '"';
+    return (size_t)(o - out);
+}
+
 void td_jw_str(td_json_w *w, const char *s, size_t len)
 {
     before_value(w);
+    td_buf *b = w->b;
+    /* fast path: the worst case already fits (a record reserves its size) */
+    if (w->st == TD_OK && b->ptr && len < (SIZE_MAX - 8) / 6 && b->cap - b->len > len * 6 + 2) {
+        commit(w, escape_quoted(b->ptr + b->len, s, len));
+        return;
+    }
     put1(w, '"');
     if (w->st == TD_OK)
         w->st = td_json_escape(w->b, s, len);

@@ -151,6 +151,40 @@ TEST(escape_matches_bytewise_at_every_alignment)
     CHECK_INT(bad, 0);
 }
 
+TEST(writer_string_in_reserved_buffer_matches_bytewise)
+{
+    /* td_jw_str escapes in place when the buffer already has room for the
+     * worst case (as a record's does): the same bytes as the reference */
+    static const unsigned char alpha[] = {'a', '"', '\\', '\n', 0x01, 0x7f, 0xE2, 0x80, 0xA8, 0xA9};
+    unsigned seed = 777;
+    int bad = 0;
+    for (int round = 0; round < 2000; round++) {
+        unsigned char s[64];
+        size_t n = (size_t)(round % 47);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = (seed >> 16) % 40;
+            s[i] = r < sizeof alpha ? alpha[r] : (unsigned char)('a' + r % 26);
+        }
+        td_buf got, want;
+        td_buf_init(&got, 0);
+        td_buf_init(&want, 0);
+        td_buf_reserve(&got, 1024);
+        td_json_w w;
+        td_jw_init(&w, &got, false);
+        td_jw_str(&w, (const char *)s, n);
+        td_buf_putc(&want, '"');
+        ref_escape(&want, s, n);
+        td_buf_putc(&want, '"');
+        if (w.st != TD_OK || got.len != want.len || memcmp(got.ptr, want.ptr, got.len) != 0 ||
+            got.ptr[got.len] != '\0')
+            bad++;
+        td_buf_release(&got);
+        td_buf_release(&want);
+    }
+    CHECK_INT(bad, 0);
+}
+
 TEST(writer_integers_and_spans)
 {
     td_buf b;
@@ -228,6 +262,7 @@ int main(void)
     RUN(reader_errors_with_offsets);
     RUN(strings_repaired);
     RUN(escape_matches_bytewise_at_every_alignment);
+    RUN(writer_string_in_reserved_buffer_matches_bytewise);
     RUN(writer_integers_and_spans);
     RUN(reader_long_strings_at_every_alignment);
     RUN(string_cap_holds);
