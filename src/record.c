@@ -15,20 +15,14 @@
 static void span(td_json_w *w, const td_doc *doc, td_span sp)
 {
     td_span b = td_doc_span_to_base(doc, sp);
-    td_jw_arr_inline(w);
-    td_jw_int(w, b.s);
-    td_jw_int(w, b.e);
-    td_jw_arr_end(w);
+    td_jw_span(w, b.s, b.e);
 }
 
 static void span_and_text(td_json_w *w, const td_doc *doc, td_span sp)
 {
     td_span b = td_doc_span_to_base(doc, sp);
     td_jw_key(w, "span");
-    td_jw_arr_inline(w);
-    td_jw_int(w, b.s);
-    td_jw_int(w, b.e);
-    td_jw_arr_end(w);
+    td_jw_span(w, b.s, b.e);
     td_jw_key(w, "text");
     td_jw_str(w, doc->base + b.s, b.e - b.s);
 }

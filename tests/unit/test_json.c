@@ -185,6 +185,62 @@ TEST(writer_string_in_reserved_buffer_matches_bytewise)
     CHECK_INT(bad, 0);
 }
 
+/* Write one object with spans after a key and as array elements, either
+ * with td_jw_span or with the general calls. */
+static void spans_obj(td_buf *b, bool pretty, bool fast)
+{
+    static const long long v[][2] = {{0, 0}, {7, 12}, {-3, 100}, {123456789012LL, 9}};
+    td_json_w w;
+    td_jw_init(&w, b, pretty);
+    td_jw_obj(&w);
+    for (size_t i = 0; i < 4; i++) {
+        td_jw_key(&w, "span");
+        if (fast) {
+            td_jw_span(&w, v[i][0], v[i][1]);
+        } else {
+            td_jw_arr_inline(&w);
+            td_jw_int(&w, v[i][0]);
+            td_jw_int(&w, v[i][1]);
+            td_jw_arr_end(&w);
+        }
+    }
+    td_jw_key(&w, "spans");
+    td_jw_arr(&w);
+    for (size_t i = 0; i < 4; i++) {
+        if (fast) {
+            td_jw_span(&w, v[i][0], v[i][1]);
+        } else {
+            td_jw_arr_inline(&w);
+            td_jw_int(&w, v[i][0]);
+            td_jw_int(&w, v[i][1]);
+            td_jw_arr_end(&w);
+        }
+    }
+    td_jw_arr_end(&w);
+    td_jw_obj_end(&w);
+}
+
+TEST(writer_span_same_as_inline_array)
+{
+    for (int pretty = 0; pretty < 2; pretty++) {
+        td_buf a, b;
+        td_buf_init(&a, 0);
+        td_buf_init(&b, 0);
+        spans_obj(&a, pretty != 0, true);
+        spans_obj(&b, pretty != 0, false);
+        CHECK_STR(a.ptr, b.ptr);
+        td_buf_release(&a);
+        td_buf_release(&b);
+    }
+    td_buf b;
+    td_buf_init(&b, 0);
+    td_json_w w;
+    td_jw_init(&w, &b, true);
+    td_jw_span(&w, 3, -40);
+    CHECK_STR(b.ptr, "[3, -40]");
+    td_buf_release(&b);
+}
+
 TEST(writer_integers_and_spans)
 {
     td_buf b;
@@ -263,6 +319,7 @@ int main(void)
     RUN(strings_repaired);
     RUN(escape_matches_bytewise_at_every_alignment);
     RUN(writer_string_in_reserved_buffer_matches_bytewise);
+    RUN(writer_span_same_as_inline_array);
     RUN(writer_integers_and_spans);
     RUN(reader_long_strings_at_every_alignment);
     RUN(string_cap_holds);
