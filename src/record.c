@@ -175,7 +175,10 @@ td_status td_record_write(const td_doc *doc, int flags, td_buf *out)
 
     td_buf body;
     td_buf_init(&body, 0);
-    td_status st = td_doc_body_text(doc, &body);
+    /* the body text is at most the text and a newline a block: size once */
+    td_status st = td_buf_reserve(&body, (doc->norm ? doc->norm_len : doc->base_len) + doc->blocks.n);
+    if (st == TD_OK)
+        st = td_doc_body_text(doc, &body);
     if (st != TD_OK) {
         td_buf_release(&body);
         return st;
