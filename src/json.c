@@ -279,9 +279,52 @@ void td_jw_keyn(td_json_w *w, const char *key, size_t n)
     w->after_key = true;
 }
 
+/* Escape s[0..len) as the body of a JSON string straight into out, which
+ * has room for the worst case (len * 6 bytes); returns the bytes written.
+ * The same escapes as td_json_escape(), without a buffer call per run. */
+static size_t escape_into(char *out, const char *s, size_t len)
+{
+    char *o = out;
+    size_t start = 0, i = 0;
+    for (;;) {
+        i = clean_until(s, i, len);
+        if (i >= len)
+            break;
+        size_t skip;
+        size_t el = escape_one(s, i, len, o + (i - start), &skip);
+        if (el == 0) {
+            i++; /* a 0xE2 of another character: part of the clean run */
+            continue;
+        }
+        /* the escape went to its place after the run; move the run in */
+        memcpy(o, s + start, i - start);
+        o += (i - start) + el;
+        i += skip;
+        start = i;
+    }
+    memcpy(o, s + start, len - start);
+    o += len - start;
+    return (size_t)(o - out);
+}
+
+/* The same between quotes. */
+static size_t escape_quoted(char *out, const char *s, size_t len)
+{
+    out[0] = '"';
+    size_t n = 1 + escape_into(out + 1, s, len);
+    out[n] = '"';
+    return n + 1;
+}
+
 void td_jw_str(td_json_w *w, const char *s, size_t len)
 {
     before_value(w);
+    td_buf *b = w->b;
+    /* fast path: the worst case already fits (a record reserves its size) */
+    if (w->st == TD_OK && b->ptr && len < (SIZE_MAX - 8) / 6 && b->cap - b->len > len * 6 + 2) {
+        commit(w, escape_quoted(b->ptr + b->len, s, len));
+        return;
+    }
     put1(w, '"');
     if (w->st == TD_OK)
         w->st = td_json_escape(w->b, s, len);
@@ -296,13 +339,14 @@ void td_jw_cstr(td_json_w *w, const char *s)
         td_jw_str(w, s, strlen(s));
 }
 
-void td_jw_int(td_json_w *w, long long v)
+/* The decimal digits of v, written backwards ending at e; returns the
+ * first byte (24 bytes before e are enough). */
+static inline char *fmt_int(char *e, long long v)
 {
     static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
                                 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                 "8081828384858687888990919293949596979899";
-    char tmp[24];
-    char *e = tmp + sizeof tmp, *p = e;
+    char *p = e;
     unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
     while (u >= 100) {
         unsigned d = (unsigned)(u % 100) * 2;
@@ -318,8 +362,38 @@ void td_jw_int(td_json_w *w, long long v)
     }
     if (v < 0)
         *--p = '-';
+    return p;
+}
+
+void td_jw_int(td_json_w *w, long long v)
+{
+    char tmp[24];
+    char *e = tmp + sizeof tmp, *p = fmt_int(e, v);
     before_value(w);
     put(w, p, (size_t)(e - p));
+}
+
+void td_jw_span(td_json_w *w, long long s, long long e)
+{
+    /* what td_jw_arr_inline, two td_jw_int and td_jw_arr_end write */
+    char ta[24], tb[24];
+    char *ea = ta + sizeof ta, *pa = fmt_int(ea, s);
+    char *eb = tb + sizeof tb, *pb = fmt_int(eb, e);
+    size_t na = (size_t)(ea - pa), nb = (size_t)(eb - pb), n = 0;
+    before_value(w);
+    char *o = room(w, na + nb + 4);
+    if (!o)
+        return;
+    o[n++] = '[';
+    memcpy(o + n, pa, na);
+    n += na;
+    o[n++] = ',';
+    if (w->pretty)
+        o[n++] = ' ';
+    memcpy(o + n, pb, nb);
+    n += nb;
+    o[n++] = ']';
+    commit(w, n);
 }
 
 void td_jw_num(td_json_w *w, double v)

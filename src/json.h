@@ -39,6 +39,9 @@ void td_jw_arr(td_json_w *w);
 void td_jw_arr_end(td_json_w *w);
 /* An array kept on one line even in pretty output ([12, 40] spans). */
 void td_jw_arr_inline(td_json_w *w);
+/* [s, e] on one line: the same bytes as td_jw_arr_inline, two td_jw_int
+ * and td_jw_arr_end. */
+void td_jw_span(td_json_w *w, long long s, long long e);
 /* A key of n bytes; td_jw_key() is inline so a literal's length is known
  * at compile time. */
 void td_jw_keyn(td_json_w *w, const char *key, size_t n);

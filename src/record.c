@@ -15,20 +15,14 @@
 static void span(td_json_w *w, const td_doc *doc, td_span sp)
 {
     td_span b = td_doc_span_to_base(doc, sp);
-    td_jw_arr_inline(w);
-    td_jw_int(w, b.s);
-    td_jw_int(w, b.e);
-    td_jw_arr_end(w);
+    td_jw_span(w, b.s, b.e);
 }
 
 static void span_and_text(td_json_w *w, const td_doc *doc, td_span sp)
 {
     td_span b = td_doc_span_to_base(doc, sp);
     td_jw_key(w, "span");
-    td_jw_arr_inline(w);
-    td_jw_int(w, b.s);
-    td_jw_int(w, b.e);
-    td_jw_arr_end(w);
+    td_jw_span(w, b.s, b.e);
     td_jw_key(w, "text");
     td_jw_str(w, doc->base + b.s, b.e - b.s);
 }
@@ -181,7 +175,10 @@ td_status td_record_write(const td_doc *doc, int flags, td_buf *out)
 
     td_buf body;
     td_buf_init(&body, 0);
-    td_status st = td_doc_body_text(doc, &body);
+    /* the body text is at most the text and a newline a block: size once */
+    td_status st = td_buf_reserve(&body, (doc->norm ? doc->norm_len : doc->base_len) + doc->blocks.n);
+    if (st == TD_OK)
+        st = td_doc_body_text(doc, &body);
     if (st != TD_OK) {
         td_buf_release(&body);
         return st;

@@ -151,6 +151,96 @@ TEST(escape_matches_bytewise_at_every_alignment)
     CHECK_INT(bad, 0);
 }
 
+TEST(writer_string_in_reserved_buffer_matches_bytewise)
+{
+    /* td_jw_str escapes in place when the buffer already has room for the
+     * worst case (as a record's does): the same bytes as the reference */
+    static const unsigned char alpha[] = {'a', '"', '\\', '\n', 0x01, 0x7f, 0xE2, 0x80, 0xA8, 0xA9};
+    unsigned seed = 777;
+    int bad = 0;
+    for (int round = 0; round < 2000; round++) {
+        unsigned char s[64];
+        size_t n = (size_t)(round % 47);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = (seed >> 16) % 40;
+            s[i] = r < sizeof alpha ? alpha[r] : (unsigned char)('a' + r % 26);
+        }
+        td_buf got, want;
+        td_buf_init(&got, 0);
+        td_buf_init(&want, 0);
+        td_buf_reserve(&got, 1024);
+        td_json_w w;
+        td_jw_init(&w, &got, false);
+        td_jw_str(&w, (const char *)s, n);
+        td_buf_putc(&want, '"');
+        ref_escape(&want, s, n);
+        td_buf_putc(&want, '"');
+        if (w.st != TD_OK || got.len != want.len || memcmp(got.ptr, want.ptr, got.len) != 0 ||
+            got.ptr[got.len] != '\0')
+            bad++;
+        td_buf_release(&got);
+        td_buf_release(&want);
+    }
+    CHECK_INT(bad, 0);
+}
+
+/* Write one object with spans after a key and as array elements, either
+ * with td_jw_span or with the general calls. */
+static void spans_obj(td_buf *b, bool pretty, bool fast)
+{
+    static const long long v[][2] = {{0, 0}, {7, 12}, {-3, 100}, {123456789012LL, 9}};
+    td_json_w w;
+    td_jw_init(&w, b, pretty);
+    td_jw_obj(&w);
+    for (size_t i = 0; i < 4; i++) {
+        td_jw_key(&w, "span");
+        if (fast) {
+            td_jw_span(&w, v[i][0], v[i][1]);
+        } else {
+            td_jw_arr_inline(&w);
+            td_jw_int(&w, v[i][0]);
+            td_jw_int(&w, v[i][1]);
+            td_jw_arr_end(&w);
+        }
+    }
+    td_jw_key(&w, "spans");
+    td_jw_arr(&w);
+    for (size_t i = 0; i < 4; i++) {
+        if (fast) {
+            td_jw_span(&w, v[i][0], v[i][1]);
+        } else {
+            td_jw_arr_inline(&w);
+            td_jw_int(&w, v[i][0]);
+            td_jw_int(&w, v[i][1]);
+            td_jw_arr_end(&w);
+        }
+    }
+    td_jw_arr_end(&w);
+    td_jw_obj_end(&w);
+}
+
+TEST(writer_span_same_as_inline_array)
+{
+    for (int pretty = 0; pretty < 2; pretty++) {
+        td_buf a, b;
+        td_buf_init(&a, 0);
+        td_buf_init(&b, 0);
+        spans_obj(&a, pretty != 0, true);
+        spans_obj(&b, pretty != 0, false);
+        CHECK_STR(a.ptr, b.ptr);
+        td_buf_release(&a);
+        td_buf_release(&b);
+    }
+    td_buf b;
+    td_buf_init(&b, 0);
+    td_json_w w;
+    td_jw_init(&w, &b, true);
+    td_jw_span(&w, 3, -40);
+    CHECK_STR(b.ptr, "[3, -40]");
+    td_buf_release(&b);
+}
+
 TEST(writer_integers_and_spans)
 {
     td_buf b;
@@ -228,6 +318,8 @@ int main(void)
     RUN(reader_errors_with_offsets);
     RUN(strings_repaired);
     RUN(escape_matches_bytewise_at_every_alignment);
+    RUN(writer_string_in_reserved_buffer_matches_bytewise);
+    RUN(writer_span_same_as_inline_array);
     RUN(writer_integers_and_spans);
     RUN(reader_long_strings_at_every_alignment);
     RUN(string_cap_holds);
