@@ -1090,9 +1090,10 @@ static bool content_before(qctx *c, uint32_t s0, uint32_t sb, uint32_t *cs, uint
     return true;
 }
 
-/* A quotation followed by a comma and an unquoted tail ends the content:
- * "said the plan was “a disaster,” hours after the vote" - the tail is
- * the writer's (a time, a circumstance), not the speaker's. */
+/* A quotation followed by a comma or a dash and an unquoted tail ends the
+ * content: "said the plan was “a disaster,” hours after the vote" - the
+ * tail is the writer's (a time, a circumstance, an aside), not the
+ * speaker's. */
 static uint32_t cut_tail(const qctx *c, uint32_t p, uint32_t e)
 {
     uint32_t close = TD_QNONE;
@@ -1107,8 +1108,8 @@ static uint32_t cut_tail(const qctx *c, uint32_t p, uint32_t e)
     }
     if (close == TD_QNONE || close + 2 >= e)
         return e;
-    /* the comma before or after the closing mark */
-    if (is_punct(c, close + 1, ','))
+    /* the comma or dash after the closing mark, or a comma before it */
+    if (is_punct(c, close + 1, ',') || is_dash(c, close + 1))
         return close + 1;
     if (close > p && is_punct(c, close - 1, ','))
         return close + 1;

@@ -538,15 +538,16 @@ TEST(adverb_before_cue)
     td_doc_free(d);
 }
 
-/* A comma after the last quotation ends a mixed content: the tail is the
- * writer's circumstance, not the speaker's words. */
+/* A comma or a dash after the last quotation ends a mixed content: the
+ * tail is the writer's circumstance, not the speaker's words. */
 TEST(comma_tail_after_quote)
 {
     static const char *texts[] = {
         "Mayor Ann Lee said the new tower was " LQ "a disaster," RQ " hours after the council vote.",
         "Mayor Ann Lee said the new tower was " LQ "a disaster" RQ ", hours after the council vote.",
+        "Mayor Ann Lee said the new tower was " LQ "a disaster" RQ " -- hours after the council vote.",
     };
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 3; k++) {
         td_doc *d = run(texts[k]);
         const td_quote *q = find_prefix(d, TD_QUOTE_MIXED, "the new tower was");
         CHECK(q != NULL);
