@@ -1090,6 +1090,32 @@ static bool content_before(qctx *c, uint32_t s0, uint32_t sb, uint32_t *cs, uint
     return true;
 }
 
+/* A quotation followed by a comma or a dash and an unquoted tail ends the
+ * content: "said the plan was “a disaster,” hours after the vote" - the
+ * tail is the writer's (a time, a circumstance, an aside), not the
+ * speaker's. */
+static uint32_t cut_tail(const qctx *c, uint32_t p, uint32_t e)
+{
+    uint32_t close = TD_QNONE;
+    for (uint32_t i = p; i < e; i++) {
+        const td_qregion *r = region_of(c, i);
+        if (!r)
+            continue;
+        if (!r->closed || r->close_tok >= e)
+            return e;
+        close = r->close_tok;
+        i = close;
+    }
+    if (close == TD_QNONE || close + 2 >= e)
+        return e;
+    /* the comma or dash after the closing mark, or a comma before it */
+    if (is_punct(c, close + 1, ',') || is_dash(c, close + 1))
+        return close + 1;
+    if (close > p && is_punct(c, close - 1, ','))
+        return close + 1;
+    return e;
+}
+
 /* Pattern A: the content runs from a to the end of the sentence. */
 static void content_after(qctx *c, attr *a, uint32_t p)
 {
@@ -1122,6 +1148,7 @@ static void content_after(qctx *c, attr *a, uint32_t p)
             break;
         }
     }
+    e = cut_tail(c, p, e);
     extend_over_quotes(c, a, p, e);
 }
 

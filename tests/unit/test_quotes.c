@@ -538,6 +538,40 @@ TEST(adverb_before_cue)
     td_doc_free(d);
 }
 
+/* A comma or a dash after the last quotation ends a mixed content: the
+ * tail is the writer's circumstance, not the speaker's words. */
+TEST(comma_tail_after_quote)
+{
+    static const char *texts[] = {
+        "Mayor Ann Lee said the new tower was " LQ "a disaster," RQ " hours after the council vote.",
+        "Mayor Ann Lee said the new tower was " LQ "a disaster" RQ ", hours after the council vote.",
+        "Mayor Ann Lee said the new tower was " LQ "a disaster" RQ " -- hours after the council vote.",
+    };
+    for (int k = 0; k < 3; k++) {
+        td_doc *d = run(texts[k]);
+        const td_quote *q = find_prefix(d, TD_QUOTE_MIXED, "the new tower was");
+        CHECK(q != NULL);
+        if (q) {
+            const char *t = d->norm + q->span.s;
+            size_t l = q->span.e - q->span.s;
+            /* ends at the quotation (a comma left before its mark is
+             * punctuation, not a token) */
+            while (l > 0 && t[l - 1] == ',')
+                l--;
+            CHECK(l >= 8 && memcmp(t + l - 8, "disaster", 8) == 0);
+        }
+        if (th_cur_failed)
+            dump(d);
+        td_doc_free(d);
+    }
+    /* no comma: the content runs on */
+    td_doc *d = run("Mayor Ann Lee said the plan would " LQ "bomb the budget" RQ " for a decade.");
+    CHECK(find(d, TD_QUOTE_MIXED, "the plan would " LQ "bomb the budget" RQ " for a decade") != NULL);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
 /* Only the stages this test runs, so that it tests this stage alone. */
 static td_status load(char **err)
 {
@@ -592,6 +626,7 @@ int main(void)
     RUN(colon_after_name);
     RUN(title_before_speaker);
     RUN(adverb_before_cue);
+    RUN(comma_tail_after_quote);
     unload();
     return DONE();
 }
