@@ -1281,11 +1281,12 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
     vc->prev_subj = subj;
     if (is_statement(vm.code) || (S->w[vs].cls & FW_SAY)) {
         vc->stmt_subj = subj;
-    } else if (!composed && modal && !neg && !vm.pattern &&
+    } else if (!composed && modal && !neg && (!vm.pattern || (modal & FW_OBLIG)) &&
                td_lexicon_get(S->cameo, vm.code, strlen(vm.code))) {
         const char *c = NULL;
         if ((modal & FW_OBLIG) && vc->stmt_subj >= 0 && subj >= 0 && vc->stmt_subj != subj) {
-            /* "Russia said Sudan must return ...": Russia demands of Sudan */
+            /* "Russia said Sudan must return ...": Russia demands of Sudan,
+             * a verb pattern's code too (its root picks the demand's kind) */
             c = combine(S, vm.code, FW_OBLIG, vm.code);
             if (c && c != vm.code) {
                 sg = vc->stmt_subj;
