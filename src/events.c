@@ -1326,6 +1326,19 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
     }
     if (tg < 0 && sg >= 0 && S->g[sg].n > 1 && vm.b.src < 0)
         return emit_mutual(S, eb, n, cap, sg, &vm, vs, ve);
+    if (tg >= 0 && is_statement(vm.code) && !vm.code2 && S->g[tg].prep == ED_NONE &&
+        S->g[tg].e < S->n && (S->w[S->g[tg].e].cls & FW_OBLIG) &&
+        td_lexicon_get(S->cameo, "100", 3)) {
+        /* "X declared that Y must drop ...": a demand of X on Y even when
+         * the demanded act is not in the dictionary; still a statement
+         * (dropped when the complement codes its own demand) */
+        vm.code = "100";
+        int n0 = n;
+        n = emit_dyads(S, eb, n, cap, sg, tg, &vm, vs, ve);
+        for (int k = n0; k < n; k++)
+            eb[k].statement = true;
+        return n;
+    }
     return emit_dyads(S, eb, n, cap, sg, tg, &vm, vs, ve);
 }
 

@@ -239,6 +239,13 @@ TEST(reported_obligation_is_a_demand)
     d = code("Freedonia said Sylvania must return.", "1990-05-01", NULL, -1);
     CHECK_STR(events_of(d), "FRE>SYL:105");
     td_doc_free(d);
+    /* a demanded act not in the dictionary: still a demand */
+    d = code("Freedonia said Sylvania must resign.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:100");
+    td_doc_free(d);
+    d = code("Freedonia said Sylvania would resign.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:010");
+    td_doc_free(d);
     /* no reporting actor: the verb itself */
     d = code("Sylvania must return the prisoners to Marsovia.", "1990-05-01", NULL, -1);
     CHECK_STR(events_of(d), "SYL>MAR:0841");
