@@ -1135,6 +1135,31 @@ static uint32_t aux_start(const sent *S, uint32_t vs)
 
 /* The code of the verb at [vs, vs+len): its best pattern, else its own
  * code; vm->code NULL when it codes nothing. */
+/* A demand verb ("demanded", coded 10 by itself) matched by an appeal
+ * pattern of its synonym block (02x, written for "urge"): CAMEO's appeals
+ * and demands are parallel (021..028 / 101..108), so the demand's own
+ * subcode, or 100 when the lexicon has no such subcode. */
+static void demand_not_appeal(const sent *S, const ed_verb *v, vmatch *vm)
+{
+    const char *own = ed_str(S->d, v->code);
+    if (strncmp(own, "10", 2) != 0)
+        return;
+    char buf[8];
+    size_t n = strlen(vm->code);
+    if (n >= sizeof buf)
+        return;
+    memcpy(buf, vm->code, n + 1);
+    buf[0] = '1';
+    buf[1] = '0';
+    if (!td_lexicon_get(S->cameo, buf, n)) {
+        if (!td_lexicon_get(S->cameo, "100", 3))
+            return;
+        memcpy(buf, "100", 4);
+    }
+    vm->code = td_arena_strdup(S->arena, buf);
+    vm->code2 = NULL;
+}
+
 static void verb_code(const sent *S, uint32_t vs, uint32_t first, uint32_t count, uint32_t len,
                       uint32_t lb, vmatch *vm)
 {
@@ -1160,6 +1185,8 @@ static void verb_code(const sent *S, uint32_t vs, uint32_t first, uint32_t count
     if (vm->code && (!*vm->code || strncmp(vm->code, "---", 3) == 0 ||
                      strncmp(vm->code, "+++", 3) == 0))
         vm->code = NULL;
+    if (vm->pattern && vm->code && strncmp(vm->code, "02", 2) == 0 && count)
+        demand_not_appeal(S, &d->verbs[d->phr[ED_VERB][first].payload], vm);
 }
 
 /* "agreed (in principle) to provide": the verb of a "to"-complement. */

@@ -26,7 +26,8 @@ static const char *const files[][2] = {
                 "--- RESTORE [064] ---\nRESTORE\n- * &TIES TIES [0641]\n\n"
                 "--- MEET [040] ---\nMEET {MEETS MET MEETING}\n- % * [043]\n\n"
                 "--- SAY [010] ---\nSAY {SAYS SAID SAYING}\n\n"
-                "--- RETURN [084] ---\nRETURN\n- * PRISONERS [0841]\n"},
+                "--- RETURN [084] ---\nRETURN\n- * PRISONERS [0841]\n\n"
+                "--- DEMAND [100] ---\nDEMAND\nURGE [020]\n- * TALKS [026]\n"},
     {"t.actors", "FREEDONIA [FRE]\n+FREEDONIAN\nSYLVANIA [SYL]\nMARSOVIA [MAR]\n"
                  "RUFUS_T._FIREFLY\n+FIREFLY\n\t[FREGOV 19330101-19351231]\n\t[FREELI >19360101]\n"
                  "GRAND_ALLIANCE [FRE/SYL]\n"},
@@ -252,6 +253,18 @@ TEST(reported_obligation_is_a_demand)
     td_doc_free(d);
 }
 
+TEST(demand_is_not_an_appeal)
+{
+    /* an appeal pattern (026) of a demand verb's block: the parallel demand */
+    td_doc *d = code("Freedonia demanded talks with Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:106");
+    td_doc_free(d);
+    /* a verb of the block with its own appeal code keeps the appeal */
+    d = code("Freedonia urged talks with Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:026");
+    td_doc_free(d);
+}
+
 /* The per-document sentence filter (words alone) must not lose an event:
  * a lone chunk naming two actors, a plural demonym, a coded sentence after
  * sentences with no verb or no second actor. */
@@ -313,6 +326,7 @@ int main(void)
     RUN(nothing_from_boilerplate);
     RUN(reported_statement_coded_once);
     RUN(reported_obligation_is_a_demand);
+    RUN(demand_is_not_an_appeal);
     RUN(sentence_filter_keeps_events);
     RUN(missing_dictionary_is_an_error);
     td_resources_free(res);
