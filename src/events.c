@@ -1135,6 +1135,31 @@ static uint32_t aux_start(const sent *S, uint32_t vs)
 
 /* The code of the verb at [vs, vs+len): its best pattern, else its own
  * code; vm->code NULL when it codes nothing. */
+/* A demand verb ("demanded", coded 10 by itself) matched by an appeal
+ * pattern of its synonym block (02x, written for "urge"): CAMEO's appeals
+ * and demands are parallel (021..028 / 101..108), so the demand's own
+ * subcode, or 100 when the lexicon has no such subcode. */
+static void demand_not_appeal(const sent *S, const ed_verb *v, vmatch *vm)
+{
+    const char *own = ed_str(S->d, v->code);
+    if (strncmp(own, "10", 2) != 0)
+        return;
+    char buf[8];
+    size_t n = strlen(vm->code);
+    if (n >= sizeof buf)
+        return;
+    memcpy(buf, vm->code, n + 1);
+    buf[0] = '1';
+    buf[1] = '0';
+    if (!td_lexicon_get(S->cameo, buf, n)) {
+        if (!td_lexicon_get(S->cameo, "100", 3))
+            return;
+        memcpy(buf, "100", 4);
+    }
+    vm->code = td_arena_strdup(S->arena, buf);
+    vm->code2 = NULL;
+}
+
 static void verb_code(const sent *S, uint32_t vs, uint32_t first, uint32_t count, uint32_t len,
                       uint32_t lb, vmatch *vm)
 {
@@ -1160,6 +1185,8 @@ static void verb_code(const sent *S, uint32_t vs, uint32_t first, uint32_t count
     if (vm->code && (!*vm->code || strncmp(vm->code, "---", 3) == 0 ||
                      strncmp(vm->code, "+++", 3) == 0))
         vm->code = NULL;
+    if (vm->pattern && vm->code && strncmp(vm->code, "02", 2) == 0 && count)
+        demand_not_appeal(S, &d->verbs[d->phr[ED_VERB][first].payload], vm);
 }
 
 /* "agreed (in principle) to provide": the verb of a "to"-complement. */
@@ -1281,11 +1308,12 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
     vc->prev_subj = subj;
     if (is_statement(vm.code) || (S->w[vs].cls & FW_SAY)) {
         vc->stmt_subj = subj;
-    } else if (!composed && modal && !neg && !vm.pattern &&
+    } else if (!composed && modal && !neg && (!vm.pattern || (modal & FW_OBLIG)) &&
                td_lexicon_get(S->cameo, vm.code, strlen(vm.code))) {
         const char *c = NULL;
         if ((modal & FW_OBLIG) && vc->stmt_subj >= 0 && subj >= 0 && vc->stmt_subj != subj) {
-            /* "Russia said Sudan must return ...": Russia demands of Sudan */
+            /* "Russia said Sudan must return ...": Russia demands of Sudan,
+             * a verb pattern's code too (its root picks the demand's kind) */
             c = combine(S, vm.code, FW_OBLIG, vm.code);
             if (c && c != vm.code) {
                 sg = vc->stmt_subj;
@@ -1325,6 +1353,19 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
     }
     if (tg < 0 && sg >= 0 && S->g[sg].n > 1 && vm.b.src < 0)
         return emit_mutual(S, eb, n, cap, sg, &vm, vs, ve);
+    if (tg >= 0 && is_statement(vm.code) && !vm.code2 && S->g[tg].prep == ED_NONE &&
+        S->g[tg].e < S->n && (S->w[S->g[tg].e].cls & FW_OBLIG) &&
+        td_lexicon_get(S->cameo, "100", 3)) {
+        /* "X declared that Y must drop ...": a demand of X on Y even when
+         * the demanded act is not in the dictionary; still a statement
+         * (dropped when the complement codes its own demand) */
+        vm.code = "100";
+        int n0 = n;
+        n = emit_dyads(S, eb, n, cap, sg, tg, &vm, vs, ve);
+        for (int k = n0; k < n; k++)
+            eb[k].statement = true;
+        return n;
+    }
     return emit_dyads(S, eb, n, cap, sg, tg, &vm, vs, ve);
 }
 

@@ -25,7 +25,9 @@ static const char *const files[][2] = {
                 "--- ATTACK [190] ---\nATTACK\n\n"
                 "--- RESTORE [064] ---\nRESTORE\n- * &TIES TIES [0641]\n\n"
                 "--- MEET [040] ---\nMEET {MEETS MET MEETING}\n- % * [043]\n\n"
-                "--- SAY [010] ---\nSAY {SAYS SAID SAYING}\n"},
+                "--- SAY [010] ---\nSAY {SAYS SAID SAYING}\n\n"
+                "--- RETURN [084] ---\nRETURN\n- * PRISONERS [0841]\n\n"
+                "--- DEMAND [100] ---\nDEMAND\nURGE [020]\n- * TALKS [026]\n"},
     {"t.actors", "FREEDONIA [FRE]\n+FREEDONIAN\nSYLVANIA [SYL]\nMARSOVIA [MAR]\n"
                  "RUFUS_T._FIREFLY\n+FIREFLY\n\t[FREGOV 19330101-19351231]\n\t[FREELI >19360101]\n"
                  "GRAND_ALLIANCE [FRE/SYL]\n"},
@@ -229,6 +231,40 @@ TEST(reported_statement_coded_once)
     td_doc_free(d);
 }
 
+TEST(reported_obligation_is_a_demand)
+{
+    /* "X said Y must V": X demands of Y, the pattern's kind of V included */
+    td_doc *d = code("Freedonia said Sylvania must return the prisoners.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:105");
+    td_doc_free(d);
+    d = code("Freedonia said Sylvania must return.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:105");
+    td_doc_free(d);
+    /* a demanded act not in the dictionary: still a demand */
+    d = code("Freedonia said Sylvania must resign.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:100");
+    td_doc_free(d);
+    d = code("Freedonia said Sylvania would resign.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:010");
+    td_doc_free(d);
+    /* no reporting actor: the verb itself */
+    d = code("Sylvania must return the prisoners to Marsovia.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "SYL>MAR:0841");
+    td_doc_free(d);
+}
+
+TEST(demand_is_not_an_appeal)
+{
+    /* an appeal pattern (026) of a demand verb's block: the parallel demand */
+    td_doc *d = code("Freedonia demanded talks with Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:106");
+    td_doc_free(d);
+    /* a verb of the block with its own appeal code keeps the appeal */
+    d = code("Freedonia urged talks with Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:026");
+    td_doc_free(d);
+}
+
 /* The per-document sentence filter (words alone) must not lose an event:
  * a lone chunk naming two actors, a plural demonym, a coded sentence after
  * sentences with no verb or no second actor. */
@@ -289,6 +325,8 @@ int main(void)
     RUN(discards);
     RUN(nothing_from_boilerplate);
     RUN(reported_statement_coded_once);
+    RUN(reported_obligation_is_a_demand);
+    RUN(demand_is_not_an_appeal);
     RUN(sentence_filter_keeps_events);
     RUN(missing_dictionary_is_an_error);
     td_resources_free(res);
