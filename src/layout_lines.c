@@ -6,6 +6,7 @@
  * line; no allocation but the growing word array in the scratch arena.
  */
 #include "layout_lines.h"
+#include "utf8.h"
 
 #include <string.h>
 
@@ -366,18 +367,6 @@ static const unsigned char ascii_class[128] = {
     ['y'] = CH_LOWER, ['z'] = CH_LOWER, ['\''] = CH_APOS,
 };
 
-/* ASCII letters and digits (their folded form is the byte | 0x20). */
-static const unsigned char alnum_ascii[256] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-    ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
-    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
-    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
-    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
-    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
-};
-
 /* Eight bytes as hs_byte() packs them (the first in the high byte). */
 static inline uint64_t load_be64(const unsigned char *p)
 {
@@ -571,7 +560,7 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
             if (k == 1) {
                 /* the common case: a run of ASCII letters and digits */
                 size_t j = i;
-                while (j < te && alnum_ascii[t[j]])
+                while (j < te && td_ascii_alnum[t[j]])
                     j++;
                 hs_ascii_run(&h, t + i, j - i, e - i);
                 st.nchars += j - i;

@@ -100,18 +100,6 @@ static int cls(int32_t cp)
     }
 }
 
-/* ASCII letters and digits (is_wordc of their class); 0 for every other byte. */
-static const unsigned char ascii_word[256] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-    ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
-    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
-    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
-    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
-    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
-};
-
 static inline bool is_wordc(int c) { return c == C_LETTER || c == C_UPPER || c == C_MARK || c == C_DIGIT; }
 
 typedef struct {
@@ -200,7 +188,7 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
              * of initialisms (U.S.), ampersands of AT&T */
             for (;;) {
                 /* ASCII letters and digits, the common case, by table */
-                while (j < b && ascii_word[(unsigned char)t.s[j]])
+                while (j < b && td_ascii_alnum[(unsigned char)t.s[j]])
                     j++;
                 size_t l2;
                 int c2 = cls_at(t, j, &l2);

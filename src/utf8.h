@@ -32,4 +32,8 @@ int32_t td_utf8_decode(const char *s, size_t len, size_t *n);
 /* Encode cp to out (4 bytes room); returns the length. */
 size_t td_utf8_encode(int32_t cp, char *out);
 
+/* 1 for the ASCII letters and digits, 0 for every other byte: the inner
+ * loop of word scans (segment, layout). */
+extern const unsigned char td_ascii_alnum[256];
+
 #endif
