@@ -34,7 +34,8 @@ struct td_pattern_set {
     rule *rules;
     size_t nr, capr;
     pcre2_code *uni;
-    bool no_union; /* td_pattern_set_no_union */
+    bool no_union;   /* td_pattern_set_no_union */
+    bool no_partial; /* td_pattern_set_no_partial */
     uint32_t max_pairs;
     /* byte c -> the rules (< TD_PATTERN_MASK_BITS) whose first bytes allow c */
     td_pattern_mask byfirst[256];
@@ -79,6 +80,8 @@ void td_pattern_set_free(td_pattern_set *ps)
 size_t td_pattern_count(const td_pattern_set *ps) { return ps->nr; }
 
 void td_pattern_set_no_union(td_pattern_set *ps) { ps->no_union = true; }
+
+void td_pattern_set_no_partial(td_pattern_set *ps) { ps->no_partial = true; }
 
 static const macro *find_macro(const td_pattern_set *ps, const char *name, size_t len)
 {
@@ -307,8 +310,8 @@ td_status td_pattern_add(td_pattern_set *ps, const char *regex, int *id)
     return TD_OK;
 }
 
-static td_status compile_one(const char *re, uint32_t opts, pcre2_code **out, const char *what,
-                             char **err, bool *jit)
+static td_status compile_one(const char *re, uint32_t opts, bool partial, pcre2_code **out,
+                             const char *what, char **err, bool *jit)
 {
     int ec;
     PCRE2_SIZE eo;
@@ -324,7 +327,7 @@ static td_status compile_one(const char *re, uint32_t opts, pcre2_code **out, co
     }
     /* without JIT it still works; anchored rules are also matched partly
      * at set-up (td_pattern_may_follow) */
-    uint32_t modes = PCRE2_JIT_COMPLETE | (opts & PCRE2_ANCHORED ? PCRE2_JIT_PARTIAL_HARD : 0);
+    uint32_t modes = PCRE2_JIT_COMPLETE | (partial ? PCRE2_JIT_PARTIAL_HARD : 0);
     int jrc = pcre2_jit_compile(*out, modes);
     if (jit)
         *jit = jrc == 0;
@@ -384,7 +387,7 @@ td_status td_pattern_compile(td_pattern_set *ps, char **err)
         free(x);
         char what[32];
         snprintf(what, sizeof what, "rule %zu", i + 1);
-        st = compile_one(w, PCRE2_ANCHORED, &ps->rules[i].code, what, err,
+        st = compile_one(w, PCRE2_ANCHORED, !ps->no_partial, &ps->rules[i].code, what, err,
                          &ps->rules[i].jit);
         if (st == TD_OK) {
             uint32_t cap = 0;
@@ -404,7 +407,7 @@ td_status td_pattern_compile(td_pattern_set *ps, char **err)
     if (st == TD_OK)
         st = td_buf_append(&uni, "", 1);
     if (st == TD_OK && ps->nr && !ps->no_union)
-        st = compile_one(uni.ptr, 0, &ps->uni, "union", err, NULL);
+        st = compile_one(uni.ptr, 0, false, &ps->uni, "union", err, NULL);
     td_buf_release(&uni);
     return st;
 }

@@ -292,6 +292,7 @@ td_status td_time_init(td_resources *res, char **err)
     if (st == TD_OK) { /* both are tried at tokens only (scan_tokens) */
         td_pattern_set_no_union(r->ps);
         td_pattern_set_no_union(r->events);
+        td_pattern_set_no_partial(r->events); /* no rule masks: never matched partly */
     }
     if (st == TD_OK)
         st = define_word_macros(r);
