@@ -315,6 +315,44 @@ static const char *actor_code(const ed_dict *d, uint32_t actor, int32_t date)
  * files): the answer is the first multi-word phrase, in that order, whose
  * second word is the next token's (by2) and whose other words follow,
  * else the word's first one-word phrase. */
+/* The word id j places after ctx: the sentence's words (wtok) or the
+ * document's token word ids (uint32_t). */
+typedef uint32_t (*wid_at_fn)(const void *ctx, size_t j);
+static inline uint32_t wtok_wid(const void *ctx, size_t j) { return ((const wtok *)ctx)[j].wid; }
+static inline uint32_t twid_wid(const void *ctx, size_t j) { return ((const uint32_t *)ctx)[j]; }
+
+/* The first phrase of kind of two or more words that starts with word wd
+ * (at(ctx, 0)) and fits in the avail words from there, found through the
+ * index by second word: its phrase index (its length in *len), or -1. */
+static inline long multi_phrase(const ed_dict *d, int kind, const ed_word *wd, size_t avail,
+                                wid_at_fn at, const void *ctx, uint32_t *len)
+{
+    const ed_phrase *ph = d->phr[kind];
+    const uint32_t *by = d->by2[kind] + wd->first[kind];
+    uint32_t w1 = at(ctx, 1), lo = 0, hi = wd->n2[kind];
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (ph[by[mid]].w1 < w1)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < wd->n2[kind] && ph[by[lo]].w1 == w1; lo++) {
+        const ed_phrase *p = &ph[by[lo]];
+        if (p->n > avail)
+            continue;
+        const uint32_t *ids = d->wpool + p->w;
+        uint32_t j = 2;
+        while (j < p->n && at(ctx, j) == ids[j])
+            j++;
+        if (j == p->n) {
+            *len = p->n;
+            return (long)by[lo];
+        }
+    }
+    return -1;
+}
+
 static long match_phrase(const sent *S, int kind, uint32_t i, uint32_t *len)
 {
     static const uint8_t bit[ED_KINDS] = {ED_WB_ACTOR, ED_WB_AGENT, ED_WB_VPHRASE, ED_WB_DISC};
@@ -322,30 +360,10 @@ static long match_phrase(const sent *S, int kind, uint32_t i, uint32_t *len)
         return -1; /* no phrase of the kind starts with it (nor ED_NONE) */
     const ed_dict *d = S->d;
     const ed_word *wd = &d->words[S->w[i].wid];
-    const ed_phrase *ph = d->phr[kind];
     if (wd->n2[kind] && i + 1 < S->n) {
-        const uint32_t *by = d->by2[kind] + wd->first[kind];
-        uint32_t w1 = S->w[i + 1].wid, lo = 0, hi = wd->n2[kind];
-        while (lo < hi) {
-            uint32_t mid = (lo + hi) / 2;
-            if (ph[by[mid]].w1 < w1)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (; lo < wd->n2[kind] && ph[by[lo]].w1 == w1; lo++) {
-            const ed_phrase *p = &ph[by[lo]];
-            if (i + p->n > S->n)
-                continue;
-            const uint32_t *ids = d->wpool + p->w;
-            uint32_t j = 2;
-            while (j < p->n && S->w[i + j].wid == ids[j])
-                j++;
-            if (j == p->n) {
-                *len = p->n;
-                return (long)by[lo];
-            }
-        }
+        long k = multi_phrase(d, kind, wd, S->n - i, wtok_wid, &S->w[i], len);
+        if (k >= 0)
+            return k;
     }
     if (wd->n2[kind] < wd->n[kind]) {
         *len = 1;
@@ -1631,28 +1649,8 @@ static bool phrase_at(const ed_dict *d, int kind, const uint32_t *twid, size_t t
         return true; /* a one-word phrase */
     if (!wd->n2[kind] || ti + 1 >= end)
         return false;
-    const ed_phrase *ph = d->phr[kind];
-    const uint32_t *by = d->by2[kind] + wd->first[kind];
-    uint32_t w1 = twid[ti + 1], lo = 0, hi = wd->n2[kind];
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (ph[by[mid]].w1 < w1)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (; lo < wd->n2[kind] && ph[by[lo]].w1 == w1; lo++) {
-        const ed_phrase *p = &ph[by[lo]];
-        if (ti + p->n > end)
-            continue;
-        const uint32_t *ids = d->wpool + p->w;
-        uint32_t j = 2;
-        while (j < p->n && twid[ti + j] == ids[j])
-            j++;
-        if (j == p->n)
-            return true;
-    }
-    return false;
+    uint32_t len;
+    return multi_phrase(d, kind, wd, end - ti, twid_wid, twid + ti, &len) >= 0;
 }
 
 /* How many tokens of the sentence may start a chunk, 0, 1 or 2 (two or
