@@ -51,6 +51,11 @@ extern const char cli_common_help[];
 /* Load resources, printing the error; NULL on failure. */
 td_resources *cli_load_resources(cli_common *c);
 
+/* The files to read for the n inputs given on the command line (standard
+ * input when n is 0; directories expanded, sorted): a list for
+ * td_path_list_free(), or NULL after printing why. Frees inputs. */
+char **cli_input_paths(const char **inputs, size_t n);
+
 /* The runner. */
 typedef struct cli_run_stats {
     uint64_t docs, failed, warnings, bytes;

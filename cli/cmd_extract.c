@@ -86,17 +86,9 @@ int cmd_extract(int argc, char **argv)
             inputs[n_in++] = a;
         }
     }
-    if (n_in == 0)
-        inputs[n_in++] = "-";
-    char **paths = NULL;
-    char *err = NULL;
-    td_status st = td_path_expand(inputs, n_in, &paths, &err);
-    free(inputs);
-    if (st != TD_OK) {
-        cli_error("%s", err ? err : td_strerror(st));
-        free(err);
+    char **paths = cli_input_paths(inputs, n_in);
+    if (!paths)
         return EXIT_SOME_FAILED;
-    }
     td_resources *res = cli_load_resources(&c);
     if (!res) {
         td_path_list_free(paths);

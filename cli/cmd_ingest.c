@@ -411,18 +411,11 @@ int cmd_ingest(int argc, char **argv)
         free(inputs);
         return pr < 0 ? EXIT_USAGE : 0;
     }
-    if (n_in == 0)
-        inputs[n_in++] = "-";
-    char **paths = NULL;
-    char *err = NULL;
-    td_status st = td_path_expand(inputs, n_in, &paths, &err);
-    free(inputs);
-    if (st != TD_OK) {
-        cli_error("%s", err ? err : td_strerror(st));
-        free(err);
+    char **paths = cli_input_paths(inputs, n_in);
+    if (!paths)
         return EXIT_SOME_FAILED;
-    }
-    st = td_store_open(a.db, a.replace ? TD_STORE_REPLACE : 0, &g.store, &err);
+    char *err = NULL;
+    td_status st = td_store_open(a.db, a.replace ? TD_STORE_REPLACE : 0, &g.store, &err);
     if (st != TD_OK) {
         cli_error("%s", err ? err : td_strerror(st));
         free(err);

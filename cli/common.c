@@ -104,3 +104,19 @@ td_resources *cli_load_resources(cli_common *c)
     }
     return res;
 }
+
+char **cli_input_paths(const char **inputs, size_t n)
+{
+    if (n == 0)
+        inputs[n++] = "-";
+    char **paths = NULL;
+    char *err = NULL;
+    td_status st = td_path_expand(inputs, n, &paths, &err);
+    free(inputs);
+    if (st != TD_OK) {
+        cli_error("%s", err ? err : td_strerror(st));
+        free(err);
+        return NULL;
+    }
+    return paths;
+}
