@@ -135,6 +135,27 @@ td_status td_html_collapse(const char *s, size_t len, td_buf *out)
     return TD_OK;
 }
 
+const char *td_html_collapse_dup(td_arena *a, const char *s, size_t len, size_t min,
+                                 size_t max)
+{
+    if (!len)
+        return NULL;
+    td_buf out;
+    td_buf_init(&out, 0);
+    const char *r = NULL;
+    if (td_html_collapse(s, len, &out) == TD_OK && out.len >= min && out.len < max)
+        r = td_arena_strndup(a, out.ptr, out.len);
+    td_buf_release(&out);
+    return r;
+}
+
+xmlNodePtr td_html_next_outside(xmlNodePtr c, xmlNodePtr stop)
+{
+    while (c && c != stop && !c->next)
+        c = c->parent;
+    return !c || c == stop ? NULL : c->next;
+}
+
 /* ---- classification ---------------------------------------------------- */
 
 typedef enum { TG_INLINE, TG_SKIP, TG_BOILER, TG_BLOCK, TG_BR } tgclass;
@@ -510,29 +531,20 @@ static void keep_aside(ex *x, xmlNodePtr n, const char **slot, size_t cap)
     td_buf b;
     td_buf_init(&b, 0);
     int guard = 0;
-    xmlNodePtr stop = n;
     for (xmlNodePtr c = n->children; c && b.len < cap && guard < 100000; guard++) {
         if (c->type == XML_TEXT_NODE && c->content) {
             td_buf_puts(&b, (const char *)c->content);
             td_buf_putc(&b, ' ');
         }
         bkind k;
-        if (c->type == XML_ELEMENT_NODE && c->children && classify(c, &k) != TG_SKIP) {
-            c = c->children;
-            continue;
-        }
-        while (c && c != stop && !c->next)
-            c = c->parent;
-        if (!c || c == stop)
-            break;
-        c = c->next;
+        c = c->type == XML_ELEMENT_NODE && c->children && classify(c, &k) != TG_SKIP
+                ? c->children
+                : td_html_next_outside(c, n);
     }
-    td_buf o;
-    td_buf_init(&o, 0);
-    if (b.len && td_html_collapse(b.ptr, b.len, &o) == TD_OK && o.len > 2 && o.len < cap)
-        *slot = td_arena_strndup(x->a, o.ptr, o.len);
+    const char *r = td_html_collapse_dup(x->a, b.ptr, b.len, 3, cap);
+    if (r)
+        *slot = r;
     td_buf_release(&b);
-    td_buf_release(&o);
 }
 
 static bool drop_element(ex *x, xmlNodePtr n, tgclass c)

@@ -76,4 +76,13 @@ td_status td_html_extract(xmlDocPtr doc, const td_html_meta *meta, td_arena *a,
 /* Collapse white space of s[0..len) onto out (one space, trimmed ends). */
 td_status td_html_collapse(const char *s, size_t len, td_buf *out);
 
+/* The collapsed s[0..len) copied into a when its length is in [min, max),
+ * else NULL (also on allocation failure). */
+const char *td_html_collapse_dup(td_arena *a, const char *s, size_t len, size_t min,
+                                 size_t max);
+
+/* The node after c in document order that is not inside c, within stop's
+ * subtree; NULL when c was the last one there. */
+xmlNodePtr td_html_next_outside(xmlNodePtr c, xmlNodePtr stop);
+
 #endif

@@ -12,6 +12,7 @@
 #include "json.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -51,43 +52,25 @@ static xmlNodePtr next_node(xmlNodePtr n, bool descend)
 /* Collapsed text of n's subtree into the arena (capped), or NULL. */
 static const char *node_text(xmlNodePtr n, td_arena *a, size_t cap)
 {
-    td_buf raw, out;
+    td_buf raw;
     td_buf_init(&raw, 0);
-    td_buf_init(&out, 0);
-    xmlNodePtr stop = n;
     for (xmlNodePtr c = n->children; c && raw.len < cap;) {
         if (c->type == XML_TEXT_NODE && c->content)
             td_buf_puts(&raw, (const char *)c->content);
         bool skip = c->type == XML_ELEMENT_NODE &&
                     (is_el(c, "script") || is_el(c, "style"));
-        /* successor bounded by stop */
-        if (!skip && c->children && c->type == XML_ELEMENT_NODE) {
-            c = c->children;
-            continue;
-        }
-        while (c && c != stop && !c->next)
-            c = c->parent;
-        if (!c || c == stop)
-            break;
-        c = c->next;
+        c = !skip && c->children && c->type == XML_ELEMENT_NODE
+                ? c->children
+                : td_html_next_outside(c, n);
     }
-    const char *r = NULL;
-    if (raw.len && td_html_collapse(raw.ptr, raw.len, &out) == TD_OK && out.len)
-        r = td_arena_strndup(a, out.ptr, out.len);
+    const char *r = td_html_collapse_dup(a, raw.ptr, raw.len, 1, SIZE_MAX);
     td_buf_release(&raw);
-    td_buf_release(&out);
     return r;
 }
 
 static const char *dup_collapsed(td_arena *a, const char *s, size_t len)
 {
-    td_buf out;
-    td_buf_init(&out, 0);
-    const char *r = NULL;
-    if (td_html_collapse(s, len, &out) == TD_OK && out.len)
-        r = td_arena_strndup(a, out.ptr, out.len);
-    td_buf_release(&out);
-    return r;
+    return td_html_collapse_dup(a, s, len, 1, SIZE_MAX);
 }
 
 /* ---- dates ------------------------------------------------------------- */

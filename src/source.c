@@ -334,32 +334,8 @@ td_status td_source_line(td_source *s, size_t max, const char **line, size_t *le
     }
 }
 
-td_status td_source_read(td_source *s, size_t n, td_buf *out, size_t *got)
-{
-    size_t done = 0;
-    while (done < n) {
-        if (s->pos == s->len) {
-            if (s->eof)
-                break;
-            td_status st = fill(s);
-            if (st != TD_OK)
-                return st;
-            continue;
-        }
-        size_t take = s->len - s->pos;
-        if (take > n - done)
-            take = n - done;
-        td_status st = td_buf_append(out, s->buf + s->pos, take);
-        if (st != TD_OK)
-            return st;
-        s->pos += take;
-        done += take;
-    }
-    *got = done;
-    return TD_OK;
-}
-
-td_status td_source_skip(td_source *s, uint64_t n, uint64_t *got)
+/* Consume up to n bytes, appending them to out unless out is NULL. */
+static td_status take(td_source *s, uint64_t n, td_buf *out, uint64_t *got)
 {
     uint64_t done = 0;
     while (done < n) {
@@ -371,12 +347,31 @@ td_status td_source_skip(td_source *s, uint64_t n, uint64_t *got)
                 return st;
             continue;
         }
-        uint64_t take = s->len - s->pos;
-        if (take > n - done)
-            take = n - done;
-        s->pos += (size_t)take;
-        done += take;
+        uint64_t chunk = s->len - s->pos;
+        if (chunk > n - done)
+            chunk = n - done;
+        if (out) {
+            td_status st = td_buf_append(out, s->buf + s->pos, (size_t)chunk);
+            if (st != TD_OK)
+                return st;
+        }
+        s->pos += (size_t)chunk;
+        done += chunk;
     }
     *got = done;
     return TD_OK;
+}
+
+td_status td_source_read(td_source *s, size_t n, td_buf *out, size_t *got)
+{
+    uint64_t done = 0;
+    td_status st = take(s, n, out, &done);
+    if (st == TD_OK)
+        *got = (size_t)done;
+    return st;
+}
+
+td_status td_source_skip(td_source *s, uint64_t n, uint64_t *got)
+{
+    return take(s, n, NULL, got);
 }
