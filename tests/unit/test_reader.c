@@ -1,5 +1,6 @@
 /* test_reader.c - the text and JSON-lines readers, gzip, paths. */
 #include "harness.h"
+#include "tmpdir.h"
 
 #include "doc.h"
 #include "tidings.h"
@@ -10,20 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
-
-static char tmpdir[256];
-
-static const char *write_file(const char *name, const char *data, size_t len)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return NULL;
-    fwrite(data, 1, len, f);
-    fclose(f);
-    return path;
-}
 
 /* Read every document; returns how many, fills ids/errors (first 8). */
 static int read_all(const char *path, td_doc **docs, int max, int *errors)
@@ -58,7 +45,7 @@ TEST(text_many_documents)
 {
     const char t[] = " date 2022-01-01 Caption one\nBody one.\nTitle one\n"
                      "date 2022-02-03\nBody two.\n date 2022-03-04 Cap\nBody three.";
-    const char *p = write_file("many.txt", t, sizeof t - 1);
+    const char *p = tmp_write("many.txt", t, sizeof t - 1);
     td_doc *d[8];
     int err;
     int n = read_all(p, d, 8, &err);
@@ -82,7 +69,7 @@ TEST(text_many_documents)
 TEST(text_without_header_is_one_document)
 {
     const char t[] = "Just a story.\nWith two lines.\n";
-    const char *p = write_file("one.txt", t, sizeof t - 1);
+    const char *p = tmp_write("one.txt", t, sizeof t - 1);
     td_doc *d[2];
     int err;
     CHECK_INT(read_all(p, d, 2, &err), 1);
@@ -99,7 +86,7 @@ TEST(jsonl_fields_and_repairs)
                      "{\"id\": \"bad\", \"text\": \"unterminated}\n"
                      "{\"title\": \"no text\"}\n"
                      "{\"text\": \"raw \xff byte\"}\n";
-    const char *p = write_file("in.jsonl", t, sizeof t - 1);
+    const char *p = tmp_write("in.jsonl", t, sizeof t - 1);
     td_doc *d[8];
     int err;
     int n = read_all(p, d, 8, &err);
@@ -125,7 +112,7 @@ TEST(jsonl_fields_and_repairs)
 TEST(jsonl_error_names_line_and_column)
 {
     const char t[] = "{\"text\": \"ok\"}\n{\"text\": 12, }\n";
-    const char *p = write_file("bad.jsonl", t, sizeof t - 1);
+    const char *p = tmp_write("bad.jsonl", t, sizeof t - 1);
     td_reader *rd;
     CHECK(td_reader_open(p, NULL, &rd) == TD_OK);
     td_doc *d = NULL;
@@ -184,7 +171,7 @@ TEST(gzip_transparent_and_truncation)
 
 TEST(empty_file)
 {
-    const char *p = write_file("empty.txt", "", 0);
+    const char *p = tmp_write("empty.txt", "", 0);
     td_doc *d[1];
     int err;
     CHECK_INT(read_all(p, d, 1, &err), 0);
@@ -198,10 +185,10 @@ TEST(path_expand_sorts_and_recurses)
     CHECK(mkdir(sub, 0700) == 0);
     snprintf(sub, sizeof sub, "%s/dir/b", tmpdir);
     CHECK(mkdir(sub, 0700) == 0);
-    write_file("dir/z.txt", "z", 1);
-    write_file("dir/a.txt", "a", 1);
-    write_file("dir/b/m.txt", "m", 1);
-    write_file("dir/.hidden", "h", 1);
+    tmp_write("dir/z.txt", "z", 1);
+    tmp_write("dir/a.txt", "a", 1);
+    tmp_write("dir/b/m.txt", "m", 1);
+    tmp_write("dir/.hidden", "h", 1);
     char dir[600];
     snprintf(dir, sizeof dir, "%s/dir", tmpdir);
     const char *in[] = {dir};
@@ -221,8 +208,7 @@ TEST(path_expand_sorts_and_recurses)
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/td_reader_XXXXXX");
-    if (!mkdtemp(tmpdir))
+    if (tmp_open("reader"))
         return 2;
     RUN(text_many_documents);
     RUN(text_without_header_is_one_document);
@@ -231,9 +217,6 @@ int main(void)
     RUN(gzip_transparent_and_truncation);
     RUN(empty_file);
     RUN(path_expand_sorts_and_recurses);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tmpdir);
+    tmp_remove();
     return DONE();
 }

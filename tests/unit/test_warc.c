@@ -6,6 +6,7 @@
  * Content-Length and one over the cap (reported, the next record read).
  */
 #include "harness.h"
+#include "tmpdir.h"
 
 #include "buf.h"
 #include "doc.h"
@@ -16,7 +17,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-static char tmpdir[64];
 
 #define BODY1 "<html><body><p>The first page tells of a harbour that was dredged in spring " \
               "so that larger boats could come in, the port authority said.</p></body></html>"
@@ -79,18 +79,6 @@ static void gzip_member(td_buf *out, const char *p, size_t n)
 }
 
 static void gzip_bytes(td_buf *out, const char *p, size_t n) { gzip_member(out, p, n); }
-
-static const char *write_file(const char *name, const char *p, size_t n)
-{
-    static char path[128];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return NULL;
-    fwrite(p, 1, n, f);
-    fclose(f);
-    return path;
-}
 
 typedef struct got {
     int ndocs, nerr;
@@ -213,7 +201,7 @@ TEST(plain_warc)
     td_buf_init(&f, 0);
     uint64_t offs[4], starts[16];
     build(&f, offs, starts);
-    const char *path = write_file("a.warc", f.ptr, f.len);
+    const char *path = tmp_write("a.warc", f.ptr, f.len);
     got g;
     read_all(path, 0, &g);
     check_four(&g, offs);
@@ -235,14 +223,14 @@ TEST(gzip_warc_and_truncation)
         last_member = gz.len;
         gzip_member(&gz, f.ptr + starts[i], end - starts[i]);
     }
-    const char *path = write_file("a.warc.gz", gz.ptr, gz.len);
+    const char *path = tmp_write("a.warc.gz", gz.ptr, gz.len);
     got g;
     read_all(path, 0, &g);
     check_four(&g, offs);
     got_free(&g);
     /* cut inside the last member: three pages, then a truncation error */
     size_t cut = last_member + (gz.len - last_member) / 2;
-    path = write_file("cut.warc.gz", gz.ptr, cut);
+    path = tmp_write("cut.warc.gz", gz.ptr, cut);
     read_all(path, 0, &g);
     CHECK_INT(g.ndocs, 3);
     CHECK_INT(g.last, TD_ETRUNC);
@@ -275,7 +263,7 @@ TEST(bad_content_length)
     td_buf_puts(&f, "WARC/1.0\r\nWARC-Type: response\r\n\r\nsome bytes\r\n\r\n");
     add_http(&f, "five", "https://a.example/5", "HTTP/1.1 200 OK\r\nContent-Type: text/html",
              BODY1, strlen(BODY1));
-    const char *path = write_file("bad.warc", f.ptr, f.len);
+    const char *path = tmp_write("bad.warc", f.ptr, f.len);
     got g;
     read_all(path, 0, &g);
     CHECK_INT(g.ndocs, 3);
@@ -312,7 +300,7 @@ TEST(over_the_cap_and_junk)
              big, 20000);
     add_http(&g0, "two", "https://a.example/2", "HTTP/1.1 200 OK\r\nContent-Type: text/html",
              BODY4, strlen(BODY4));
-    const char *path = write_file("cap.warc", g0.ptr, g0.len);
+    const char *path = tmp_write("cap.warc", g0.ptr, g0.len);
     got g;
     read_all(path, 8192, &g);
     CHECK_INT(g.ndocs, 2);
@@ -329,24 +317,13 @@ TEST(over_the_cap_and_junk)
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/td_warc_XXXXXX");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
+    if (tmp_open("warc"))
         return 1;
-    }
     td_html_global_init(); /* the process-wide set-up */
     RUN(plain_warc);
     RUN(gzip_warc_and_truncation);
     RUN(bad_content_length);
     RUN(over_the_cap_and_junk);
-    const char *names[] = {"a.warc", "a.warc.gz", "cut.warc.gz", "bad.warc", "cap.warc"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char p[128];
-        snprintf(p, sizeof p, "%s/%s", tmpdir, names[i]);
-        if (!getenv("TD_KEEP_TMP"))
-            unlink(p);
-    }
-    if (!getenv("TD_KEEP_TMP"))
-        rmdir(tmpdir);
+    tmp_remove();
     return DONE();
 }
