@@ -11,6 +11,7 @@
 #include "time_stage.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,28 @@ void td_time_parse_parts(const time_res *r, const td_doc *doc, td_tx *t)
     }
 }
 
+static bool dig2(const char *v) { return v[0] >= '0' && v[0] <= '9' && v[1] >= '0' && v[1] <= '9'; }
+
+/* What sscanf(v, "%4d-%2d-%2d") gives for the usual shapes (YYYY,
+ * YYYY-MM, YYYY-MM-DD, anything after them); -1 for the others. */
+static int fast_ymd(const char *v, int *y, int *m, int *d)
+{
+    if (!dig2(v) || !dig2(v + 2))
+        return -1;
+    *y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 + (v[3] - '0');
+    if (v[4] != '-')
+        return 1;
+    if (!dig2(v + 5))
+        return -1;
+    *m = (v[5] - '0') * 10 + (v[6] - '0');
+    if (v[7] != '-')
+        return 2;
+    if (!dig2(v + 8))
+        return -1;
+    *d = (v[8] - '0') * 10 + (v[9] - '0');
+    return 3;
+}
+
 void td_time_anchor(const td_doc *doc, td_anchor *an)
 {
     memset(an, 0, sizeof *an);
@@ -136,7 +159,9 @@ void td_time_anchor(const td_doc *doc, td_anchor *an)
     if (!v || doc->date.precision == TD_PREC_UNKNOWN)
         return;
     int y = 0, m = 0, d = 0;
-    int n = sscanf(v, "%4d-%2d-%2d", &y, &m, &d);
+    int n = fast_ymd(v, &y, &m, &d);
+    if (n < 0)
+        n = sscanf(v, "%4d-%2d-%2d", &y, &m, &d);
     if (n < 1 || y < 1000)
         return;
     an->y = y;
@@ -255,7 +280,92 @@ typedef struct outv {
     td_time *out;
 } outv;
 
-#define PUT(...) (o->out->value = td_arena_printf(&o->doc->arena, __VA_ARGS__))
+/* printf into the arena for the few conversions values use (%d with an
+ * optional 0-padded width up to 9, %s, %.Ns, %c): no vsnprintf for the
+ * tens of thousands of values a corpus has. Anything else (a negative
+ * padded number, another conversion, a value over 63 bytes) goes to
+ * td_arena_printf's vsnprintf, so the bytes are always printf's. */
+static char *value_printf(td_arena *a, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Append the decimal digits of v (>= 0) to o, zero-padded to width. */
+static char *put_uint(char *o, unsigned v, int width)
+{
+    char tmp[12];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (int k = n; k < width; k++)
+        *o++ = '0';
+    while (n)
+        *o++ = tmp[--n];
+    return o;
+}
+
+static char *value_printf(td_arena *a, const char *fmt, ...)
+{
+    char buf[96], *o = buf, *lim = buf + 64; /* lim: room for one more piece */
+    va_list ap;
+    va_start(ap, fmt);
+    for (const char *f = fmt; *f && o < lim; f++) {
+        if (*f != '%') {
+            *o++ = *f;
+            continue;
+        }
+        f++;
+        int width = 0, prec = -1;
+        bool zero = *f == '0';
+        while (*f >= '0' && *f <= '9')
+            width = width * 10 + (*f++ - '0');
+        if (*f == '.') {
+            prec = 0;
+            for (f++; *f >= '0' && *f <= '9'; f++)
+                prec = prec * 10 + (*f - '0');
+        }
+        if (*f == 'd' && prec < 0 && width <= 9 && (zero || width == 0)) {
+            int v = va_arg(ap, int);
+            if (v < 0 && width)
+                goto slow;
+            if (v < 0)
+                *o++ = '-';
+            o = put_uint(o, v < 0 ? 0u - (unsigned)v : (unsigned)v, width);
+        } else if (*f == 's' && width == 0) {
+            const char *s = va_arg(ap, const char *);
+            size_t n = strnlen(s, prec >= 0 ? (size_t)prec : 64);
+            if (n >= 64 || (size_t)(buf + sizeof buf - o) <= n)
+                goto slow;
+            memcpy(o, s, n);
+            o += n;
+        } else if (*f == 'c' && width == 0 && prec < 0) {
+            *o++ = (char)va_arg(ap, int);
+        } else {
+            goto slow;
+        }
+    }
+    if (o >= lim)
+        goto slow;
+    va_end(ap);
+    return td_arena_strndup(a, buf, (size_t)(o - buf));
+slow:
+    va_end(ap);
+    va_start(ap, fmt);
+    char *p = NULL;
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (p = td_arena_alloc(a, (size_t)n + 1)) != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(p, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    return p;
+}
+
+#define PUT(...) (o->out->value = value_printf(&o->doc->arena, __VA_ARGS__))
 
 static void put_day(outv *o, long z)
 {
@@ -331,8 +441,11 @@ static bool v_date(const td_anchor *an, const td_tx *t, int rel, outv *o)
         y = infer_year(an, m, d, rel, d ? t->tense : t->near_tense);
     if (d && y && d > td_days_in_month(y, m))
         return false;
-    char ys[8];
-    snprintf(ys, sizeof ys, y ? "%04d" : "XXXX", y);
+    char ys[16];
+    if (y > 0)
+        *put_uint(ys, (unsigned)y, 4) = '\0';
+    else
+        snprintf(ys, sizeof ys, y ? "%04d" : "XXXX", y);
     if (!d)
         PUT("%s-%02d", ys, m);
     else if (has(t, TG_HH))
@@ -468,6 +581,8 @@ static void fmt_num(char *buf, size_t n, double v)
 {
     if (isnan(v))
         snprintf(buf, n, "X");
+    else if (v == floor(v) && v >= 0 && v < 1e9 && n >= 12)
+        *put_uint(buf, (unsigned)v, 0) = '\0';
     else if (v == floor(v))
         snprintf(buf, n, "%ld", (long)v);
     else
@@ -694,7 +809,15 @@ static bool v_clock(const td_anchor *an, const td_tx *t, outv *o)
     if (known) {
         int y, m, d;
         td_civil_from_days(z, &y, &m, &d);
-        snprintf(day, sizeof day, "%04d-%02d-%02d", y, m, d);
+        if (y > 0 && y <= 9999 && m > 0 && d > 0) {
+            char *e = put_uint(day, (unsigned)y, 4);
+            *e++ = '-';
+            e = put_uint(e, (unsigned)m, 2);
+            *e++ = '-';
+            *put_uint(e, (unsigned)d, 2) = '\0';
+        } else {
+            snprintf(day, sizeof day, "%04d-%02d-%02d", y, m, d);
+        }
     } else {
         snprintf(day, sizeof day, "XXXX-XX-XX");
     }
