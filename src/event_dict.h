@@ -145,6 +145,9 @@ typedef struct ed_dict {
     uint32_t n_syns, cap_syns;
     ed_phrase *synphr;
     uint32_t n_synphr, cap_synphr;
+    /* the second word of by2's phrases, by2w1[k][j] = phr[k][by2[k][j]].w1:
+     * the binary search by second word reads one small array */
+    uint32_t *by2w1[ED_KINDS];
 } ed_dict;
 
 /* Load the set in dir (NULL: the built-in copy). On failure *err says

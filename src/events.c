@@ -68,12 +68,20 @@ enum {
      * word_kinds, read from a token's classes without the word table) */
     FW_1ACTOR = 1 << 24,
     FW_1AGENT = 1 << 25,
-    FW_1DISC = 1 << 26
+    FW_1DISC = 1 << 26,
+    /* a token's, not a word's (word_id): shaped as a plural ("Albanians",
+     * five letters or more, "s" not after "s") of a word that is a one-word
+     * actor (FW_PL1ACTOR) or starts a two-actor phrase (FW_PLMULTI) */
+    FW_PL1ACTOR = 1 << 27,
+    FW_PLMULTI = 1 << 28
 };
 
 typedef struct ev_res {
     ed_dict *dict;
     td_lexicon *cameo; /* events_cameo_codes.tsv */
+    /* every pattern's need and synneed, side by side: try_block's filter
+     * reads 16 bytes a pattern, not its 48-byte entry */
+    uint64_t *pneed;
 } ev_res;
 
 /* ---- init ---------------------------------------------------------------- */
@@ -183,13 +191,22 @@ td_status td_events_init(td_resources *res, char **err)
             st = TD_ENOMEM;
     }
     td_lexicon_free(fw);
-    if (st == TD_OK)
+    if (st == TD_OK) {
         word_kinds(r->dict);
+        r->pneed = malloc(((size_t)r->dict->n_pats + 1) * 2 * sizeof *r->pneed);
+        if (!r->pneed)
+            st = TD_ENOMEM;
+        for (uint32_t k = 0; st == TD_OK && k < r->dict->n_pats; k++) {
+            r->pneed[2 * k] = r->dict->pats[k].need;
+            r->pneed[2 * k + 1] = r->dict->pats[k].synneed;
+        }
+    }
     if (st == TD_OK)
         st = td_lexicon_load(&res->opts, "events_cameo_codes.tsv", 0, &r->cameo, err);
     if (st != TD_OK) {
         ed_dict_free(r->dict);
         td_lexicon_free(r->cameo);
+        free(r->pneed);
         free(r);
         return st;
     }
@@ -204,6 +221,7 @@ void td_events_release(td_resources *res)
         return;
     ed_dict_free(r->dict);
     td_lexicon_free(r->cameo);
+    free(r->pneed);
     free(r);
     res->events = NULL;
 }
@@ -241,6 +259,7 @@ typedef struct group {
 typedef struct sent {
     const ed_dict *d;
     const td_lexicon *cameo; /* CAMEO codes: only these are re-coded by modality */
+    const uint64_t *pneed; /* ev_res.pneed */
     td_arena *arena; /* doc arena (codes are copied there) */
     wtok w[MAX_W];
     uint32_t n;
@@ -329,15 +348,16 @@ static inline long multi_phrase(const ed_dict *d, int kind, const ed_word *wd, s
 {
     const ed_phrase *ph = d->phr[kind];
     const uint32_t *by = d->by2[kind] + wd->first[kind];
+    const uint32_t *second = d->by2w1[kind] + wd->first[kind];
     uint32_t w1 = at(ctx, 1), lo = 0, hi = wd->n2[kind];
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
-        if (ph[by[mid]].w1 < w1)
+        if (second[mid] < w1)
             lo = mid + 1;
         else
             hi = mid;
     }
-    for (; lo < wd->n2[kind] && ph[by[lo]].w1 == w1; lo++) {
+    for (; lo < wd->n2[kind] && second[lo] == w1; lo++) {
         const ed_phrase *p = &ph[by[lo]];
         if (p->n > avail)
             continue;
@@ -376,6 +396,8 @@ static long match_phrase(const sent *S, int kind, uint32_t i, uint32_t *len)
  * dictionaries list demonyms in the singular. */
 static long plural_actor(const sent *S, uint32_t i, uint32_t *len)
 {
+    if (!(S->tfw[S->w[i].tok] & FW_PL1ACTOR))
+        return -1; /* not a plural of a one-word actor (word_id) */
     const td_token *t = TD_DOC_TOK(S->doc, S->w[i].tok);
     size_t n = t->span.e - t->span.s;
     const char *s = S->doc->norm + t->span.s;
@@ -854,10 +876,12 @@ static bool try_block(const sent *S, uint32_t block, uint32_t vs, uint32_t ve, u
     const ed_dict *d = S->d;
     const ed_block *bl = &d->blocks[block];
     bool any = false;
+    const uint64_t *pn = S->pneed + 2 * (size_t)bl->pat_first;
     for (uint32_t k = 0; k < bl->pat_n; k++) {
+        if ((pn[2 * k] & ~S->wmask) || (pn[2 * k + 1] & ~S->synmask))
+            continue; /* a literal word of the pattern is not in the sentence */
         const ed_pattern *p = &d->pats[bl->pat_first + k];
-        if ((p->need & ~S->wmask) || (p->synneed & ~S->synmask) ||
-            !words_present(S, d->elems + p->up_first, p->up_n + p->lo_n))
+        if (!words_present(S, d->elems + p->up_first, p->up_n + p->lo_n))
             continue; /* a literal word of the pattern is not in the sentence */
         bind b = {-1, -1, -1, false};
         mstate up = {S, d->elems + p->up_first, p->up_n, lb, &b, 400, false};
@@ -1578,15 +1602,28 @@ static inline bool same_bytes(const char *a, const char *b, size_t n, bool b8)
     return true;
 }
 
+/* FW_PL1ACTOR and FW_PLMULTI of the token s[0..len). */
+static uint32_t plural_bits(const ed_dict *d, const char *s, size_t len)
+{
+    if (len < 5 || s[len - 1] != 's' || s[len - 2] == 's')
+        return 0;
+    uint32_t w = ed_word_find(d, s, len - 1);
+    if (w == ED_NONE)
+        return 0;
+    return ((d->words[w].fw & FW_1ACTOR) ? FW_PL1ACTOR : 0) |
+           ((d->words[w].kinds & ED_WB_MULTI) ? FW_PLMULTI : 0);
+}
+
 /* The word id of s[0..len), its ED_WB_* bits in *kinds and its
- * function-word classes in *fw (bytes up to end may be read). */
+ * function-word classes in *fw with the token's plural bits (bytes up
+ * to end may be read). */
 static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len,
                         const char *end, uint32_t h, uint8_t *kinds, uint32_t *fw)
 {
     if (!wc || len > WCACHE_LEN || len == 0) {
         uint32_t w = ed_word_find_h(d, s, len, h);
         *kinds = w != ED_NONE ? d->words[w].kinds : 0;
-        *fw = w != ED_NONE ? d->words[w].fw : 0;
+        *fw = (w != ED_NONE ? d->words[w].fw : 0) | plural_bits(d, s, len);
         return w;
     }
     wcache *e = &wc[h & (WCACHE_N - 1)];
@@ -1600,7 +1637,7 @@ static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len,
     e->wid = w;
     e->len = (uint8_t)len;
     e->kinds = *kinds = w != ED_NONE ? d->words[w].kinds : 0;
-    e->fw = *fw = w != ED_NONE ? d->words[w].fw : 0;
+    e->fw = *fw = (w != ED_NONE ? d->words[w].fw : 0) | plural_bits(d, s, len);
     memcpy(e->s, s, len);
     return w;
 }
@@ -1613,8 +1650,8 @@ enum { SB_HEAD = 1, SB_CHUNK = 2, SB_DISC = 4, SB_VPH = 8, SB_DYAD = 16 };
 
 /* A token's SB_* bits; *chunks counts the tokens that may start a chunk,
  * SB_DYAD when one may bring two actor codes alone. */
-static uint8_t token_bits(const ed_dict *d, const td_token *t, const char *s, size_t len,
-                          uint8_t kb, uint32_t fw, bool inside, int *chunks)
+static uint8_t token_bits(const td_token *t, const char *s, size_t len, uint8_t kb, uint32_t fw,
+                          bool inside, int *chunks)
 {
     uint8_t b = 0;
     bool cap = (t->flags & TD_TOKF_CAP) != 0;
@@ -1633,8 +1670,7 @@ static uint8_t token_bits(const ed_dict *d, const td_token *t, const char *s, si
     if (cap && len >= 5 && s[len - 1] == 's' && s[len - 2] != 's') {
         b |= SB_CHUNK; /* maybe a plural actor ("Albanians") */
         ++*chunks;
-        uint32_t w = ed_word_find(d, s, len - 1);
-        if (w != ED_NONE && (d->words[w].kinds & ED_WB_MULTI))
+        if (fw & FW_PLMULTI)
             b |= SB_DYAD;
     }
     return b;
@@ -1678,12 +1714,8 @@ static int chunk_starts(const ed_dict *d, const td_doc *doc, const td_sentence *
         }
         if (!hit && (tkb[ti] & ED_WB_AGENT))
             hit = phrase_at(d, ED_AGENT, twid, ti, end);
-        size_t len = t->span.e - t->span.s;
-        const char *s = doc->norm + t->span.s;
-        if (!hit && cap && len >= 5 && s[len - 1] == 's' && s[len - 2] != 's') {
-            uint32_t w = ed_word_find(d, s, len - 1);
-            hit = w != ED_NONE && d->words[w].n2[ED_ACTOR] < d->words[w].n[ED_ACTOR];
-        }
+        if (!hit && cap && (tfw[ti] & FW_PL1ACTOR))
+            hit = true; /* a plural of a one-word actor */
         n += hit;
     }
     return n;
@@ -1742,7 +1774,7 @@ static void doc_words(const ed_dict *d, wcache *wc, const td_doc *doc, uint32_t 
             const td_token *t = TD_DOC_TOK(doc, ti);
             const char *s = doc->norm + t->span.s;
             size_t len = t->span.e - t->span.s;
-            b |= token_bits(d, t, s, len, tkb[ti], tfw[ti], inside, &chunks);
+            b |= token_bits(t, s, len, tkb[ti], tfw[ti], inside, &chunks);
             if (!(t->type == TD_TOK_SYM && len == 1 && s[0] == '_'))
                 inside = true;
             else
@@ -1772,6 +1804,7 @@ td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
         return TD_ENOMEM;
     S->d = r->dict;
     S->cameo = r->cameo;
+    S->pneed = r->pneed;
     S->arena = &doc->arena;
     S->date = doc_date(doc);
     S->require_dyad = config_require_dyad(doc);
