@@ -1265,6 +1265,15 @@ static const char *combine(const sent *S, const char *a, uint32_t cls, const cha
     return td_arena_strdup(S->arena, buf);
 }
 
+/* A stated future of a pattern's code is an intent (03x) for consultation
+ * and cooperation (04-06: "will meet", "will support", "will allow"); a
+ * future transfer or concession (07-08: "will contribute a million rupees
+ * to") keeps the pattern's code, as PETRARCH's validation records do. */
+static bool coop_root(const char *code)
+{
+    return code[0] == '0' && code[1] >= '4' && code[1] <= '6';
+}
+
 /* Code the verb at [vs, vs+len); returns the new event count, sets *coded
  * and *next (the token after the verb, or after its complement). */
 static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t first,
@@ -1326,7 +1335,8 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
     vc->prev_subj = subj;
     if (is_statement(vm.code) || (S->w[vs].cls & FW_SAY)) {
         vc->stmt_subj = subj;
-    } else if (!composed && modal && !neg && (!vm.pattern || (modal & FW_OBLIG)) &&
+    } else if (!composed && modal && !neg &&
+               (!vm.pattern || (modal & FW_OBLIG) || ((modal & FW_FUT) && coop_root(vm.code))) &&
                td_lexicon_get(S->cameo, vm.code, strlen(vm.code))) {
         const char *c = NULL;
         if ((modal & FW_OBLIG) && vc->stmt_subj >= 0 && subj >= 0 && vc->stmt_subj != subj) {

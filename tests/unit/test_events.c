@@ -27,7 +27,9 @@ static const char *const files[][2] = {
                 "--- MEET [040] ---\nMEET {MEETS MET MEETING}\n- % * [043]\n\n"
                 "--- SAY [010] ---\nSAY {SAYS SAID SAYING}\n\n"
                 "--- RETURN [084] ---\nRETURN\n- * PRISONERS [0841]\n\n"
-                "--- DEMAND [100] ---\nDEMAND\nURGE [020]\n- * TALKS [026]\n"},
+                "--- DEMAND [100] ---\nDEMAND\nURGE [020]\n- * TALKS [026]\n\n"
+                "--- BACK [050] ---\nBACK\n- * EFFORTS [051]\n\n"
+                "--- GIVE [070] ---\nGIVE\n- * MONEY [071]\n"},
     {"t.actors", "FREEDONIA [FRE]\n+FREEDONIAN\nSYLVANIA [SYL]\nMARSOVIA [MAR]\n"
                  "RUFUS_T._FIREFLY\n+FIREFLY\n\t[FREGOV 19330101-19351231]\n\t[FREELI >19360101]\n"
                  "GRAND_ALLIANCE [FRE/SYL]\n"},
@@ -265,6 +267,21 @@ TEST(demand_is_not_an_appeal)
     td_doc_free(d);
 }
 
+TEST(stated_future_is_an_intent)
+{
+    /* a pattern's cooperation code (04-06) with "will": the intent (03x) */
+    td_doc *d = code("Freedonia will back the efforts of Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:032");
+    td_doc_free(d);
+    d = code("Freedonia backed the efforts of Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:051");
+    td_doc_free(d);
+    /* a stated transfer keeps its code (PETRARCH's convention) */
+    d = code("Freedonia will give money to Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:071");
+    td_doc_free(d);
+}
+
 /* The per-document sentence filter (words alone) must not lose an event:
  * a lone chunk naming two actors, a plural demonym, a coded sentence after
  * sentences with no verb or no second actor. */
@@ -327,6 +344,7 @@ int main(void)
     RUN(reported_statement_coded_once);
     RUN(reported_obligation_is_a_demand);
     RUN(demand_is_not_an_appeal);
+    RUN(stated_future_is_an_intent);
     RUN(sentence_filter_keeps_events);
     RUN(missing_dictionary_is_an_error);
     td_resources_free(res);
