@@ -64,6 +64,7 @@ enum {
     FW_FUT = 32768,   /* will, would */
     FW_SAY = 65536,   /* said, announced */
     FW_DIR = 131072,  /* to, toward, with, against */
+    FW_PART = 262144, /* a quantity before a subject: "thousands of" */
     /* not function words: the word is a whole phrase of the kind (set by
      * word_kinds, read from a token's classes without the word table) */
     FW_1ACTOR = 1 << 24,
@@ -86,11 +87,12 @@ typedef struct {
 static uint32_t fw_classes(const char *s)
 {
     static const char *const names[] = {"det", "poss", "prep", "link",   "by",    "conj", "sub",
-                                        "be",  "aux",  "neg",  "comp", "intent", "refuse", "inf", "oblig", "fut", "say", "dir"};
+                                        "be",  "aux",  "neg",  "comp", "intent", "refuse", "inf", "oblig", "fut", "say", "dir",
+                                        "part"};
     uint32_t f = 0;
     while (*s) {
         size_t n = strcspn(s, ",");
-        for (int k = 0; k < 18; k++)
+        for (int k = 0; k < (int)(sizeof names / sizeof names[0]); k++)
             if (strlen(names[k]) == n && strncmp(names[k], s, n) == 0)
                 f |= 1u << k;
         s += n;
@@ -902,7 +904,32 @@ static uint32_t clause_start(const sent *S, uint32_t vs, uint32_t prev_end, bool
     return lim;
 }
 
-/* The leftmost group in [lb, vs) not governed by a preposition. */
+/* A partitive subject's lead, [lb, s) before the group: determiners, then
+ * numbers and quantity words (FW_PART: "thousands of", "up to", "a group
+ * of"; its prepositions join them but are no quantity), then lower-case
+ * modifiers ("100 ethnic"). */
+static bool partitive_lead(const sent *S, uint32_t lb, uint32_t s)
+{
+    bool qty = false;
+    for (uint32_t k = lb; k < s; k++) {
+        const wtok *t = &S->w[k];
+        if (S->in_group[k] >= 0 || t->punct)
+            return false;
+        const td_token *tk = TD_DOC_TOK(S->doc, t->tok);
+        if ((t->cls & FW_PART) || isdigit((unsigned char)S->doc->norm[tk->span.s])) {
+            qty |= !(t->fw & FW_PREP);
+            continue;
+        }
+        if (t->fw == FW_DET && !qty)
+            continue;
+        if (!qty || t->fw || t->cap == 1 || (t->kb & ED_WB_VPHRASE) || (t->cls & FW_SAY))
+            return false;
+    }
+    return qty;
+}
+
+/* The leftmost group in [lb, vs) not governed by a preposition, or led by
+ * a quantity ("Thousands of Kurds demonstrated": the Kurds). */
 static int subject_before(const sent *S, uint32_t lb, uint32_t vs)
 {
     for (int g = 0; g < S->ng; g++) {
@@ -912,6 +939,8 @@ static int subject_before(const sent *S, uint32_t lb, uint32_t vs)
         if (G->e > vs)
             break;
         if (G->prep == ED_NONE)
+            return g;
+        if ((S->d->words[G->prep].fw & FW_PART) && partitive_lead(S, lb, G->s))
             return g;
     }
     return -1;
@@ -1468,7 +1497,8 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
         }
         uint32_t f = S->tfw[ti];
         w->fw = (uint16_t)(f & FW_FUNC);
-        w->cls = f & (FW_INTENT | FW_REFUSE | FW_INF | FW_OBLIG | FW_FUT | FW_SAY | FW_DIR);
+        w->cls = f & (FW_INTENT | FW_REFUSE | FW_INF | FW_OBLIG | FW_FUT | FW_SAY | FW_DIR |
+                      FW_PART);
         S->n++;
     }
     for (uint32_t k = 0; k < S->n; k++)

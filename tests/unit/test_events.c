@@ -282,6 +282,21 @@ TEST(stated_future_is_an_intent)
     td_doc_free(d);
 }
 
+TEST(partitive_subject)
+{
+    /* a quantity before the actor is no preposition governing it */
+    td_doc *d = code("Thousands of Freedonians attacked Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:190");
+    td_doc_free(d);
+    d = code("Up to 100 angry Freedonians attacked Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:190");
+    td_doc_free(d);
+    /* not a quantity: "the allies of Freedonia" are not Freedonia */
+    d = code("The allies of Freedonia attacked Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "");
+    td_doc_free(d);
+}
+
 /* The per-document sentence filter (words alone) must not lose an event:
  * a lone chunk naming two actors, a plural demonym, a coded sentence after
  * sentences with no verb or no second actor. */
@@ -345,6 +360,7 @@ int main(void)
     RUN(reported_obligation_is_a_demand);
     RUN(demand_is_not_an_appeal);
     RUN(stated_future_is_an_intent);
+    RUN(partitive_subject);
     RUN(sentence_filter_keeps_events);
     RUN(missing_dictionary_is_an_error);
     td_resources_free(res);
