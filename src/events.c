@@ -75,6 +75,7 @@ enum {
 typedef struct ev_res {
     ed_dict *dict;
     td_lexicon *cameo; /* events_cameo_codes.tsv */
+    uint32_t *sing;    /* by word id: the singular a plural form is of, or ED_NONE */
 } ev_res;
 
 /* ---- init ---------------------------------------------------------------- */
@@ -169,6 +170,84 @@ static void word_kinds(ed_dict *d)
         }
 }
 
+/* The plural of an upper-case noun w[0..n) into out[64] (DEMONSTRATION
+ * -> DEMONSTRATIONS, BRANCH -> BRANCHES, PENALTY -> PENALTIES); its length,
+ * 0 when w is no noun stem to inflect (short, not all letters). */
+static size_t plural_of(const char *w, size_t n, char *out)
+{
+    if (n < 3 || n > 60)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (w[k] < 'A' || w[k] > 'Z')
+            return 0;
+    memcpy(out, w, n);
+    char z = w[n - 1], y = w[n - 2];
+    if (z == 'Y' && !strchr("AEIOU", y)) {
+        memcpy(out + n - 1, "IES", 3);
+        return n + 2;
+    }
+    if (z == 'S' || z == 'X' || z == 'Z' || ((z == 'H') && (y == 'C' || y == 'S'))) {
+        memcpy(out + n, "ES", 2);
+        return n + 2;
+    }
+    out[n] = 'S';
+    return n + 1;
+}
+
+/* Verb patterns name nouns in the singular ("- * DEMONSTRATION [141]",
+ * "BLOCK * ROAD"); a sentence has them in either number ("staged mass
+ * demonstrations", "blocked roads"). Every literal word of a pattern gets
+ * its plural interned, and r->sing maps the plural to it. */
+static td_status plural_words(ev_res *r)
+{
+    ed_dict *d = r->dict;
+    uint32_t n0 = d->n_words;
+    uint8_t *lit = calloc(n0 ? n0 : 1, 1);
+    uint32_t *pair = NULL;
+    size_t np = 0, cap = 0;
+    td_status st = lit ? TD_OK : TD_ENOMEM;
+    for (uint32_t e = 0; st == TD_OK && e < d->n_elems; e++)
+        if (d->elems[e].kind == EP_WORD && d->elems[e].id < n0)
+            lit[d->elems[e].id] = 1;
+    for (uint32_t w = 0; st == TD_OK && w < n0; w++) {
+        char buf[64];
+        size_t m = lit[w] ? plural_of(ed_str(d, d->words[w].off), d->words[w].len, buf) : 0;
+        if (!m)
+            continue;
+        uint32_t id = ed_word_add(d, buf, m);
+        if (np + 2 > cap) {
+            cap = cap ? cap * 2 : 1024;
+            uint32_t *q = realloc(pair, cap * sizeof *q);
+            if (!q) {
+                st = TD_ENOMEM;
+                break;
+            }
+            pair = q;
+        }
+        if (id == ED_NONE) {
+            st = TD_ENOMEM;
+            break;
+        }
+        pair[np++] = id;
+        pair[np++] = w;
+    }
+    if (st == TD_OK) {
+        r->sing = malloc((d->n_words ? d->n_words : 1) * sizeof *r->sing);
+        if (!r->sing)
+            st = TD_ENOMEM;
+    }
+    if (st == TD_OK) {
+        for (uint32_t w = 0; w < d->n_words; w++)
+            r->sing[w] = ED_NONE;
+        for (size_t k = 0; k < np; k += 2)
+            if (pair[k] != pair[k + 1] && r->sing[pair[k]] == ED_NONE)
+                r->sing[pair[k]] = pair[k + 1];
+    }
+    free(lit);
+    free(pair);
+    return st;
+}
+
 td_status td_events_init(td_resources *res, char **err)
 {
     ev_res *r = calloc(1, sizeof *r);
@@ -186,12 +265,15 @@ td_status td_events_init(td_resources *res, char **err)
     }
     td_lexicon_free(fw);
     if (st == TD_OK)
+        st = plural_words(r);
+    if (st == TD_OK)
         word_kinds(r->dict);
     if (st == TD_OK)
         st = td_lexicon_load(&res->opts, "events_cameo_codes.tsv", 0, &r->cameo, err);
     if (st != TD_OK) {
         ed_dict_free(r->dict);
         td_lexicon_free(r->cameo);
+        free(r->sing);
         free(r);
         return st;
     }
@@ -206,6 +288,7 @@ void td_events_release(td_resources *res)
         return;
     ed_dict_free(r->dict);
     td_lexicon_free(r->cameo);
+    free(r->sing);
     free(r);
     res->events = NULL;
 }
@@ -254,6 +337,7 @@ typedef struct sent {
     const uint32_t *twid; /* word id of every token of the document */
     const uint8_t *tkb;   /* ED_WB_* bits of every token's word */
     const uint32_t *tfw;  /* function-word classes of every token's word */
+    const uint32_t *sing; /* ev_res.sing: a plural word's singular */
     const td_doc *doc;
     uint64_t bloom[64];   /* word ids present in the sentence (4096-bit filter) */
     uint64_t synmask;     /* synsets (bit s % 64) a phrase of which may start in it */
@@ -264,6 +348,13 @@ typedef struct bind {
     int src, tgt, comp; /* group indices or -1 */
     bool neg_used;
 } bind;
+
+/* Token q is the pattern word id, or (plural) its plural. */
+static inline bool word_is(const sent *S, uint32_t q, uint32_t id, bool plural)
+{
+    uint32_t w = S->w[q].wid;
+    return w == id || (plural && w != ED_NONE && S->sing[w] == id);
+}
 
 static bool has_fw(const sent *S, uint32_t i, uint16_t f)
 {
@@ -725,6 +816,7 @@ typedef struct mstate {
     bind *b;
     int budget;
     bool neg_hit;
+    bool plural; /* a literal noun matches its plural too */
 } mstate;
 
 /* Element k at position p going forward; true when k..n all match. */
@@ -754,7 +846,7 @@ static bool match_fwd(mstate *m, uint32_t k, uint32_t p, bool adj)
             break;
         switch (e->kind) {
         case EP_WORD:
-            len = S->w[q].wid == e->id ? 1 : 0;
+            len = word_is(S, (uint32_t)q, e->id, m->plural) ? 1 : 0;
             break;
         case EP_SYN:
             len = (S->w[q].kb & ED_WB_SYN) ? syn_fwd(S, e->id, q) : 0;
@@ -797,7 +889,7 @@ static bool match_back(mstate *m, uint32_t k, long p, bool adj)
         int g = -1;
         switch (e->kind) {
         case EP_WORD:
-            len = S->w[q].wid == e->id ? 1 : 0;
+            len = word_is(S, (uint32_t)q, e->id, m->plural) ? 1 : 0;
             break;
         case EP_SYN:
             len = syn_back(S, e->id, (uint32_t)q);
@@ -851,7 +943,7 @@ static bool words_present(const sent *S, const ed_elem *e, uint32_t n)
 
 /* The best pattern of block for the verb at [vs, ve). */
 static bool try_block(const sent *S, uint32_t block, uint32_t vs, uint32_t ve, uint32_t lb,
-                      vmatch *best, int *best_score)
+                      bool plural, vmatch *best, int *best_score)
 {
     const ed_dict *d = S->d;
     const ed_block *bl = &d->blocks[block];
@@ -862,10 +954,10 @@ static bool try_block(const sent *S, uint32_t block, uint32_t vs, uint32_t ve, u
             !words_present(S, d->elems + p->up_first, p->up_n + p->lo_n))
             continue; /* a literal word of the pattern is not in the sentence */
         bind b = {-1, -1, -1, false};
-        mstate up = {S, d->elems + p->up_first, p->up_n, lb, &b, 400, false};
+        mstate up = {S, d->elems + p->up_first, p->up_n, lb, &b, 400, false, plural};
         if (p->up_n && (vs == 0 || !match_back(&up, 0, (long)vs - 1, false)))
             continue;
-        mstate lo = {S, d->elems + p->lo_first, p->lo_n, S->n, &b, 400, false};
+        mstate lo = {S, d->elems + p->lo_first, p->lo_n, S->n, &b, 400, false, plural};
         if (p->lo_n && !match_fwd(&lo, 0, ve, false))
             continue;
         int score = p->nlit * 4 + (int)(p->up_n + p->lo_n);
@@ -1216,7 +1308,12 @@ static void verb_code(const sent *S, uint32_t vs, uint32_t first, uint32_t count
     int best = -1;
     for (uint32_t k = 0; k < count; k++) {
         const ed_verb *v = &d->verbs[d->phr[ED_VERB][first + k].payload];
-        try_block(S, v->block, vs, vs + len, lb, vm, &best);
+        /* a light verb (no code of its own: "staged", "held") is coded by
+         * its noun, singular or plural ("staged demonstrations"); a verb
+         * with a meaning of its own keeps PETRARCH's exact nouns */
+        const char *own = ed_str(d, v->code);
+        bool light = !*own || strncmp(own, "---", 3) == 0;
+        try_block(S, v->block, vs, vs + len, lb, light, vm, &best);
     }
     if (!vm->pattern) {
         for (uint32_t k = 0; k < count; k++) {
@@ -1494,6 +1591,11 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
             S->wmask |= 1ull << (w->wid & 63);
             if (w->kb & ED_WB_SYN)
                 S->synmask |= S->d->words[w->wid].synmask;
+            uint32_t sw = S->sing[w->wid];
+            if (sw != ED_NONE) { /* a plural matches its singular's patterns */
+                S->bloom[(sw >> 6) & 63] |= 1ull << (sw & 63);
+                S->wmask |= 1ull << (sw & 63);
+            }
         }
         uint32_t f = S->tfw[ti];
         w->fw = (uint16_t)(f & FW_FUNC);
@@ -1812,6 +1914,7 @@ td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
         return TD_ENOMEM;
     S->d = r->dict;
     S->cameo = r->cameo;
+    S->sing = r->sing;
     S->arena = &doc->arena;
     S->date = doc_date(doc);
     S->require_dyad = config_require_dyad(doc);

@@ -22,7 +22,8 @@ static const char *const files[][2] = {
                          "agents = t.agents\ndiscards = t.discards\n"},
     {"t.verbs", "&TIES\n+DIPLOMATIC\n+ECONOMIC\n\n"
                 "--- ACCUSE [112] ---\nACCUSE\n- * ^ OF CORRUPTION [1121]\n\n"
-                "--- ATTACK [190] ---\nATTACK\n\n"
+                "--- ATTACK [190] ---\nATTACK\n- * CONVOY [191]\n\n"
+                "--- STAGE [---] ---\nSTAGE\n- * RALLY [141]\n\n"
                 "--- RESTORE [064] ---\nRESTORE\n- * &TIES TIES [0641]\n\n"
                 "--- MEET [040] ---\nMEET {MEETS MET MEETING}\n- % * [043]\n\n"
                 "--- SAY [010] ---\nSAY {SAYS SAID SAYING}\n\n"
@@ -297,6 +298,24 @@ TEST(partitive_subject)
     td_doc_free(d);
 }
 
+TEST(light_verb_noun_in_either_number)
+{
+    /* a light verb (no code of its own) is coded by its noun, plural too */
+    td_doc *d = code("Freedonia staged a rally against Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:141");
+    td_doc_free(d);
+    d = code("Freedonia staged rallies against Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:141");
+    td_doc_free(d);
+    /* a verb with its own code keeps PETRARCH's exact noun */
+    d = code("Freedonia attacked a convoy of Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:191");
+    td_doc_free(d);
+    d = code("Freedonia attacked convoys of Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:190");
+    td_doc_free(d);
+}
+
 /* The per-document sentence filter (words alone) must not lose an event:
  * a lone chunk naming two actors, a plural demonym, a coded sentence after
  * sentences with no verb or no second actor. */
@@ -361,6 +380,7 @@ int main(void)
     RUN(demand_is_not_an_appeal);
     RUN(stated_future_is_an_intent);
     RUN(partitive_subject);
+    RUN(light_verb_noun_in_either_number);
     RUN(sentence_filter_keeps_events);
     RUN(missing_dictionary_is_an_error);
     td_resources_free(res);
