@@ -65,6 +65,7 @@ enum {
     FW_SAY = 65536,   /* said, announced */
     FW_DIR = 131072,  /* to, toward, with, against */
     FW_PART = 262144, /* a quantity before a subject: "thousands of" */
+    FW_PRON = 524288, /* it, he, she, they, we: a subject standing for one */
     /* not function words: the word is a whole phrase of the kind (set by
      * word_kinds, read from a token's classes without the word table) */
     FW_1ACTOR = 1 << 24,
@@ -89,7 +90,7 @@ static uint32_t fw_classes(const char *s)
 {
     static const char *const names[] = {"det", "poss", "prep", "link",   "by",    "conj", "sub",
                                         "be",  "aux",  "neg",  "comp", "intent", "refuse", "inf", "oblig", "fut", "say", "dir",
-                                        "part"};
+                                        "part", "pron"};
     uint32_t f = 0;
     while (*s) {
         size_t n = strcspn(s, ",");
@@ -1400,6 +1401,23 @@ static bool coop_root(const char *code)
     return code[0] == '0' && code[1] >= '4' && code[1] <= '6';
 }
 
+/* "X said (that) it would V", "X announced that they are ready to V": a
+ * personal pronoun right before the verb's auxiliaries is its subject; the
+ * reporting actor stands for it. */
+static bool pronoun_subject(const sent *S, uint32_t vs)
+{
+    uint32_t k = vs;
+    for (int hop = 0; hop < 4 && k > 0; hop++) {
+        const wtok *t = &S->w[k - 1];
+        if (t->cls & FW_PRON)
+            return S->in_group[k - 1] < 0;
+        if (!(t->fw & (FW_AUX | FW_BE | FW_NEG)))
+            return false;
+        k--;
+    }
+    return false;
+}
+
 /* Code the verb at [vs, vs+len); returns the new event count, sets *coded
  * and *next (the token after the verb, or after its complement). */
 static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t first,
@@ -1416,7 +1434,7 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
      * no clause boundary since it and no subject of its own */
     if (vc->prev_end && lb <= vc->prev_vs) {
         uint32_t as = aux_start(S, vs);
-        if (as == 0 || S->in_group[as - 1] < 0)
+        if ((as == 0 || S->in_group[as - 1] < 0) && !pronoun_subject(S, vs))
             return n;
     }
     if (vc->prev_end && lb < vc->prev_end)
@@ -1458,6 +1476,8 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
     int subj = subject_before(S, lb, vs);
     if (subj < 0 && conj)
         subj = vc->prev_subj; /* "condemned X and promised Y" */
+    if (subj < 0 && vc->stmt_subj >= 0 && pronoun_subject(S, vs))
+        subj = vc->stmt_subj; /* "X said it would V" */
     vc->prev_subj = subj;
     if (is_statement(vm.code) || (S->w[vs].cls & FW_SAY)) {
         vc->stmt_subj = subj;
@@ -1600,7 +1620,7 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
         uint32_t f = S->tfw[ti];
         w->fw = (uint16_t)(f & FW_FUNC);
         w->cls = f & (FW_INTENT | FW_REFUSE | FW_INF | FW_OBLIG | FW_FUT | FW_SAY | FW_DIR |
-                      FW_PART);
+                      FW_PART | FW_PRON);
         S->n++;
     }
     for (uint32_t k = 0; k < S->n; k++)

@@ -316,6 +316,21 @@ TEST(light_verb_noun_in_either_number)
     td_doc_free(d);
 }
 
+TEST(pronoun_subject_is_the_reporter)
+{
+    /* "X said (that) it would V": the pronoun stands for X */
+    td_doc *d = code("Freedonia announced that it would meet Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:036");
+    td_doc_free(d);
+    d = code("Freedonia said they had attacked Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:190");
+    td_doc_free(d);
+    /* a subject of its own is kept */
+    d = code("Freedonia said Marsovia had attacked Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "MAR>SYL:190");
+    td_doc_free(d);
+}
+
 /* The per-document sentence filter (words alone) must not lose an event:
  * a lone chunk naming two actors, a plural demonym, a coded sentence after
  * sentences with no verb or no second actor. */
@@ -381,6 +396,7 @@ int main(void)
     RUN(stated_future_is_an_intent);
     RUN(partitive_subject);
     RUN(light_verb_noun_in_either_number);
+    RUN(pronoun_subject_is_the_reporter);
     RUN(sentence_filter_keeps_events);
     RUN(missing_dictionary_is_an_error);
     td_resources_free(res);
