@@ -64,6 +64,8 @@ enum {
     FW_FUT = 32768,   /* will, would */
     FW_SAY = 65536,   /* said, announced */
     FW_DIR = 131072,  /* to, toward, with, against */
+    FW_PART = 262144, /* a quantity before a subject: "thousands of" */
+    FW_PRON = 524288, /* it, he, she, they, we: a subject standing for one */
     /* not function words: the word is a whole phrase of the kind (set by
      * word_kinds, read from a token's classes without the word table) */
     FW_1ACTOR = 1 << 24,
@@ -82,6 +84,7 @@ typedef struct ev_res {
     /* every pattern's need and synneed, side by side: try_block's filter
      * reads 16 bytes a pattern, not its 48-byte entry */
     uint64_t *pneed;
+    uint32_t *sing;    /* by word id: the singular a plural form is of, or ED_NONE */
 } ev_res;
 
 /* ---- init ---------------------------------------------------------------- */
@@ -94,11 +97,12 @@ typedef struct {
 static uint32_t fw_classes(const char *s)
 {
     static const char *const names[] = {"det", "poss", "prep", "link",   "by",    "conj", "sub",
-                                        "be",  "aux",  "neg",  "comp", "intent", "refuse", "inf", "oblig", "fut", "say", "dir"};
+                                        "be",  "aux",  "neg",  "comp", "intent", "refuse", "inf", "oblig", "fut", "say", "dir",
+                                        "part", "pron"};
     uint32_t f = 0;
     while (*s) {
         size_t n = strcspn(s, ",");
-        for (int k = 0; k < 18; k++)
+        for (int k = 0; k < (int)(sizeof names / sizeof names[0]); k++)
             if (strlen(names[k]) == n && strncmp(names[k], s, n) == 0)
                 f |= 1u << k;
         s += n;
@@ -175,6 +179,84 @@ static void word_kinds(ed_dict *d)
         }
 }
 
+/* The plural of an upper-case noun w[0..n) into out[64] (DEMONSTRATION
+ * -> DEMONSTRATIONS, BRANCH -> BRANCHES, PENALTY -> PENALTIES); its length,
+ * 0 when w is no noun stem to inflect (short, not all letters). */
+static size_t plural_of(const char *w, size_t n, char *out)
+{
+    if (n < 3 || n > 60)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (w[k] < 'A' || w[k] > 'Z')
+            return 0;
+    memcpy(out, w, n);
+    char z = w[n - 1], y = w[n - 2];
+    if (z == 'Y' && !strchr("AEIOU", y)) {
+        memcpy(out + n - 1, "IES", 3);
+        return n + 2;
+    }
+    if (z == 'S' || z == 'X' || z == 'Z' || ((z == 'H') && (y == 'C' || y == 'S'))) {
+        memcpy(out + n, "ES", 2);
+        return n + 2;
+    }
+    out[n] = 'S';
+    return n + 1;
+}
+
+/* Verb patterns name nouns in the singular ("- * DEMONSTRATION [141]",
+ * "BLOCK * ROAD"); a sentence has them in either number ("staged mass
+ * demonstrations", "blocked roads"). Every literal word of a pattern gets
+ * its plural interned, and r->sing maps the plural to it. */
+static td_status plural_words(ev_res *r)
+{
+    ed_dict *d = r->dict;
+    uint32_t n0 = d->n_words;
+    uint8_t *lit = calloc(n0 ? n0 : 1, 1);
+    uint32_t *pair = NULL;
+    size_t np = 0, cap = 0;
+    td_status st = lit ? TD_OK : TD_ENOMEM;
+    for (uint32_t e = 0; st == TD_OK && e < d->n_elems; e++)
+        if (d->elems[e].kind == EP_WORD && d->elems[e].id < n0)
+            lit[d->elems[e].id] = 1;
+    for (uint32_t w = 0; st == TD_OK && w < n0; w++) {
+        char buf[64];
+        size_t m = lit[w] ? plural_of(ed_str(d, d->words[w].off), d->words[w].len, buf) : 0;
+        if (!m)
+            continue;
+        uint32_t id = ed_word_add(d, buf, m);
+        if (np + 2 > cap) {
+            cap = cap ? cap * 2 : 1024;
+            uint32_t *q = realloc(pair, cap * sizeof *q);
+            if (!q) {
+                st = TD_ENOMEM;
+                break;
+            }
+            pair = q;
+        }
+        if (id == ED_NONE) {
+            st = TD_ENOMEM;
+            break;
+        }
+        pair[np++] = id;
+        pair[np++] = w;
+    }
+    if (st == TD_OK) {
+        r->sing = malloc((d->n_words ? d->n_words : 1) * sizeof *r->sing);
+        if (!r->sing)
+            st = TD_ENOMEM;
+    }
+    if (st == TD_OK) {
+        for (uint32_t w = 0; w < d->n_words; w++)
+            r->sing[w] = ED_NONE;
+        for (size_t k = 0; k < np; k += 2)
+            if (pair[k] != pair[k + 1] && r->sing[pair[k]] == ED_NONE)
+                r->sing[pair[k]] = pair[k + 1];
+    }
+    free(lit);
+    free(pair);
+    return st;
+}
+
 td_status td_events_init(td_resources *res, char **err)
 {
     ev_res *r = calloc(1, sizeof *r);
@@ -191,6 +273,8 @@ td_status td_events_init(td_resources *res, char **err)
             st = TD_ENOMEM;
     }
     td_lexicon_free(fw);
+    if (st == TD_OK)
+        st = plural_words(r);
     if (st == TD_OK) {
         word_kinds(r->dict);
         r->pneed = malloc(((size_t)r->dict->n_pats + 1) * 2 * sizeof *r->pneed);
@@ -207,6 +291,7 @@ td_status td_events_init(td_resources *res, char **err)
         ed_dict_free(r->dict);
         td_lexicon_free(r->cameo);
         free(r->pneed);
+        free(r->sing);
         free(r);
         return st;
     }
@@ -222,6 +307,7 @@ void td_events_release(td_resources *res)
     ed_dict_free(r->dict);
     td_lexicon_free(r->cameo);
     free(r->pneed);
+    free(r->sing);
     free(r);
     res->events = NULL;
 }
@@ -271,6 +357,7 @@ typedef struct sent {
     const uint32_t *twid; /* word id of every token of the document */
     const uint8_t *tkb;   /* ED_WB_* bits of every token's word */
     const uint32_t *tfw;  /* function-word classes of every token's word */
+    const uint32_t *sing; /* ev_res.sing: a plural word's singular */
     const td_doc *doc;
     uint64_t bloom[64];   /* word ids present in the sentence (4096-bit filter) */
     uint64_t synmask;     /* synsets (bit s % 64) a phrase of which may start in it */
@@ -281,6 +368,13 @@ typedef struct bind {
     int src, tgt, comp; /* group indices or -1 */
     bool neg_used;
 } bind;
+
+/* Token q is the pattern word id, or (plural) its plural. */
+static inline bool word_is(const sent *S, uint32_t q, uint32_t id, bool plural)
+{
+    uint32_t w = S->w[q].wid;
+    return w == id || (plural && w != ED_NONE && S->sing[w] == id);
+}
 
 static bool has_fw(const sent *S, uint32_t i, uint16_t f)
 {
@@ -745,6 +839,7 @@ typedef struct mstate {
     bind *b;
     int budget;
     bool neg_hit;
+    bool plural; /* a literal noun matches its plural too */
 } mstate;
 
 /* Element k at position p going forward; true when k..n all match. */
@@ -774,7 +869,7 @@ static bool match_fwd(mstate *m, uint32_t k, uint32_t p, bool adj)
             break;
         switch (e->kind) {
         case EP_WORD:
-            len = S->w[q].wid == e->id ? 1 : 0;
+            len = word_is(S, (uint32_t)q, e->id, m->plural) ? 1 : 0;
             break;
         case EP_SYN:
             len = (S->w[q].kb & ED_WB_SYN) ? syn_fwd(S, e->id, q) : 0;
@@ -817,7 +912,7 @@ static bool match_back(mstate *m, uint32_t k, long p, bool adj)
         int g = -1;
         switch (e->kind) {
         case EP_WORD:
-            len = S->w[q].wid == e->id ? 1 : 0;
+            len = word_is(S, (uint32_t)q, e->id, m->plural) ? 1 : 0;
             break;
         case EP_SYN:
             len = syn_back(S, e->id, (uint32_t)q);
@@ -871,7 +966,7 @@ static bool words_present(const sent *S, const ed_elem *e, uint32_t n)
 
 /* The best pattern of block for the verb at [vs, ve). */
 static bool try_block(const sent *S, uint32_t block, uint32_t vs, uint32_t ve, uint32_t lb,
-                      vmatch *best, int *best_score)
+                      bool plural, vmatch *best, int *best_score)
 {
     const ed_dict *d = S->d;
     const ed_block *bl = &d->blocks[block];
@@ -884,10 +979,10 @@ static bool try_block(const sent *S, uint32_t block, uint32_t vs, uint32_t ve, u
         if (!words_present(S, d->elems + p->up_first, p->up_n + p->lo_n))
             continue; /* a literal word of the pattern is not in the sentence */
         bind b = {-1, -1, -1, false};
-        mstate up = {S, d->elems + p->up_first, p->up_n, lb, &b, 400, false};
+        mstate up = {S, d->elems + p->up_first, p->up_n, lb, &b, 400, false, plural};
         if (p->up_n && (vs == 0 || !match_back(&up, 0, (long)vs - 1, false)))
             continue;
-        mstate lo = {S, d->elems + p->lo_first, p->lo_n, S->n, &b, 400, false};
+        mstate lo = {S, d->elems + p->lo_first, p->lo_n, S->n, &b, 400, false, plural};
         if (p->lo_n && !match_fwd(&lo, 0, ve, false))
             continue;
         int score = p->nlit * 4 + (int)(p->up_n + p->lo_n);
@@ -926,7 +1021,32 @@ static uint32_t clause_start(const sent *S, uint32_t vs, uint32_t prev_end, bool
     return lim;
 }
 
-/* The leftmost group in [lb, vs) not governed by a preposition. */
+/* A partitive subject's lead, [lb, s) before the group: determiners, then
+ * numbers and quantity words (FW_PART: "thousands of", "up to", "a group
+ * of"; its prepositions join them but are no quantity), then lower-case
+ * modifiers ("100 ethnic"). */
+static bool partitive_lead(const sent *S, uint32_t lb, uint32_t s)
+{
+    bool qty = false;
+    for (uint32_t k = lb; k < s; k++) {
+        const wtok *t = &S->w[k];
+        if (S->in_group[k] >= 0 || t->punct)
+            return false;
+        const td_token *tk = TD_DOC_TOK(S->doc, t->tok);
+        if ((t->cls & FW_PART) || isdigit((unsigned char)S->doc->norm[tk->span.s])) {
+            qty |= !(t->fw & FW_PREP);
+            continue;
+        }
+        if (t->fw == FW_DET && !qty)
+            continue;
+        if (!qty || t->fw || t->cap == 1 || (t->kb & ED_WB_VPHRASE) || (t->cls & FW_SAY))
+            return false;
+    }
+    return qty;
+}
+
+/* The leftmost group in [lb, vs) not governed by a preposition, or led by
+ * a quantity ("Thousands of Kurds demonstrated": the Kurds). */
 static int subject_before(const sent *S, uint32_t lb, uint32_t vs)
 {
     for (int g = 0; g < S->ng; g++) {
@@ -936,6 +1056,8 @@ static int subject_before(const sent *S, uint32_t lb, uint32_t vs)
         if (G->e > vs)
             break;
         if (G->prep == ED_NONE)
+            return g;
+        if ((S->d->words[G->prep].fw & FW_PART) && partitive_lead(S, lb, G->s))
             return g;
     }
     return -1;
@@ -1211,7 +1333,12 @@ static void verb_code(const sent *S, uint32_t vs, uint32_t first, uint32_t count
     int best = -1;
     for (uint32_t k = 0; k < count; k++) {
         const ed_verb *v = &d->verbs[d->phr[ED_VERB][first + k].payload];
-        try_block(S, v->block, vs, vs + len, lb, vm, &best);
+        /* a light verb (no code of its own: "staged", "held") is coded by
+         * its noun, singular or plural ("staged demonstrations"); a verb
+         * with a meaning of its own keeps PETRARCH's exact nouns */
+        const char *own = ed_str(d, v->code);
+        bool light = !*own || strncmp(own, "---", 3) == 0;
+        try_block(S, v->block, vs, vs + len, lb, light, vm, &best);
     }
     if (!vm->pattern) {
         for (uint32_t k = 0; k < count; k++) {
@@ -1289,6 +1416,32 @@ static const char *combine(const sent *S, const char *a, uint32_t cls, const cha
     return td_arena_strdup(S->arena, buf);
 }
 
+/* A stated future of a pattern's code is an intent (03x) for consultation
+ * and cooperation (04-06: "will meet", "will support", "will allow"); a
+ * future transfer or concession (07-08: "will contribute a million rupees
+ * to") keeps the pattern's code, as PETRARCH's validation records do. */
+static bool coop_root(const char *code)
+{
+    return code[0] == '0' && code[1] >= '4' && code[1] <= '6';
+}
+
+/* "X said (that) it would V", "X announced that they are ready to V": a
+ * personal pronoun right before the verb's auxiliaries is its subject; the
+ * reporting actor stands for it. */
+static bool pronoun_subject(const sent *S, uint32_t vs)
+{
+    uint32_t k = vs;
+    for (int hop = 0; hop < 4 && k > 0; hop++) {
+        const wtok *t = &S->w[k - 1];
+        if (t->cls & FW_PRON)
+            return S->in_group[k - 1] < 0;
+        if (!(t->fw & (FW_AUX | FW_BE | FW_NEG)))
+            return false;
+        k--;
+    }
+    return false;
+}
+
 /* Code the verb at [vs, vs+len); returns the new event count, sets *coded
  * and *next (the token after the verb, or after its complement). */
 static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t first,
@@ -1305,7 +1458,7 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
      * no clause boundary since it and no subject of its own */
     if (vc->prev_end && lb <= vc->prev_vs) {
         uint32_t as = aux_start(S, vs);
-        if (as == 0 || S->in_group[as - 1] < 0)
+        if ((as == 0 || S->in_group[as - 1] < 0) && !pronoun_subject(S, vs))
             return n;
     }
     if (vc->prev_end && lb < vc->prev_end)
@@ -1347,10 +1500,13 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
     int subj = subject_before(S, lb, vs);
     if (subj < 0 && conj)
         subj = vc->prev_subj; /* "condemned X and promised Y" */
+    if (subj < 0 && vc->stmt_subj >= 0 && pronoun_subject(S, vs))
+        subj = vc->stmt_subj; /* "X said it would V" */
     vc->prev_subj = subj;
     if (is_statement(vm.code) || (S->w[vs].cls & FW_SAY)) {
         vc->stmt_subj = subj;
-    } else if (!composed && modal && !neg && (!vm.pattern || (modal & FW_OBLIG)) &&
+    } else if (!composed && modal && !neg &&
+               (!vm.pattern || (modal & FW_OBLIG) || ((modal & FW_FUT) && coop_root(vm.code))) &&
                td_lexicon_get(S->cameo, vm.code, strlen(vm.code))) {
         const char *c = NULL;
         if ((modal & FW_OBLIG) && vc->stmt_subj >= 0 && subj >= 0 && vc->stmt_subj != subj) {
@@ -1479,10 +1635,16 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
             S->wmask |= 1ull << (w->wid & 63);
             if (w->kb & ED_WB_SYN)
                 S->synmask |= S->d->words[w->wid].synmask;
+            uint32_t sw = S->sing[w->wid];
+            if (sw != ED_NONE) { /* a plural matches its singular's patterns */
+                S->bloom[(sw >> 6) & 63] |= 1ull << (sw & 63);
+                S->wmask |= 1ull << (sw & 63);
+            }
         }
         uint32_t f = S->tfw[ti];
         w->fw = (uint16_t)(f & FW_FUNC);
-        w->cls = f & (FW_INTENT | FW_REFUSE | FW_INF | FW_OBLIG | FW_FUT | FW_SAY | FW_DIR);
+        w->cls = f & (FW_INTENT | FW_REFUSE | FW_INF | FW_OBLIG | FW_FUT | FW_SAY | FW_DIR |
+                      FW_PART | FW_PRON);
         S->n++;
     }
     for (uint32_t k = 0; k < S->n; k++)
@@ -1805,6 +1967,7 @@ td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
     S->d = r->dict;
     S->cameo = r->cameo;
     S->pneed = r->pneed;
+    S->sing = r->sing;
     S->arena = &doc->arena;
     S->date = doc_date(doc);
     S->require_dyad = config_require_dyad(doc);

@@ -22,12 +22,15 @@ static const char *const files[][2] = {
                          "agents = t.agents\ndiscards = t.discards\n"},
     {"t.verbs", "&TIES\n+DIPLOMATIC\n+ECONOMIC\n\n"
                 "--- ACCUSE [112] ---\nACCUSE\n- * ^ OF CORRUPTION [1121]\n\n"
-                "--- ATTACK [190] ---\nATTACK\n\n"
+                "--- ATTACK [190] ---\nATTACK\n- * CONVOY [191]\n\n"
+                "--- STAGE [---] ---\nSTAGE\n- * RALLY [141]\n\n"
                 "--- RESTORE [064] ---\nRESTORE\n- * &TIES TIES [0641]\n\n"
                 "--- MEET [040] ---\nMEET {MEETS MET MEETING}\n- % * [043]\n\n"
                 "--- SAY [010] ---\nSAY {SAYS SAID SAYING}\n\n"
                 "--- RETURN [084] ---\nRETURN\n- * PRISONERS [0841]\n\n"
-                "--- DEMAND [100] ---\nDEMAND\nURGE [020]\n- * TALKS [026]\n"},
+                "--- DEMAND [100] ---\nDEMAND\nURGE [020]\n- * TALKS [026]\n\n"
+                "--- BACK [050] ---\nBACK\n- * EFFORTS [051]\n\n"
+                "--- GIVE [070] ---\nGIVE\n- * MONEY [071]\n"},
     {"t.actors", "FREEDONIA [FRE]\n+FREEDONIAN\nSYLVANIA [SYL]\nMARSOVIA [MAR]\n"
                  "RUFUS_T._FIREFLY\n+FIREFLY\n\t[FREGOV 19330101-19351231]\n\t[FREELI >19360101]\n"
                  "GRAND_ALLIANCE [FRE/SYL]\n"},
@@ -265,6 +268,69 @@ TEST(demand_is_not_an_appeal)
     td_doc_free(d);
 }
 
+TEST(stated_future_is_an_intent)
+{
+    /* a pattern's cooperation code (04-06) with "will": the intent (03x) */
+    td_doc *d = code("Freedonia will back the efforts of Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:032");
+    td_doc_free(d);
+    d = code("Freedonia backed the efforts of Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:051");
+    td_doc_free(d);
+    /* a stated transfer keeps its code (PETRARCH's convention) */
+    d = code("Freedonia will give money to Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:071");
+    td_doc_free(d);
+}
+
+TEST(partitive_subject)
+{
+    /* a quantity before the actor is no preposition governing it */
+    td_doc *d = code("Thousands of Freedonians attacked Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:190");
+    td_doc_free(d);
+    d = code("Up to 100 angry Freedonians attacked Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:190");
+    td_doc_free(d);
+    /* not a quantity: "the allies of Freedonia" are not Freedonia */
+    d = code("The allies of Freedonia attacked Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "");
+    td_doc_free(d);
+}
+
+TEST(light_verb_noun_in_either_number)
+{
+    /* a light verb (no code of its own) is coded by its noun, plural too */
+    td_doc *d = code("Freedonia staged a rally against Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:141");
+    td_doc_free(d);
+    d = code("Freedonia staged rallies against Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:141");
+    td_doc_free(d);
+    /* a verb with its own code keeps PETRARCH's exact noun */
+    d = code("Freedonia attacked a convoy of Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:191");
+    td_doc_free(d);
+    d = code("Freedonia attacked convoys of Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:190");
+    td_doc_free(d);
+}
+
+TEST(pronoun_subject_is_the_reporter)
+{
+    /* "X said (that) it would V": the pronoun stands for X */
+    td_doc *d = code("Freedonia announced that it would meet Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:036");
+    td_doc_free(d);
+    d = code("Freedonia said they had attacked Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:190");
+    td_doc_free(d);
+    /* a subject of its own is kept */
+    d = code("Freedonia said Marsovia had attacked Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "MAR>SYL:190");
+    td_doc_free(d);
+}
+
 /* The per-document sentence filter (words alone) must not lose an event:
  * a lone chunk naming two actors, a plural demonym, a coded sentence after
  * sentences with no verb or no second actor. */
@@ -327,6 +393,10 @@ int main(void)
     RUN(reported_statement_coded_once);
     RUN(reported_obligation_is_a_demand);
     RUN(demand_is_not_an_appeal);
+    RUN(stated_future_is_an_intent);
+    RUN(partitive_subject);
+    RUN(light_verb_noun_in_either_number);
+    RUN(pronoun_subject_is_the_reporter);
     RUN(sentence_filter_keeps_events);
     RUN(missing_dictionary_is_an_error);
     td_resources_free(res);
