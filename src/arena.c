@@ -137,12 +137,17 @@ char *td_arena_strdup(td_arena *a, const char *s)
 
 char *td_arena_printf(td_arena *a, const char *fmt, ...)
 {
+    /* one formatting pass into a stack buffer for the usual short result
+     * (values like "2024-05-01T10:00"); a second only when it is longer */
+    char tmp[128];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
     if (n < 0)
         return NULL;
+    if ((size_t)n < sizeof tmp)
+        return td_arena_strndup(a, tmp, (size_t)n);
     char *p = td_arena_alloc(a, (size_t)n + 1);
     if (!p)
         return NULL;

@@ -164,10 +164,11 @@ typedef struct hstate {
 } hstate;
 
 #define MIX_K 0x9E3779B97F4A7C15ull
+#define HS_SEED 1469598103934665603ull
 
 static inline void hs_init(hstate *s)
 {
-    s->h = 1469598103934665603ull;
+    s->h = HS_SEED;
     s->acc = 0;
     s->n = 0;
 }
@@ -407,6 +408,34 @@ static inline void hs_ascii_run(hstate *s, const unsigned char *p, size_t n, siz
         hs_byte(s, p[i++] | 0x20);
 }
 
+/* Find the run of ASCII letters and digits at p (at least one; n bytes
+ * to the line's end, room readable) and fold it into the hash; returns its
+ * length. A word on a fresh state that ends inside the first 8 bytes (most
+ * words) costs one load for both. */
+static inline size_t ascii_run_hash(hstate *s, const unsigned char *p, size_t n, size_t room)
+{
+    if (room >= 8) {
+        uint64_t x = td_load_le64(p);
+        uint64_t stop = ~td_swar_alnum(x) & 0x8080808080808080ull;
+        if (stop) {
+            size_t k = (size_t)__builtin_ctzll(stop) >> 3;
+            if (k > n)
+                k = n;
+            if (s->n == 0) {
+                unsigned sh = (unsigned)(64 - 8 * k);
+                s->acc = __builtin_bswap64(x | 0x2020202020202020ull) >> sh;
+                s->n = (unsigned)k;
+            } else {
+                hs_ascii_run(s, p, k, room);
+            }
+            return k;
+        }
+    }
+    size_t k = td_ascii_alnum_run(p, n, room);
+    hs_ascii_run(s, p, k, room);
+    return k;
+}
+
 /* The class and length of the character at t[i] (te bounds it). */
 static inline int class_at(const unsigned char *t, size_t i, size_t te, size_t *k)
 {
@@ -430,9 +459,11 @@ typedef struct word_state {
     int first;
     hstate h_apos;
     size_t apos_at; /* byte offset of the last apostrophe in the word */
-    bool any_word;
     int prev_first;
     size_t prev_chars;
+    /* the line's word counters, unsaturated until its end */
+    uint32_t words, cap, low, digitw;
+    bool first_low;
 } word_state;
 
 #if defined(__GNUC__)
@@ -441,9 +472,27 @@ typedef struct word_state {
 #define LAY_HOT inline
 #endif
 
+/* Count a finished word of nchars characters (first: the class of its
+ * first) whose folded hash is h, and keep h when it is a content word. */
+static LAY_HOT void word_count(word_state *st, int first, size_t nchars, uint64_t h,
+                               const td_lay_stop *stop, word_sink *sink)
+{
+    if (st->words == 0)
+        st->first_low = first == CH_LOWER;
+    st->words++;
+    st->cap += nchars >= 4 && first == CH_UPPER;
+    st->low += nchars >= 4 && first == CH_LOWER;
+    st->digitw += first == CH_DIGIT;
+    if (nchars >= 3 && (nchars > stop->maxchars || !stop->keys || !stop_probe(stop, h)))
+        sink_push(sink, h);
+    st->prev_first = first;
+    st->prev_chars = nchars;
+}
+
 static LAY_HOT void word_close(word_state *st, const hstate *hs, const unsigned char *t, size_t end,
                        const td_lay_stop *stop, word_sink *sink, td_lay_line *ln)
 {
+    (void)ln;
     uint64_t h;
     /* a possessive "'s" is dropped, as td_lay_word_hash() does */
     if (st->apos_at != SIZE_MAX && st->apos_at + 2 == end && (t[end - 1] | 32) == 's' &&
@@ -451,21 +500,7 @@ static LAY_HOT void word_close(word_state *st, const hstate *hs, const unsigned 
         h = hs_final(st->h_apos);
     else
         h = hs_final(*hs);
-    SAT_INC(ln->words);
-    if (st->nchars >= 4 && st->first == CH_UPPER)
-        SAT_INC(ln->cap);
-    if (st->nchars >= 4 && st->first == CH_LOWER)
-        SAT_INC(ln->low);
-    if (st->first == CH_DIGIT)
-        SAT_INC(ln->digitw);
-    if (!st->any_word && st->first == CH_LOWER)
-        ln->first_low = true;
-    st->any_word = true;
-    if (st->nchars >= 3 &&
-        (st->nchars > stop->maxchars || !stop->keys || !stop_probe(stop, h)))
-        sink_push(sink, h);
-    st->prev_first = st->first;
-    st->prev_chars = st->nchars;
+    word_count(st, st->first, st->nchars, h, stop, sink);
     st->ws = SIZE_MAX;
 }
 
@@ -532,6 +567,46 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
     bool in_tok = false;
     for (size_t i = ts; i < te;) {
         unsigned char b = t[i];
+        if (td_ascii_alnum[b]) {
+            /* the common case first: a run of ASCII letters and digits,
+             * found and hashed from the same 8-byte loads */
+            if (!in_tok) {
+                toks++;
+                in_tok = true;
+                if ((b == 'h' && te - i >= 4 && memcmp(t + i, "http", 4) == 0) ||
+                    (b == 'w' && te - i >= 4 && memcmp(t + i, "www.", 4) == 0))
+                    ln.link = true;
+            }
+            prev_cjk_p = NULL;
+            if (st.ws == SIZE_MAX && e - i >= 8) {
+                /* a fresh word: when it ends within 8 bytes at a space or
+                 * an ASCII mark (not an apostrophe), it is hashed and
+                 * counted here from one load */
+                uint64_t x = td_load_le64(t + i);
+                uint64_t stopm = ~td_swar_alnum(x) & 0x8080808080808080ull;
+                size_t wl = (size_t)__builtin_ctzll(stopm | 0x8000000000000000ull) >> 3;
+                if (stopm && i + wl <= te &&
+                    (i + wl == te || (t[i + wl] < 0x80 && t[i + wl] != '\''))) {
+                    uint64_t acc = __builtin_bswap64(x | 0x2020202020202020ull) >> (64 - 8 * wl);
+                    uint64_t hh = (HS_SEED ^ acc ^ ((uint64_t)wl << 59)) * MIX_K;
+                    hh ^= hh >> 31;
+                    word_count(&st, ascii_class[b], wl, hh ? hh : 1, stop, &sink);
+                    i += wl;
+                    continue;
+                }
+            }
+            if (st.ws == SIZE_MAX) {
+                st.ws = i;
+                st.nchars = 0;
+                st.first = ascii_class[b];
+                hs_init(&h);
+                st.apos_at = SIZE_MAX;
+            }
+            size_t n = ascii_run_hash(&h, t + i, te - i, e - i);
+            st.nchars += n;
+            i += n;
+            continue;
+        }
         if (b == ' ' || b == '\t' || b == '\r') {
             word_end(&st, &h, t, i, stop, &sink, &ln);
             prev_cjk_p = NULL;
@@ -556,16 +631,6 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
                 st.first = cl;
                 hs_init(&h);
                 st.apos_at = SIZE_MAX;
-            }
-            if (k == 1) {
-                /* the common case: a run of ASCII letters and digits */
-                size_t j = i;
-                while (j < te && td_ascii_alnum[t[j]])
-                    j++;
-                hs_ascii_run(&h, t + i, j - i, e - i);
-                st.nchars += j - i;
-                i = j;
-                continue;
             }
             st.nchars++;
             fold_char(&h, t + i, k);
@@ -608,6 +673,11 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
         i += k;
     }
     word_end(&st, &h, t, te, stop, &sink, &ln);
+    ln.words = (uint16_t)(st.words > 65535 ? 65535 : st.words);
+    ln.cap = (uint16_t)(st.cap > 65535 ? 65535 : st.cap);
+    ln.low = (uint16_t)(st.low > 65535 ? 65535 : st.low);
+    ln.digitw = (uint16_t)(st.digitw > 65535 ? 65535 : st.digitw);
+    ln.first_low = st.first_low;
     if (cjk) {
         size_t add = (cjk + 1) / 2;
         ln.words = (uint16_t)(ln.words + add > 65535 ? 65535 : ln.words + add);

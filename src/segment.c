@@ -171,6 +171,29 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
     bool space_before = true;
     bool line_start = true;
     while (i < b) {
+        unsigned char b0 = (unsigned char)t.s[i];
+        if (b0 > '9' && td_ascii_alnum[b0] && doc->norm_len - i >= 8) {
+            /* the common token: ASCII letters (and digits) ending within
+             * 8 bytes at a space or a mark that cannot continue the word
+             * or make it an abbreviation; found from one load */
+            uint64_t stopm = ~td_swar_alnum(td_load_le64(t.s + i)) & 0x8080808080808080ull;
+            size_t j = i + ((size_t)__builtin_ctzll(stopm | 0x8000000000000000ull) >> 3);
+            if (stopm && j <= b) {
+                unsigned char nx = j < b ? (unsigned char)t.s[j] : ' ';
+                if (nx < 0x80 && nx != '\'' && nx != '-' && nx != '.') {
+                    td_token *tk = push_tok(doc, i, j, TD_TOK_WORD);
+                    if (!tk)
+                        return TD_ENOMEM;
+                    tk->flags = (uint8_t)((space_before ? TD_TOKF_SPACE_BEFORE : 0) |
+                                          (line_start ? TD_TOKF_LINE_START : 0));
+                    tk->block = block;
+                    space_before = false;
+                    line_start = false;
+                    i = j;
+                    continue;
+                }
+            }
+        }
         size_t l;
         int c = cls_at(t, i, &l);
         if (c == C_SPACE || c == C_NL) {
@@ -187,9 +210,9 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
             /* letters, marks, digits; inner hyphens, apostrophes, periods
              * of initialisms (U.S.), ampersands of AT&T */
             for (;;) {
-                /* ASCII letters and digits, the common case, by table */
-                while (j < b && td_ascii_alnum[(unsigned char)t.s[j]])
-                    j++;
+                /* ASCII letters and digits, the common case, 8 at a time */
+                j += td_ascii_alnum_run((const unsigned char *)t.s + j, b - j,
+                                        doc->norm_len - j);
                 size_t l2;
                 int c2 = cls_at(t, j, &l2);
                 if (is_wordc(c2)) {
@@ -209,7 +232,9 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
             /* initialism: single letters with periods, "U.S.", "a.m." */
             size_t k = st;
             bool initialism = false;
-            for (;;) {
+            /* only a letter followed by a period can open one */
+            bool maybe_init = c != C_MARK && st + l < b && doc->norm[st + l] == '.';
+            while (maybe_init) {
                 size_t l2, l3;
                 int c2 = cls_at(t, k, &l2);
                 if (!(c2 == C_LETTER || c2 == C_UPPER))

@@ -3,6 +3,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 size_t td_utf8_valid_len(const unsigned char *s, size_t len)
 {
@@ -43,6 +46,18 @@ size_t td_utf8_first_invalid(const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
+#if defined(__SSE2__)
+        /* ASCII fast path, 16 bytes at a time to the first high byte */
+        while (len - i >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            unsigned mask = (unsigned)_mm_movemask_epi8(v);
+            if (mask) {
+                i += (size_t)__builtin_ctz(mask);
+                break;
+            }
+            i += 16;
+        }
+#endif
         /* ASCII fast path, 8 bytes at a time */
         while (i + 8 <= len) {
             uint64_t w;
