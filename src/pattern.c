@@ -25,6 +25,7 @@ typedef struct rule {
     char *src;
     pcre2_code *code;
     bool jit; /* JIT-compiled: matched with pcre2_jit_match (no checks) */
+    uint32_t minlen; /* no match is shorter (PCRE2_INFO_MINLENGTH) */
     uint8_t first[32]; /* bytes a match may start with */
 } rule;
 
@@ -395,6 +396,7 @@ td_status td_pattern_compile(td_pattern_set *ps, char **err)
             if (cap + 1 > ps->max_pairs)
                 ps->max_pairs = cap + 1;
             first_bytes(&ps->rules[i]);
+            pcre2_pattern_info(ps->rules[i].code, PCRE2_INFO_MINLENGTH, &ps->rules[i].minlen);
             if (i && !ps->no_union)
                 st = td_buf_append(&uni, "|", 1);
             if (st == TD_OK && !ps->no_union)
@@ -526,6 +528,8 @@ static void try_rule(td_pattern_state *st, size_t i, const char *subj, size_t le
                      size_t *best_e, int *best)
 {
     const rule *r = &st->ps->rules[i];
+    if (len - p < r->minlen)
+        return; /* what PCRE2 finds too, after the cost of a call */
     int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)subj, len, p, 0, st->md[1], NULL)
                     : pcre2_match(r->code, (PCRE2_SPTR)subj, len, p, 0, st->md[1], NULL);
     if (rc <= 0)

@@ -10,6 +10,13 @@
 #include "doc.h"
 #include "json.h"
 
+#include <math.h>
+#include <stdint.h>
+#include <stdbool.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#include <stdio.h>
 #include <string.h>
 
 static void span(td_json_w *w, const td_doc *doc, td_span sp)
@@ -158,8 +165,478 @@ static void write_events(td_json_w *w, const td_doc *doc)
     td_jw_arr_end(w);
 }
 
+/* ---- the compact record --------------------------------------------------
+ * Without --pretty the layout of a record is fixed, so its keys and
+ * punctuation are written as literal runs ("{\"span\":[") instead of one
+ * writer call per key, comma and bracket: the same bytes as the td_jw_*
+ * path above writes with pretty off (tests compare both). */
+
+typedef struct cw {
+    td_buf *b;
+    char *o, *end; /* the write position in b and the end of its room */
+    td_status st;
+} cw;
+
+/* Make room for n more bytes at c->o (the bytes before o are b's). */
+static bool cw_grow(cw *c, size_t n)
+{
+    if (c->st != TD_OK)
+        return false;
+    c->b->len = (size_t)(c->o - c->b->ptr);
+    c->st = td_buf_reserve(c->b, n + 4096);
+    if (c->st != TD_OK) {
+        c->o = c->end = NULL;
+        return false;
+    }
+    c->o = c->b->ptr + c->b->len;
+    c->end = c->b->ptr + c->b->cap - 1; /* keep one byte for the NUL */
+    return true;
+}
+
+static inline bool cw_room(cw *c, size_t n)
+{
+    return (c->o && (size_t)(c->end - c->o) >= n) || cw_grow(c, n);
+}
+
+static inline void cw_put(cw *c, const char *s, size_t n)
+{
+    if (cw_room(c, n)) {
+        memcpy(c->o, s, n);
+        c->o += n;
+    }
+}
+
+/* A literal run (a string constant: its length is known, the copy inlined). */
+#define CW_LIT(c, s) cw_put((c), "" s, sizeof(s) - 1)
+
+/* ---- escaping: the escapes of td_json_escape (json.c) ---- */
+
+/* 1: the byte needs a look (an escape, or 0xE2 that may start U+2028/9). */
+static const uint8_t cw_look[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,  ['\\'] = 1, [0x7f] = 1,
+    [0xE2] = 1};
+
+/* The first index >= i of a byte that needs a look, or len. */
+static inline size_t cw_clean_until(const char *s, size_t i, size_t len)
+{
+#if defined(__SSE2__)
+    const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+    const __m128i del = _mm_set1_epi8(0x7f), e2 = _mm_set1_epi8((char)0xE2);
+    const __m128i c1f = _mm_set1_epi8(0x1f);
+    while (len - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, e2)));
+        m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(v, c1f), c1f)); /* <= 0x1f */
+        unsigned mask = (unsigned)_mm_movemask_epi8(m);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+        i += 16;
+    }
+#endif
+    while (i < len && !cw_look[(unsigned char)s[i]])
+        i++;
+    return i;
+}
+
+/* "s" escaped: clean runs copied whole, the rest one escape at a time. */
+static void cw_str(cw *c, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    static const char two[256] = {['"'] = '"', ['\\'] = '\\', ['\n'] = 'n', ['\t'] = 't',
+                                  ['\r'] = 'r'};
+    if (n > (SIZE_MAX - 8) / 6 || !cw_room(c, n * 6 + 2))
+        return;
+    char *o = c->o;
+    *o++ = '"';
+    size_t start = 0, i = 0;
+    for (;;) {
+        i = cw_clean_until(s, i, n);
+        if (i >= n)
+            break;
+        unsigned char ch = (unsigned char)s[i];
+        size_t skip = 1;
+        char esc[6];
+        size_t el;
+        if (two[ch]) {
+            esc[0] = '\\';
+            esc[1] = two[ch];
+            el = 2;
+        } else if (ch < 0x20 || ch == 0x7f) {
+            memcpy(esc, "\\u00", 4);
+            esc[4] = hex[ch >> 4];
+            esc[5] = hex[ch & 15];
+            el = 6;
+        } else if (i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                   ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
+            memcpy(esc, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+            el = 6;
+            skip = 3;
+        } else {
+            i++; /* a 0xE2 of another character: part of the clean run */
+            continue;
+        }
+        memcpy(o, s + start, i - start);
+        o += i - start;
+        memcpy(o, esc, el);
+        o += el;
+        i += skip;
+        start = i;
+    }
+    memcpy(o, s + start, n - start);
+    o += n - start;
+    *o++ = '"';
+    c->o = o;
+}
+
+static void cw_cstr(cw *c, const char *s) /* NULL: null */
+{
+    if (s)
+        cw_str(c, s, strlen(s));
+    else
+        CW_LIT(c, "null");
+}
+
+/* The decimal digits of v (as printf's %lld) written backwards ending at
+ * e; returns the first. */
+static char *cw_digits(char *e, long long v)
+{
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--e = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--e = '-';
+    return e;
+}
+
+static void cw_int(cw *c, long long v)
+{
+    char tmp[24], *e = tmp + sizeof tmp, *p = cw_digits(e, v);
+    cw_put(c, p, (size_t)(e - p));
+}
+
+/* "[s,e]" of a norm span mapped to base. */
+static td_span cw_span(cw *c, const td_doc *doc, td_span sp)
+{
+    td_span b = td_doc_span_to_base(doc, sp);
+    char tmp[52], *e = tmp + sizeof tmp;
+    *--e = ']';
+    char *p = cw_digits(e, b.e);
+    *--p = ',';
+    p = cw_digits(p, b.s);
+    *--p = '[';
+    cw_put(c, p, (size_t)(e + 1 - p));
+    return b;
+}
+
+/* "span":[s,e],"text":"..." */
+static void cw_span_text(cw *c, const td_doc *doc, td_span sp)
+{
+    CW_LIT(c, "\"span\":");
+    td_span b = cw_span(c, doc, sp);
+    CW_LIT(c, ",\"text\":");
+    cw_str(c, doc->base + b.s, b.e - b.s);
+}
+
+static void cw_source(cw *c, const td_doc *doc)
+{
+    CW_LIT(c, ",\"source\":{\"path\":");
+    cw_cstr(c, doc->path);
+    CW_LIT(c, ",\"offset\":");
+    cw_int(c, (long long)doc->offset);
+    CW_LIT(c, ",\"line\":");
+    if (doc->line > 0)
+        cw_int(c, doc->line);
+    else
+        CW_LIT(c, "null");
+    CW_LIT(c, ",\"url\":");
+    cw_cstr(c, doc->url);
+    CW_LIT(c, ",\"warc_record_id\":");
+    cw_cstr(c, doc->warc_record_id);
+    CW_LIT(c, "}");
+}
+
+static void cw_blocks(cw *c, const td_doc *doc)
+{
+    CW_LIT(c, ",\"blocks\":[");
+    for (size_t i = 0; i < doc->blocks.n; i++) {
+        const td_block *b = TD_DOC_BLOCK(doc, i);
+        if (i)
+            CW_LIT(c, ",");
+        CW_LIT(c, "{\"kind\":");
+        cw_cstr(c, td_block_kind_name(b->kind));
+        CW_LIT(c, ",\"span\":");
+        cw_span(c, doc, b->span);
+        CW_LIT(c, "}");
+    }
+    CW_LIT(c, "],\"boilerplate\":[");
+    bool any = false;
+    for (size_t i = 0; i < doc->blocks.n; i++) {
+        const td_block *b = TD_DOC_BLOCK(doc, i);
+        if (b->kind == TD_BLOCK_BOILERPLATE) {
+            td_span bs = td_doc_span_to_base(doc, b->span);
+            if (any)
+                CW_LIT(c, ",");
+            any = true;
+            cw_str(c, doc->base + bs.s, bs.e - bs.s);
+        }
+    }
+    CW_LIT(c, "]");
+}
+
+static void cw_date(cw *c, const td_doc *doc)
+{
+    CW_LIT(c, ",\"date\":{\"value\":");
+    cw_cstr(c, doc->date.value);
+    CW_LIT(c, ",\"precision\":");
+    cw_cstr(c, td_precision_name(doc->date.value ? doc->date.precision : TD_PREC_UNKNOWN));
+    CW_LIT(c, ",\"source\":");
+    cw_cstr(c, doc->date.source);
+    CW_LIT(c, ",\"header\":");
+    cw_cstr(c, doc->date.header);
+    CW_LIT(c, ",\"note\":");
+    cw_cstr(c, doc->date.note);
+    CW_LIT(c, "}");
+}
+
+static void cw_entities(cw *c, const td_doc *doc)
+{
+    CW_LIT(c, ",\"entities\":[");
+    for (size_t i = 0; i < doc->entities.n; i++) {
+        const td_entity *e = TD_VEC_AT(doc->entities, td_entity, i);
+        if (i)
+            CW_LIT(c, ",");
+        CW_LIT(c, "{\"id\":");
+        cw_int(c, e->id);
+        CW_LIT(c, ",\"type\":");
+        cw_cstr(c, td_entity_type_name(e->type));
+        CW_LIT(c, ",\"name\":");
+        cw_cstr(c, e->name);
+        if (e->role) {
+            CW_LIT(c, ",\"role\":");
+            cw_cstr(c, e->role);
+        }
+        if (e->country[0]) {
+            CW_LIT(c, ",\"country\":");
+            cw_cstr(c, e->country);
+        }
+        if (e->acronym) {
+            CW_LIT(c, ",\"acronym\":");
+            cw_cstr(c, e->acronym);
+        }
+        if (e->cameo) {
+            CW_LIT(c, ",\"cameo\":");
+            cw_cstr(c, e->cameo);
+        }
+        CW_LIT(c, ",\"mentions\":[");
+        for (size_t k = 0; k < e->mentions.n; k++) {
+            const td_mention *m = TD_VEC_AT(e->mentions, td_mention, k);
+            CW_LIT(c, "{");
+            cw_span_text(c, doc, m->span);
+            CW_LIT(c, ",\"form\":");
+            cw_cstr(c, td_mention_form_name(m->form));
+            if (k + 1 < e->mentions.n)
+                CW_LIT(c, "},");
+            else
+                CW_LIT(c, "}");
+        }
+        CW_LIT(c, "]}");
+    }
+    CW_LIT(c, "]");
+}
+
+static void cw_quotes(cw *c, const td_doc *doc)
+{
+    CW_LIT(c, ",\"quotes\":[");
+    for (size_t i = 0; i < doc->quotes.n; i++) {
+        const td_quote *q = TD_VEC_AT(doc->quotes, td_quote, i);
+        if (i)
+            CW_LIT(c, ",");
+        CW_LIT(c, "{\"kind\":");
+        cw_cstr(c, td_quote_kind_name(q->kind));
+        CW_LIT(c, ",");
+        cw_span_text(c, doc, q->span);
+        if (q->spans.n > 0) {
+            CW_LIT(c, ",\"spans\":[");
+            for (size_t k = 0; k < q->spans.n; k++) {
+                if (k)
+                    CW_LIT(c, ",");
+                cw_span(c, doc, *TD_VEC_AT(q->spans, td_span, k));
+            }
+            CW_LIT(c, "]");
+        }
+        CW_LIT(c, ",\"speaker\":");
+        if (q->has_speaker) {
+            CW_LIT(c, "{\"entity\":");
+            if (q->speaker_entity > 0)
+                cw_int(c, q->speaker_entity);
+            else
+                CW_LIT(c, "null");
+            CW_LIT(c, ",\"name\":");
+            cw_cstr(c, q->speaker_name);
+            CW_LIT(c, ",");
+            cw_span_text(c, doc, q->speaker_span);
+            CW_LIT(c, "}");
+        } else {
+            CW_LIT(c, "null");
+        }
+        CW_LIT(c, ",\"cue\":");
+        if (q->has_cue) {
+            CW_LIT(c, "{");
+            cw_span_text(c, doc, q->cue);
+            CW_LIT(c, "}}");
+        } else {
+            CW_LIT(c, "null}");
+        }
+    }
+    CW_LIT(c, "]");
+}
+
+static void cw_times(cw *c, const td_doc *doc)
+{
+    CW_LIT(c, ",\"times\":[");
+    for (size_t i = 0; i < doc->times.n; i++) {
+        const td_time *t = TD_VEC_AT(doc->times, td_time, i);
+        if (i)
+            CW_LIT(c, ",{");
+        else
+            CW_LIT(c, "{");
+        cw_span_text(c, doc, t->span);
+        CW_LIT(c, ",\"type\":");
+        cw_cstr(c, td_time_type_name(t->type));
+        CW_LIT(c, ",\"value\":");
+        cw_cstr(c, t->value);
+        if (t->mod) {
+            CW_LIT(c, ",\"mod\":");
+            cw_cstr(c, t->mod);
+        }
+        CW_LIT(c, "}");
+    }
+    CW_LIT(c, "]");
+}
+
+static void cw_events(cw *c, const td_doc *doc)
+{
+    CW_LIT(c, ",\"events\":[");
+    for (size_t i = 0; i < doc->events.n; i++) {
+        const td_event *ev = TD_VEC_AT(doc->events, td_event, i);
+        if (i)
+            CW_LIT(c, ",");
+        CW_LIT(c, "{\"actor\":");
+        cw_cstr(c, ev->actor);
+        CW_LIT(c, ",\"target\":");
+        cw_cstr(c, ev->target);
+        CW_LIT(c, ",\"code\":");
+        cw_cstr(c, ev->code);
+        CW_LIT(c, ",");
+        cw_span_text(c, doc, ev->span);
+        if (ev->quad_class >= 0) {
+            CW_LIT(c, ",\"quad_class\":");
+            cw_int(c, ev->quad_class);
+        }
+        if (ev->has_goldstein) {
+            /* what td_jw_num writes */
+            CW_LIT(c, ",\"goldstein\":");
+            if (!isfinite(ev->goldstein)) {
+                CW_LIT(c, "null");
+            } else {
+                char tmp[40];
+                int n = snprintf(tmp, sizeof tmp, "%.6g", ev->goldstein);
+                for (int k = 0; k < n; k++)
+                    if (tmp[k] == ',')
+                        tmp[k] = '.';
+                cw_put(c, tmp, n > 0 ? (size_t)n : 0);
+            }
+        }
+        CW_LIT(c, "}");
+    }
+    CW_LIT(c, "]");
+}
+
+static td_status write_compact(const td_doc *doc, td_buf *out)
+{
+    cw c = {out, out->ptr ? out->ptr + out->len : NULL,
+            out->ptr ? out->ptr + out->cap - 1 : NULL, TD_OK};
+    CW_LIT(&c, "{\"id\":");
+    cw_cstr(&c, doc->id);
+    CW_LIT(&c, ",\"lang\":");
+    cw_cstr(&c, doc->lang);
+    cw_source(&c, doc);
+    CW_LIT(&c, ",\"title\":");
+    cw_cstr(&c, doc->title);
+    CW_LIT(&c, ",\"caption\":");
+    cw_cstr(&c, doc->caption);
+
+    td_buf body;
+    td_buf_init(&body, 0);
+    td_status st = td_buf_reserve(&body, (doc->norm ? doc->norm_len : doc->base_len) + doc->blocks.n);
+    if (st == TD_OK)
+        st = td_doc_body_text(doc, &body);
+    if (st != TD_OK) {
+        td_buf_release(&body);
+        return st;
+    }
+    CW_LIT(&c, ",\"text\":");
+    cw_str(&c, body.ptr ? body.ptr : "", body.len);
+    td_buf_release(&body);
+
+    cw_blocks(&c, doc);
+    cw_date(&c, doc);
+    cw_entities(&c, doc);
+    cw_quotes(&c, doc);
+    cw_times(&c, doc);
+    cw_events(&c, doc);
+    if (doc->meta.n) {
+        CW_LIT(&c, ",\"meta\":{");
+        for (size_t i = 0; i < doc->meta.n; i++) {
+            const td_kv *kv = TD_VEC_AT(doc->meta, td_kv, i);
+            if (i)
+                CW_LIT(&c, ",");
+            /* as td_jw_keyn writes keys: short ones as they are, long
+             * ones escaped */
+            size_t kn = strlen(kv->key);
+            if (kn + 4 <= 64) {
+                CW_LIT(&c, "\"");
+                cw_put(&c, kv->key, kn);
+                CW_LIT(&c, "\":");
+            } else {
+                cw_str(&c, kv->key, kn);
+                CW_LIT(&c, ":");
+            }
+            cw_cstr(&c, kv->value);
+        }
+        CW_LIT(&c, "}");
+    }
+    if (doc->warnings.n) {
+        CW_LIT(&c, ",\"warnings\":[");
+        for (size_t i = 0; i < doc->warnings.n; i++) {
+            if (i)
+                CW_LIT(&c, ",");
+            cw_cstr(&c, *TD_VEC_AT(doc->warnings, const char *, i));
+        }
+        CW_LIT(&c, "]");
+    }
+    CW_LIT(&c, "}\n");
+    if (c.st == TD_OK) {
+        out->len = (size_t)(c.o - out->ptr);
+        out->ptr[out->len] = '\0';
+    }
+    return c.st;
+}
+
 td_status td_record_write(const td_doc *doc, int flags, td_buf *out)
 {
+    if (!(flags & TD_RECORD_PRETTY)) {
+        /* a record is a few times its text: grow once, not by doubling */
+        td_status rs = td_buf_reserve(out, doc->base_len * 4 + 4096);
+        return rs == TD_OK ? write_compact(doc, out) : rs;
+    }
     td_json_w w;
     td_jw_init(&w, out, (flags & TD_RECORD_PRETTY) != 0);
     /* a record is a few times its text: grow once, not by doubling */

@@ -89,4 +89,23 @@ check "extract --help" grep -q "Exit status" "$TMP/help"
 "$T" --help >"$TMP/help"
 check "tidings --help lists extract" grep -q "extract" "$TMP/help"
 
+# the compact record (written by record.c's own fast path) says exactly what
+# the pretty one says, key by key and in the same order
+head -n 40 "$ROOT/data/sample/wikinews-meantime.jsonl" >"$TMP/wm.jsonl"
+cat "$ROOT/data/sample/lavrov.txt" >"$TMP/wm.txt"
+"$T" extract "$TMP/wm.jsonl" "$TMP/wm.txt" >"$TMP/wm-compact.jsonl"
+"$T" extract --pretty "$TMP/wm.jsonl" "$TMP/wm.txt" >"$TMP/wm-pretty.json"
+check "compact and pretty records agree key by key" python3 -c '
+import json, sys
+pairs = lambda s: json.loads(s, object_pairs_hook=lambda kv: kv)
+a = [pairs(l) for l in open(sys.argv[1], encoding="utf-8")]
+s = open(sys.argv[2], encoding="utf-8").read()
+d = json.JSONDecoder(object_pairs_hook=lambda kv: kv); i = 0; b = []
+while i < len(s):
+    while i < len(s) and s[i].isspace(): i += 1
+    if i >= len(s): break
+    o, i = d.raw_decode(s, i); b.append(o)
+n = sum(len(dict(r).get("times", [])) + len(dict(r).get("entities", [])) for r in a)
+sys.exit(0 if a == b and len(a) == 41 and n > 0 else 1)' "$TMP/wm-compact.jsonl" "$TMP/wm-pretty.json"
+
 summary
