@@ -986,11 +986,15 @@ static void add_continuations(qctx *c, attr *a, uint32_t q, bool quoted_before)
         for (uint32_t i = nx; i < se; i++) {
             if (c->M.reg_of[i] >= 0 && i < nx + 3)
                 holds_quote = true;
-            if (cue_at(c, i, se, &nt))
-                cue_in = true;
+            const td_lex_entry *ce = cue_at(c, i, se, &nt);
+            if (ce && strcmp(td_lex_field(ce, 1), "base") != 0 &&
+                strcmp(td_lex_field(ce, 0), "eval") != 0)
+                cue_in = true; /* another attribution ("think" is none) */
         }
+        /* "X is so Y, he said, that Z": "that" goes on with the content */
+        bool comp_on = !quoted_before && w == W_COMP;
         if ((!quoted_before || holds_quote) && is_word(c, nx) && w != W_REL &&
-            ((w != W_ADJ && w != W_COMP) || holds_quote) && !cue_in && se - nx >= 4) {
+            ((w != W_ADJ && w != W_COMP) || holds_quote || comp_on) && !cue_in && se - nx >= 4) {
             uint32_t e = se;
             while (e > nx && is_terminal(c, e - 1))
                 e--;
@@ -1116,6 +1120,24 @@ static uint32_t cut_tail(const qctx *c, uint32_t p, uint32_t e)
     return e;
 }
 
+/* A lead-in before a quotation that ends the content is the writer's:
+ * "said in an email: “...”", "added later, “...”" - the content is the
+ * quotation alone. Returns its first token, else p. */
+static uint32_t lead_in_end(const qctx *c, uint32_t p, uint32_t e)
+{
+    uint32_t i = p;
+    while (i < e && c->M.reg_of[i] < 0)
+        i++;
+    if (i >= e || i <= p || !(is_punct(c, i - 1, ':')))
+        return p;
+    const td_qregion *r = region_of(c, i);
+    uint32_t re = r->closed ? r->close_tok + 1 : r->end;
+    for (uint32_t k = re; k < e; k++)
+        if (!is_terminal(c, k) && !is_trim_punct(c, k))
+            return p; /* words follow the quotation */
+    return r->open_tok == i ? i : p;
+}
+
 /* Pattern A: the content runs from a to the end of the sentence. */
 static void content_after(qctx *c, attr *a, uint32_t p)
 {
@@ -1135,7 +1157,8 @@ static void content_after(qctx *c, attr *a, uint32_t p)
     /* "..., suggesting that ..." and "... and insisted that ..." are
      * attributions of their own: the content stops before them */
     for (uint32_t i = p + 1; i + 1 < e; i++) {
-        if (c->M.reg_of[i] >= 0 || !(is_punct(c, i, ',') || is_coord(c, i)))
+        bool sep = is_close_mark(c, i) && is_punct(c, i - 1, ','); /* “...,” adding */
+        if (!sep && (c->M.reg_of[i] >= 0 || !(is_punct(c, i, ',') || is_coord(c, i))))
             continue;
         size_t nt;
         uint32_t j = i + 1;
@@ -1143,12 +1166,18 @@ static void content_after(qctx *c, attr *a, uint32_t p)
             j++; /* ", and added" */
         for (int k = 0; k < 2 && j + 1 < e && is_adverb(c, j); k++)
             j++;
+        if (j + 1 < e && is_coord(c, j - 1) && wclass(c, j) == W_PRON &&
+            strcmp(wextra(c, j), "n") != 0)
+            j++; /* "... but he said ...": a new subject after the conjunction */
+        for (int k = 0; k < 2 && j + 1 < e && is_adverb(c, j); k++)
+            j++;
         if (cue_at(c, j, e, &nt)) {
-            e = i;
+            e = sep ? i + 1 : i;
             break;
         }
     }
     e = cut_tail(c, p, e);
+    p = lead_in_end(c, p, e);
     extend_over_quotes(c, a, p, e);
 }
 
@@ -1204,12 +1233,24 @@ static bool long_appositive(qctx *c, uint32_t s0, uint32_t j, np *subj, uint32_t
             continue;
         uint32_t m = k + 1; /* the appositive's first word */
         int w = wclass(c, m);
-        if (!(w == W_DET || w == W_REL || w == W_TITLE || w == W_MOD || w == W_ADJ ||
-              is_cap(c, m) || T(c, m)->type == TD_TOK_NUM))
-            return false;
+        bool opener = w == W_DET || w == W_REL || w == W_TITLE || w == W_MOD || w == W_ADJ ||
+                      is_cap(c, m) || T(c, m)->type == TD_TOK_NUM;
         np n0 = np_before(c, k - 1, s0);
-        if (n0.kind != NP_NAME)
+        if (n0.kind == NP_NAME && n0.s == s0) {
+            /* the name opens the sentence: whatever lies between its comma
+             * and the cue's is an appositive ("Ann Lee, 31, clad in red,
+             * said") */
+            *subj = n0;
+            *sb = n0.s;
+            return true;
+        }
+        if (!opener)
             return false;
+        if (n0.kind != NP_NAME) {
+            if (T(c, k - 1)->type == TD_TOK_NUM)
+                continue; /* an age: "Ann Lee, 31, a photographer, said" */
+            return false;
+        }
         *subj = n0;
         *sb = n0.s;
         return true;
@@ -1297,6 +1338,8 @@ static bool inverted_ok(qctx *c, np n, uint32_t se)
         wclass(c, q) != W_ADJ && !is_adverb(c, q) && !is_open_mark(c, q) && !is_punct(c, q, ':') &&
         !is_punct(c, q, '('))
         return false;
+    if (n.e > n.s + 1 && wclass(c, n.e - 1) == W_DET)
+        return false; /* "..., said the convention represented the “...”" */
     if (n.kind != NP_NOM)
         return true;
     if (wclass(c, n.s) == W_DET)

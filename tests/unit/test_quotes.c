@@ -572,6 +572,105 @@ TEST(comma_tail_after_quote)
     td_doc_free(d);
 }
 
+/* A name opening its sentence speaks past an appositive of any shape; an
+ * age before the appositive is skipped too. */
+TEST(long_appositive_at_sentence_start)
+{
+    td_doc *d = run("Nadia Brook, clad in a green coat with a badge that read Vote, said the count was "
+                    LQ "far too slow" RQ " in the east.");
+    const td_quote *q = find_prefix(d, TD_QUOTE_MIXED, "the count was");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Nadia Brook") == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    d = run("Later on, Tom Reyes, 44, a ferry pilot from the harbour district, said the river was "
+            LQ "never this low" RQ " before.");
+    q = find_prefix(d, TD_QUOTE_MIXED, "the river was");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Tom Reyes") == 0);
+    /* the subject is no content */
+    CHECK(find_prefix(d, -1, "Later on") == NULL);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* An inverted speaker never ends in a determiner: "..., said the plan
+ * needed the “...”" has no speaker after the cue. */
+TEST(inverted_speaker_not_a_clause)
+{
+    td_doc *d = run("Ann Lee, author of " LQ "Rivers," RQ " a history of the delta, said the plan needed the " LQ
+                    "full support of the council" RQ " soon.");
+    for (size_t i = 0; d && i < d->quotes.n; i++) {
+        const td_quote *q = TD_VEC_AT(d->quotes, td_quote, i);
+        CHECK(!span_is(d, q->speaker_span, "the plan needed the"));
+    }
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* A cue set off by commas inside the content: the content goes on after
+ * it, also after "that" or an adjunct word ("while"). */
+TEST(parenthetical_cue)
+{
+    td_doc *d = run("The bridge is so old, the engineer said, that a heavy truck could " LQ "bring it down" RQ
+                    " any day.");
+    CHECK(find_prefix(d, -1, "The bridge is so old") != NULL);
+    const td_quote *q = find_prefix(d, -1, "The bridge is so old");
+    CHECK(q && q->spans.n == 2);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    /* a base-form cue ("think") later in the sentence is no attribution of its own */
+    d = run("The harbour plan, says Ida Moss, a planner, is what the town needs (think of the old "
+            "docks) and more.");
+    q = find_prefix(d, -1, "The harbour plan");
+    CHECK(q && q->spans.n == 2);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* A lead-in ending in a colon before the quotation that ends the content
+ * is the writer's: the content is the quotation alone. */
+TEST(colon_lead_in)
+{
+    td_doc *d = run("Mayor Ann Lee backed the plan, telling the council: " LQ "The tower will not be built." RQ);
+    CHECK(find(d, TD_QUOTE_DIRECT, "The tower will not be built.") != NULL);
+    CHECK(count_kind(d, TD_QUOTE_MIXED) == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    /* words after the quotation: the lead-in stays */
+    d = run("Mayor Ann Lee said her view was this: " LQ "no tower" RQ " and no new road.");
+    CHECK(count_kind(d, TD_QUOTE_MIXED) == 1);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* The content of "X said ..." stops before another cue clause: after a
+ * conjunction and a new pronoun subject, and after a comma left inside a
+ * closing mark. */
+TEST(content_stops_at_next_clause)
+{
+    td_doc *d = run("Ann Lee said the old pier was " LQ "unsafe for anyone" RQ
+                    " but she said the new one would open in the summer.");
+    const td_quote *q = find_prefix(d, TD_QUOTE_MIXED, "the old pier was");
+    CHECK(q != NULL);
+    CHECK(q && q->span.e <= (uint32_t)(strstr(d->norm, " but she") - d->norm));
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    d = run("Ann Lee said the old pier was " LQ "unsafe," RQ " noting that two boats had sunk there in " LQ
+            "the last storm." RQ);
+    q = find_prefix(d, TD_QUOTE_MIXED, "the old pier was");
+    CHECK(q && q->span.e <= (uint32_t)(strstr(d->norm, " noting") - d->norm));
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
 /* Only the stages this test runs, so that it tests this stage alone. */
 static td_status load(char **err)
 {
@@ -627,6 +726,11 @@ int main(void)
     RUN(title_before_speaker);
     RUN(adverb_before_cue);
     RUN(comma_tail_after_quote);
+    RUN(long_appositive_at_sentence_start);
+    RUN(inverted_speaker_not_a_clause);
+    RUN(parenthetical_cue);
+    RUN(colon_lead_in);
+    RUN(content_stops_at_next_clause);
     unload();
     return DONE();
 }
