@@ -23,8 +23,7 @@ static const char help[] =
 static const char *const tables[][2] = {
     {"documents", "doc, id, hash, record_hash, date, date_precision, date_lo, date_hi, "
                   "date_source, date_header, date_note, lang, title, url, source_path, "
-                  "source_offset, source_line, warc_record_id, ingested_at, caption, body, "
-                  "quotes"},
+                  "source_offset, source_line, warc_record_id, ingested_at, caption, body"},
     {"entities", "*"}, {"mentions", "*"}, {"quotes", "*"}, {"times", "*"}, {"events", "*"},
 };
 

@@ -220,7 +220,7 @@ static void *writer(void *arg)
 /* Hand a copy of the document to the writer thread; 1 to stop. */
 static int enqueue(ingest *g, const td_doc *doc, const td_buf *rec)
 {
-    job j = {NULL, malloc(rec->len + 1), rec->len, {{0}, {0}, {0}, {0}}};
+    job j = {NULL, malloc(rec->len + 1), rec->len, {{0}, {0}, {0}}};
     if (!j.rec || td_store_doc_clone(doc, &j.doc) != TD_OK ||
         td_store_prepare(doc, rec->ptr, rec->len, &j.prep) != TD_OK) {
         td_store_prep_release(&j.prep);

@@ -21,6 +21,13 @@ static const char help[] =
     "Example:\n"
     "  tidings quotes --speaker lavrov --kind direct --from 2022-11-01 --to 2022-11-30\n";
 
+/* The quotes matching --about are read in date order until LIMIT of them
+ * are found when, were they spread evenly, that scan would read
+ * STREAM_MARGIN times fewer quotes than match (matches bunch in time: a
+ * topic's quotes are from a few weeks); otherwise all matches are
+ * sorted. */
+#define STREAM_MARGIN 32.0
+
 typedef struct qargs {
     const char *speaker, *about, *entity, *kind;
 } qargs;
@@ -57,6 +64,53 @@ static int parse(int argc, char **argv, q_opts *o, qargs *a)
     return 0;
 }
 
+/* " WHERE cond AND ..." of the options, on quotes q (and, for --from,
+ * documents d). */
+static void filters(td_buf *sql, const qargs *a, const q_name *en, const q_opts *o,
+                    const char *cond)
+{
+    if (o->lo[0])
+        td_buf_puts(sql, " JOIN documents d INDEXED BY documents_dates ON d.doc = q.doc");
+    td_buf_printf(sql, " WHERE %s", cond);
+    if (a->kind)
+        td_buf_puts(sql, " AND q.kind = ?2");
+    /* the unary + keeps the index order: the matches are not the driver
+     * unless cond names them */
+    if (a->about && !strstr(cond, "quotes_fts"))
+        td_buf_puts(sql, " AND +q.quote IN (SELECT rowid FROM quotes_fts WHERE quotes_fts "
+                         "MATCH ?3)");
+    if (a->entity)
+        td_buf_printf(sql, " AND EXISTS (SELECT 1 FROM mentions m WHERE m.doc = q.doc AND "
+                           "m.entity IN (%s) AND m.span_start >= q.span_start AND "
+                           "m.span_end <= q.span_end)", en->n ? en->ids.ptr : "NULL");
+    if (o->lo[0])
+        td_buf_printf(sql, " AND d.date_hi >= '%s'", o->lo);
+    if (o->hi[0])
+        td_buf_printf(sql, " AND q.date_lo <= '%s'", o->hi);
+}
+
+/* Whether the quotes matching --about are better found by reading all
+ * quotes in date order until LIMIT match (many match: the scan stops
+ * early) than by sorting the matches (few match). */
+static bool about_streams(td_store *st, const td_buf *match, long limit)
+{
+    if (limit < 0)
+        return false;
+    sqlite3_stmt *s = q_prepare(st, "SELECT (SELECT count(*) FROM quotes_fts WHERE quotes_fts "
+                                    "MATCH ?1), (SELECT max(quote) FROM quotes)");
+    if (!s)
+        return false;
+    sqlite3_bind_text(s, 1, match->ptr, -1, SQLITE_STATIC);
+    double hits = 0, all = 0;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        hits = (double)sqlite3_column_int64(s, 0);
+        all = (double)sqlite3_column_int64(s, 1);
+    }
+    sqlite3_finalize(s);
+    /* a scan reads about limit * all / hits quotes, a sort hits quotes */
+    return hits > 0 && (double)limit * all / hits * STREAM_MARGIN < hits;
+}
+
 int cmd_quotes(int argc, char **argv)
 {
     q_opts o;
@@ -81,41 +135,53 @@ int cmd_quotes(int argc, char **argv)
         goto out;
     if (a.entity && q_resolve(st, a.entity, NULL, &en) < 0)
         goto out;
-    /* The matching quotes are ranked on narrow columns first (the sorter
-     * then holds 4 numbers a row, not every quote's text, title and url),
-     * from covering indexes when only the speaker is asked for (the
-     * speaker indexes carry doc and span_start, documents_dates the
-     * dates); only the LIMIT rows that win are read in full. */
-    td_buf_puts(&sql, "WITH top AS (SELECT x.quote AS quote, d.date_lo AS lo, x.doc AS doc, "
-                      "x.ss AS ss FROM ");
+    /* The matching quotes are found and ordered (date_lo, doc, span_start,
+     * quote) on narrow columns first, from indexes that hold them in that
+     * order (schema version 4), so that the LIMIT stops the scan; only the
+     * LIMIT rows that win are read in full. */
+    td_buf_puts(&sql, "WITH top AS (");
     if (a.speaker) {
-        const char *sel = "SELECT quote, doc, span_start AS ss FROM quotes WHERE";
-        /* speaker_last is the last word of speaker_key: for a one-word
-         * name the quotes with speaker_key = ?1 are among those with
-         * speaker_last = ?1 */
-        td_buf_printf(&sql, "(%s %s = ?1", sel, sp.one_word ? "speaker_last" : "speaker_key");
-        if (sp.n)
-            td_buf_printf(&sql, " UNION %s speaker_entity IN (%s)", sel, sp.ids.ptr);
-        td_buf_puts(&sql, ") x");
+        /* A quote is NAME's when its speaker's folded name is NAME's (or
+         * ends with it: speaker_last is the last word of speaker_key, so for
+         * a one-word name those with speaker_key = ?1 are among them) ... */
+        bool one = sp.one_word;
+        td_buf_printf(&sql, "SELECT q.quote AS quote, q.date_lo AS lo, q.doc AS doc, "
+                            "q.span_start AS ss FROM quotes q INDEXED BY %s",
+                      one ? "quotes_speaker_last" : "quotes_speaker_key");
+        filters(&sql, &a, &en, &o, one ? "q.speaker_last = ?1" : "q.speaker_key = ?1");
+        /* ... or when its speaker entity has NAME for acronym (merged in
+         * order, those the first part did not list). The entities NAME
+         * designates by their name are not looked up one by one: their
+         * quotes carry that name (a surname can designate thousands of
+         * entities, one per document). */
+        if (sp.n) {
+            td_buf cond;
+            td_buf_init(&cond, 0);
+            td_buf_printf(&cond, "q.speaker_entity IN (SELECT entity FROM entities WHERE "
+                                 "lower(acronym) = lower(?4) AND key <> ?1%s) AND ",
+                          one ? " AND last <> ?1" : "");
+            if (one)
+                td_buf_puts(&cond, "NOT (q.speaker_key IS ?1 OR substr(q.speaker_key, "
+                                   "-length(?1) - 1) IS (' ' || ?1))");
+            else
+                td_buf_puts(&cond, "q.speaker_key IS NOT ?1");
+            td_buf_puts(&sql, " UNION ALL SELECT q.quote, q.date_lo, q.doc, q.span_start FROM "
+                              "quotes q INDEXED BY quotes_speaker");
+            filters(&sql, &a, &en, &o, cond.ptr);
+            td_buf_release(&cond);
+        }
+    } else if (a.about && !about_streams(st, &match, o.limit)) {
+        /* few quotes match the words: they are sorted */
+        td_buf_puts(&sql, "SELECT q.quote AS quote, q.date_lo AS lo, q.doc AS doc, "
+                          "q.span_start AS ss FROM quotes q INDEXED BY quotes_place");
+        filters(&sql, &a, &en, &o, "q.quote IN (SELECT rowid FROM quotes_fts WHERE "
+                                   "quotes_fts MATCH ?3)");
     } else {
-        td_buf_puts(&sql, "(SELECT quote, doc, span_start AS ss FROM quotes INDEXED BY "
-                          "quotes_place) x");
+        td_buf_puts(&sql, "SELECT q.quote AS quote, q.date_lo AS lo, q.doc AS doc, "
+                          "q.span_start AS ss FROM quotes q INDEXED BY quotes_date");
+        filters(&sql, &a, &en, &o, "1");
     }
-    td_buf_puts(&sql, " JOIN documents d INDEXED BY documents_dates ON d.doc = x.doc");
-    if (a.kind || a.entity)
-        td_buf_puts(&sql, " JOIN quotes q ON q.quote = x.quote");
-    td_buf_puts(&sql, " WHERE 1");
-    if (a.kind)
-        td_buf_puts(&sql, " AND q.kind = ?2");
-    if (a.about)
-        td_buf_puts(&sql, " AND x.quote IN (SELECT rowid FROM quotes_fts WHERE quotes_fts "
-                          "MATCH ?3)");
-    if (a.entity)
-        td_buf_printf(&sql, " AND EXISTS (SELECT 1 FROM mentions m WHERE m.doc = x.doc AND "
-                            "m.entity IN (%s) AND m.span_start >= q.span_start AND "
-                            "m.span_end <= q.span_end)", en.n ? en.ids.ptr : "NULL");
-    q_date_sql(&o, "d", &sql);
-    td_buf_printf(&sql, " ORDER BY d.date_lo, x.doc, x.ss, x.quote LIMIT %ld) ", o.limit);
+    td_buf_printf(&sql, " ORDER BY lo, doc, ss, quote LIMIT %ld) ", o.limit);
     td_buf_puts(&sql,
                 "SELECT d.date AS date, q.kind AS kind, coalesce(e.name, q.speaker_name) AS "
                 "speaker, q.text AS quote, d.id AS document, d.date_precision AS "
@@ -128,8 +194,11 @@ int cmd_quotes(int argc, char **argv)
     sqlite3_stmt *s = q_prepare(st, sql.ptr);
     if (!s)
         goto out;
-    if (a.speaker)
+    if (a.speaker) {
         sqlite3_bind_text(s, 1, sp.key.ptr, -1, SQLITE_STATIC);
+        if (sp.n)
+            sqlite3_bind_text(s, 4, a.speaker, -1, SQLITE_STATIC);
+    }
     if (a.kind)
         sqlite3_bind_text(s, 2, a.kind, -1, SQLITE_STATIC);
     if (a.about)

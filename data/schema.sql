@@ -1,4 +1,4 @@
--- schema.sql - the tidings store (SQLite), schema version 3 (PRAGMA user_version).
+-- schema.sql - the tidings store (SQLite), schema version 4 (PRAGMA user_version).
 --
 -- This file is the documented source; src/store_schema.c holds the same text
 -- as a C string (tests/unit/test_store.c checks that both are identical).
@@ -31,7 +31,6 @@ CREATE TABLE documents (
     -- the long columns last, so that reading the short ones stays cheap
     caption        TEXT,
     body           TEXT NOT NULL DEFAULT '', -- the record's "text": body paragraphs
-    quotes         TEXT NOT NULL DEFAULT '', -- every quote's text, one a line (for FTS)
     record         TEXT NOT NULL             -- the whole JSON record
 );
 CREATE INDEX documents_date ON documents (date_lo, date_hi);
@@ -59,7 +58,9 @@ CREATE TABLE entities (
     cameo   TEXT,                        -- CAMEO actor code, when known
     UNIQUE (key, type, country, scope)
 );
-CREATE INDEX entities_last ON entities (last);
+-- (last, scope): a surname's shared entities without its bare-surname ones
+-- (one per document) (version 4)
+CREATE INDEX entities_last ON entities (last, scope);
 CREATE INDEX entities_scope ON entities (scope) WHERE scope <> 0;
 CREATE INDEX entities_acronym ON entities (lower(acronym)); -- version 3
 
@@ -94,17 +95,21 @@ CREATE TABLE quotes (
     speaker_text   TEXT,                 -- the local mention ("he")
     cue_start      INTEGER,
     cue_end        INTEGER,
-    cue_text       TEXT
+    cue_text       TEXT,
+    date_lo        TEXT                  -- documents.date_lo of its document (version 4)
 );
 CREATE INDEX quotes_doc ON quotes (doc);
--- The speaker indexes carry doc and span_start (version 3), so that "who
--- said it" finds and orders a speaker's quotes from the index alone.
-CREATE INDEX quotes_speaker ON quotes (speaker_entity, doc, span_start);
-CREATE INDEX quotes_speaker_key ON quotes (speaker_key, doc, span_start);
-CREATE INDEX quotes_speaker_last ON quotes (speaker_last, doc, span_start);
--- Where each quote is (version 3): quotes found by quotes_fts are ordered
--- from this small index, not from the wide rows.
-CREATE INDEX quotes_place ON quotes (quote, doc, span_start);
+-- Quotes are listed oldest first: (date_lo, doc, span_start, quote). The
+-- speaker indexes and quotes_date hold them in that order (version 4), so
+-- that "the first 50 quotes of a speaker" reads 50 index entries, not all
+-- of the speaker's quotes and a sort.
+CREATE INDEX quotes_speaker ON quotes (speaker_entity, speaker_key, date_lo, doc, span_start);
+CREATE INDEX quotes_speaker_key ON quotes (speaker_key, date_lo, doc, span_start);
+CREATE INDEX quotes_speaker_last ON quotes (speaker_last, date_lo, doc, span_start);
+CREATE INDEX quotes_date ON quotes (date_lo, doc, span_start);
+-- Where and when each quote is: quotes found by quotes_fts are ordered from
+-- this narrow index, not from the wide rows.
+CREATE INDEX quotes_place ON quotes (quote, date_lo, doc, span_start);
 
 -- Time expressions (TIMEX3).
 CREATE TABLE times (
@@ -134,8 +139,8 @@ CREATE INDEX events_doc ON events (doc);
 CREATE INDEX events_actor ON events (actor);
 CREATE INDEX events_target ON events (target);
 
--- Full-text search over title, body and quotes, with external content (the
--- text is stored once, in documents). Tokenizer: unicode61 with
+-- Full-text search over title and body, with external content (the text
+-- is stored once, in documents; quotes are part of the body). Tokenizer: unicode61 with
 -- remove_diacritics 2 (Türkiye matches turkiye); '.' separates tokens, so
 -- "U.S." is the two tokens "u" "s" and the phrase "U.S." matches it.
 -- tidings keeps both indexes in step with their tables itself (no
@@ -145,7 +150,7 @@ CREATE INDEX events_target ON events (target);
 --   INSERT INTO documents_fts (documents_fts) VALUES ('rebuild');
 --   INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild');
 CREATE VIRTUAL TABLE documents_fts USING fts5 (
-    title, body, quotes,
+    title, body,
     content = 'documents', content_rowid = 'doc',
     tokenize = 'unicode61 remove_diacritics 2'
 );

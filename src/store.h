@@ -42,7 +42,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define TD_STORE_SCHEMA_VERSION 3
+#define TD_STORE_SCHEMA_VERSION 4
 #define TD_STORE_DEFAULT_BUSY_MS 5000
 
 /* data/schema.sql, compiled in (store_schema.c): its lines, each without
@@ -91,7 +91,7 @@ td_status td_store_put(td_store *st, const td_doc *doc, const char *record, size
 
 /* What td_store_put() computes from a document and its record before
  * writing: the hashes that tell whether it changed and the texts of the
- * full-text index. td_store_prepare() needs no store and may run on
+ * full-text index (the body). td_store_prepare() needs no store and may run on
  * another thread than the one that stores (tidings ingest runs it in its
  * sink, on cli_run's main thread, while the writer thread stores earlier
  * documents);
@@ -100,7 +100,7 @@ td_status td_store_put(td_store *st, const td_doc *doc, const char *record, size
  * prepare). */
 typedef struct td_store_prep {
     char hash[33], record_hash[33];
-    td_buf body, quotes; /* NUL-terminated */
+    td_buf body; /* NUL-terminated */
 } td_store_prep;
 td_status td_store_prepare(const td_doc *doc, const char *record, size_t record_len,
                            td_store_prep *p);
