@@ -1479,6 +1479,7 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
     uint32_t bs, bf, bc, bl;
     int ctgt = -1;
     bool composed = false;
+    const char *comp_code = NULL; /* the complement verb's own code */
     if (complement_at(S, ve, &bs, &bf, &bc, &bl)) {
         vmatch vb;
         verb_code(S, bs, bf, bc, bl, ve, &vb);
@@ -1492,6 +1493,7 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
             ctgt = vb.b.tgt >= 0 ? vb.b.tgt : target_after(S, bs + bl, -1);
             *next = bs + bl;
             composed = true;
+            comp_code = vb.code;
         }
     }
     if (!vm.code) {
@@ -1516,6 +1518,17 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
     vc->prev_subj = subj;
     if (is_statement(vm.code) || (S->w[vs].cls & FW_SAY)) {
         vc->stmt_subj = subj;
+    } else if (composed && (modal & FW_OBLIG) && !neg && comp_code && vc->stmt_subj >= 0 &&
+               subj >= 0 && vc->stmt_subj != subj) {
+        /* "X said Y must be ready to mediate": X demands the complement's
+         * act of Y, as for "X said Y must mediate" */
+        const char *c = combine(S, NULL, FW_OBLIG, comp_code);
+        if (c && c != comp_code) {
+            vm.code = c;
+            vm.code2 = NULL;
+            sg = vc->stmt_subj;
+            tg = subj;
+        }
     } else if (!composed && modal && !neg &&
                (!vm.pattern || (modal & FW_OBLIG) || ((modal & FW_FUT) && coop_root(vm.code))) &&
                td_lexicon_get(S->cameo, vm.code, strlen(vm.code))) {
@@ -1575,7 +1588,7 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
             eb[k].statement = true;
         return n;
     }
-    if (tg < 0 && sg >= 0 && S->require_dyad && unnamed_target_ok(S, vm.code, ve))
+    if (tg < 0 && sg >= 0 && S->require_dyad && unnamed_target_ok(S, vm.code, *next))
         return emit_source_only(S, eb, n, cap, sg, &vm, vs, ve);
     return emit_dyads(S, eb, n, cap, sg, tg, &vm, vs, ve);
 }

@@ -250,6 +250,10 @@ TEST(reported_obligation_is_a_demand)
     d = code("Freedonia said Sylvania would resign.", "1990-05-01", NULL, -1);
     CHECK_STR(events_of(d), "FRE>SYL:010");
     td_doc_free(d);
+    /* "must be ready to V": the demand of the complement's act */
+    d = code("Freedonia said Sylvania must be ready to meet Marsovia.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:106");
+    td_doc_free(d);
     /* no reporting actor: the verb itself */
     d = code("Sylvania must return the prisoners to Marsovia.", "1990-05-01", NULL, -1);
     CHECK_STR(events_of(d), "SYL>MAR:0841");
