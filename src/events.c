@@ -1227,6 +1227,41 @@ static int emit_dyads(const sent *S, evbuf *eb, int n, int cap, int sg, int tg, 
     return n;
 }
 
+/* Conflict is reported with its victims often unnamed ("killed at least
+ * eight top militants", "arresting 12", "plans to impose restrictions on
+ * its labour market"): a demand, threat, protest, coercion or assault
+ * (CAMEO roots 10, 13, 14, 17-20) whose source is a known actor and whose
+ * object, right after the verb, is no actor keeps its event with the
+ * target "---". Cooperation (01-09) needs its partner named. */
+static bool unnamed_target_ok(const sent *S, const char *code, uint32_t ve)
+{
+    if (strlen(code) < 2 || !isdigit((unsigned char)code[0]) || !isdigit((unsigned char)code[1]))
+        return false;
+    int root = (code[0] - '0') * 10 + (code[1] - '0');
+    if (!(root == 10 || root == 13 || root == 14 || (root >= 17 && root <= 20)))
+        return false;
+    if (is_statement(code))
+        return false;
+    /* a direct object right after the verb (a determiner, number,
+     * modifier or noun; "at least eight"), not a prepositional phrase
+     * ("attacked on Monday") or the end of the clause */
+    if (ve >= S->n || S->w[ve].punct || (S->w[ve].fw & (FW_SUB | FW_COMP | FW_CONJ)))
+        return false;
+    if (S->w[ve].fw & FW_PREP)
+        return ve + 1 < S->n && (S->w[ve + 1].cls & FW_PART) && !(S->w[ve + 1].fw & FW_PREP);
+    return true;
+}
+
+static int emit_source_only(const sent *S, evbuf *eb, int n, int cap, int sg, const vmatch *vm,
+                            uint32_t vs, uint32_t ve)
+{
+    const group *G = &S->g[sg];
+    for (int a = 0; a < G->n; a++)
+        if (!is_null_actor(G->codes[a]))
+            n = push_ev(eb, n, cap, G->codes[a], "---", vm->code, vs, ve);
+    return n;
+}
+
 /* Members of one group with each other ("Gondor and Osgiliath met"). */
 static int emit_mutual(const sent *S, evbuf *eb, int n, int cap, int g, const vmatch *vm,
                        uint32_t vs, uint32_t ve)
@@ -1468,6 +1503,7 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
     uint32_t bs, bf, bc, bl;
     int ctgt = -1;
     bool composed = false;
+    const char *comp_code = NULL; /* the complement verb's own code */
     if (complement_at(S, ve, &bs, &bf, &bc, &bl)) {
         vmatch vb;
         verb_code(S, bs, bf, bc, bl, ve, &vb);
@@ -1481,6 +1517,7 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
             ctgt = vb.b.tgt >= 0 ? vb.b.tgt : target_after(S, bs + bl, -1);
             *next = bs + bl;
             composed = true;
+            comp_code = vb.code;
         }
     }
     if (!vm.code) {
@@ -1505,6 +1542,17 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
     vc->prev_subj = subj;
     if (is_statement(vm.code) || (S->w[vs].cls & FW_SAY)) {
         vc->stmt_subj = subj;
+    } else if (composed && (modal & FW_OBLIG) && !neg && comp_code && vc->stmt_subj >= 0 &&
+               subj >= 0 && vc->stmt_subj != subj) {
+        /* "X said Y must be ready to mediate": X demands the complement's
+         * act of Y, as for "X said Y must mediate" */
+        const char *c = combine(S, NULL, FW_OBLIG, comp_code);
+        if (c && c != comp_code) {
+            vm.code = c;
+            vm.code2 = NULL;
+            sg = vc->stmt_subj;
+            tg = subj;
+        }
     } else if (!composed && modal && !neg &&
                (!vm.pattern || (modal & FW_OBLIG) || ((modal & FW_FUT) && coop_root(vm.code))) &&
                td_lexicon_get(S->cameo, vm.code, strlen(vm.code))) {
@@ -1564,6 +1612,8 @@ static int code_verb(const sent *S, const td_doc *doc, uint32_t vs, uint32_t fir
             eb[k].statement = true;
         return n;
     }
+    if (tg < 0 && sg >= 0 && S->require_dyad && unnamed_target_ok(S, vm.code, *next))
+        return emit_source_only(S, eb, n, cap, sg, &vm, vs, ve);
     return emit_dyads(S, eb, n, cap, sg, tg, &vm, vs, ve);
 }
 

@@ -250,6 +250,10 @@ TEST(reported_obligation_is_a_demand)
     d = code("Freedonia said Sylvania would resign.", "1990-05-01", NULL, -1);
     CHECK_STR(events_of(d), "FRE>SYL:010");
     td_doc_free(d);
+    /* "must be ready to V": the demand of the complement's act */
+    d = code("Freedonia said Sylvania must be ready to meet Marsovia.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:106");
+    td_doc_free(d);
     /* no reporting actor: the verb itself */
     d = code("Sylvania must return the prisoners to Marsovia.", "1990-05-01", NULL, -1);
     CHECK_STR(events_of(d), "SYL>MAR:0841");
@@ -331,6 +335,27 @@ TEST(pronoun_subject_is_the_reporter)
     td_doc_free(d);
 }
 
+TEST(unnamed_victims_of_conflict)
+{
+    /* in a sentence naming two actors, an assault on an object that is
+     * no actor: target unknown, kept */
+    td_doc *d = code("Freedonia attacked three villages, Sylvania said.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>---:190");
+    td_doc_free(d);
+    /* cooperation needs its partner named */
+    d = code("Freedonia met three villagers, Sylvania said.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "");
+    td_doc_free(d);
+    /* no object at all: no event */
+    d = code("Freedonia attacked on Monday, Sylvania said.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "");
+    td_doc_free(d);
+    /* one actor in the sentence: no dyad, no event (sentence filter) */
+    d = code("Freedonia attacked three villages.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "");
+    td_doc_free(d);
+}
+
 /* The per-document sentence filter (words alone) must not lose an event:
  * a lone chunk naming two actors, a plural demonym, a coded sentence after
  * sentences with no verb or no second actor. */
@@ -397,6 +422,7 @@ int main(void)
     RUN(partitive_subject);
     RUN(light_verb_noun_in_either_number);
     RUN(pronoun_subject_is_the_reporter);
+    RUN(unnamed_victims_of_conflict);
     RUN(sentence_filter_keeps_events);
     RUN(missing_dictionary_is_an_error);
     td_resources_free(res);
