@@ -48,6 +48,13 @@ static inline unsigned char up(unsigned char c) { return c >= 'a' && c <= 'z' ? 
 
 static bool eq_upper(const char *a, const char *b, size_t n)
 {
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (ed_up8(x) != y)
+            return false;
+    }
     for (size_t i = 0; i < n; i++)
         if (up((unsigned char)a[i]) != (unsigned char)b[i])
             return false;
@@ -119,7 +126,8 @@ static int rehash(ed_dict *d)
 /* Intern s[0..n) (upper-cased); returns the id or ED_NONE on failure. */
 static uint32_t intern(ed_dict *d, const char *s, size_t n)
 {
-    uint32_t id = ed_word_find(d, s, n);
+    uint32_t h = ed_word_hash(s, n);
+    uint32_t id = ed_word_find_h(d, s, n, h);
     if (id != ED_NONE)
         return id;
     if ((d->n_words + 1) * 2 > d->n_slots && rehash(d) < 0)
@@ -132,7 +140,7 @@ static uint32_t intern(ed_dict *d, const char *s, size_t n)
     if (str_add(d, s, n, &w->off) < 0)
         return ED_NONE;
     w->len = (uint32_t)n;
-    w->hash = ed_word_hash(s, n);
+    w->hash = h;
     uint32_t mask = d->n_slots - 1;
     uint32_t i = w->hash & mask;
     while (d->slots[i].id1)

@@ -196,6 +196,18 @@ static inline uint32_t ed_word_hash_in(const char *s, size_t n, const char *end)
         if (end - s >= 8) {
             memcpy(&x, s, 8);
             x &= ~0ull >> (64 - 8 * n); /* the first n bytes */
+        } else if (n >= 4) { /* two loads that overlap: the same bytes */
+            uint32_t a, b;
+            memcpy(&a, s, 4);
+            memcpy(&b, s + n - 4, 4);
+            x = a | (uint64_t)b << (8 * (n - 4));
+        } else if (n >= 2) {
+            uint16_t a, b;
+            memcpy(&a, s, 2);
+            memcpy(&b, s + n - 2, 2);
+            x = a | (uint64_t)b << (8 * (n - 2));
+        } else if (n == 1) {
+            x = (unsigned char)s[0];
         } else
 #else
         (void)end;

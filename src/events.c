@@ -81,11 +81,17 @@ enum {
 typedef struct ev_res {
     ed_dict *dict;
     td_lexicon *cameo; /* events_cameo_codes.tsv */
-    /* every pattern's need and synneed, side by side: try_block's filter
-     * reads 16 bytes a pattern, not its 48-byte entry */
-    uint64_t *pneed;
     uint32_t *sing;    /* by word id: the singular a plural form is of, or ED_NONE */
+    struct ev_pfilter *pf; /* a filter a pattern (pattern_filters) */
 } ev_res;
+
+/* try_block's filter of a pattern, 24 bytes, not its 48-byte entry: its
+ * need and synneed, and two of its literal words (the longest; ED_NONE
+ * when fewer) checked against the sentence's 4096-bit word filter. */
+typedef struct ev_pfilter {
+    uint64_t need, synneed;
+    uint32_t w[2];
+} ev_pfilter;
 
 /* ---- init ---------------------------------------------------------------- */
 
@@ -257,6 +263,38 @@ static td_status plural_words(ev_res *r)
     return st;
 }
 
+/* Every pattern's ev_pfilter (after word_kinds); NULL: out of memory. */
+static ev_pfilter *pattern_filters(const ed_dict *d)
+{
+    ev_pfilter *pf = malloc(((size_t)d->n_pats + 1) * sizeof *pf);
+    if (!pf)
+        return NULL;
+    for (uint32_t k = 0; k < d->n_pats; k++) {
+        const ed_pattern *p = &d->pats[k];
+        ev_pfilter *f = &pf[k];
+        f->need = p->need;
+        f->synneed = p->synneed;
+        f->w[0] = f->w[1] = ED_NONE;
+        uint32_t len[2] = {0, 0};
+        for (uint32_t e = 0; e < p->up_n + p->lo_n; e++) {
+            const ed_elem *el = &d->elems[p->up_first + e];
+            if (el->kind != EP_WORD)
+                continue;
+            uint32_t n = d->words[el->id].len;
+            if (f->w[0] == ED_NONE || n > len[0]) {
+                f->w[1] = f->w[0];
+                len[1] = len[0];
+                f->w[0] = el->id;
+                len[0] = n;
+            } else if (f->w[1] == ED_NONE || n > len[1]) {
+                f->w[1] = el->id;
+                len[1] = n;
+            }
+        }
+    }
+    return pf;
+}
+
 td_status td_events_init(td_resources *res, char **err)
 {
     ev_res *r = calloc(1, sizeof *r);
@@ -277,21 +315,17 @@ td_status td_events_init(td_resources *res, char **err)
         st = plural_words(r);
     if (st == TD_OK) {
         word_kinds(r->dict);
-        r->pneed = malloc(((size_t)r->dict->n_pats + 1) * 2 * sizeof *r->pneed);
-        if (!r->pneed)
+        r->pf = pattern_filters(r->dict);
+        if (!r->pf)
             st = TD_ENOMEM;
-        for (uint32_t k = 0; st == TD_OK && k < r->dict->n_pats; k++) {
-            r->pneed[2 * k] = r->dict->pats[k].need;
-            r->pneed[2 * k + 1] = r->dict->pats[k].synneed;
-        }
     }
     if (st == TD_OK)
         st = td_lexicon_load(&res->opts, "events_cameo_codes.tsv", 0, &r->cameo, err);
     if (st != TD_OK) {
         ed_dict_free(r->dict);
         td_lexicon_free(r->cameo);
-        free(r->pneed);
-        free(r->sing);
+            free(r->sing);
+        free(r->pf);
         free(r);
         return st;
     }
@@ -306,8 +340,8 @@ void td_events_release(td_resources *res)
         return;
     ed_dict_free(r->dict);
     td_lexicon_free(r->cameo);
-    free(r->pneed);
     free(r->sing);
+    free(r->pf);
     free(r);
     res->events = NULL;
 }
@@ -345,7 +379,7 @@ typedef struct group {
 typedef struct sent {
     const ed_dict *d;
     const td_lexicon *cameo; /* CAMEO codes: only these are re-coded by modality */
-    const uint64_t *pneed; /* ev_res.pneed */
+    const ev_pfilter *pf; /* ev_res.pf */
     td_arena *arena; /* doc arena (codes are copied there) */
     wtok w[MAX_W];
     uint32_t n;
@@ -951,6 +985,12 @@ typedef struct vmatch {
     bool pattern;
 } vmatch;
 
+/* May word id w (ED_NONE: no word, true) be in the sentence? */
+static inline bool in_bloom(const sent *S, uint32_t w)
+{
+    return w == ED_NONE || (S->bloom[(w >> 6) & 63] & (1ull << (w & 63)));
+}
+
 /* Every literal word of the elements may be in the sentence, and a phrase
  * of every synset may start in it (filter). */
 static bool words_present(const sent *S, const ed_elem *e, uint32_t n)
@@ -971,9 +1011,10 @@ static bool try_block(const sent *S, uint32_t block, uint32_t vs, uint32_t ve, u
     const ed_dict *d = S->d;
     const ed_block *bl = &d->blocks[block];
     bool any = false;
-    const uint64_t *pn = S->pneed + 2 * (size_t)bl->pat_first;
+    const ev_pfilter *pf = S->pf + bl->pat_first;
     for (uint32_t k = 0; k < bl->pat_n; k++) {
-        if ((pn[2 * k] & ~S->wmask) || (pn[2 * k + 1] & ~S->synmask))
+        if ((pf[k].need & ~S->wmask) || (pf[k].synneed & ~S->synmask) ||
+            !in_bloom(S, pf[k].w[0]) || !in_bloom(S, pf[k].w[1]))
             continue; /* a literal word of the pattern is not in the sentence */
         const ed_pattern *p = &d->pats[bl->pat_first + k];
         if (!words_present(S, d->elems + p->up_first, p->up_n + p->lo_n))
@@ -1784,16 +1825,19 @@ static bool config_require_dyad(const td_doc *doc)
     return true;
 }
 
-/* A per-thread direct-mapped cache of token -> word id: news repeats its
- * words, and the dictionaries' word table is megabytes (cache misses). It
+/* A per-thread cache of token -> word id: news repeats its words, and the
+ * dictionaries' word table is megabytes (cache misses). Two ways a set,
+ * the set one 64-byte line: the word hash ignores case, so "the" and
+ * "The" share a set and would evict each other from a one-way one. It
  * lives in ctx->stage_state[EV_STATE] (freed with the pipeline). */
-enum { EV_STATE = 7, WCACHE_N = 65536, WCACHE_LEN = 18 };
+enum { EV_STATE = 7, WCACHE_N = 65536, WCACHE_LEN = 18, WCACHE_SETS = WCACHE_N / 2 };
 
 typedef struct wcache {
     uint32_t hash, wid, fw;
     uint8_t len, kinds;
     char s[WCACHE_LEN];
 } wcache;
+_Static_assert(sizeof(wcache) == 32, "two wcache entries a 64-byte line");
 
 /* a[0..n) == b[0..n); a has room for 8 bytes, and b when b8 holds. */
 static inline bool same_bytes(const char *a, const char *b, size_t n, bool b8)
@@ -1838,13 +1882,15 @@ static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len,
         *fw = (w != ED_NONE ? d->words[w].fw : 0) | plural_bits(d, s, len);
         return w;
     }
-    wcache *e = &wc[h & (WCACHE_N - 1)];
-    if (e->len == len && e->hash == h && same_bytes(e->s, s, len, end - s >= 8)) {
-        *kinds = e->kinds;
-        *fw = e->fw;
-        return e->wid;
-    }
+    wcache *e = &wc[(h & (WCACHE_SETS - 1)) * 2];
+    for (int k = 0; k < 2; k++)
+        if (e[k].len == len && e[k].hash == h && same_bytes(e[k].s, s, len, end - s >= 8)) {
+            *kinds = e[k].kinds;
+            *fw = e[k].fw;
+            return e[k].wid;
+        }
     uint32_t w = ed_word_find_h(d, s, len, h);
+    e[1] = e[0]; /* the newest first */
     e->hash = h;
     e->wid = w;
     e->len = (uint8_t)len;
@@ -1947,13 +1993,14 @@ static bool discard_starts(const ed_dict *d, const td_sentence *se, const uint32
 
 enum { PREFETCH = 8 }; /* tokens ahead: the cache is bigger than L2 */
 
-static uint32_t tok_hash(const td_doc *doc, size_t i, wcache *wc)
+static inline __attribute__((always_inline)) uint32_t tok_hash(const td_doc *doc, size_t i,
+                                                               wcache *wc)
 {
     const td_token *t = TD_DOC_TOK(doc, i);
     uint32_t h = ed_word_hash_in(doc->norm + t->span.s, t->span.e - t->span.s,
                                  doc->norm + doc->norm_len);
     if (wc)
-        __builtin_prefetch(&wc[h & (WCACHE_N - 1)]);
+        __builtin_prefetch(&wc[(h & (WCACHE_SETS - 1)) * 2]);
     return h;
 }
 
@@ -1974,6 +2021,9 @@ static void doc_words(const ed_dict *d, wcache *wc, const td_doc *doc, uint32_t 
         const td_token *t = TD_DOC_TOK(doc, i);
         twid[i] = word_id(d, wc, doc->norm + t->span.s, t->span.e - t->span.s,
                           doc->norm + doc->norm_len, h, &tkb[i], &tfw[i]);
+        if ((tkb[i] & (ED_WB_AGENT | ED_WB_DISC)) ||
+            ((tkb[i] & ED_WB_ACTOR) && !(tfw[i] & FW_1ACTOR)))
+            __builtin_prefetch(&d->words[twid[i]]); /* phrase_at, below */
     }
     for (size_t i = 0; i < doc->sents.n; i++) {
         const td_sentence *se = TD_DOC_SENT(doc, i);
@@ -2016,8 +2066,8 @@ td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
         return TD_ENOMEM;
     S->d = r->dict;
     S->cameo = r->cameo;
-    S->pneed = r->pneed;
     S->sing = r->sing;
+    S->pf = r->pf;
     S->arena = &doc->arena;
     S->date = doc_date(doc);
     S->require_dyad = config_require_dyad(doc);
@@ -2028,8 +2078,11 @@ td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
     if (!twid || !tkb || !tfw || !sbits)
         return TD_ENOMEM;
     wcache *wc = ctx->stage_state[EV_STATE];
-    if (!wc)
-        wc = ctx->stage_state[EV_STATE] = calloc(WCACHE_N, sizeof *wc); /* NULL: no cache */
+    if (!wc) { /* NULL: no cache */
+        wc = ctx->stage_state[EV_STATE] = aligned_alloc(64, WCACHE_N * sizeof *wc);
+        if (wc)
+            memset(wc, 0, WCACHE_N * sizeof *wc);
+    }
     doc_words(r->dict, wc, doc, twid, tkb, tfw, sbits);
     S->twid = twid;
     S->tkb = tkb;
