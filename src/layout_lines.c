@@ -54,9 +54,14 @@ uint32_t td_lay_set_count(const td_lay_set *s, uint64_t key)
 void td_lay_stop_add(td_lay_stop *st, uint64_t h)
 {
     size_t i = (size_t)(h ^ (h >> 29)) & st->mask;
-    while (st->keys[i] && st->keys[i] != h)
+    size_t d = 1;
+    while (st->keys[i] && st->keys[i] != h) {
         i = (i + 1) & st->mask;
+        d++;
+    }
     st->keys[i] = h;
+    if (d > st->window)
+        st->window = d;
     unsigned b = (unsigned)(h >> 52);
     st->bloom[b >> 6] |= 1ull << (b & 63);
 }
@@ -483,8 +488,23 @@ static LAY_HOT void word_count(word_state *st, int first, size_t nchars, uint64_
     st->cap += nchars >= 4 && first == CH_UPPER;
     st->low += nchars >= 4 && first == CH_LOWER;
     st->digitw += first == CH_DIGIT;
-    if (nchars >= 3 && (nchars > stop->maxchars || !stop->keys || !stop_probe(stop, h)))
-        sink_push(sink, h);
+    if (nchars >= 3) {
+        /* a function word or not, without a data-dependent branch: the
+         * slots of its window compared, the hash stored, kept or not */
+        uint64_t found = 0;
+        if (stop->keys && nchars <= stop->maxchars) {
+            size_t home = (size_t)(h ^ (h >> 29));
+            for (size_t k = 0; k < stop->window; k++)
+                found |= stop->keys[(home + k) & stop->mask] == h;
+        }
+        if (!sink->ok || sink->n == sink->cap) {
+            if (!found)
+                sink_grow_push(sink, h);
+        } else {
+            sink->w[sink->n] = h;
+            sink->n += !found;
+        }
+    }
     st->prev_first = first;
     st->prev_chars = nchars;
 }

@@ -69,6 +69,8 @@ typedef struct td_lay_stop {
     size_t maxchars; /* characters of the longest function word */
     uint64_t bloom[64]; /* bit (h >> 52) of every key: most content words
                            are told apart without a probe */
+    size_t window; /* every key sits within this many slots of its home:
+                      a fixed, branch-free probe of the words of a line */
 } td_lay_stop;
 
 /* The hash of a word as the layout stage folds it (ASCII, Latin-1,

@@ -162,7 +162,9 @@ static size_t clitic_len(const char *s, size_t i, size_t e)
     return 0;
 }
 
-/* Tokenise one line s[a..b). */
+static void set_case_flags(td_doc *doc, td_token *t);
+
+/* Tokenise one line s[a..b); every token gets its case flags as it is cut. */
 static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, size_t b,
                                uint16_t block)
 {
@@ -187,6 +189,8 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
                     tk->flags = (uint8_t)((space_before ? TD_TOKF_SPACE_BEFORE : 0) |
                                           (line_start ? TD_TOKF_LINE_START : 0));
                     tk->block = block;
+                    if (b0 <= 'Z')
+                        set_case_flags(doc, tk); /* small initial: no flags */
                     space_before = false;
                     line_start = false;
                     i = j;
@@ -273,6 +277,7 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
                 tk->flags = (uint8_t)((space_before ? TD_TOKF_SPACE_BEFORE : 0) |
                                       (line_start ? TD_TOKF_LINE_START : 0));
                 tk->block = block;
+                set_case_flags(doc, tk);
                 space_before = false;
                 line_start = false;
                 st = j - cl;
@@ -328,6 +333,7 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
         tk->flags = (uint8_t)(flags | (space_before ? TD_TOKF_SPACE_BEFORE : 0) |
                               (line_start ? TD_TOKF_LINE_START : 0));
         tk->block = block;
+        set_case_flags(doc, tk);
         space_before = false;
         line_start = false;
     }
@@ -482,8 +488,6 @@ td_status td_segment_run(td_stage_ctx *ctx, td_doc *doc)
             td_status st = tokenize_line(res, doc, a, e, (uint16_t)(bi < 0xffff ? bi : 0xffff));
             if (st != TD_OK)
                 return st;
-            for (size_t k = t0; k < doc->toks.n; k++)
-                set_case_flags(doc, TD_DOC_TOK(doc, k));
             st = split_line(res, doc, t0, doc->toks.n, (uint16_t)(bi < 0xffff ? bi : 0xffff));
             if (st != TD_OK)
                 return st;
