@@ -175,6 +175,7 @@ typedef struct cw {
     td_buf *b;
     char *o, *end; /* the write position in b and the end of its room */
     td_status st;
+    size_t hint_s, hint_e; /* checkpoints of the last span mapped (cw_map) */
 } cw;
 
 /* Make room for n more bytes at c->o (the bytes before o are b's). */
@@ -238,6 +239,18 @@ static inline size_t cw_clean_until(const char *s, size_t i, size_t len)
         i += 16;
     }
 #endif
+    while (len - i >= 8) { /* 8 bytes at a time: bytes < 0x20, " \\ 0x7f 0xE2 */
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+        uint64_t xq = x ^ (ones * '"'), xb = x ^ (ones * '\\');
+        uint64_t xd = x ^ (ones * 0x7f), xe = x ^ (ones * 0xE2);
+        uint64_t z = ((x - ones * 0x20) & ~x) | ((xq - ones) & ~xq) | ((xb - ones) & ~xb) |
+                     ((xd - ones) & ~xd) | ((xe - ones) & ~xe);
+        if (z & highs)
+            break;
+        i += 8;
+    }
     while (i < len && !cw_look[(unsigned char)s[i]])
         i++;
     return i;
@@ -321,17 +334,117 @@ static void cw_int(cw *c, long long v)
     cw_put(c, p, (size_t)(e - p));
 }
 
+/* The digits of v written forward at o; returns the end. */
+static inline char *cw_u32(char *o, uint32_t v)
+{
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    int n = v >= 100000 ? (v >= 10000000 ? (v >= 1000000000 ? 10 : v >= 100000000 ? 9 : 8)
+                                         : (v >= 1000000 ? 7 : 6))
+                        : (v >= 1000 ? (v >= 10000 ? 5 : 4) : (v >= 100 ? 3 : v >= 10 ? 2 : 1));
+    char *e = o + n, *p = e;
+    while (v >= 100) {
+        unsigned d = (v % 100) * 2;
+        v /= 100;
+        *--p = pairs[d + 1];
+        *--p = pairs[d];
+    }
+    if (v >= 10) {
+        *--p = pairs[v * 2 + 1];
+        *--p = pairs[v * 2];
+    } else {
+        *--p = (char)('0' + v);
+    }
+    return e;
+}
+
+/* ---- norm -> base by a cursor ----
+ * td_doc_span_to_base() (doc.c) searches all the checkpoints of the offset
+ * map for each end of a span. The spans of a list come in text order, so
+ * here the search starts at the checkpoint the last span found and gallops
+ * forward (binary search when it has to go back); the offsets are those of
+ * td_doc_to_base() and td_doc_to_base_end(). */
+
+/* The first i with a[i] > off (upper) or a[i] >= off, a non-decreasing. */
+static size_t cw_bound(const uint32_t *a, size_t n, uint32_t off, bool upper, size_t *hint)
+{
+#define CW_BELOW(i) (upper ? a[(i)] <= off : a[(i)] < off)
+    size_t h = *hint < n ? *hint : n, lo, hi;
+    if (h == 0 || CW_BELOW(h - 1)) { /* at h or after it */
+        lo = h;
+        hi = h;
+        for (size_t step = 1; hi < n && CW_BELOW(hi); step *= 2) {
+            lo = hi + 1;
+            hi = hi + step < n ? hi + step : n;
+        }
+    } else {
+        lo = 0;
+        hi = h - 1;
+    }
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (CW_BELOW(mid))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+#undef CW_BELOW
+    *hint = lo;
+    return lo;
+}
+
+static td_span cw_map(cw *c, const td_doc *doc, td_span sp)
+{
+    size_t n = doc->map_n;
+    const uint32_t *mn = doc->map_norm, *mb = doc->map_base;
+    td_span r;
+    if (n == 0 || !mn) {
+        r.s = sp.s;
+        r.e = sp.e > doc->base_len ? (uint32_t)doc->base_len : sp.e;
+    } else {
+        /* start: after the last checkpoint at or before it */
+        size_t k = cw_bound(mn, n, sp.s, true, &c->hint_s);
+        if (k == 0) {
+            r.s = sp.s;
+        } else {
+            uint32_t b = mb[k - 1] + (sp.s - mn[k - 1]);
+            if (k < n && b > mb[k])
+                b = mb[k];
+            r.s = b > doc->base_len ? (uint32_t)doc->base_len : b;
+        }
+        /* end: at a checkpoint the leftmost one, else after the one before */
+        k = cw_bound(mn, n, sp.e, false, &c->hint_e);
+        uint32_t b;
+        if (k < n && mn[k] == sp.e) {
+            b = mb[k];
+        } else if (k == 0) {
+            b = sp.e;
+        } else {
+            b = mb[k - 1] + (sp.e - mn[k - 1]);
+            if (k < n && b > mb[k])
+                b = mb[k];
+        }
+        r.e = b > doc->base_len ? (uint32_t)doc->base_len : b;
+    }
+    if (r.e < r.s)
+        r.e = r.s;
+    return r;
+}
+
 /* "[s,e]" of a norm span mapped to base. */
 static td_span cw_span(cw *c, const td_doc *doc, td_span sp)
 {
-    td_span b = td_doc_span_to_base(doc, sp);
-    char tmp[52], *e = tmp + sizeof tmp;
-    *--e = ']';
-    char *p = cw_digits(e, b.e);
-    *--p = ',';
-    p = cw_digits(p, b.s);
-    *--p = '[';
-    cw_put(c, p, (size_t)(e + 1 - p));
+    td_span b = cw_map(c, doc, sp);
+    if (!cw_room(c, 24))
+        return b;
+    char *o = c->o;
+    *o++ = '[';
+    o = cw_u32(o, b.s);
+    *o++ = ',';
+    o = cw_u32(o, b.e);
+    *o++ = ']';
+    c->o = o;
     return b;
 }
 
@@ -380,7 +493,7 @@ static void cw_blocks(cw *c, const td_doc *doc)
     for (size_t i = 0; i < doc->blocks.n; i++) {
         const td_block *b = TD_DOC_BLOCK(doc, i);
         if (b->kind == TD_BLOCK_BOILERPLATE) {
-            td_span bs = td_doc_span_to_base(doc, b->span);
+            td_span bs = cw_map(c, doc, b->span);
             if (any)
                 CW_LIT(c, ",");
             any = true;
@@ -562,7 +675,7 @@ static void cw_events(cw *c, const td_doc *doc)
 static td_status write_compact(const td_doc *doc, td_buf *out)
 {
     cw c = {out, out->ptr ? out->ptr + out->len : NULL,
-            out->ptr ? out->ptr + out->cap - 1 : NULL, TD_OK};
+            out->ptr ? out->ptr + out->cap - 1 : NULL, TD_OK, 0, 0};
     CW_LIT(&c, "{\"id\":");
     cw_cstr(&c, doc->id);
     CW_LIT(&c, ",\"lang\":");
