@@ -469,6 +469,10 @@ static np np_before(qctx *c, uint32_t j, uint32_t lo)
                        c->M.reg_of[q - 1] < 0 && wclass(c, r.s) == W_TITLE &&
                        (is_cap(c, q - 1) || wclass(c, q - 1) == W_MOD)) {
                 r.s = q; /* "Senate minority leader Harry Reid" */
+            } else if (qw == W_NONE && is_word(c, q) && !is_cap(c, q) && q >= lo + 2 &&
+                       is_cap(c, q - 1) && c->M.reg_of[q - 1] < 0 &&
+                       (is_close_mark(c, q - 2) || is_punct(c, q - 2, ','))) {
+                r.s = q; /* "“...,” CrowdStrike co-founder Dmitri Alperovitch" */
             } else {
                 break;
             }
@@ -1226,6 +1230,7 @@ static bool long_appositive(qctx *c, uint32_t s0, uint32_t j, np *subj, uint32_t
     uint32_t lo = j > 40 ? j - 40 : 0;
     if (lo < s0)
         lo = s0;
+    bool plain = true; /* every appositive so far opens as one should */
     for (uint32_t k = j; k-- > lo + 1;) {
         if (is_terminal(c, k) || c->M.reg_of[k] >= 0)
             return false;
@@ -1236,21 +1241,24 @@ static bool long_appositive(qctx *c, uint32_t s0, uint32_t j, np *subj, uint32_t
         bool opener = w == W_DET || w == W_REL || w == W_TITLE || w == W_MOD || w == W_ADJ ||
                       is_cap(c, m) || T(c, m)->type == TD_TOK_NUM;
         np n0 = np_before(c, k - 1, s0);
-        if (n0.kind == NP_NAME && n0.s == s0) {
-            /* the name opens the sentence: whatever lies between its comma
-             * and the cue's is an appositive ("Ann Lee, 31, clad in red,
-             * said") */
+        if (n0.kind == NP_NAME &&
+            (n0.s == s0 || is_close_mark(c, n0.s - 1) ||
+             (n0.s >= s0 + 2 && is_punct(c, n0.s - 1, ',') && is_close_mark(c, n0.s - 2)))) {
+            /* the name opens the sentence or follows a quotation:
+             * whatever lies between its comma and the cue's is an
+             * appositive ("Ann Lee, 31, clad in red, said") */
             *subj = n0;
             *sb = n0.s;
             return true;
         }
-        if (!opener)
-            return false;
-        if (n0.kind != NP_NAME) {
-            if (T(c, k - 1)->type == TD_TOK_NUM)
-                continue; /* an age: "Ann Lee, 31, a photographer, said" */
-            return false;
+        if (!plain)
+            continue;
+        if (!opener || (n0.kind != NP_NAME && T(c, k - 1)->type != TD_TOK_NUM)) {
+            plain = false; /* only a name opening the sentence may still speak */
+            continue;
         }
+        if (n0.kind != NP_NAME)
+            continue; /* an age: "Ann Lee, 31, a photographer, said" */
         *subj = n0;
         *sb = n0.s;
         return true;
@@ -1368,6 +1376,8 @@ static bool inherit_speaker(qctx *c, uint32_t s0, uint32_t c0, speaker *out)
     uint32_t i = s0;
     while (i < c0 && wclass(c, i) == W_STOP)
         i++;
+    if (i + 1 < c0 && (wclass(c, i) == W_ADJ || wclass(c, i) == W_AUX) && wclass(c, i + 1) == W_PRON)
+        i++; /* "Then he ..., calling" */
     np p = {NP_NONE, i, i + 1};
     if (i < c0 && wclass(c, i) == W_PRON) {
         p.kind = NP_PRON;

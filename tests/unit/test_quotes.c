@@ -671,6 +671,42 @@ TEST(content_stops_at_next_clause)
     td_doc_free(d);
 }
 
+/* An -ing cue after a comma takes the sentence's subject also after a
+ * one-word adverb ("Then he ..., calling"). */
+TEST(ing_cue_after_adverb_subject)
+{
+    td_doc *d = run("Nadia Brook spoke first.\nThen she turned to the mayor, calling him " LQ
+                    "a man of no plan" RQ " in front of the crowd.");
+    const td_quote *q = find(d, TD_QUOTE_DIRECT, "a man of no plan");
+    CHECK(q && span_is(d, q->speaker_span, "she"));
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* After a quotation, a name with a long appositive, or with a role word
+ * before it, still speaks. */
+TEST(speaker_after_quotation)
+{
+    td_doc *d = run(LQ "The river has never been this low," RQ
+                    " Tom Reyes, a ferry pilot, one of the few still working the delta, said.");
+    const td_quote *q = find(d, TD_QUOTE_DIRECT, "The river has never been this low,");
+    if (!q)
+        q = find(d, TD_QUOTE_DIRECT, "The river has never been this low");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Tom Reyes") == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    d = run(LQ "The river has never been this low," RQ " Harbourline co-founder Ida Moss told reporters.");
+    q = find(d, TD_QUOTE_DIRECT, "The river has never been this low,");
+    if (!q)
+        q = find(d, TD_QUOTE_DIRECT, "The river has never been this low");
+    CHECK(q && q->speaker_name && strstr(q->speaker_name, "Ida Moss") != NULL);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
 /* Only the stages this test runs, so that it tests this stage alone. */
 static td_status load(char **err)
 {
@@ -731,6 +767,8 @@ int main(void)
     RUN(parenthetical_cue);
     RUN(colon_lead_in);
     RUN(content_stops_at_next_clause);
+    RUN(ing_cue_after_adverb_subject);
+    RUN(speaker_after_quotation);
     unload();
     return DONE();
 }
