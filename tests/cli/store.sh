@@ -183,6 +183,10 @@ exact search_china "$T" search china
 exact search_turkiye_csv "$T" search turkiye --format csv
 exact search_us_json "$T" search U.S. --format json
 exact search_nov2022 "$T" search lavrov --from 2022-11 --to 2022-11
+# more matches than --candidates: the documents stored last are ranked
+exact search_china_candidates "$T" search china --candidates 1
+"$T" search china --candidates x > /dev/null 2>&1
+check "a bad --candidates is a usage error" [ $? = 2 ]
 exact quotes_lavrov "$T" quotes --speaker lavrov
 exact quotes_sergei_direct "$T" quotes --speaker 'SERGEI LAVROV' --kind direct
 exact quotes_nov2022_json "$T" quotes --speaker lavrov --from 2022-11-01 --to 2022-11-30 --format json
