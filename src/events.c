@@ -1421,6 +1421,11 @@ static const char *combine(const sent *S, const char *a, uint32_t cls, const cha
         return rb >= 18 ? "138" : "130"; /* "vowed to attack": a threat */
     } else if (strcmp(ra, "12") == 0) {
         snprintf(buf, sizeof buf, "120");
+    } else if (a && (cls & FW_INTENT)) {
+        /* "agreed to investigate" (09-15): CAMEO has no parallel intent,
+         * the generic one, not the head verb's own code (CAMEO 2.0 codes
+         * "agree" alone 050) */
+        return "030";
     } else {
         return a;
     }
