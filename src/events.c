@@ -820,6 +820,16 @@ typedef struct mstate {
     bool plural; /* a literal noun matches its plural too */
 } mstate;
 
+/* "to" before a verb ("efforts to improve") is an infinitive marker, not
+ * the preposition a pattern's "(TO ...)" phrase names ("welcomed X to"). */
+static bool infinitive_to(const sent *S, uint32_t q)
+{
+    if (!(S->w[q].cls & FW_INF) || q + 1 >= S->n)
+        return false;
+    const wtok *v = &S->w[q + 1];
+    return (v->kb & ED_WB_VPHRASE) && !v->fw && !v->cap && S->in_group[q + 1] < 0;
+}
+
 /* Element k at position p going forward; true when k..n all match. */
 static bool match_fwd(mstate *m, uint32_t k, uint32_t p, bool adj)
 {
@@ -847,7 +857,7 @@ static bool match_fwd(mstate *m, uint32_t k, uint32_t p, bool adj)
             break;
         switch (e->kind) {
         case EP_WORD:
-            len = word_is(S, (uint32_t)q, e->id, m->plural) ? 1 : 0;
+            len = word_is(S, (uint32_t)q, e->id, m->plural) && !(e->pp && infinitive_to(S, q)) ? 1 : 0;
             break;
         case EP_SYN:
             len = (S->w[q].kb & ED_WB_SYN) ? syn_fwd(S, e->id, q) : 0;
