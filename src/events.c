@@ -876,6 +876,16 @@ typedef struct mstate {
     bool plural; /* a literal noun matches its plural too */
 } mstate;
 
+/* "to" before a verb ("efforts to improve") is an infinitive marker, not
+ * the preposition a pattern's "(TO ...)" phrase names ("welcomed X to"). */
+static bool infinitive_to(const sent *S, uint32_t q)
+{
+    if (!(S->w[q].cls & FW_INF) || q + 1 >= S->n)
+        return false;
+    const wtok *v = &S->w[q + 1];
+    return (v->kb & ED_WB_VPHRASE) && !v->fw && !v->cap && S->in_group[q + 1] < 0;
+}
+
 /* Element k at position p going forward; true when k..n all match. */
 static bool match_fwd(mstate *m, uint32_t k, uint32_t p, bool adj)
 {
@@ -903,7 +913,7 @@ static bool match_fwd(mstate *m, uint32_t k, uint32_t p, bool adj)
             break;
         switch (e->kind) {
         case EP_WORD:
-            len = word_is(S, (uint32_t)q, e->id, m->plural) ? 1 : 0;
+            len = word_is(S, (uint32_t)q, e->id, m->plural) && !(e->pp && infinitive_to(S, q)) ? 1 : 0;
             break;
         case EP_SYN:
             len = (S->w[q].kb & ED_WB_SYN) ? syn_fwd(S, e->id, q) : 0;
@@ -1486,6 +1496,11 @@ static const char *combine(const sent *S, const char *a, uint32_t cls, const cha
         return rb >= 18 ? "138" : "130"; /* "vowed to attack": a threat */
     } else if (strcmp(ra, "12") == 0) {
         snprintf(buf, sizeof buf, "120");
+    } else if (a && (cls & FW_INTENT)) {
+        /* "agreed to investigate" (09-15): CAMEO has no parallel intent,
+         * the generic one, not the head verb's own code (CAMEO 2.0 codes
+         * "agree" alone 050) */
+        return "030";
     } else {
         return a;
     }

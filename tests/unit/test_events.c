@@ -30,7 +30,11 @@ static const char *const files[][2] = {
                 "--- RETURN [084] ---\nRETURN\n- * PRISONERS [0841]\n\n"
                 "--- DEMAND [100] ---\nDEMAND\nURGE [020]\n- * TALKS [026]\n\n"
                 "--- BACK [050] ---\nBACK\n- * EFFORTS [051]\n\n"
-                "--- GIVE [070] ---\nGIVE\n- * MONEY [071]\n"},
+                "--- GIVE [070] ---\nGIVE\n- * MONEY [071]\n\n"
+                "--- AGREE [050] ---\nAGREE {AGREES AGREED AGREEING}\n\n"
+                "--- INSPECT [090] ---\nINSPECT\n\n"
+                "--- WELCOME [050] ---\nWELCOME\n- * (TO) [043]\n\n"
+                "--- REFORM [---] ---\nREFORM\n"},
     {"t.actors", "FREEDONIA [FRE]\n+FREEDONIAN\nSYLVANIA [SYL]\nMARSOVIA [MAR]\n"
                  "RUFUS_T._FIREFLY\n+FIREFLY\n\t[FREGOV 19330101-19351231]\n\t[FREELI >19360101]\n"
                  "GRAND_ALLIANCE [FRE/SYL]\n"},
@@ -287,6 +291,29 @@ TEST(stated_future_is_an_intent)
     td_doc_free(d);
 }
 
+TEST(intent_without_parallel_code)
+{
+    /* "agreed to inspect": no 03x for 09, the generic intent, not the
+     * head's own code */
+    td_doc *d = code("Freedonia agreed to inspect the camps of Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:030");
+    td_doc_free(d);
+    d = code("Freedonia agreed to meet Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:036");
+    td_doc_free(d);
+}
+
+TEST(infinitive_to_is_no_preposition)
+{
+    /* a pattern's "(TO ...)" is the preposition, not "to" before a verb */
+    td_doc *d = code("Freedonia welcomed Sylvania to the summit.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:043");
+    td_doc_free(d);
+    d = code("Freedonia welcomed Sylvania's efforts to reform.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:050");
+    td_doc_free(d);
+}
+
 TEST(partitive_subject)
 {
     /* a quantity before the actor is no preposition governing it */
@@ -419,6 +446,8 @@ int main(void)
     RUN(reported_obligation_is_a_demand);
     RUN(demand_is_not_an_appeal);
     RUN(stated_future_is_an_intent);
+    RUN(intent_without_parallel_code);
+    RUN(infinitive_to_is_no_preposition);
     RUN(partitive_subject);
     RUN(light_verb_noun_in_either_number);
     RUN(pronoun_subject_is_the_reporter);
