@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define GROW(arr, n, cap)                                                              \
     ((n) < (cap) ? 0                                                                   \
@@ -1247,6 +1248,33 @@ static int index_phrases(ed_dict *d)
     return 0;
 }
 
+/* Move a table of *cap entries of sz bytes (n used, a megabyte or more)
+ * to huge pages where the system has them: coding reads its entries at
+ * random, and each small page would cost a TLB miss. Left as it is when
+ * that fails. */
+static void to_huge_pages(void **p, uint32_t n, uint32_t *cap, size_t sz)
+{
+#ifdef MADV_HUGEPAGE
+    const size_t huge = (size_t)2 << 20;
+    size_t size = ((size_t)n * sz + huge - 1) / huge * huge;
+    if ((size_t)n * sz < huge / 2)
+        return;
+    void *q = aligned_alloc(huge, size);
+    if (!q)
+        return;
+    (void)madvise(q, size, MADV_HUGEPAGE); /* a hint: failure is harmless */
+    memcpy(q, *p, (size_t)n * sz);
+    free(*p);
+    *p = q;
+    *cap = (uint32_t)(size / sz);
+#else
+    (void)p;
+    (void)n;
+    (void)cap;
+    (void)sz;
+#endif
+}
+
 td_status ed_dict_load(const char *dir, ed_dict **out, char **err)
 {
     *out = NULL;
@@ -1295,6 +1323,7 @@ td_status ed_dict_load(const char *dir, ed_dict **out, char **err)
         ed_dict_free(d);
         return TD_ENOMEM;
     }
+    to_huge_pages((void **)&d->words, d->n_words, &d->cap_words, sizeof *d->words);
     *out = d;
     return TD_OK;
 }
