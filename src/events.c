@@ -1260,6 +1260,14 @@ static int push_ev(evbuf *eb, int n, int cap, const char *s, const char *t, cons
     return n + 1;
 }
 
+/* A people's protest: demonstration, hunger strike, strike or boycott,
+ * riot (CAMEO 140-143, 145; not 144, obstruction, which states do too:
+ * "would deny entry to"). */
+static bool popular_protest(const char *code)
+{
+    return code[0] == '1' && code[1] == '4' && code[2] != '4';
+}
+
 static int emit_dyads(const sent *S, evbuf *eb, int n, int cap, int sg, int tg, const vmatch *vm,
                       uint32_t vs, uint32_t ve)
 {
@@ -1273,6 +1281,16 @@ static int emit_dyads(const sent *S, evbuf *eb, int n, int cap, int sg, int tg, 
             const char *s = sc[a], *t = tc[b];
             if (S->require_dyad && (is_null_actor(s) || is_null_actor(t)))
                 continue;
+            if (strcmp(s, t) == 0 && popular_protest(vm->code) && strlen(s) == 3) {
+                /* "Iraqi Kurds demonstrated ... from Iraq": a people's
+                 * protest in its own country is against its government */
+                char buf[8];
+                memcpy(buf, s, 3);
+                memcpy(buf + 3, "GOV", 4);
+                t = td_arena_strdup(S->arena, buf);
+                if (!t)
+                    continue;
+            }
             n = push_ev(eb, n, cap, s, t, vm->code, vs, ve);
             if (vm->code2)
                 n = push_ev(eb, n, cap, t, s, vm->code2, vs, ve);

@@ -314,6 +314,21 @@ TEST(infinitive_to_is_no_preposition)
     td_doc_free(d);
 }
 
+TEST(protest_in_own_country)
+{
+    /* a people's protest against its own country: against its government */
+    td_doc *d = code("Freedonians staged a rally against Freedonia.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>FREGOV:141");
+    td_doc_free(d);
+    d = code("Freedonians staged a rally against Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRE>SYL:141");
+    td_doc_free(d);
+    /* other acts on oneself stay uncoded */
+    d = code("Freedonians attacked Freedonia.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "");
+    td_doc_free(d);
+}
+
 TEST(partitive_subject)
 {
     /* a quantity before the actor is no preposition governing it */
@@ -448,6 +463,7 @@ int main(void)
     RUN(stated_future_is_an_intent);
     RUN(intent_without_parallel_code);
     RUN(infinitive_to_is_no_preposition);
+    RUN(protest_in_own_country);
     RUN(partitive_subject);
     RUN(light_verb_noun_in_either_number);
     RUN(pronoun_subject_is_the_reporter);
