@@ -25,12 +25,18 @@
  * that look like no person and match no pattern are left out: precision
  * over recall.
  *
- * Cost: a run of the stage is linear in the tokens; every multi-word match
- * stops as soon as its text is the prefix of no key (prefix hash sets with
- * a small bloom filter in front), and the per-document tables are sized by
- * the capitalised tokens. Each token is looked up at most once per lexicon
- * per document (a cache in ctx->scratch); one lookup in a word index built
- * at start-up answers all the case-sensitive one-word lexicons at once; the
+ * Cost: a run of the stage is linear in the tokens; one pass over them
+ * finds the words that may start a name (the walk visits only those), the
+ * marks of each sentence, and prefetches the cache entries the walk reads.
+ * Every multi-word match stops as soon as its text is the prefix of no key
+ * (prefix hash sets with a small bloom filter in front), and the
+ * per-document tables are sized by the capitalised tokens. All the
+ * one-word questions about a token (which lexicons hold it, its cue, is it
+ * a lower-case word, may a multi-word key start with it) are answered at
+ * once as a word's class bits, kept per token for the document and in a
+ * per-thread cache across documents (ctx->stage_state), so a word costs
+ * about one cache line, not one per lexicon; one lookup in a word index
+ * built at start-up answers all the case-sensitive one-word lexicons; the
  * 64,000 words of ent_words_lower.tsv load as a set of hashes.
  *
  * Lexicons (data/lex/, see tools/gen_lexicons.py and ENT_NOTICE.md):
@@ -153,6 +159,33 @@ static td_status fw_make(fwset *f, const td_lexicon *lx, bool fold)
     return TD_OK;
 }
 
+/* The class bits of a word (as written): all the one-word answers the walk
+ * asks about a token, found once (word_info) and kept per token and in a
+ * per-thread cache across documents. */
+enum {
+    WI_HAVE = 1u << 0,        /* the bits are known (never 0 then) */
+    WI_FUNC = 1u << 1,        /* ent_func */
+    WI_GAZ = 1u << 2,         /* a one-word gazetteer key */
+    WI_GAZ_PLACE = 1u << 3,   /* ... of type location or capital */
+    WI_GIVEN = 1u << 4,       /* ent_given(_world) */
+    WI_PROPER = 1u << 5,      /* ent_words_proper */
+    WI_TRANSLIT = 1u << 6,    /* ent_translit */
+    WI_ORGW_HEAD = 1u << 7,   /* ent_org_words "head" */
+    WI_LOCW = 1u << 8,        /* ent_loc_words, any */
+    WI_LOCW_HEAD = 1u << 9,   /* ... "head" */
+    WI_LOCW_PREFIX = 1u << 10, /* ... "prefix" */
+    WI_CUE = 1u << 11,        /* ent_cues, any */
+    WI_CONNECTOR = 1u << 12,  /* ... "connector" */
+    WI_LOC_PREP = 1u << 13,   /* ... "loc_prep" */
+    WI_STATE_PREP = 1u << 14, /* ... "state_prep" */
+    WI_SAY_VERB = 1u << 15,   /* ... "say_verb" */
+    WI_LOWER = 1u << 16,      /* ent_words_lower (folded) */
+    WI_PRE_GAZ = 1u << 17,    /* the prefix of a gazetteer key (as written) */
+    WI_PRE_GAZF = 1u << 18,   /* ... of a gazetteer key (folded) */
+    WI_PRE_TITLES = 1u << 19, /* ... of a title (folded) */
+    WI_PRE_ORGW = 1u << 20    /* ... of an organisation word (as written) */
+};
+
 /* The index of words: every one-word key of the case-sensitive lexicons
  * with its entry in each, so one lookup answers all the one-word questions
  * about a token. */
@@ -161,6 +194,7 @@ enum { NWX = 7 }; /* the lexicons of WX_LEX */
 typedef struct {
     const char *key;
     uint32_t len, tag;
+    uint32_t cls;               /* the WI_* bits its entries give (wx_classes) */
     const td_lex_entry *e[NWX]; /* by wx_pos[lex_id] (inline: one read) */
 } wrec;
 
@@ -185,6 +219,8 @@ typedef struct ent_res {
      * of the titles (lower-cased): a match stops as soon as its text is the
      * prefix of no key */
     fwset fw_gaz, fw_gazf, fw_titles;
+    fwset fw_orgw;            /* every prefix of the organisation words' keys:
+                               * "Ministry of" starts only where it may */
     const td_lexicon *lx[11]; /* by lex_id, for the per-token cache */
     const fwset *fw[3];       /* prefix sets of L_GAZ, L_GAZF, L_TITLES */
     windex wx;
@@ -200,11 +236,12 @@ typedef enum {
 /* The case-sensitive one-word lexicons answered by the word index. */
 #define WX_LEX ((1u << L_GAZ) | (1u << L_GIVEN) | (1u << L_TRANSLIT) | (1u << L_FUNC) | \
                 (1u << L_ORGW) | (1u << L_LOCW) | (1u << L_PROPER))
-/* Where a lexicon's answer sits: in a word record (WX_LEX) or in the
- * per-token cache of the others (NSLOW of them). */
-enum { NSLOW = 4 };
+/* Where a lexicon's entry sits: in a word record (WX_LEX) or in the
+ * per-token cache of the two folded multi-token lexicons (NSLOW); the
+ * cues and the lower-case words are only asked about as WI_* bits. */
+enum { NSLOW = 2 };
 static const int8_t wx_pos[NLEX] = {0, -1, -1, 1, 2, 3, 4, 5, -1, -1, 6};
-static const int8_t slow_pos[NLEX] = {-1, 0, 1, -1, -1, -1, -1, -1, 2, 3, -1};
+static const int8_t slow_pos[NLEX] = {-1, 0, 1, -1, -1, -1, -1, -1, -1, -1, -1};
 static const wrec no_wrec; /* the record of a word in no lexicon */
 
 /* The index hash of a key from its FNV-1a hash (fw_step, not folded). */
@@ -223,12 +260,11 @@ static uint64_t wx_hash(const char *s, size_t n)
     return wx_mix(h);
 }
 
-/* The record of s[0..n), whose FNV-1a hash is fnv. */
-static const wrec *wx_get(const windex *x, const char *s, size_t n, uint64_t fnv)
+/* The record of s[0..n), whose index hash is h (wx_mix of its FNV-1a). */
+static const wrec *wx_get_mixed(const windex *x, const char *s, size_t n, uint64_t h)
 {
     if (!x->slot)
         return NULL;
-    uint64_t h = wx_mix(fnv);
     uint32_t tag = (uint32_t)(h >> 32);
     for (size_t i = (size_t)h & x->mask;; i = (i + 1) & x->mask) {
         uint64_t k = x->slot[i];
@@ -367,14 +403,45 @@ void td_entities_release(td_resources *res)
     free(r->fw_gaz.h);
     free(r->fw_gazf.h);
     free(r->fw_titles.h);
+    free(r->fw_orgw.h);
     free(r->lower_set.h);
     free(r->fw_gaz.bloom);
     free(r->fw_gazf.bloom);
     free(r->fw_titles.bloom);
+    free(r->fw_orgw.bloom);
     free(r->wx.r);
     free(r->wx.slot);
     free(r);
     res->entities = NULL;
+}
+
+static bool field_is(const td_lex_entry *e, const char *v)
+{
+    return e && strcmp(td_lex_field(e, 0), v) == 0;
+}
+
+/* The WI_* bits of the entries of a word record. */
+static uint32_t wx_classes(const wrec *r)
+{
+    uint32_t c = 0;
+    const td_lex_entry *g = r->e[wx_pos[L_GAZ]];
+    if (g)
+        c |= WI_GAZ | (field_is(g, "location") || field_is(g, "capital") ? WI_GAZ_PLACE : 0);
+    if (r->e[wx_pos[L_FUNC]])
+        c |= WI_FUNC;
+    if (r->e[wx_pos[L_GIVEN]])
+        c |= WI_GIVEN;
+    if (r->e[wx_pos[L_PROPER]])
+        c |= WI_PROPER;
+    if (r->e[wx_pos[L_TRANSLIT]])
+        c |= WI_TRANSLIT;
+    if (field_is(r->e[wx_pos[L_ORGW]], "head"))
+        c |= WI_ORGW_HEAD;
+    const td_lex_entry *l = r->e[wx_pos[L_LOCW]];
+    if (l)
+        c |= WI_LOCW | (field_is(l, "head") ? WI_LOCW_HEAD : 0) |
+             (field_is(l, "prefix") ? WI_LOCW_PREFIX : 0);
+    return c;
 }
 
 static td_status wx_make(ent_res *r)
@@ -401,7 +468,11 @@ static td_status wx_make(ent_res *r)
         b.l = (lex_id)l;
         td_lexicon_each(r->lx[l], wx_add_word, &b);
     }
-    return b.oom ? TD_ENOMEM : TD_OK;
+    if (b.oom)
+        return TD_ENOMEM;
+    for (size_t i = 0; i < x->n; i++)
+        x->r[i].cls = wx_classes(&x->r[i]);
+    return TD_OK;
 }
 
 /* The hash of a folded word in lower_set (never 0): the word folded as
@@ -548,6 +619,8 @@ td_status td_entities_init(td_resources *res, char **err)
         st = fw_make(&r->fw_gazf, r->gaz_fold, true);
     if (st == TD_OK)
         st = fw_make(&r->fw_titles, r->titles, true);
+    if (st == TD_OK)
+        st = fw_make(&r->fw_orgw, r->orgw, false);
     if (st == TD_OK) {
         const td_lexicon *all[NLEX] = {r->gaz,  r->gaz_fold, r->titles, r->given,
                                        r->translit, r->func, r->orgw,   r->locw,
@@ -594,26 +667,51 @@ typedef struct {
     table ents;     /* (type, canonical) -> entity */
     table alias;    /* word or acronym -> entity */
     td_vec pend;    /* of pending */
-    /* per-token cache of lookups: wr[i] the word record of token i (set
-     * with bit WR_HAVE of have[i]; &no_wrec: in none), which answers the WX_LEX
-     * lexicons; bit l of have[i] set when ent[i][slow_pos[l]] is known
-     * for the others; bit PRE_HAVE+l / PRE_VAL+l for the prefix test of
-     * the multi-token lexicons (l < 3) */
-    uint32_t *have;
+    /* per-token cache of lookups: cls[i] the WI_* bits of token i (0 until
+     * known) and wr[i] its word record (set with them; &no_wrec: in none),
+     * which answers the WX_LEX lexicons; bit l of have[i] set when
+     * ent[i][slow_pos[l]] is known for the others */
+    uint32_t *cls;
     const wrec **wr;
+    uint32_t *have;
     const td_lex_entry *(*ent)[NSLOW];
-    uint64_t (*th)[2]; /* FNV-1a hash of token i as written and ASCII-folded
-                        * (set with bit TH_HAVE of have[i]) */
+    uint64_t (*th)[2]; /* FNV-1a hash of token i as written (set with bit
+                        * TH_HAVE of have[i]) and ASCII-folded (TH_FOLD) */
+    uint64_t *kh;      /* word cache hash of token i (bit KH_HAVE) */
+    struct wcache *wc; /* the per-thread cache of word classes, or NULL */
+    /* from scan_doc: the tokens that may start a name (cap_word), those
+     * of sentence s at cand[cfirst[s] .. cfirst[s + 1]), and the SM_*
+     * marks of each sentence */
+    uint32_t *cand;
+    size_t *cfirst;
+    uint8_t *smark;
     bool oom;
 } state;
 
-enum { PRE_HAVE = 16, PRE_VAL = 20 };
-#define WR_HAVE (1u << 31) /* wr[i] is known */
-#define TH_HAVE (1u << 30) /* th[i] is known */
+#define KH_HAVE (1u << 29) /* kh[i] is known */
+#define TH_HAVE (1u << 30) /* th[i][0] is known */
+#define TH_FOLD (1u << 31) /* th[i][1] is known */
 
-/* ent[i][L_LOWER] of a word written in lower case (only tested for NULL) */
-static const td_lex_entry lower_hit;
-#define LOWER_HIT (&lower_hit)
+/* A per-thread direct-mapped cache of word -> WI_* bits and word record,
+ * kept across documents (news repeats its words, and the lexicons' tables
+ * are megabytes: a miss costs several cache misses). It lives in
+ * ctx->stage_state[ENT_STATE] (freed with the pipeline); its answers are
+ * those of word_info, so the output never depends on it. */
+enum { ENT_STATE = 5, WC_N = 16384, WC_LEN = 47 };
+enum { SM_CAPS = 1, SM_RESULTS = 2 };
+
+typedef struct {
+    uint32_t tag;  /* high half of the word's index hash */
+    uint32_t cls;
+    const wrec *wr;
+    uint8_t len;   /* 0: empty */
+    char s[WC_LEN];
+} wcent;           /* 64 bytes: one cache line */
+
+typedef struct wcache {
+    wcent e[WC_N];
+    const ent_res *R; /* the resources its answers come from */
+} wcache;
 
 static uint64_t hash_str(const char *s, size_t n, int type)
 {
@@ -669,37 +767,176 @@ static inline bool tok_is_n(const state *S, size_t i, const char *w, size_t l)
 }
 /* Is token i the word w (a string literal: its length is known)? */
 #define tok_is(S, i, w) tok_is_n(S, i, "" w, sizeof(w) - 1)
-/* The two FNV-1a hashes of token i (computed once a document): [0] as
- * written, [1] ASCII-folded (fw_step). */
-static const uint64_t *tok_hash(const state *S, size_t i)
+/* The FNV-1a hash of token i as written (computed once a document). */
+static uint64_t tok_fnv(const state *S, size_t i)
 {
     if (!(S->have[i] & TH_HAVE)) {
-        uint64_t h = FW_SEED, hf = FW_SEED;
+        uint64_t h = FW_SEED;
         const char *w = tok_s(S, i);
         size_t tl = tok_n(S, i);
-        for (size_t b = 0; b < tl; b++) {
+        for (size_t b = 0; b < tl; b++)
             h = fw_step(h, (unsigned char)w[b], false);
-            hf = fw_step(hf, (unsigned char)w[b], true);
-        }
         S->th[i][0] = h;
-        S->th[i][1] = hf;
         S->have[i] |= TH_HAVE;
     }
-    return S->th[i];
+    return S->th[i][0];
 }
 
-/* The word record of token i (all its one-word answers). */
+/* ... and ASCII-folded (fw_step). */
+static uint64_t tok_fnv_fold(const state *S, size_t i)
+{
+    if (!(S->have[i] & TH_FOLD)) {
+        uint64_t h = FW_SEED;
+        const char *w = tok_s(S, i);
+        size_t tl = tok_n(S, i);
+        for (size_t b = 0; b < tl; b++)
+            h = fw_step(h, (unsigned char)w[b], true);
+        S->th[i][1] = h;
+        S->have[i] |= TH_FOLD;
+    }
+    return S->th[i][1];
+}
+
+/* The WI_* bits of the word w[0..n) (token i): its word record (*wr), its
+ * cue, whether it is written in lower case elsewhere, and which
+ * multi-token lexicons may have a key starting with it. */
+static uint32_t word_classes(const state *S, size_t i, const char *w, size_t n, uint64_t fnv,
+                             uint64_t mixed, const wrec **wr)
+{
+    const ent_res *R = S->R;
+    const wrec *r = wx_get_mixed(&R->wx, w, n, mixed);
+    if (!r)
+        r = &no_wrec;
+    *wr = r;
+    uint32_t c = WI_HAVE | r->cls;
+    const td_lex_entry *cue = td_lexicon_get(R->cues, w, n);
+    if (cue) {
+        c |= WI_CUE;
+        if (field_is(cue, "connector"))
+            c |= WI_CONNECTOR;
+        else if (field_is(cue, "loc_prep"))
+            c |= WI_LOC_PREP;
+        else if (field_is(cue, "state_prep"))
+            c |= WI_STATE_PREP;
+        else if (field_is(cue, "say_verb"))
+            c |= WI_SAY_VERB;
+    }
+    if (n > 0 && n < 256 && set_has(&R->lower_set, word_hash(w, n)))
+        c |= WI_LOWER;
+    if (fw_has(&R->fw_gaz, fnv))
+        c |= WI_PRE_GAZ;
+    if (fw_has(&R->fw_orgw, fnv))
+        c |= WI_PRE_ORGW;
+    uint64_t hf = tok_fnv_fold(S, i);
+    if (fw_has(&R->fw_gazf, hf))
+        c |= WI_PRE_GAZF;
+    if (fw_has(&R->fw_titles, hf))
+        c |= WI_PRE_TITLES;
+    return c;
+}
+
+/* The word cache hash of w[0..n) (bytes up to end may be read): eight
+ * bytes at a time. */
+static uint64_t key_hash(const char *w, size_t n, const char *end)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, w + i, 8);
+        h = (h ^ x) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 31;
+    }
+    if (i < n) {
+        uint64_t x = 0;
+        size_t r = n - i;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (end - (w + i) >= 8) {
+            memcpy(&x, w + i, 8);
+            x &= ~0ull >> (64 - 8 * r);
+        } else
+#endif
+            memcpy(&x, w + i, r);
+        h = (h ^ x) * 0x94d049bb133111ebull;
+    }
+    (void)end;
+    return h ^ (h >> 29);
+}
+
+static uint64_t tok_kh(const state *S, size_t i)
+{
+    if (!(S->have[i] & KH_HAVE)) {
+        S->kh[i] = key_hash(tok_s(S, i), tok_n(S, i), S->doc->norm + S->doc->norm_len);
+        S->have[i] |= KH_HAVE;
+    }
+    return S->kh[i];
+}
+
+/* a[0..n) == b[0..n), n <= WC_LEN; a has room for 8 bytes, and b when b8 holds. */
+static inline bool same_bytes(const char *a, const char *b, size_t n, bool b8)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n <= 8 && b8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        return ((x ^ y) & (~0ull >> (64 - 8 * n))) == 0;
+    }
+#else
+    (void)b8;
+#endif
+    return memcmp(a, b, n) == 0;
+}
+
+/* wcls of a token not seen yet in this document. */
+static uint32_t wcls_new(const state *S, size_t i)
+{
+    const char *w = tok_s(S, i);
+    size_t n = tok_n(S, i);
+    wcent *e = NULL;
+    uint32_t c;
+    if (S->wc && n > 0 && n <= WC_LEN) {
+        uint64_t kh = tok_kh(S, i);
+        e = &S->wc->e[kh & (WC_N - 1)];
+        if (e->len == n && e->tag == (uint32_t)(kh >> 32) &&
+            same_bytes(e->s, w, n, S->doc->norm + S->doc->norm_len - w >= 8)) {
+            S->wr[i] = e->wr;
+            return S->cls[i] = e->cls;
+        }
+    }
+    uint64_t fnv = tok_fnv(S, i);
+    c = word_classes(S, i, w, n, fnv, wx_mix(fnv), &S->wr[i]);
+    S->cls[i] = c;
+    if (e) {
+        e->tag = (uint32_t)(tok_kh(S, i) >> 32);
+        e->cls = c;
+        e->wr = S->wr[i];
+        e->len = (uint8_t)n;
+        memcpy(e->s, w, n);
+    }
+    return c;
+}
+
+/* The WI_* bits of token i (and its word record in wr[i]): from the
+ * per-token cache, else the per-thread one, else word_classes. */
+static inline uint32_t wcls(const state *S, size_t i)
+{
+    uint32_t c = S->cls[i];
+    return c ? c : wcls_new(S, i);
+}
+
+/* Has token i any of the WI_* bits b? */
+static inline bool is(const state *S, size_t i, uint32_t b) { return (wcls(S, i) & b) != 0; }
+
+/* The word record of token i (all its one-word entries). */
 static const wrec *wx_of(const state *S, size_t i)
 {
-    if (!(S->have[i] & WR_HAVE)) {
-        const wrec *r = wx_get(&S->R->wx, tok_s(S, i), tok_n(S, i), tok_hash(S, i)[0]);
-        S->wr[i] = r ? r : &no_wrec;
-        S->have[i] |= WR_HAVE;
-    }
+    wcls(S, i);
     return S->wr[i];
 }
 
-/* The entry of lexicon l for the token i alone (looked up once a document). */
+/* The entry of lexicon l (not L_CUES, L_LOWER) for the token i alone
+ * (looked up once a document). */
 static const td_lex_entry *word_in(const state *S, lex_id l, size_t i)
 {
     uint32_t bit = 1u << l;
@@ -712,14 +949,10 @@ static const td_lex_entry *word_in(const state *S, lex_id l, size_t i)
     return S->ent[i][slow_pos[l]];
 }
 
-/* Is the token i alone the prefix of a key of the multi-token lexicon l? */
-static bool tok_prefix(const state *S, lex_id l, size_t i)
+/* The WI_PRE_* bit of the multi-token lexicon l. */
+static uint32_t pre_bit(lex_id l)
 {
-    if (!(S->have[i] & (1u << (PRE_HAVE + l)))) {
-        uint64_t h = tok_hash(S, i)[l != L_GAZ];
-        S->have[i] |= (1u << (PRE_HAVE + l)) | (fw_has(S->R->fw[l], h) ? 1u << (PRE_VAL + l) : 0);
-    }
-    return S->have[i] & (1u << (PRE_VAL + l));
+    return l == L_GAZ ? WI_PRE_GAZ : l == L_GAZF ? WI_PRE_GAZF : WI_PRE_TITLES;
 }
 
 /* Longest entry of lx at token k within [k, end): as td_lexicon_match (words
@@ -727,7 +960,7 @@ static bool tok_prefix(const state *S, lex_id l, size_t i)
  * as soon as the text read is the prefix of no key (the set pre). */
 static const td_lex_entry *longest(const state *S, lex_id l, size_t k, size_t end, size_t *n)
 {
-    if (k >= end || !tok_prefix(S, l, k))
+    if (k >= end || !is(S, k, pre_bit(l)))
         return NULL;
     const td_lexicon *lx = S->R->lx[l];
     const fwset *pre = S->R->fw[l];
@@ -740,7 +973,7 @@ static const td_lex_entry *longest(const state *S, lex_id l, size_t k, size_t en
     if (kl >= sizeof key)
         return best;
     memcpy(key, tok_s(S, k), kl);
-    uint64_t h = tok_hash(S, k)[fold];
+    uint64_t h = fold ? tok_fnv_fold(S, k) : tok_fnv(S, k);
     for (size_t i = k + 1; i < end && i - k < 24; i++) {
         const td_token *t = TD_DOC_TOK(S->doc, i);
         size_t tl = t->span.e - t->span.s;
@@ -770,24 +1003,18 @@ static const td_lex_entry *longest(const state *S, lex_id l, size_t k, size_t en
 }
 
 /* Longest gazetteer / title entry at token k within [k, end). */
-/* Is token k known to be the prefix of no key of l (no call then)? */
-static inline bool no_prefix(const state *S, lex_id l, size_t k)
-{
-    return (S->have[k] & (1u << (PRE_HAVE + l) | 1u << (PRE_VAL + l))) == 1u << (PRE_HAVE + l);
-}
-
 static inline const td_lex_entry *gaz_match(const state *S, bool fold, size_t k, size_t end,
                                             size_t *n)
 {
     lex_id l = fold ? L_GAZF : L_GAZ;
-    if (k >= end || no_prefix(S, l, k))
+    if (k >= end || !is(S, k, pre_bit(l)))
         return NULL;
     return longest(S, l, k, end, n);
 }
 
 static inline const td_lex_entry *title_match(const state *S, size_t k, size_t end, size_t *n)
 {
-    if (k >= end || no_prefix(S, L_TITLES, k))
+    if (k >= end || !is(S, k, WI_PRE_TITLES))
         return NULL;
     return longest(S, L_TITLES, k, end, n);
 }
@@ -922,17 +1149,7 @@ typedef struct {
 
 static bool is_word(const state *S, size_t i) { return TD_DOC_TOK(S->doc, i)->type == TD_TOK_WORD; }
 
-static bool lower_word(const state *S, size_t i)
-{
-    uint32_t bit = 1u << L_LOWER;
-    if (!(S->have[i] & bit)) {
-        size_t n = tok_n(S, i);
-        bool in = n > 0 && n < 256 && set_has(&S->R->lower_set, word_hash(tok_s(S, i), n));
-        S->ent[i][slow_pos[L_LOWER]] = in ? LOWER_HIT : NULL;
-        S->have[i] |= bit;
-    }
-    return S->ent[i][slow_pos[L_LOWER]] != NULL;
-}
+static bool lower_word(const state *S, size_t i) { return is(S, i, WI_LOWER); }
 
 /* A particle joined by a hyphen: "al-Assad", "el-Sisi" (inside a name). */
 static bool al_particle(const state *S, size_t i)
@@ -966,14 +1183,13 @@ static bool connector(const state *S, size_t i)
     unsigned char c0 = (unsigned char)tok_s(S, i)[0];
     if (tok_n(S, i) > 5 || c0 < 'a' || c0 > 'z')
         return false;
-    const td_lex_entry *c = word_in(S, L_CUES, i);
-    return c && strcmp(td_lex_field(c, 0), "connector") == 0;
+    return is(S, i, WI_CONNECTOR);
 }
 
-static const char *cue(const state *S, size_t i)
+/* Is token i a cue of the kind b (WI_LOC_PREP, WI_STATE_PREP, WI_SAY_VERB)? */
+static bool cue_is(const state *S, size_t i, uint32_t b)
 {
-    const td_lex_entry *c = i < S->doc->toks.n ? word_in(S, L_CUES, i) : NULL;
-    return c ? td_lex_field(c, 0) : "";
+    return i < S->doc->toks.n && is(S, i, b);
 }
 
 /* End of the run of name words starting at i. */
@@ -1016,7 +1232,7 @@ static char *canon_name(state *S, size_t a, size_t b, size_t *len)
     for (size_t i = a; i < b; i++) {
         const char *w = tok_s(S, i);
         size_t l = tok_n(S, i);
-        const td_lex_entry *tr = word_in(S, L_TRANSLIT, i);
+        const td_lex_entry *tr = is(S, i, WI_TRANSLIT) ? word_in(S, L_TRANSLIT, i) : NULL;
         if (tr && strlen(td_lex_field(tr, 0)) < 64) {
             w = td_lex_field(tr, 0);
             l = strlen(w);
@@ -1043,12 +1259,11 @@ static int emit_gaz(state *S, walk *W, const td_lex_entry *e, size_t k, size_t n
     if (capital) {
         /* a capital acts for its state only where the state acts */
         size_t prev = run0 > W->t0 ? run0 - 1 : (size_t)-1;
-        const char *pc = prev != (size_t)-1 ? cue(S, prev) : "";
         size_t next = k + n;
         bool poss = next < W->t1 && tok_is(S, next, "'s");
-        bool says = next < W->t1 && strcmp(cue(S, next), "say_verb") == 0;
-        bool state_ctx = strcmp(pc, "state_prep") == 0 || says || poss;
-        if (strcmp(pc, "loc_prep") != 0 && state_ctx && run0 == k) {
+        bool says = next < W->t1 && cue_is(S, next, WI_SAY_VERB);
+        bool state_ctx = (prev != (size_t)-1 && cue_is(S, prev, WI_STATE_PREP)) || says || poss;
+        if (!(prev != (size_t)-1 && cue_is(S, prev, WI_LOC_PREP)) && state_ctx && run0 == k) {
             idx = country_entity(S, cc);
             mention(S, idx, k, k + n, TD_FORM_METONYM);
             return idx;
@@ -1149,11 +1364,6 @@ static void add_typed(state *S, td_entity_type ty, size_t a, size_t b)
     }
 }
 
-static bool head_is(const state *S, lex_id lx, size_t i, const char *pos)
-{
-    const td_lex_entry *e = word_in(S, lx, i);
-    return e && strcmp(td_lex_field(e, 0), pos) == 0;
-}
 
 /* An initial: "P." (one capital letter and a period). */
 static bool initial(const state *S, size_t i)
@@ -1183,7 +1393,7 @@ static void classify(state *S, walk *W, size_t a, size_t b)
 {
     size_t n = b - a;
     bool titled = W->role_end == a && (W->role || W->honorific);
-    if (n >= 3 && (titled || word_in(S, L_GIVEN, a) || initial(S, a))) {
+    if (n >= 3 && (titled || is(S, a, WI_GIVEN) || initial(S, a))) {
         /* "John Casesa of Schroder Wertheim": a person of an organisation */
         for (size_t q = a + 1; q + 1 < b; q++)
             if (tok_is(S, q, "of")) {
@@ -1196,11 +1406,11 @@ static void classify(state *S, walk *W, size_t a, size_t b)
         add_person(S, W, a, b);
         return;
     }
-    if (n >= 2 && head_is(S, L_ORGW, b - 1, "head")) {
+    if (n >= 2 && is(S, b - 1, WI_ORGW_HEAD)) {
         add_typed(S, TD_ENT_ORGANIZATION, a, b);
         return;
     }
-    if (n >= 2 && (head_is(S, L_LOCW, b - 1, "head") || head_is(S, L_LOCW, a, "prefix"))) {
+    if (n >= 2 && (is(S, b - 1, WI_LOCW_HEAD) || is(S, a, WI_LOCW_PREFIX))) {
         add_typed(S, TD_ENT_LOCATION, a, b);
         return;
     }
@@ -1219,11 +1429,11 @@ static void classify(state *S, walk *W, size_t a, size_t b)
                                     : TD_FORM_NAME);
         return;
     }
-    if (n >= 2 && ((word_in(S, L_GIVEN, a) && !word_in(S, L_FUNC, a)) || initial(S, a))) {
+    if (n >= 2 && ((is(S, a, WI_GIVEN) && !is(S, a, WI_FUNC)) || initial(S, a))) {
         add_person(S, W, a, b);
         return;
     }
-    if (n >= 2 && lower_word(S, a) && (word_in(S, L_GIVEN, a + 1) || initial(S, a + 1))) {
+    if (n >= 2 && lower_word(S, a) && (is(S, a + 1, WI_GIVEN) || initial(S, a + 1))) {
         /* "Senior Kory Lichtensteiger": a common word before a given name */
         classify(S, W, a + 1, b);
         return;
@@ -1254,17 +1464,16 @@ static void classify(state *S, walk *W, size_t a, size_t b)
     p->tok = a;
     p->n = 1;
     size_t prev = a > W->t0 ? a - 1 : (size_t)-1;
-    p->loc_ctx = prev != (size_t)-1 && strcmp(cue(S, prev), "loc_prep") == 0;
+    p->loc_ctx = prev != (size_t)-1 && cue_is(S, prev, WI_LOC_PREP);
     p->caps = W->caps;
-    p->say_ctx = b < W->t1 && strcmp(cue(S, b), "say_verb") == 0;
+    p->say_ctx = b < W->t1 && cue_is(S, b, WI_SAY_VERB);
 }
 
 /* Does the run [k, j) end with an organisation or place word ("North
  * Atlantic Treaty Organisation", "Northern Territory")? */
 static bool headed(const state *S, size_t k, size_t j)
 {
-    return j - k >= 2 && !word_in(S, L_CUES, k) &&
-           (head_is(S, L_ORGW, j - 1, "head") || head_is(S, L_LOCW, j - 1, "head"));
+    return j - k >= 2 && !is(S, k, WI_CUE) && is(S, j - 1, WI_ORGW_HEAD | WI_LOCW_HEAD);
 }
 
 /* A team in a results line: "Hartlepool 1 Crewe 2", "SEATTLE 5 Chicago 3"
@@ -1279,7 +1488,7 @@ static bool team(state *S, walk *W, size_t i, size_t j)
     if (g && (strcmp(td_lex_field(g, 0), "country") == 0 ||
               strcmp(td_lex_field(g, 0), "person") == 0))
         return false;
-    if (word_in(S, L_GIVEN, i) || initial(S, i) || word_in(S, L_FUNC, i) ||
+    if (is(S, i, WI_GIVEN) || initial(S, i) || is(S, i, WI_FUNC) ||
         title_match(S, i, j, NULL))
         return false;
     add_typed(S, TD_ENT_ORGANIZATION, i, j);
@@ -1291,9 +1500,7 @@ static bool team(state *S, walk *W, size_t i, size_t j)
  * "Jack London": a surname there)? */
 static bool gaz_place(const state *S, size_t m)
 {
-    const td_lex_entry *g = word_in(S, L_GAZ, m);
-    return g && (strcmp(td_lex_field(g, 0), "location") == 0 ||
-                 strcmp(td_lex_field(g, 0), "capital") == 0);
+    return is(S, m, WI_GAZ_PLACE);
 }
 
 /* A sports team named after its town: "Pittsburgh Pirates" (a place and one
@@ -1305,15 +1512,22 @@ static bool town_team(const state *S, const td_lex_entry *g, size_t k, size_t j)
         return false;
     const char *w = tok_s(S, j - 1);
     size_t l = tok_n(S, j - 1);
-    return l > 3 && w[l - 1] == 's' && w[l - 2] != 's' && !word_in(S, L_LOCW, j - 1) &&
-           !word_in(S, L_FUNC, j - 1) && !(TD_DOC_TOK(S->doc, j - 1)->flags & TD_TOKF_ALLCAPS);
+    return l > 3 && w[l - 1] == 's' && w[l - 2] != 's' && !is(S, j - 1, WI_LOCW) &&
+           !is(S, j - 1, WI_FUNC) && !(TD_DOC_TOK(S->doc, j - 1)->flags & TD_TOKF_ALLCAPS);
+}
+
+/* The longest organisation word at k within [k, j) ("Ministry of"). */
+static const td_lex_entry *orgw_match(const state *S, size_t k, size_t j, size_t *n)
+{
+    if (!is(S, k, WI_PRE_ORGW))
+        return NULL;
+    return td_lexicon_match(S->R->orgw, S->doc, k, j, n);
 }
 
 /* Split the run [i, j) into names; returns the end of what it took (a
  * gazetteer name may reach past the run: "Bosnia and Herzegovina"). */
 static size_t do_run(state *S, walk *W, size_t i, size_t j)
 {
-    const ent_res *R = S->R;
     size_t k = i;
     const char *pending_cc = NULL;
     if (team(S, W, i, j))
@@ -1326,16 +1540,15 @@ static size_t do_run(state *S, walk *W, size_t i, size_t j)
         if (g && k + n > j)
             j = k + n;
         /* "West Jersey", "North Vancouver": a direction before a place name */
-        if (g && n == 1 && k + 1 < j && head_is(S, L_LOCW, k, "prefix") &&
+        if (g && n == 1 && k + 1 < j && is(S, k, WI_LOCW_PREFIX) &&
             cap_word(S, W, k + 1) && !(TD_DOC_TOK(S->doc, k + 1)->flags & TD_TOKF_ALLCAPS) &&
             !title_match(S, k + 1, j, NULL))
             g = NULL;
         /* an organisation named after a place: "Moscow State University",
          * "Bulgarian Academy of Sciences", "Pittsburgh Pirates" */
-        const td_lex_entry *pre = g && k + n < j ? td_lexicon_match(R->orgw, S->doc, k + n, j, NULL)
-                                                 : NULL;
+        const td_lex_entry *pre = g && k + n < j ? orgw_match(S, k + n, j, NULL) : NULL;
         if (g && k + n < j &&
-            (head_is(S, L_ORGW, j - 1, "head") || town_team(S, g, k + n, j) ||
+            (is(S, j - 1, WI_ORGW_HEAD) || town_team(S, g, k + n, j) ||
              (pre && strcmp(td_lex_field(pre, 0), "prefix") == 0)) &&
             strcmp(td_lex_field(g, 0), "organization") != 0 && j - k <= 6) {
             bool titled = false;
@@ -1355,7 +1568,7 @@ static size_t do_run(state *S, walk *W, size_t i, size_t j)
             continue;
         }
         const td_lex_entry *t = title_match(S, k, j, &n);
-        if (t && !(n == 1 && word_in(S, L_GIVEN, k) && k + 1 < j && !W->caps &&
+        if (t && !(n == 1 && is(S, k, WI_GIVEN) && k + 1 < j && !W->caps &&
                    strcmp(td_lex_field(t, 0), "role") == 0 && k > i)) {
             bool role = strcmp(td_lex_field(t, 0), "role") == 0;
             W->role = role ? t->key : NULL;
@@ -1367,11 +1580,11 @@ static size_t do_run(state *S, walk *W, size_t i, size_t j)
         }
         pending_cc = NULL;
         /* "Ministry of X", "University of X": the rest is the organisation */
-        const td_lex_entry *p = td_lexicon_match(R->orgw, S->doc, k, j, &n);
+        const td_lex_entry *p = orgw_match(S, k, j, &n);
         if (p && strcmp(td_lex_field(p, 0), "prefix") == 0 && k + n < j) {
             /* "University of Texas Arlington Amneh Jafari": up to a person */
             size_t e = k + n + 1;
-            while (e < j && !(word_in(S, L_GIVEN, e) && e + 1 < j && cap_word(S, W, e + 1)))
+            while (e < j && !(is(S, e, WI_GIVEN) && e + 1 < j && cap_word(S, W, e + 1)))
                 e++;
             add_typed(S, TD_ENT_ORGANIZATION, k, e);
             k = e;
@@ -1383,18 +1596,18 @@ static size_t do_run(state *S, walk *W, size_t i, size_t j)
             continue;
         }
         /* a function word alone is no name; at the start of a run it is skipped */
-        if (!headed(S, k, j) && (word_in(S, L_FUNC, k) || (W->caps && lower_word(S, k)))) {
+        if (!headed(S, k, j) && (is(S, k, WI_FUNC) || (W->caps && lower_word(S, k)))) {
             k++;
             continue;
         }
         /* the name goes to the next title or gazetteer hit */
         size_t m = k + 1;
-        bool personal = word_in(S, L_GIVEN, k) || initial(S, k);
-        bool prefixed = head_is(S, L_LOCW, k, "prefix");
+        bool personal = is(S, k, WI_GIVEN) || initial(S, k);
+        bool prefixed = is(S, k, WI_LOCW_PREFIX);
         while (m < j && !(gaz_match(S, fold, m, j, NULL) && !prefixed && !(personal && gaz_place(S, m))) &&
-               !(personal && word_in(S, L_FUNC, m)) &&
-               !(W->caps && (lower_word(S, m) || word_in(S, L_FUNC, m))) &&
-               !(title_match(S, m, j, NULL) && !word_in(S, L_GIVEN, m)))
+               !(personal && is(S, m, WI_FUNC)) &&
+               !(W->caps && (lower_word(S, m) || is(S, m, WI_FUNC))) &&
+               !(title_match(S, m, j, NULL) && !is(S, m, WI_GIVEN)))
             m++;
         while (m > k + 1 && connector(S, m - 1))
             m--;
@@ -1408,44 +1621,30 @@ static size_t do_run(state *S, walk *W, size_t i, size_t j)
  * its position? */
 static bool positional_cap(const state *S, size_t i)
 {
-    if (word_in(S, L_FUNC, i))
+    if (is(S, i, WI_FUNC))
         return true;
-    if (word_in(S, L_GAZ, i) || word_in(S, L_GIVEN, i) ||
-        word_in(S, L_PROPER, i) || gaz_match(S, false, i, i + 6, NULL))
+    if (is(S, i, WI_GAZ) || is(S, i, WI_GIVEN) ||
+        is(S, i, WI_PROPER) || gaz_match(S, false, i, i + 6, NULL))
         return false;
     return lower_word(S, i);
 }
 
-static void do_sentence(state *S, size_t t0, size_t t1)
+static void do_sentence(state *S, size_t si)
 {
+    const td_sentence *se = TD_DOC_SENT(S->doc, si);
+    size_t t0 = se->tok_first, t1 = t0 + se->tok_count;
     walk W = {0};
     W.t0 = t0;
     W.t1 = t1;
-    /* one pass: an ALL-CAPS line (7 in 10 words of two letters or more in
-     * capitals), and the numbers after a capitalised word of a results line */
-    size_t scores = 0, nums = 0, lowers = 0, words = 0, caps = 0;
-    for (size_t i = t0; i < t1; i++) {
-        const td_token *t = TD_DOC_TOK(S->doc, i);
-        if (t->type == TD_TOK_WORD) {
-            if (t->span.e - t->span.s >= 2) {
-                words++;
-                if (t->flags & TD_TOKF_ALLCAPS)
-                    caps++;
-            }
-            if (!(t->flags & TD_TOKF_CAP))
-                lowers++;
-        } else if (t->type == TD_TOK_NUM) {
-            nums++;
-            if (i > t0 && is_word(S, i - 1) && (TD_DOC_TOK(S->doc, i - 1)->flags & TD_TOKF_CAP))
-                scores++;
-        }
-    }
-    W.caps = words >= 1 && caps * 10 >= words * 7;
+    W.caps = S->smark[si] & SM_CAPS;
     /* "Hartlepool 1 Crewe 2", or a table row "NEW YORK 74 61 .548" */
-    W.results = scores >= 2 || (scores >= 1 && nums >= 2 && lowers <= nums);
-    for (size_t i = t0; i < t1 && !S->oom; i++) {
-        if (!cap_word(S, &W, i))
+    W.results = S->smark[si] & SM_RESULTS;
+    size_t next = t0; /* the walk goes on from here */
+    for (size_t c = S->cfirst[si]; c < S->cfirst[si + 1] && !S->oom; c++) {
+        size_t i = S->cand[c];
+        if (i < next)
             continue;
+        next = i + 1;
         /* the first word of a sentence (or after an opening quote) */
         bool initial = i == t0 || TD_DOC_TOK(S->doc, i - 1)->type == TD_TOK_QUOTE_OPEN ||
                        tok_is(S, i - 1, ":") || tok_is(S, i - 1, "-") || tok_is(S, i - 1, "(");
@@ -1453,8 +1652,7 @@ static void do_sentence(state *S, size_t t0, size_t t1)
         if (initial && !W.caps && positional_cap(S, i) && !title_match(S, i, t1, NULL) &&
             !headed(S, i, j))
             continue;
-        j = do_run(S, &W, i, j);
-        i = j - 1;
+        next = do_run(S, &W, i, j);
     }
 }
 
@@ -1500,7 +1698,7 @@ static void resolve_pending(state *S)
             ty = TD_ENT_ORGANIZATION;
         } else if (lower_word(S, p->tok) || abstract(w, l)) {
             continue; /* "Baseball is ...", "in Judaism": a common word */
-        } else if (word_in(S, L_GIVEN, p->tok)) {
+        } else if (is(S, p->tok, WI_GIVEN)) {
             ty = TD_ENT_PERSON;
         } else if (p->loc_ctx) {
             ty = TD_ENT_LOCATION;
@@ -1549,6 +1747,92 @@ static void finish(state *S)
         TD_VEC_AT(*v, td_entity, i)->id = (int)i + 1;
 }
 
+/* Prefetch the word cache entry of token i. */
+static void prefetch_word(const state *S, size_t i)
+{
+    if (S->wc && tok_n(S, i) <= WC_LEN)
+        __builtin_prefetch(&S->wc->e[tok_kh(S, i) & (WC_N - 1)]);
+}
+
+/* One pass over the tokens: the capitalised ones (returned: they size the
+ * tables), the words that may start a name (cand, cfirst), the SM_* marks
+ * of each sentence (an ALL-CAPS line: 7 in 10 words of two letters or more
+ * in capitals; a results line: numbers after capitalised words), and the
+ * prefetch of the word cache entries the walk reads first (the name words
+ * and a short word after them: "of", "said"). */
+static size_t scan_doc(state *S)
+{
+    const td_doc *doc = S->doc;
+    size_t ncap = 0, cursor = 0, nc = 0;
+    for (size_t si = 0; si < doc->sents.n; si++) {
+        const td_sentence *se = TD_DOC_SENT(doc, si);
+        size_t t0 = se->tok_first, t1 = t0 + se->tok_count;
+        for (; cursor < t0; cursor++)
+            if (TD_DOC_TOK(doc, cursor)->flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS))
+                ncap++;
+        S->cfirst[si] = nc;
+        size_t scores = 0, nums = 0, lowers = 0, words = 0, caps = 0;
+        bool prev_cand = false;
+        for (size_t i = t0; i < t1; i++) {
+            const td_token *t = TD_DOC_TOK(doc, i);
+            if (i >= cursor && (t->flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)))
+                ncap++;
+            if (t->type == TD_TOK_WORD) {
+                size_t l = t->span.e - t->span.s;
+                if (l >= 2) {
+                    words++;
+                    if (t->flags & TD_TOKF_ALLCAPS)
+                        caps++;
+                }
+                if (!(t->flags & TD_TOKF_CAP))
+                    lowers++;
+                if (cap_word(S, NULL, i)) {
+                    S->cand[nc++] = (uint32_t)i;
+                    prefetch_word(S, i);
+                    prev_cand = true;
+                    continue;
+                }
+                if (prev_cand && l <= 5)
+                    prefetch_word(S, i);
+            } else if (t->type == TD_TOK_NUM) {
+                nums++;
+                if (i > t0 && is_word(S, i - 1) && (TD_DOC_TOK(doc, i - 1)->flags & TD_TOKF_CAP))
+                    scores++;
+            }
+            prev_cand = false;
+        }
+        if (t1 > cursor)
+            cursor = t1;
+        S->smark[si] = (uint8_t)((words >= 1 && caps * 10 >= words * 7 ? SM_CAPS : 0) |
+                                 (scores >= 2 || (scores >= 1 && nums >= 2 && lowers <= nums)
+                                      ? SM_RESULTS
+                                      : 0));
+    }
+    for (; cursor < doc->toks.n; cursor++)
+        if (TD_DOC_TOK(doc, cursor)->flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS))
+            ncap++;
+    S->cfirst[doc->sents.n] = nc;
+    return ncap;
+}
+
+/* The per-thread word cache of ctx for R (made on first use; NULL: none). */
+static wcache *word_cache(td_stage_ctx *ctx, const ent_res *R)
+{
+    wcache *wc = ctx->stage_state[ENT_STATE];
+    if (wc && wc->R == R)
+        return wc;
+    if (!wc) {
+        size_t sz = (sizeof *wc + 63) / 64 * 64;
+        wc = aligned_alloc(64, sz);
+        if (!wc)
+            return NULL;
+        ctx->stage_state[ENT_STATE] = wc;
+    }
+    memset(wc, 0, sizeof *wc);
+    wc->R = R;
+    return wc;
+}
+
 td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
 {
     const ent_res *R = ctx->res->entities;
@@ -1559,13 +1843,26 @@ td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
     S.doc = doc;
     S.R = R;
     S.scr = &ctx->scratch;
+    size_t nt = doc->toks.n, ns = doc->sents.n, nsent_toks = 0;
+    for (size_t si = 0; si < ns; si++)
+        nsent_toks += TD_DOC_SENT(doc, si)->tok_count;
+    S.have = td_arena_calloc(S.scr, nt * sizeof *S.have);
+    S.cls = td_arena_calloc(S.scr, nt * sizeof *S.cls);
+    S.wr = td_arena_alloc(S.scr, nt * sizeof *S.wr);
+    S.ent = td_arena_alloc(S.scr, nt * sizeof *S.ent);
+    S.th = td_arena_alloc(S.scr, nt * sizeof *S.th);
+    S.kh = td_arena_alloc(S.scr, nt * sizeof *S.kh);
+    S.cand = td_arena_alloc(S.scr, (nsent_toks + 1) * sizeof *S.cand);
+    S.cfirst = td_arena_alloc(S.scr, (ns + 1) * sizeof *S.cfirst);
+    S.smark = td_arena_alloc(S.scr, ns + 1);
+    if (!S.have || !S.cls || !S.wr || !S.ent || !S.th || !S.kh || !S.cand || !S.cfirst ||
+        !S.smark)
+        return TD_ENOMEM;
+    S.wc = word_cache(ctx, R);
     /* every entity starts at a capitalised token: size the tables for them
      * (load <= 1/2 for entities; aliases, at most three an entity, get twice
      * the room, and one that finds the table full is simply not recorded) */
-    size_t ncap = 0;
-    for (size_t i = 0; i < doc->toks.n; i++)
-        if (TD_DOC_TOK(doc, i)->flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS))
-            ncap++;
+    size_t ncap = scan_doc(&S);
     size_t cap = 32;
     while (cap < ncap * 2 + 16)
         cap *= 2;
@@ -1575,16 +1872,10 @@ td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
     S.alias.cell = td_arena_calloc(S.scr, cap * 2 * sizeof(uint32_t));
     S.ents.rec = td_arena_alloc(S.scr, cap * sizeof(slot));
     S.alias.rec = td_arena_alloc(S.scr, cap * 2 * sizeof(slot));
-    S.have = td_arena_calloc(S.scr, doc->toks.n * sizeof *S.have);
-    S.wr = td_arena_alloc(S.scr, doc->toks.n * sizeof *S.wr);
-    S.ent = td_arena_alloc(S.scr, doc->toks.n * sizeof *S.ent);
-    S.th = td_arena_alloc(S.scr, doc->toks.n * sizeof *S.th);
-    if (!S.th || !S.ents.cell || !S.alias.cell || !S.ents.rec || !S.alias.rec || !S.have || !S.wr || !S.ent)
+    if (!S.ents.cell || !S.alias.cell || !S.ents.rec || !S.alias.rec)
         return TD_ENOMEM;
-    for (size_t si = 0; si < doc->sents.n && !S.oom; si++) {
-        const td_sentence *s = TD_DOC_SENT(doc, si);
-        do_sentence(&S, s->tok_first, s->tok_first + s->tok_count);
-    }
+    for (size_t si = 0; si < ns && !S.oom; si++)
+        do_sentence(&S, si);
     if (!S.oom)
         resolve_pending(&S);
     if (S.oom)

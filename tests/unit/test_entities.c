@@ -91,6 +91,8 @@ static td_doc *run(const char *text, const char *kinds)
     if (st == TD_OK)
         st = td_entities_run(&ctx, doc);
     td_arena_release(&ctx.scratch);
+    for (size_t i = 0; i < sizeof ctx.stage_state / sizeof ctx.stage_state[0]; i++)
+        free(ctx.stage_state[i]); /* as td_pipeline_free does */
     if (st != TD_OK) {
         td_doc_free(doc);
         return NULL;
