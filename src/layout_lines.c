@@ -488,22 +488,21 @@ static LAY_HOT void word_count(word_state *st, int first, size_t nchars, uint64_
     st->cap += nchars >= 4 && first == CH_UPPER;
     st->low += nchars >= 4 && first == CH_LOWER;
     st->digitw += first == CH_DIGIT;
-    if (nchars >= 3) {
-        /* a function word or not, without a data-dependent branch: the
-         * slots of its window compared, the hash stored, kept or not */
-        uint64_t found = 0;
-        if (stop->keys && nchars <= stop->maxchars) {
-            size_t home = (size_t)(h ^ (h >> 29));
-            for (size_t k = 0; k < stop->window; k++)
-                found |= stop->keys[(home + k) & stop->mask] == h;
-        }
-        if (!sink->ok || sink->n == sink->cap) {
-            if (!found)
-                sink_grow_push(sink, h);
-        } else {
-            sink->w[sink->n] = h;
-            sink->n += !found;
-        }
+    /* a content word (3 characters or more, not a function word) or not,
+     * without a data-dependent branch: the slots of its window compared,
+     * the hash stored, kept or not */
+    uint64_t found = nchars < 3;
+    if (stop->keys && nchars <= stop->maxchars) {
+        size_t home = (size_t)(h ^ (h >> 29));
+        for (size_t k = 0; k < stop->window; k++)
+            found |= stop->keys[(home + k) & stop->mask] == h;
+    }
+    if (!sink->ok || sink->n == sink->cap) {
+        if (!found)
+            sink_grow_push(sink, h);
+    } else {
+        sink->w[sink->n] = h;
+        sink->n += !found;
     }
     st->prev_first = first;
     st->prev_chars = nchars;
@@ -612,6 +611,10 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
                     hh ^= hh >> 31;
                     word_count(&st, ascii_class[b], wl, hh ? hh : 1, stop, &sink);
                     i += wl;
+                    if (i < te && t[i] == ' ') {
+                        in_tok = false; /* the space after it, as below */
+                        i++;
+                    }
                     continue;
                 }
             }

@@ -194,6 +194,10 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
                     space_before = false;
                     line_start = false;
                     i = j;
+                    if (nx == ' ' && j < b) {
+                        space_before = true; /* the space after it, as below */
+                        i++;
+                    }
                     continue;
                 }
             }
