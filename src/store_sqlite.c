@@ -813,36 +813,47 @@ static void content_hash(const td_doc *doc, char out[33])
 
 /* Where the top-level "source" object of a record written by
  * td_record_write lies ([*a, *b)), found without parsing the whole record:
- * its members before "source" are "id" and "lang" (strings, in which a raw
- * '"source":' cannot occur, their quotes being escaped), and the object
- * holds strings and numbers only. False when the record is not like that. */
+ * its members before "source" are strings ("id", "lang"; compact or with a
+ * space after ':'), and the object holds strings, numbers and null only.
+ * False when the record is not like that (it is then parsed). */
 static bool source_member(const char *rec, size_t len, size_t *a, size_t *b)
 {
-    static const char key[] = "\"source\": {";
-    const char *end = rec + len;
-    if (len < 9 || memcmp(rec, "{\"id\": ", 7) != 0)
+    const char *end = rec + len, *lim = rec + (len < 4096 ? len : 4096);
+    if (len < 2 || rec[0] != '{')
         return false;
-    const char *k = NULL;
-    for (const char *p = rec; p + sizeof key - 1 <= end && p < rec + 4096; p++)
-        if (*p == '"' && memcmp(p, key, sizeof key - 1) == 0) {
-            k = p;
-            break;
+    for (const char *p = rec + 1; p < lim; p++) {
+        if (*p == '{' || *p == '[')
+            return false; /* another object or array first */
+        if (*p != '"')
+            continue;
+        if (end - p > 8 && memcmp(p, "\"source\"", 8) == 0) {
+            const char *v = p + 8;
+            while (v < end && *v == ' ')
+                v++;
+            if (v < end && *v == ':') { /* the key, not a value */
+                for (v++; v < end && *v == ' '; v++)
+                    ;
+                if (v >= end || *v != '{')
+                    return false;
+                for (const char *q = v + 1; q < end; q++) {
+                    if (*q == '"') {
+                        for (q++; q < end && *q != '"'; q++)
+                            if (*q == '\\')
+                                q++;
+                    } else if (*q == '{' || *q == '[') {
+                        return false;
+                    } else if (*q == '}') {
+                        *a = (size_t)(v - rec);
+                        *b = (size_t)(q + 1 - rec);
+                        return true;
+                    }
+                }
+                return false;
+            }
         }
-    if (!k)
-        return false;
-    const char *v = k + sizeof key - 2; /* the '{' */
-    for (const char *p = v + 1; p < end; p++) {
-        if (*p == '"') {
-            for (p++; p < end && *p != '"'; p++)
-                if (*p == '\\')
-                    p++;
-        } else if (*p == '{' || *p == '[') {
-            return false;
-        } else if (*p == '}') {
-            *a = (size_t)(v - rec);
-            *b = (size_t)(p + 1 - rec);
-            return true;
-        }
+        for (p++; p < end && *p != '"'; p++) /* skip the string */
+            if (*p == '\\')
+                p++;
     }
     return false;
 }

@@ -607,16 +607,26 @@ TEST(record_hash_leaves_out_source)
         "\"a.jsonl\"}, \"title\": \"t\"}",
         "{\"id\": \"x\\\"source\\\": {\", \"lang\": \"en\", \"source\": {\"path\": "
         "\"c.jsonl\"}, \"title\": \"t\"}",
+        /* the compact layout the record writer uses now, an id that spells
+         * a source key, two sources */
+        "{\"id\":\"y\\\"source\\\":{\",\"lang\":\"en\",\"source\":{\"path\":\"a.jsonl\","
+        "\"warc_record_id\":null},\"title\":\"t\"}",
+        "{\"id\":\"y\\\"source\\\":{\",\"lang\":\"en\",\"source\":{\"path\":\"d}.jsonl\","
+        "\"warc_record_id\":null},\"title\":\"t\"}",
+        "{\"id\":\"y\\\"source\\\":{\",\"lang\":\"en\",\"source\":{\"path\":\"a.jsonl\","
+        "\"warc_record_id\":null},\"title\":\"u\"}",
     };
-    td_store_prep p[5];
-    for (int i = 0; i < 5; i++)
+    td_store_prep p[8];
+    for (int i = 0; i < 8; i++)
         CHECK(td_store_prepare(d, r[i], strlen(r[i]), &p[i]) == TD_OK);
     CHECK(strcmp(p[0].record_hash, p[1].record_hash) == 0);
     CHECK(strcmp(p[0].record_hash, p[2].record_hash) != 0);
     CHECK(strcmp(p[3].record_hash, p[4].record_hash) == 0);
+    CHECK(strcmp(p[5].record_hash, p[6].record_hash) == 0);
+    CHECK(strcmp(p[5].record_hash, p[7].record_hash) != 0);
     CHECK(strcmp(p[0].hash, p[2].hash) == 0); /* the content hash reads the document */
     CHECK(p[0].body.ptr != NULL); /* a NUL-terminated text */
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 8; i++)
         td_store_prep_release(&p[i]);
     td_doc_free(d);
 }
