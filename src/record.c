@@ -185,8 +185,10 @@ static bool cw_grow(cw *c, size_t n)
         return false;
     c->b->len = (size_t)(c->o - c->b->ptr);
     c->st = td_buf_reserve(c->b, n + 4096);
+    if (c->st == TD_ETOOBIG) /* a capped buffer: exactly what is asked */
+        c->st = td_buf_reserve(c->b, n);
     if (c->st != TD_OK) {
-        c->o = c->end = NULL;
+        c->end = c->o; /* no room: every later write stops here */
         return false;
     }
     c->o = c->b->ptr + c->b->len;
@@ -256,14 +258,38 @@ static inline size_t cw_clean_until(const char *s, size_t i, size_t len)
     return i;
 }
 
+/* "s" escaped by td_json_escape into a buffer with too little room for
+ * the worst case (a capped one). */
+static void cw_str_slow(cw *c, const char *s, size_t n)
+{
+    td_buf *b = c->b;
+    b->len = (size_t)(c->o - b->ptr);
+    c->st = td_buf_append(b, "\"", 1);
+    if (c->st == TD_OK)
+        c->st = td_json_escape(b, s, n);
+    if (c->st == TD_OK)
+        c->st = td_buf_append(b, "\"", 1);
+    if (c->st != TD_OK) {
+        c->end = c->o;
+        return;
+    }
+    c->o = b->ptr + b->len;
+    c->end = b->ptr + b->cap - 1;
+}
+
 /* "s" escaped: clean runs copied whole, the rest one escape at a time. */
 static void cw_str(cw *c, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     static const char two[256] = {['"'] = '"', ['\\'] = '\\', ['\n'] = 'n', ['\t'] = 't',
                                   ['\r'] = 'r'};
-    if (n > (SIZE_MAX - 8) / 6 || !cw_room(c, n * 6 + 2))
+    if (n > (SIZE_MAX - 8) / 6 || !cw_room(c, n * 6 + 2)) {
+        if (c->st == TD_ETOOBIG && c->o) { /* capped: the escapes may still fit */
+            c->st = TD_OK;
+            cw_str_slow(c, s, n);
+        }
         return;
+    }
     char *o = c->o;
     *o++ = '"';
     size_t start = 0, i = 0;
