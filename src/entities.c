@@ -839,7 +839,7 @@ static uint32_t word_classes(const state *S, size_t i, const char *w, size_t n, 
 
 /* The word cache hash of w[0..n) (bytes up to end may be read): eight
  * bytes at a time. */
-static uint64_t key_hash(const char *w, size_t n, const char *end)
+static inline uint64_t key_hash(const char *w, size_t n, const char *end)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
     size_t i = 0;
@@ -865,7 +865,7 @@ static uint64_t key_hash(const char *w, size_t n, const char *end)
     return h ^ (h >> 29);
 }
 
-static uint64_t tok_kh(const state *S, size_t i)
+static inline uint64_t tok_kh(const state *S, size_t i)
 {
     if (!(S->have[i] & KH_HAVE)) {
         S->kh[i] = key_hash(tok_s(S, i), tok_n(S, i), S->doc->norm + S->doc->norm_len);
