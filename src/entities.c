@@ -660,6 +660,7 @@ typedef struct {
     bool loc_ctx, say_ctx, caps;
 } pending;
 
+
 typedef struct {
     td_doc *doc;
     const ent_res *R;
@@ -689,6 +690,7 @@ typedef struct {
 } state;
 
 #define KH_HAVE (1u << 29) /* kh[i] is known */
+
 #define TH_HAVE (1u << 30) /* th[i][0] is known */
 #define TH_FOLD (1u << 31) /* th[i][1] is known */
 
@@ -837,7 +839,7 @@ static uint32_t word_classes(const state *S, size_t i, const char *w, size_t n, 
 
 /* The word cache hash of w[0..n) (bytes up to end may be read): eight
  * bytes at a time. */
-static uint64_t key_hash(const char *w, size_t n, const char *end)
+static inline uint64_t key_hash(const char *w, size_t n, const char *end)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
     size_t i = 0;
@@ -863,7 +865,7 @@ static uint64_t key_hash(const char *w, size_t n, const char *end)
     return h ^ (h >> 29);
 }
 
-static uint64_t tok_kh(const state *S, size_t i)
+static inline uint64_t tok_kh(const state *S, size_t i)
 {
     if (!(S->have[i] & KH_HAVE)) {
         S->kh[i] = key_hash(tok_s(S, i), tok_n(S, i), S->doc->norm + S->doc->norm_len);
@@ -1177,7 +1179,7 @@ static inline bool cap_word(const state *S, const walk *W, size_t i)
     return (c0 == 'a' || c0 == 'e') && al_particle(S, i);
 }
 
-static bool connector(const state *S, size_t i)
+static inline bool connector(const state *S, size_t i)
 {
     /* particles are short lower-case words: most tokens fail here */
     unsigned char c0 = (unsigned char)tok_s(S, i)[0];
@@ -1724,9 +1726,9 @@ static uint32_t first_off(const td_entity *e)
     return m;
 }
 
-static int cmp_first(const void *x, const void *y)
+static int cmp_u64(const void *x, const void *y)
 {
-    uint32_t a = first_off(x), b = first_off(y);
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
     return a < b ? -1 : a > b;
 }
 
@@ -1741,8 +1743,22 @@ static void finish(state *S)
             *TD_VEC_AT(*v, td_entity, n++) = *e;
     }
     v->n = n;
-    if (n > 1)
-        qsort(v->items, n, sizeof(td_entity), cmp_first);
+    if (n > 1) {
+        /* a stable sort by first mention: the keys (first offset, index)
+         * are unique, each computed once */
+        uint64_t *key = td_arena_alloc(S->scr, n * sizeof *key);
+        td_entity *old = td_arena_alloc(S->scr, n * sizeof *old);
+        if (!key || !old) {
+            S->oom = true;
+            return;
+        }
+        memcpy(old, v->items, n * sizeof *old);
+        for (size_t i = 0; i < n; i++)
+            key[i] = (uint64_t)first_off(&old[i]) << 32 | i;
+        qsort(key, n, sizeof *key, cmp_u64);
+        for (size_t i = 0; i < n; i++)
+            *TD_VEC_AT(*v, td_entity, i) = old[(uint32_t)key[i]];
+    }
     for (size_t i = 0; i < n; i++)
         TD_VEC_AT(*v, td_entity, i)->id = (int)i + 1;
 }
@@ -1881,5 +1897,5 @@ td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
     if (S.oom)
         return TD_ENOMEM;
     finish(&S);
-    return TD_OK;
+    return S.oom ? TD_ENOMEM : TD_OK;
 }
