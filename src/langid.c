@@ -1,5 +1,6 @@
 /* langid.c - language identification; see langid.h. */
 #include "langid.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -110,7 +111,21 @@ void td_langid_detect(td_langid *li, const char *text, size_t len, char *out, si
         size_t s = i;
         char w[8];
         size_t wl = 0;
-        while (i < lim && ((text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z'))) {
+        uint64_t stop = 0;
+        if (lim - i >= 8) {
+            /* a word of up to 7 letters (most): found and folded from one
+             * load (i is at a letter here) */
+            uint64_t raw;
+            memcpy(&raw, text + i, 8);
+            stop = ~td_swar_alpha(td_load_le64(text + i)) & 0x8080808080808080ull;
+            if (stop) {
+                raw |= 0x2020202020202020ull;
+                memcpy(w, &raw, 8);
+                wl = (size_t)__builtin_ctzll(stop) >> 3;
+                i += wl;
+            }
+        }
+        while (!stop && i < lim && ((text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z'))) {
             if (wl < sizeof w)
                 w[wl++] = (char)(text[i] | 0x20);
             i++;

@@ -67,7 +67,7 @@ static td_status load_stop(layout_res *lr, const td_options *opts, char **err)
     if (st != TD_OK)
         return st;
     size_t size = 64;
-    while (size < 4 * td_lexicon_size(lx))
+    while (size < 8 * td_lexicon_size(lx))
         size <<= 1;
     lr->stop.keys = calloc(size, sizeof *lr->stop.keys);
     if (!lr->stop.keys) {

@@ -59,6 +59,14 @@ static inline uint64_t td_swar_alnum(uint64_t x)
     return (letter | digit) & ~x & (ones * 0x80);
 }
 
+/* Bit 7 of every byte of x set where that byte is an ASCII letter. */
+static inline uint64_t td_swar_alpha(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    uint64_t z = (x & (ones * 0x7f)) | (ones * 0x20);
+    return (z + ones * (0x80 - 'a')) & ~(z + ones * (0x80 - 'z' - 1)) & ~x & (ones * 0x80);
+}
+
 /* The number of ASCII letters and digits p[0..n) starts with; avail (>= n)
  * bytes are readable from p, so a scan may load 8 at a time past n. */
 static inline size_t td_ascii_alnum_run(const unsigned char *p, size_t n, size_t avail)
