@@ -158,7 +158,7 @@ int main(int argc, char **argv)
         td_doc_free(docs[i]);
     free(docs);
     free(secs);
-    td_arena_release(&ctx.scratch);
+    td_stage_ctx_release(&ctx);
     td_resources_free(res);
     return 0;
 }

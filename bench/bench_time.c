@@ -67,7 +67,7 @@ int main(int argc, char **argv)
     printf("bench_time: %zu docs, %.1f MB; stages up to time %.1f MB/s; time stage alone "
            "%.1f MB/s (%.2f ns/byte)\n",
            docs, mb, mb / t_before, mb / t_time, t_time * 1e9 / (double)bytes);
-    td_arena_release(&ctx.scratch);
+    td_stage_ctx_release(&ctx);
     td_resources_free(res);
     return 0;
 }

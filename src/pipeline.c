@@ -77,11 +77,18 @@ void td_pipeline_free(td_pipeline *pl)
 {
     if (!pl)
         return;
-    td_arena_release(&pl->ctx.scratch);
     td_langid_free(pl->ctx.langid);
-    for (size_t i = 0; i < sizeof pl->ctx.stage_state / sizeof pl->ctx.stage_state[0]; i++)
-        free(pl->ctx.stage_state[i]);
+    td_stage_ctx_release(&pl->ctx);
     free(pl);
+}
+
+void td_stage_ctx_release(td_stage_ctx *ctx)
+{
+    td_arena_release(&ctx->scratch);
+    for (size_t i = 0; i < sizeof ctx->stage_state / sizeof ctx->stage_state[0]; i++) {
+        free(ctx->stage_state[i]);
+        ctx->stage_state[i] = NULL;
+    }
 }
 
 /* ---- finishing --------------------------------------------------------- */

@@ -46,6 +46,10 @@ typedef struct td_stage_ctx {
     void *stage_state[16]; /* per-thread state a stage may keep, by index */
 } td_stage_ctx;
 
+/* Free what stages keep in ctx: its scratch arena and every stage_state
+ * (not langid, which its creator frees). ctx may be used again after. */
+void td_stage_ctx_release(td_stage_ctx *ctx);
+
 typedef struct td_stage {
     const char *name;
     td_status (*init)(td_resources *res, char **err);

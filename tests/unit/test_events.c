@@ -97,9 +97,7 @@ static td_doc *code(const char *text, const char *date, const char *config, int 
         st = td_stages[i].run(&ctx, doc);
         td_arena_reset(&ctx.scratch);
     }
-    td_arena_release(&ctx.scratch);
-    for (size_t i = 0; i < sizeof ctx.stage_state / sizeof ctx.stage_state[0]; i++)
-        free(ctx.stage_state[i]); /* as td_pipeline_free does */
+    td_stage_ctx_release(&ctx);
     if (st != TD_OK) {
         td_doc_free(doc);
         return NULL;

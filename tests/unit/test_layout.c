@@ -35,7 +35,7 @@ static void setup(void)
 static void teardown(void)
 {
     td_layout_release(&res);
-    td_arena_release(&ctx.scratch);
+    td_stage_ctx_release(&ctx);
 }
 
 /* Normalise and lay out a document. */

@@ -100,7 +100,7 @@ static td_doc *run_ex(const char *text, const char *kinds, bool entities)
     td_arena_reset(&ctx.scratch);
     if (st == TD_OK)
         st = td_quotes_run(&ctx, doc);
-    td_arena_release(&ctx.scratch);
+    td_stage_ctx_release(&ctx);
     if (st != TD_OK) {
         td_doc_free(doc);
         return NULL;
