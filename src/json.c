@@ -12,6 +12,88 @@
 
 /* ---- writer ------------------------------------------------------------ */
 
+/* The end of the string that starts at json[i] (its opening quote). */
+static size_t string_end(const char *json, size_t len, size_t i)
+{
+    for (i++; i < len; i++) {
+        if (json[i] == '\\')
+            i++;
+        else if (json[i] == '"')
+            return i + 1;
+    }
+    return len;
+}
+
+/* Does the array opening at json[i] hold only numbers (and is not empty)? */
+static bool numbers_only(const char *json, size_t len, size_t i)
+{
+    size_t k = i + 1;
+    if (k < len && json[k] == ']')
+        return false;
+    for (; k < len && json[k] != ']'; k++)
+        if (json[k] != ',' && json[k] != '-' && json[k] != '.' && json[k] != '+' &&
+            json[k] != 'e' && json[k] != 'E' && (json[k] < '0' || json[k] > '9'))
+            return false;
+    return k < len;
+}
+
+static td_status pretty_newline(td_buf *out, int depth)
+{
+    td_status st = td_buf_putc(out, '\n');
+    for (int d = 0; st == TD_OK && d < depth; d++)
+        st = td_buf_append(out, "  ", 2);
+    return st;
+}
+
+td_status td_json_pretty(const char *json, size_t len, td_buf *out)
+{
+    td_status st = TD_OK;
+    int depth = 0;
+    for (size_t i = 0; i < len && st == TD_OK;) {
+        char c = json[i];
+        if (c == '"') {
+            size_t e = string_end(json, len, i);
+            st = td_buf_append(out, json + i, e - i);
+            i = e;
+        } else if ((c == '[' || c == '{') && i + 1 < len && json[i + 1] == (c == '[' ? ']' : '}')) {
+            st = td_buf_append(out, json + i, 2); /* empty */
+            i += 2;
+        } else if (c == '[' && numbers_only(json, len, i)) {
+            st = td_buf_putc(out, '[');
+            for (i++; st == TD_OK && json[i] != ']'; i++)
+                st = json[i] == ',' ? td_buf_append(out, ", ", 2) : td_buf_putc(out, json[i]);
+            if (st == TD_OK)
+                st = td_buf_putc(out, ']');
+            i++;
+        } else if (c == '[' || c == '{') {
+            st = td_buf_putc(out, c);
+            if (st == TD_OK)
+                st = pretty_newline(out, ++depth);
+            i++;
+        } else if (c == ']' || c == '}') {
+            st = pretty_newline(out, depth > 0 ? --depth : 0);
+            if (st == TD_OK)
+                st = td_buf_putc(out, c);
+            i++;
+        } else if (c == ',') {
+            st = td_buf_putc(out, ',');
+            if (st == TD_OK)
+                st = pretty_newline(out, depth);
+            i++;
+        } else if (c == ':') {
+            st = td_buf_append(out, ": ", 2);
+            i++;
+        } else {
+            size_t e = i;
+            while (e < len && json[e] != ',' && json[e] != ']' && json[e] != '}' && json[e] != ':')
+                e++;
+            st = td_buf_append(out, json + i, e - i);
+            i = e;
+        }
+    }
+    return st;
+}
+
 void td_jw_init(td_json_w *w, td_buf *b, bool pretty)
 {
     memset(w, 0, sizeof *w);

@@ -33,6 +33,12 @@ typedef struct td_json_w {
 } td_json_w;
 
 void td_jw_init(td_json_w *w, td_buf *b, bool pretty);
+/* Append json[0..len), one compact JSON value (no white space outside
+ * strings, as td_jw writes with pretty false), to out re-indented the way
+ * a pretty td_jw writes: two spaces a level, "key": value, an array that
+ * holds only numbers on one line ([s, e]), empty [] and {}. Bytes of
+ * strings and numbers are copied as they are. */
+td_status td_json_pretty(const char *json, size_t len, td_buf *out);
 void td_jw_obj(td_json_w *w);
 void td_jw_obj_end(td_json_w *w);
 void td_jw_arr(td_json_w *w);

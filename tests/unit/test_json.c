@@ -309,6 +309,59 @@ TEST(string_cap_holds)
     td_buf_release(&b);
 }
 
+/* One value written twice, compact and pretty, by the same calls. */
+static void write_sample(td_json_w *w)
+{
+    td_jw_obj(w);
+    td_jw_kstr(w, "s", "a \"[quoted]\", {x: 1}, back\\slash");
+    td_jw_key(w, "span");
+    td_jw_span(w, 3, -17);
+    td_jw_key(w, "empty_a");
+    td_jw_arr(w);
+    td_jw_arr_end(w);
+    td_jw_key(w, "empty_o");
+    td_jw_obj(w);
+    td_jw_obj_end(w);
+    td_jw_key(w, "spans");
+    td_jw_arr(w);
+    td_jw_span(w, 1, 2);
+    td_jw_span(w, 30, 40);
+    td_jw_arr_end(w);
+    td_jw_key(w, "mixed");
+    td_jw_arr(w);
+    td_jw_num(w, -2.5);
+    td_jw_null(w);
+    td_jw_obj(w);
+    td_jw_kint(w, "k", 7);
+    td_jw_kstr(w, "n", NULL);
+    td_jw_obj_end(w);
+    td_jw_bool(w, false);
+    td_jw_arr_end(w);
+    td_jw_obj_end(w);
+}
+
+TEST(pretty_reindents_compact_as_the_writer_does)
+{
+    td_buf compact, want, got;
+    td_buf_init(&compact, 0);
+    td_buf_init(&want, 0);
+    td_buf_init(&got, 0);
+    td_json_w w;
+    td_jw_init(&w, &compact, false);
+    write_sample(&w);
+    CHECK(w.st == TD_OK);
+    td_jw_init(&w, &want, true);
+    write_sample(&w);
+    CHECK(w.st == TD_OK);
+    CHECK(td_json_pretty(compact.ptr, compact.len, &got) == TD_OK);
+    CHECK_INT(got.len, want.len);
+    CHECK(got.len == want.len && memcmp(got.ptr, want.ptr, got.len) == 0);
+    CHECK(strstr(want.ptr, "\"span\": [3, -17]") != NULL);
+    td_buf_release(&compact);
+    td_buf_release(&want);
+    td_buf_release(&got);
+}
+
 int main(void)
 {
     RUN(escapes);
@@ -323,5 +376,6 @@ int main(void)
     RUN(writer_integers_and_spans);
     RUN(reader_long_strings_at_every_alignment);
     RUN(string_cap_holds);
+    RUN(pretty_reindents_compact_as_the_writer_does);
     return DONE();
 }
