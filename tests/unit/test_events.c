@@ -457,6 +457,12 @@ TEST(own_verb_patterns_only_with_cameo2)
     d = code("France mounted an invasion of Germany.", "2005-05-01", NULL, -1);
     CHECK_STR(events_of(d), "FRA>DEU:192");
     td_doc_free(d);
+    d = code("Protesters from France blocked roads in Germany.", "2005-05-01", NULL, -1);
+    CHECK(strstr(events_of(d), ":144") != NULL);
+    td_doc_free(d);
+    d = code("France relaxed the curfew in Germany.", "2005-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRA>DEU:0813");
+    td_doc_free(d);
     res = own;
     td_resources_free(cameo);
 }
