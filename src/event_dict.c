@@ -1275,6 +1275,29 @@ static void to_huge_pages(void **p, uint32_t n, uint32_t *cap, size_t sz)
 #endif
 }
 
+/* Does a "verbs" list name the Phoenix/CAMEO 2.0 verb file? */
+static bool names_cameo2(view list)
+{
+    static const char name[] = "CAMEO.2.0.txt";
+    const size_t n = sizeof name - 1;
+    for (size_t i = 0; i + n <= list.n; i++)
+        if (memcmp(list.s + i, name, n) == 0 && (i == 0 || list.s[i - 1] == ',' ||
+                                                 isspace((unsigned char)list.s[i - 1])))
+            return true;
+    return false;
+}
+
+/* Our own CAMEO 2.0 verb patterns (data/lex/events_verbs.tsv, compiled in),
+ * read after CAMEO.2.0.txt with the same parser; see that file's header. */
+static td_status load_extension(ed_dict *d)
+{
+    size_t len = 0;
+    const char *text = td_data_builtin("events_verbs.tsv", &len);
+    if (!text)
+        return TD_OK;
+    return read_verbs(d, text, len) < 0 ? TD_ENOMEM : TD_OK;
+}
+
 td_status ed_dict_load(const char *dir, ed_dict **out, char **err)
 {
     *out = NULL;
@@ -1311,7 +1334,10 @@ td_status ed_dict_load(const char *dir, ed_dict **out, char **err)
             view key = trim((view){v.s, (size_t)(eq - v.s)});
             if (key.n != strlen(keys[k]) || memcmp(key.s, keys[k], key.n) != 0)
                 continue;
-            st = load_list(d, dir, (view){eq + 1, (size_t)(v.s + v.n - eq - 1)}, fns[k], err);
+            view list = {eq + 1, (size_t)(v.s + v.n - eq - 1)};
+            st = load_list(d, dir, list, fns[k], err);
+            if (st == TD_OK && k == 0 && names_cameo2(list))
+                st = load_extension(d);
         }
     }
     free(ini);

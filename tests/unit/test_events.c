@@ -3,7 +3,8 @@
  * simple dyad, a verb pattern, passive voice, negation, compound actors,
  * agents, date-bounded actor codes, require_dyad off through a record's
  * config, discards, nothing from a boilerplate block, and the sentence
- * filter losing nothing. */
+ * filter losing nothing; our own verb patterns (data/lex/events_verbs.tsv)
+ * only with the CAMEO 2.0 verb dictionary. */
 #include "harness.h"
 
 #include "doc.h"
@@ -428,6 +429,42 @@ TEST(missing_dictionary_is_an_error)
     td_resources_free(r);
 }
 
+TEST(own_verb_patterns_only_with_cameo2)
+{
+    /* the test dictionaries are not CAMEO 2.0: no extension patterns */
+    td_doc *d = code("Freedonia renewed talks with Sylvania.", "1990-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "");
+    td_doc_free(d);
+    /* the bundled Phoenix/CAMEO 2.0 set gets data/lex/events_verbs.tsv */
+    td_options o;
+    memset(&o, 0, sizeof o);
+    o.skip_lang = true;
+    td_resources *cameo = NULL, *own = res;
+    char *err = NULL;
+    CHECK(td_resources_load(&o, &cameo, &err) == TD_OK);
+    free(err);
+    if (!cameo)
+        return;
+    res = cameo;
+    d = code("France renewed talks with Germany on Monday.", "2005-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRA>DEU:046");
+    td_doc_free(d);
+    d = code("France suspended economic aid to Germany.", "2005-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRA>DEU:1621");
+    td_doc_free(d);
+    d = code("France mounted an invasion of Germany.", "2005-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRA>DEU:192");
+    td_doc_free(d);
+    d = code("Protesters from France blocked roads in Germany.", "2005-05-01", NULL, -1);
+    CHECK(strstr(events_of(d), ":144") != NULL);
+    td_doc_free(d);
+    d = code("France relaxed the curfew in Germany.", "2005-05-01", NULL, -1);
+    CHECK_STR(events_of(d), "FRA>DEU:0813");
+    td_doc_free(d);
+    res = own;
+    td_resources_free(cameo);
+}
+
 int main(void)
 {
     if (write_dicts() < 0) {
@@ -468,6 +505,7 @@ int main(void)
     RUN(unnamed_victims_of_conflict);
     RUN(sentence_filter_keeps_events);
     RUN(missing_dictionary_is_an_error);
+    RUN(own_verb_patterns_only_with_cameo2);
     td_resources_free(res);
     remove_dicts();
     return DONE();
