@@ -66,8 +66,7 @@ void td_lay_stop_add(td_lay_stop *st, uint64_t h)
     st->bloom[b >> 6] |= 1ull << (b & 63);
 }
 
-/* The probe of td_lay_stop_has() for a table known to exist (inlined on
- * the per-word path). */
+/* The probe of td_lay_stop_has() for a table known to exist. */
 static inline bool stop_probe(const td_lay_stop *st, uint64_t h)
 {
     unsigned b = (unsigned)(h >> 52);
@@ -84,18 +83,7 @@ static inline bool stop_probe(const td_lay_stop *st, uint64_t h)
 
 bool td_lay_stop_has(const td_lay_stop *st, uint64_t h)
 {
-    if (!st || !st->keys)
-        return false;
-    unsigned b = (unsigned)(h >> 52);
-    if (!((st->bloom[b >> 6] >> (b & 63)) & 1))
-        return false;
-    size_t i = (size_t)(h ^ (h >> 29)) & st->mask;
-    while (st->keys[i]) {
-        if (st->keys[i] == h)
-            return true;
-        i = (i + 1) & st->mask;
-    }
-    return false;
+    return st && st->keys && stop_probe(st, h);
 }
 
 /* ---- characters -------------------------------------------------------- */
