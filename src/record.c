@@ -9,13 +9,11 @@
 #include "buf.h"
 #include "doc.h"
 #include "json.h"
+#include "json_scan.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdbool.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -68,50 +66,6 @@ static inline void cw_put(cw *c, const char *s, size_t n)
 
 /* ---- escaping: the escapes of td_json_escape (json.c) ---- */
 
-/* 1: the byte needs a look (an escape, or 0xE2 that may start U+2028/9). */
-static const uint8_t cw_look[256] = {
-    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
-    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
-    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
-    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
-    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,  ['\\'] = 1, [0x7f] = 1,
-    [0xE2] = 1};
-
-/* The first index >= i of a byte that needs a look, or len. */
-static inline size_t cw_clean_until(const char *s, size_t i, size_t len)
-{
-#if defined(__SSE2__)
-    const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
-    const __m128i del = _mm_set1_epi8(0x7f), e2 = _mm_set1_epi8((char)0xE2);
-    const __m128i c1f = _mm_set1_epi8(0x1f);
-    while (len - i >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
-                                 _mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, e2)));
-        m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(v, c1f), c1f)); /* <= 0x1f */
-        unsigned mask = (unsigned)_mm_movemask_epi8(m);
-        if (mask)
-            return i + (size_t)__builtin_ctz(mask);
-        i += 16;
-    }
-#endif
-    while (len - i >= 8) { /* 8 bytes at a time: bytes < 0x20, " \\ 0x7f 0xE2 */
-        uint64_t x;
-        memcpy(&x, s + i, 8);
-        const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-        uint64_t xq = x ^ (ones * '"'), xb = x ^ (ones * '\\');
-        uint64_t xd = x ^ (ones * 0x7f), xe = x ^ (ones * 0xE2);
-        uint64_t z = ((x - ones * 0x20) & ~x) | ((xq - ones) & ~xq) | ((xb - ones) & ~xb) |
-                     ((xd - ones) & ~xd) | ((xe - ones) & ~xe);
-        if (z & highs)
-            break;
-        i += 8;
-    }
-    while (i < len && !cw_look[(unsigned char)s[i]])
-        i++;
-    return i;
-}
-
 /* "s" escaped by td_json_escape into a buffer with too little room for
  * the worst case (a capped one). */
 static void cw_str_slow(cw *c, const char *s, size_t n)
@@ -148,7 +102,7 @@ static void cw_str(cw *c, const char *s, size_t n)
     *o++ = '"';
     size_t start = 0, i = 0;
     for (;;) {
-        i = cw_clean_until(s, i, n);
+        i = td_json_clean_until(s, i, n);
         if (i >= n)
             break;
         unsigned char ch = (unsigned char)s[i];
