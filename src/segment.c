@@ -331,6 +331,17 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
                     j++;
             i = j;
         }
+        /* combining marks belong to the character before them (no break
+         * inside a grapheme cluster, UAX #29 GB9); the normaliser maps a
+         * character and its marks as one unit, so a token that ended
+         * before them would have no exact base span. Marks start at
+         * U+0300, a lead byte >= 0xCC. */
+        while (i < b && (unsigned char)doc->norm[i] >= 0xCC) {
+            size_t l2;
+            if (cls_at(t, i, &l2) != C_MARK)
+                break;
+            i += l2;
+        }
         td_token *tk = push_tok(doc, st, i, type);
         if (!tk)
             return TD_ENOMEM;

@@ -138,6 +138,20 @@ TEST(clitics_caps_and_fast_paths)
     td_doc_free(d);
 }
 
+TEST(combining_marks_stay_with_their_character)
+{
+    /* U+037E (Greek question mark, NFKC ';') then U+065E (a combining mark):
+     * one token, and its base span covers both characters exactly */
+    td_doc *d = run("Why\xCD\xBE\xD9\x9E no \xE2\x80\x94\xCC\x81 x");
+    CHECK_STR(toks(d), "Why ;\xD9\x9E no \xE2\x80\x94\xCC\x81 x");
+    if (d && d->toks.n > 1) {
+        td_span b = td_doc_span_to_base(d, TD_DOC_TOK(d, 1)->span);
+        CHECK_INT(b.s, 3);
+        CHECK_INT(b.e, 7);
+    }
+    td_doc_free(d);
+}
+
 int main(void)
 {
     td_options o;
@@ -156,6 +170,7 @@ int main(void)
     RUN(lines_end_sentences_and_flags);
     RUN(ellipsis_and_unicode_words);
     RUN(clitics_caps_and_fast_paths);
+    RUN(combining_marks_stay_with_their_character);
     td_pipeline_free(pl);
     td_resources_free(res);
     return DONE();
