@@ -143,58 +143,64 @@ const char *td_doc_base(const td_doc *doc, size_t *len)
 
 const char *td_doc_id(const td_doc *doc) { return doc->id; }
 
+/* How many checkpoints lie before off: map_norm[i] <= off when upper, else
+ * map_norm[i] < off. */
+static size_t checkpoints_before(const td_doc *doc, uint32_t off, bool upper)
+{
+    size_t lo = 0, hi = doc->map_n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (upper ? doc->map_norm[mid] <= off : doc->map_norm[mid] < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+uint32_t td_doc_base_at(const td_doc *doc, uint32_t off, size_t k)
+{
+    if (k == 0)
+        return off;
+    uint32_t b = doc->map_base[k - 1] + (off - doc->map_norm[k - 1]);
+    if (k < doc->map_n && b > doc->map_base[k])
+        b = doc->map_base[k];
+    if (b > doc->base_len)
+        b = (uint32_t)doc->base_len;
+    return b;
+}
+
+uint32_t td_doc_base_end_at(const td_doc *doc, uint32_t off, size_t k)
+{
+    uint32_t b;
+    if (k < doc->map_n && doc->map_norm[k] == off) {
+        /* at a boundary: the leftmost one, so an end never takes in a
+         * character dropped right after it */
+        b = doc->map_base[k];
+    } else if (k == 0) {
+        b = off;
+    } else {
+        b = doc->map_base[k - 1] + (off - doc->map_norm[k - 1]);
+        if (k < doc->map_n && b > doc->map_base[k])
+            b = doc->map_base[k];
+    }
+    if (b > doc->base_len)
+        b = (uint32_t)doc->base_len;
+    return b;
+}
+
 uint32_t td_doc_to_base(const td_doc *doc, uint32_t off)
 {
     if (doc->map_n == 0 || !doc->map_norm)
         return off;
-    /* last checkpoint with map_norm <= off */
-    size_t lo = 0, hi = doc->map_n;
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (doc->map_norm[mid] <= off)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    if (doc->map_norm[lo] > off)
-        return off;
-    uint32_t b = doc->map_base[lo] + (off - doc->map_norm[lo]);
-    if (lo + 1 < doc->map_n && b > doc->map_base[lo + 1])
-        b = doc->map_base[lo + 1];
-    if (b > doc->base_len)
-        b = (uint32_t)doc->base_len;
-    return b;
+    return td_doc_base_at(doc, off, checkpoints_before(doc, off, true));
 }
 
 uint32_t td_doc_to_base_end(const td_doc *doc, uint32_t off)
 {
     if (doc->map_n == 0 || !doc->map_norm)
         return off > doc->base_len ? (uint32_t)doc->base_len : off;
-    /* first checkpoint with map_norm >= off */
-    size_t lo = 0, hi = doc->map_n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (doc->map_norm[mid] < off)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    uint32_t b;
-    if (lo < doc->map_n && doc->map_norm[lo] == off) {
-        /* at a boundary: the leftmost one, so an end never takes in a
-         * character dropped right after it */
-        b = doc->map_base[lo];
-    } else if (lo == 0) {
-        b = off;
-    } else {
-        size_t k = lo - 1; /* last checkpoint with map_norm < off */
-        b = doc->map_base[k] + (off - doc->map_norm[k]);
-        if (k + 1 < doc->map_n && b > doc->map_base[k + 1])
-            b = doc->map_base[k + 1];
-    }
-    if (b > doc->base_len)
-        b = (uint32_t)doc->base_len;
-    return b;
+    return td_doc_base_end_at(doc, off, checkpoints_before(doc, off, false));
 }
 
 td_span td_doc_span_to_base(const td_doc *doc, td_span sp)

@@ -260,6 +260,12 @@ struct td_doc {
 uint32_t td_doc_to_base(const td_doc *doc, uint32_t norm_off);
 uint32_t td_doc_to_base_end(const td_doc *doc, uint32_t norm_off);
 td_span td_doc_span_to_base(const td_doc *doc, td_span sp);
+/* The same two maps for a document with checkpoints (map_n > 0), given k,
+ * the number of checkpoints before off: map_norm[i] <= off for a start,
+ * map_norm[i] < off for an end. For a caller that finds k faster than a
+ * binary search (the record writer, whose spans come in order). */
+uint32_t td_doc_base_at(const td_doc *doc, uint32_t off, size_t k);
+uint32_t td_doc_base_end_at(const td_doc *doc, uint32_t off, size_t k);
 
 /* Add a warning (copied into the arena). */
 void td_doc_warn(td_doc *doc, const char *fmt, ...)

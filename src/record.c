@@ -228,39 +228,15 @@ static size_t cw_bound(const uint32_t *a, size_t n, uint32_t off, bool upper, si
     return lo;
 }
 
+/* td_doc_span_to_base, with the checkpoints found from the last span's */
 static td_span cw_map(cw *c, const td_doc *doc, td_span sp)
 {
     size_t n = doc->map_n;
-    const uint32_t *mn = doc->map_norm, *mb = doc->map_base;
-    td_span r;
-    if (n == 0 || !mn) {
-        r.s = sp.s;
-        r.e = sp.e > doc->base_len ? (uint32_t)doc->base_len : sp.e;
-    } else {
-        /* start: after the last checkpoint at or before it */
-        size_t k = cw_bound(mn, n, sp.s, true, &c->hint_s);
-        if (k == 0) {
-            r.s = sp.s;
-        } else {
-            uint32_t b = mb[k - 1] + (sp.s - mn[k - 1]);
-            if (k < n && b > mb[k])
-                b = mb[k];
-            r.s = b > doc->base_len ? (uint32_t)doc->base_len : b;
-        }
-        /* end: at a checkpoint the leftmost one, else after the one before */
-        k = cw_bound(mn, n, sp.e, false, &c->hint_e);
-        uint32_t b;
-        if (k < n && mn[k] == sp.e) {
-            b = mb[k];
-        } else if (k == 0) {
-            b = sp.e;
-        } else {
-            b = mb[k - 1] + (sp.e - mn[k - 1]);
-            if (k < n && b > mb[k])
-                b = mb[k];
-        }
-        r.e = b > doc->base_len ? (uint32_t)doc->base_len : b;
-    }
+    const uint32_t *mn = doc->map_norm;
+    if (n == 0 || !mn)
+        return td_doc_span_to_base(doc, sp);
+    td_span r = {td_doc_base_at(doc, sp.s, cw_bound(mn, n, sp.s, true, &c->hint_s)),
+                 td_doc_base_end_at(doc, sp.e, cw_bound(mn, n, sp.e, false, &c->hint_e))};
     if (r.e < r.s)
         r.e = r.s;
     return r;
