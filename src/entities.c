@@ -769,35 +769,24 @@ static inline bool tok_is_n(const state *S, size_t i, const char *w, size_t l)
 }
 /* Is token i the word w (a string literal: its length is known)? */
 #define tok_is(S, i, w) tok_is_n(S, i, "" w, sizeof(w) - 1)
-/* The FNV-1a hash of token i as written (computed once a document). */
-static uint64_t tok_fnv(const state *S, size_t i)
+/* The FNV-1a hash of token i, as written or ASCII-folded (fw_step),
+ * computed once a document. */
+static uint64_t tok_hash_k(const state *S, size_t i, bool fold)
 {
-    if (!(S->have[i] & TH_HAVE)) {
+    unsigned have = fold ? TH_FOLD : TH_HAVE;
+    if (!(S->have[i] & have)) {
         uint64_t h = FW_SEED;
         const char *w = tok_s(S, i);
         size_t tl = tok_n(S, i);
         for (size_t b = 0; b < tl; b++)
-            h = fw_step(h, (unsigned char)w[b], false);
-        S->th[i][0] = h;
-        S->have[i] |= TH_HAVE;
+            h = fw_step(h, (unsigned char)w[b], fold);
+        S->th[i][fold] = h;
+        S->have[i] |= have;
     }
-    return S->th[i][0];
+    return S->th[i][fold];
 }
-
-/* ... and ASCII-folded (fw_step). */
-static uint64_t tok_fnv_fold(const state *S, size_t i)
-{
-    if (!(S->have[i] & TH_FOLD)) {
-        uint64_t h = FW_SEED;
-        const char *w = tok_s(S, i);
-        size_t tl = tok_n(S, i);
-        for (size_t b = 0; b < tl; b++)
-            h = fw_step(h, (unsigned char)w[b], true);
-        S->th[i][1] = h;
-        S->have[i] |= TH_FOLD;
-    }
-    return S->th[i][1];
-}
+static uint64_t tok_fnv(const state *S, size_t i) { return tok_hash_k(S, i, false); }
+static uint64_t tok_fnv_fold(const state *S, size_t i) { return tok_hash_k(S, i, true); }
 
 /* The WI_* bits of the word w[0..n) (token i): its word record (*wr), its
  * cue, whether it is written in lower case elsewhere, and which

@@ -625,12 +625,9 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
             i++;
             continue;
         }
-        if (!in_tok) {
+        if (!in_tok) { /* not an ASCII letter: cannot open "http" or "www." */
             toks++;
             in_tok = true;
-            if ((b == 'h' && te - i >= 4 && memcmp(t + i, "http", 4) == 0) ||
-                (b == 'w' && te - i >= 4 && memcmp(t + i, "www.", 4) == 0))
-                ln.link = true;
         }
         size_t k;
         int cl = class_at(t, i, te, &k);
