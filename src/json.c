@@ -1,6 +1,5 @@
 /* json.c - streaming JSON writer and lenient member reader; see json.h. */
 #include "json.h"
-#include "json_scan.h"
 
 #include "utf8.h"
 
@@ -234,6 +233,60 @@ void td_jw_arr_inline(td_json_w *w)
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
+/* Where a JSON string writer must stop: the first byte that may need an
+ * escape (a control, '"', '\\', DEL, or 0xE2, the lead byte of
+ * U+2028/U+2029). */
+
+/* 1: the byte needs a look. */
+static const unsigned char needs_look[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1, [0x7f] = 1, [0xE2] = 1,
+};
+
+/* Nonzero when one of the 8 bytes of x needs a look (exact as to "some
+ * byte", not as to which one). */
+static inline uint64_t swar_look(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t lt = (x - ones * 0x20) & ~x; /* bytes < 0x20 */
+    uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+    uint64_t del = x ^ (ones * 0x7f), e2 = x ^ (ones * 0xE2);
+    uint64_t z = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((del - ones) & ~del) |
+                 ((e2 - ones) & ~e2);
+    return (lt | z) & highs;
+}
+
+/* The first index >= i of s[0..len) of a byte that needs a look, or len. */
+static inline size_t clean_until(const char *s, size_t i, size_t len)
+{
+#if defined(__SSE2__)
+    /* 16 bytes at a time, and the exact place from the mask */
+    const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+    const __m128i del = _mm_set1_epi8(0x7f), e2 = _mm_set1_epi8((char)0xE2);
+    const __m128i c1f = _mm_set1_epi8(0x1f);
+    while (len - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, e2)));
+        m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(v, c1f), c1f)); /* bytes <= 0x1f */
+        unsigned mask = (unsigned)_mm_movemask_epi8(m);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+        i += 16;
+    }
+#endif
+    while (len - i >= 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (swar_look(x))
+            break;
+        i += 8;
+    }
+    while (i < len && !needs_look[(unsigned char)s[i]])
+        i++;
+    return i;
+}
+
 /* The escape for s[i] (n bytes wide) into out (at least 6 bytes); returns
  * its length, 0 when s[i] stays as it is. */
 static size_t escape_one(const char *s, size_t i, size_t len, char *out, size_t *n)
@@ -268,7 +321,7 @@ td_status td_json_escape(td_buf *b, const char *s, size_t len)
     size_t start = 0, i = 0;
     td_status st = TD_OK;
     while (st == TD_OK) {
-        i = td_json_clean_until(s, i, len);
+        i = clean_until(s, i, len);
         if (i >= len)
             break;
         char esc[8];
@@ -320,7 +373,7 @@ static size_t escape_into(char *out, const char *s, size_t len)
     char *o = out;
     size_t start = 0, i = 0;
     for (;;) {
-        i = td_json_clean_until(s, i, len);
+        i = clean_until(s, i, len);
         if (i >= len)
             break;
         size_t skip;
@@ -340,8 +393,7 @@ static size_t escape_into(char *out, const char *s, size_t len)
     return (size_t)(o - out);
 }
 
-/* The same between quotes. */
-static size_t escape_quoted(char *out, const char *s, size_t len)
+size_t td_json_escape_quoted(char *out, const char *s, size_t len)
 {
     out[0] = '"';
     size_t n = 1 + escape_into(out + 1, s, len);
@@ -355,7 +407,7 @@ void td_jw_str(td_json_w *w, const char *s, size_t len)
     td_buf *b = w->b;
     /* fast path: the worst case already fits (a record reserves its size) */
     if (w->st == TD_OK && b->ptr && len < (SIZE_MAX - 8) / 6 && b->cap - b->len > len * 6 + 2) {
-        commit(w, escape_quoted(b->ptr + b->len, s, len));
+        commit(w, td_json_escape_quoted(b->ptr + b->len, s, len));
         return;
     }
     put1(w, '"');

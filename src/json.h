@@ -73,6 +73,10 @@ static inline void td_jw_kint(td_json_w *w, const char *key, long long v)
 
 /* Escape s as the body of a JSON string (no quotes) onto b. */
 td_status td_json_escape(td_buf *b, const char *s, size_t len);
+/* s[0..len) escaped as td_json_escape() does, between quotes, straight into
+ * out, which has room for the worst case (len * 6 + 2 bytes); returns the
+ * bytes written. */
+size_t td_json_escape_quoted(char *out, const char *s, size_t len);
 
 typedef enum {
     TD_JSON_STRING, TD_JSON_NUMBER, TD_JSON_OBJECT, TD_JSON_ARRAY, TD_JSON_TRUE,

@@ -9,7 +9,6 @@
 #include "buf.h"
 #include "doc.h"
 #include "json.h"
-#include "json_scan.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -85,12 +84,9 @@ static void cw_str_slow(cw *c, const char *s, size_t n)
     c->end = b->ptr + b->cap - 1;
 }
 
-/* "s" escaped: clean runs copied whole, the rest one escape at a time. */
+/* "s" escaped. */
 static void cw_str(cw *c, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-    static const char two[256] = {['"'] = '"', ['\\'] = '\\', ['\n'] = 'n', ['\t'] = 't',
-                                  ['\r'] = 'r'};
     if (n > (SIZE_MAX - 8) / 6 || !cw_room(c, n * 6 + 2)) {
         if (c->st == TD_ETOOBIG && c->o) { /* capped: the escapes may still fit */
             c->st = TD_OK;
@@ -98,46 +94,7 @@ static void cw_str(cw *c, const char *s, size_t n)
         }
         return;
     }
-    char *o = c->o;
-    *o++ = '"';
-    size_t start = 0, i = 0;
-    for (;;) {
-        i = td_json_clean_until(s, i, n);
-        if (i >= n)
-            break;
-        unsigned char ch = (unsigned char)s[i];
-        size_t skip = 1;
-        char esc[6];
-        size_t el;
-        if (two[ch]) {
-            esc[0] = '\\';
-            esc[1] = two[ch];
-            el = 2;
-        } else if (ch < 0x20 || ch == 0x7f) {
-            memcpy(esc, "\\u00", 4);
-            esc[4] = hex[ch >> 4];
-            esc[5] = hex[ch & 15];
-            el = 6;
-        } else if (i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-                   ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
-            memcpy(esc, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
-            el = 6;
-            skip = 3;
-        } else {
-            i++; /* a 0xE2 of another character: part of the clean run */
-            continue;
-        }
-        memcpy(o, s + start, i - start);
-        o += i - start;
-        memcpy(o, esc, el);
-        o += el;
-        i += skip;
-        start = i;
-    }
-    memcpy(o, s + start, n - start);
-    o += n - start;
-    *o++ = '"';
-    c->o = o;
+    c->o += td_json_escape_quoted(c->o, s, n);
 }
 
 static void cw_cstr(cw *c, const char *s) /* NULL: null */
