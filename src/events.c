@@ -503,11 +503,22 @@ static inline long multi_phrase(const ed_dict *d, int kind, const ed_word *wd, s
     return -1;
 }
 
-static long match_phrase(const sent *S, int kind, uint32_t i, uint32_t *len)
+static long match_phrase_at(const sent *S, int kind, uint32_t i, uint32_t *len);
+
+/* The ED_WB_* bit of the words that start a phrase of each kind. */
+static const uint8_t kind_bit[ED_KINDS] = {ED_WB_ACTOR, ED_WB_AGENT, ED_WB_VPHRASE, ED_WB_DISC};
+
+/* Longest phrase of kind at i (match_phrase_at), the word's bits tested
+ * inline: most words start none. */
+static inline long match_phrase(const sent *S, int kind, uint32_t i, uint32_t *len)
 {
-    static const uint8_t bit[ED_KINDS] = {ED_WB_ACTOR, ED_WB_AGENT, ED_WB_VPHRASE, ED_WB_DISC};
-    if (!(S->w[i].kb & bit[kind]))
+    if (!(S->w[i].kb & kind_bit[kind]))
         return -1; /* no phrase of the kind starts with it (nor ED_NONE) */
+    return match_phrase_at(S, kind, i, len);
+}
+
+static long match_phrase_at(const sent *S, int kind, uint32_t i, uint32_t *len)
+{
     const ed_dict *d = S->d;
     const ed_word *wd = &d->words[S->w[i].wid];
     if (wd->n2[kind] && i + 1 < S->n) {
@@ -573,8 +584,10 @@ static int find_chunks(sent *S, chunk *ch, int max)
     int nc = 0;
     uint32_t i = 0;
     while (i < S->n && nc < max) {
-        if (S->w[i].punct) {
-            i++;
+        const wtok *wi = &S->w[i];
+        if (wi->punct || (!(wi->kb & ED_WB_ACT) &&
+                          !(wi->cap && (S->tfw[wi->tok] & FW_PL1ACTOR)))) {
+            i++; /* starts no actor, agent or plural actor */
             continue;
         }
         uint32_t la = 0, lg = 0;
@@ -612,8 +625,8 @@ static int find_chunks(sent *S, chunk *ch, int max)
                 merge = false; /* two actors: two chunks */
         }
         if (!merge) {
-            c = &ch[nc++];
-            memset(c, 0, sizeof *c);
+            c = &ch[nc++]; /* its code and agent arrays are filled up to n_* */
+            c->n_actors = c->n_agents = 0;
             c->s = i;
         }
         if (actor) {
@@ -658,6 +671,8 @@ static void cat2(char *out, const char *a, const char *b)
 
 static const char *compose(sent *S, const char *actor, const uint32_t *agents, int n_agents)
 {
+    if (actor && !n_agents && strnlen(actor, 128) < 128)
+        return actor; /* in the doc arena already (chunk_set_actor) */
     char buf[128], tmp[128];
     cat2(buf, actor ? actor : "---", "");
     for (int k = 0; k < n_agents; k++) {
@@ -763,8 +778,8 @@ static void build_groups(sent *S, const chunk *ch, int nc)
     S->ng = 0;
     int i = 0;
     while (i < nc && S->ng < MAX_GROUPS) {
-        group *g = &S->g[S->ng];
-        memset(g, 0, sizeof *g);
+        group *g = &S->g[S->ng]; /* codes filled up to n */
+        g->n = 0;
         g->agent_only = true;
         g->s = ch[i].s;
         int j = i + 1;
@@ -1734,47 +1749,69 @@ static int discarded(const sent *S)
 
 static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
 {
-    S->n = 0;
-    S->synmask = S->wmask = 0;
-    memset(S->bloom, 0, sizeof S->bloom);
-    for (uint32_t k = 0; k < se->tok_count && S->n < MAX_W; k++) {
-        uint32_t ti = se->tok_first + k;
+    /* locals, not S's fields: the byte stores to S->w alias everything */
+    const ed_dict *d = S->d;
+    const uint32_t *twid = S->twid, *tfw = S->tfw;
+    const uint8_t *tkb = S->tkb;
+    const char *norm = doc->norm;
+    uint32_t n = 0;
+    uint32_t end = se->tok_first + se->tok_count;
+    for (uint32_t ti = se->tok_first; ti < end && n < MAX_W; ti++) {
         const td_token *t = TD_DOC_TOK(doc, ti);
-        const char *s = doc->norm + t->span.s;
-        size_t len = t->span.e - t->span.s;
+        const char *s = norm + t->span.s;
+        uint32_t len = t->span.e - t->span.s;
         if (t->type == TD_TOK_SYM && len == 1 && s[0] == '_')
             continue;
-        wtok *w = &S->w[S->n];
+        wtok *w = &S->w[n];
+        uint32_t wid = twid[ti];
+        uint8_t kb = tkb[ti];
+        uint32_t f = tfw[ti];
+        uint8_t cap = (t->flags & TD_TOKF_CAP) != 0;
+        if (cap && (t->flags & TD_TOKF_SENT_START) && ti == se->tok_first)
+            cap = 2; /* capitalised by position only, maybe */
         w->tok = ti;
         w->punct = t->type == TD_TOK_PUNCT || t->type == TD_TOK_QUOTE_OPEN ||
                    t->type == TD_TOK_QUOTE_CLOSE;
         w->pc = s[0];
-        w->cap = (t->flags & TD_TOKF_CAP) != 0;
-        if (w->cap && (t->flags & TD_TOKF_SENT_START) && k == 0)
-            w->cap = 2; /* capitalised by position only, maybe */
-        w->wid = S->twid[ti];
-        w->kb = S->tkb[ti];
-        if (w->kb & (ED_WB_ACT | ED_WB_VPHRASE)) /* find_chunks, verb_at: soon */
-            __builtin_prefetch(&S->d->words[w->wid]);
-        if (w->wid != ED_NONE) {
-            S->bloom[(w->wid >> 6) & 63] |= 1ull << (w->wid & 63);
-            S->wmask |= 1ull << (w->wid & 63);
-            if (w->kb & ED_WB_SYN)
-                S->synmask |= S->d->words[w->wid].synmask;
-            uint32_t sw = S->sing[w->wid];
-            if (sw != ED_NONE) { /* a plural matches its singular's patterns */
-                S->bloom[(sw >> 6) & 63] |= 1ull << (sw & 63);
-                S->wmask |= 1ull << (sw & 63);
-            }
-        }
-        uint32_t f = S->tfw[ti];
+        w->cap = cap;
+        w->wid = wid;
+        w->kb = kb;
         w->fw = (uint16_t)(f & FW_FUNC);
         w->cls = f & (FW_INTENT | FW_REFUSE | FW_INF | FW_OBLIG | FW_FUT | FW_SAY | FW_DIR |
                       FW_PART | FW_PRON);
-        S->n++;
+        if (kb & (ED_WB_ACT | ED_WB_VPHRASE)) /* find_chunks, verb_at: soon */
+            __builtin_prefetch(&d->words[wid]);
+        n++;
     }
-    for (uint32_t k = 0; k < S->n; k++)
-        S->in_group[k] = -1;
+    S->n = n;
+    memset(S->in_group, -1, n);
+}
+
+/* The sentence's word filters for try_block (bloom, wmask, synmask): built
+ * once a verb of the sentence is coded, not for every sentence loaded. */
+static void sent_filters(sent *S)
+{
+    const ed_dict *d = S->d;
+    const uint32_t *sing = S->sing;
+    uint64_t *bloom = S->bloom;
+    uint64_t synmask = 0, wmask = 0;
+    memset(bloom, 0, sizeof S->bloom);
+    for (uint32_t k = 0; k < S->n; k++) {
+        uint32_t wid = S->w[k].wid;
+        if (wid == ED_NONE)
+            continue;
+        bloom[(wid >> 6) & 63] |= 1ull << (wid & 63);
+        wmask |= 1ull << (wid & 63);
+        if (S->w[k].kb & ED_WB_SYN)
+            synmask |= d->words[wid].synmask;
+        uint32_t sw = sing[wid];
+        if (sw != ED_NONE) { /* a plural matches its singular's patterns */
+            bloom[(sw >> 6) & 63] |= 1ull << (sw & 63);
+            wmask |= 1ull << (sw & 63);
+        }
+    }
+    S->synmask = synmask;
+    S->wmask = wmask;
 }
 
 static td_status code_sentence(sent *S, td_doc *doc, const td_sentence *se, const ev_res *r)
@@ -1787,9 +1824,13 @@ static td_status code_sentence(sent *S, td_doc *doc, const td_sentence *se, cons
     evbuf eb[64];
     int n = 0;
     vctx vc = {0, 0, -1, -1};
+    bool filters = false; /* sent_filters done */
     for (uint32_t i = 0; i < S->n; i++) {
-        if (S->in_group[i] >= 0 || S->w[i].punct || S->w[i].wid == ED_NONE ||
-            (S->w[i].fw & (FW_AUX | FW_BE)))
+        const wtok *wi = &S->w[i];
+        if (!(wi->kb & ED_WB_VPHRASE) && !(wi->cls & (FW_INTENT | FW_REFUSE | FW_SAY)))
+            continue; /* neither a verb phrase's start nor a head (below) */
+        if (S->in_group[i] >= 0 || wi->punct || wi->wid == ED_NONE ||
+            (wi->fw & (FW_AUX | FW_BE)))
             continue;
         uint32_t first = 0, count = 0, len = 1;
         if (!verb_at(S, i, &first, &count, &len)) {
@@ -1802,6 +1843,10 @@ static td_status code_sentence(sent *S, td_doc *doc, const td_sentence *se, cons
             continue;
         if (S->w[i].cap == 1 && i > 0)
             continue; /* a capitalised word inside a sentence is a name */
+        if (!filters) {
+            sent_filters(S);
+            filters = true;
+        }
         bool coded;
         uint32_t next;
         n = code_verb(S, doc, i, first, count, len, eb, n, 64, &vc, &coded, &next);
