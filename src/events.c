@@ -90,9 +90,24 @@ typedef struct ev_res {
 /* try_block's filter of a pattern, 24 bytes, not its 48-byte entry: its
  * need and synneed, and two of its literal words (the longest; ED_NONE
  * when fewer) checked against the sentence's 4096-bit word filter. */
-typedef struct ev_pfilter {
+typedef struct ev_pat {
     uint64_t need, synneed;
     uint32_t w[2];
+} ev_pat;
+
+/* The patterns' filters (pattern_filters, one allocation): every
+ * pattern's ev_pat, and an index by key word (pattern_key). A
+ * pattern matches only where its key is a word of the sentence (or the
+ * singular of one): a sentence marks the patterns of its words' keys
+ * (sent_filters) and a verb's block tries only those and the patterns
+ * without a literal word, not all of its patterns (up to 190). */
+typedef struct ev_pfilter {
+    ev_pat *pat;      /* by pattern */
+    uint64_t *nokey;  /* bit k: pattern k has no literal word */
+    uint64_t *iskey;  /* bit w: word w is the key of some pattern */
+    uint32_t *kfirst; /* by word id (n_words + 1): its patterns are */
+    uint32_t *klist;  /* klist[kfirst[w] .. kfirst[w + 1]), ascending */
+    uint32_t cand_words; /* 64-bit words of a bit set over the patterns */
 } ev_pfilter;
 
 /* ---- init ---------------------------------------------------------------- */
@@ -265,36 +280,98 @@ static td_status plural_words(ev_res *r)
     return st;
 }
 
-/* Every pattern's ev_pfilter (after word_kinds); NULL: out of memory. */
-static ev_pfilter *pattern_filters(const ed_dict *d)
+/* Pattern k's key: its literal word, no function word ("TO", "WITH":
+ * in most sentences, they would mark their patterns in most), the fewest
+ * patterns use (uses[]), then the longest; ED_NONE: none. */
+static uint32_t pattern_key(const ed_dict *d, uint32_t k, const uint32_t *uses)
 {
-    ev_pfilter *pf = malloc(((size_t)d->n_pats + 1) * sizeof *pf);
-    if (!pf)
-        return NULL;
-    for (uint32_t k = 0; k < d->n_pats; k++) {
-        const ed_pattern *p = &d->pats[k];
-        ev_pfilter *f = &pf[k];
-        f->need = p->need;
-        f->synneed = p->synneed;
-        f->w[0] = f->w[1] = ED_NONE;
-        uint32_t len[2] = {0, 0};
-        for (uint32_t e = 0; e < p->up_n + p->lo_n; e++) {
-            const ed_elem *el = &d->elems[p->up_first + e];
-            if (el->kind != EP_WORD)
-                continue;
-            uint32_t n = d->words[el->id].len;
-            if (f->w[0] == ED_NONE || n > len[0]) {
-                f->w[1] = f->w[0];
-                len[1] = len[0];
-                f->w[0] = el->id;
-                len[0] = n;
-            } else if (f->w[1] == ED_NONE || n > len[1]) {
-                f->w[1] = el->id;
-                len[1] = n;
-            }
+    const ed_pattern *p = &d->pats[k];
+    uint32_t key = ED_NONE;
+    for (uint32_t e = 0; e < p->up_n + p->lo_n; e++) {
+        const ed_elem *el = &d->elems[p->up_first + e];
+        if (el->kind != EP_WORD || (d->words[el->id].fw & FW_FUNC))
+            continue;
+        if (key == ED_NONE || uses[el->id] < uses[key] ||
+            (uses[el->id] == uses[key] && d->words[el->id].len > d->words[key].len))
+            key = el->id;
+    }
+    return key;
+}
+
+/* Pattern k's ev_pat: its need, synneed and two longest literal words. */
+static void pattern_pat(const ed_dict *d, uint32_t k, ev_pat *f)
+{
+    const ed_pattern *p = &d->pats[k];
+    f->need = p->need;
+    f->synneed = p->synneed;
+    f->w[0] = f->w[1] = ED_NONE;
+    uint32_t len[2] = {0, 0};
+    for (uint32_t e = 0; e < p->up_n + p->lo_n; e++) {
+        const ed_elem *el = &d->elems[p->up_first + e];
+        if (el->kind != EP_WORD)
+            continue;
+        uint32_t n = d->words[el->id].len;
+        if (f->w[0] == ED_NONE || n > len[0]) {
+            f->w[1] = f->w[0];
+            len[1] = len[0];
+            f->w[0] = el->id;
+            len[0] = n;
+        } else if (f->w[1] == ED_NONE || n > len[1]) {
+            f->w[1] = el->id;
+            len[1] = n;
         }
     }
-    return pf;
+}
+
+/* Every pattern's ev_pat and the key index (after word_kinds), in one
+ * allocation; NULL: out of memory. */
+static ev_pfilter *pattern_filters(const ed_dict *d)
+{
+    size_t np = d->n_pats, nw = d->n_words;
+    size_t cw = (np + 63) / 64, ww = (nw + 63) / 64;
+    size_t size = sizeof(ev_pfilter) + (np + 1) * sizeof(ev_pat) + (cw + ww) * sizeof(uint64_t) +
+                  (nw + 1 + np) * sizeof(uint32_t);
+    ev_pfilter *x = calloc(1, size);
+    uint32_t *uses = calloc(nw + 1, sizeof *uses), *key = malloc((np + 1) * sizeof *key);
+    if (!x || !uses || !key) {
+        free(x);
+        free(uses);
+        free(key);
+        return NULL;
+    }
+    x->pat = (ev_pat *)(x + 1);
+    x->nokey = (uint64_t *)(x->pat + np + 1);
+    x->iskey = x->nokey + cw;
+    x->kfirst = (uint32_t *)(x->iskey + ww);
+    x->klist = x->kfirst + nw + 1;
+    x->cand_words = (uint32_t)cw;
+    for (uint32_t k = 0; k < d->n_pats; k++) {
+        const ed_pattern *p = &d->pats[k];
+        pattern_pat(d, k, &x->pat[k]);
+        for (uint32_t e = 0; e < p->up_n + p->lo_n; e++)
+            if (d->elems[p->up_first + e].kind == EP_WORD)
+                uses[d->elems[p->up_first + e].id]++;
+    }
+    for (uint32_t k = 0; k < d->n_pats; k++) {
+        key[k] = pattern_key(d, k, uses);
+        if (key[k] == ED_NONE)
+            x->nokey[k >> 6] |= 1ull << (k & 63);
+        else
+            x->kfirst[key[k] + 1]++; /* counted, then summed below */
+    }
+    for (size_t w = 0; w < nw; w++) {
+        if (x->kfirst[w + 1])
+            x->iskey[w >> 6] |= 1ull << (w & 63);
+        x->kfirst[w + 1] += x->kfirst[w];
+    }
+    uint32_t *fill = uses; /* each list's next free slot */
+    memcpy(fill, x->kfirst, (nw + 1) * sizeof *fill);
+    for (uint32_t k = 0; k < d->n_pats; k++) /* ascending in each list */
+        if (key[k] != ED_NONE)
+            x->klist[fill[key[k]]++] = k;
+    free(uses);
+    free(key);
+    return x;
 }
 
 td_status td_events_init(td_resources *res, char **err)
@@ -350,7 +427,7 @@ void td_events_release(td_resources *res)
 
 /* ---- per-sentence working state ------------------------------------------ */
 
-enum { MAX_W = 256, MAX_CODES = 24, MAX_GROUPS = 48 };
+enum { MAX_W = 256, MAX_CODES = 24, MAX_GROUPS = 48, EV_CAND_WORDS = 128 };
 
 typedef struct wtok {
     uint32_t wid;
@@ -398,6 +475,11 @@ typedef struct sent {
     uint64_t bloom[64];   /* word ids present in the sentence (4096-bit filter) */
     uint64_t synmask;     /* synsets (bit s % 64) a phrase of which may start in it */
     uint64_t wmask;       /* bits (id % 64) of its word ids */
+    /* bit k: the key of pattern k is a word of the sentence (or the
+     * singular of one); by_cand: cand is used (enough bits for the
+     * dictionaries' patterns), else every pattern of a block is tried */
+    uint64_t cand[EV_CAND_WORDS];
+    bool by_cand;
 } sent;
 
 typedef struct bind {
@@ -1031,37 +1113,70 @@ static bool words_present(const sent *S, const ed_elem *e, uint32_t n)
     return true;
 }
 
-/* The best pattern of block for the verb at [vs, ve). */
+/* May pattern k match in the sentence (its filter, ev_pat)? */
+static inline bool pattern_may(const sent *S, uint32_t k)
+{
+    const ev_pat *f = &S->pf->pat[k];
+    return !(f->need & ~S->wmask) && !(f->synneed & ~S->synmask) && in_bloom(S, f->w[0]) &&
+           in_bloom(S, f->w[1]);
+}
+
+/* Pattern k, which may match (pattern_may), tried for the verb at
+ * [vs, ve); the best so far in *best (a higher score only: the first of
+ * equals wins). */
+static bool try_pattern(const sent *S, uint32_t k, uint32_t vs, uint32_t ve, uint32_t lb,
+                        bool plural, vmatch *best, int *best_score)
+{
+    const ed_dict *d = S->d;
+    const ed_pattern *p = &d->pats[k];
+    if (!words_present(S, d->elems + p->up_first, p->up_n + p->lo_n))
+        return false; /* a literal word of the pattern is not in the sentence */
+    bind b = {-1, -1, -1, false};
+    mstate up = {S, d->elems + p->up_first, p->up_n, lb, &b, 400, false, plural};
+    if (p->up_n && (vs == 0 || !match_back(&up, 0, (long)vs - 1, false)))
+        return false;
+    mstate lo = {S, d->elems + p->lo_first, p->lo_n, S->n, &b, 400, false, plural};
+    if (p->lo_n && !match_fwd(&lo, 0, ve, false))
+        return false;
+    int score = p->nlit * 4 + (int)(p->up_n + p->lo_n);
+    if (score <= *best_score)
+        return false;
+    *best_score = score;
+    best->code = ed_str(d, p->code);
+    best->code2 = p->code2 ? ed_str(d, p->code2) : NULL;
+    b.neg_used = up.neg_hit;
+    best->b = b;
+    best->pattern = true;
+    return true;
+}
+
+/* The best pattern of block for the verb at [vs, ve): its patterns in
+ * order, only those whose key is in the sentence (S->cand) or that have
+ * none when the sentence has its cand set. */
 static bool try_block(const sent *S, uint32_t block, uint32_t vs, uint32_t ve, uint32_t lb,
                       bool plural, vmatch *best, int *best_score)
 {
-    const ed_dict *d = S->d;
-    const ed_block *bl = &d->blocks[block];
+    const ed_block *bl = &S->d->blocks[block];
     bool any = false;
-    const ev_pfilter *pf = S->pf + bl->pat_first;
-    for (uint32_t k = 0; k < bl->pat_n; k++) {
-        if ((pf[k].need & ~S->wmask) || (pf[k].synneed & ~S->synmask) ||
-            !in_bloom(S, pf[k].w[0]) || !in_bloom(S, pf[k].w[1]))
-            continue; /* a literal word of the pattern is not in the sentence */
-        const ed_pattern *p = &d->pats[bl->pat_first + k];
-        if (!words_present(S, d->elems + p->up_first, p->up_n + p->lo_n))
-            continue; /* a literal word of the pattern is not in the sentence */
-        bind b = {-1, -1, -1, false};
-        mstate up = {S, d->elems + p->up_first, p->up_n, lb, &b, 400, false, plural};
-        if (p->up_n && (vs == 0 || !match_back(&up, 0, (long)vs - 1, false)))
-            continue;
-        mstate lo = {S, d->elems + p->lo_first, p->lo_n, S->n, &b, 400, false, plural};
-        if (p->lo_n && !match_fwd(&lo, 0, ve, false))
-            continue;
-        int score = p->nlit * 4 + (int)(p->up_n + p->lo_n);
-        if (score > *best_score) {
-            *best_score = score;
-            best->code = ed_str(d, p->code);
-            best->code2 = p->code2 ? ed_str(d, p->code2) : NULL;
-            b.neg_used = up.neg_hit;
-            best->b = b;
-            best->pattern = true;
-            any = true;
+    uint32_t first = bl->pat_first, end = bl->pat_first + bl->pat_n;
+    if (!S->by_cand) {
+        for (uint32_t k = first; k < end; k++)
+            if (pattern_may(S, k))
+                any |= try_pattern(S, k, vs, ve, lb, plural, best, best_score);
+        return any;
+    }
+    const uint64_t *nokey = S->pf->nokey;
+    for (uint32_t wi = first >> 6; first < end && wi <= (end - 1) >> 6; wi++) {
+        uint64_t bits = S->cand[wi] | nokey[wi];
+        if (wi == first >> 6)
+            bits &= ~0ull << (first & 63);
+        if (wi == (end - 1) >> 6 && (end & 63))
+            bits &= ~0ull >> (64 - (end & 63));
+        while (bits) {
+            uint32_t k = wi * 64 + (uint32_t)__builtin_ctzll(bits);
+            bits &= bits - 1;
+            if (pattern_may(S, k))
+                any |= try_pattern(S, k, vs, ve, lb, plural, best, best_score);
         }
     }
     return any;
@@ -1787,6 +1902,16 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
     memset(S->in_group, -1, n);
 }
 
+/* Mark the patterns whose key is word w in S->cand. */
+static inline void mark_keyed(sent *S, uint32_t w)
+{
+    const ev_pfilter *pf = S->pf;
+    if (!(pf->iskey[w >> 6] & (1ull << (w & 63))))
+        return;
+    for (uint32_t j = pf->kfirst[w]; j < pf->kfirst[w + 1]; j++)
+        S->cand[pf->klist[j] >> 6] |= 1ull << (pf->klist[j] & 63);
+}
+
 /* The sentence's word filters for try_block (bloom, wmask, synmask): built
  * once a verb of the sentence is coded, not for every sentence loaded. */
 static void sent_filters(sent *S)
@@ -1795,7 +1920,11 @@ static void sent_filters(sent *S)
     const uint32_t *sing = S->sing;
     uint64_t *bloom = S->bloom;
     uint64_t synmask = 0, wmask = 0;
+    const ev_pfilter *pf = S->pf;
+    bool by_cand = pf->cand_words <= EV_CAND_WORDS;
     memset(bloom, 0, sizeof S->bloom);
+    if (by_cand)
+        memset(S->cand, 0, pf->cand_words * sizeof *S->cand);
     for (uint32_t k = 0; k < S->n; k++) {
         uint32_t wid = S->w[k].wid;
         if (wid == ED_NONE)
@@ -1804,14 +1933,19 @@ static void sent_filters(sent *S)
         wmask |= 1ull << (wid & 63);
         if (S->w[k].kb & ED_WB_SYN)
             synmask |= d->words[wid].synmask;
+        if (by_cand)
+            mark_keyed(S, wid);
         uint32_t sw = sing[wid];
         if (sw != ED_NONE) { /* a plural matches its singular's patterns */
             bloom[(sw >> 6) & 63] |= 1ull << (sw & 63);
             wmask |= 1ull << (sw & 63);
+            if (by_cand)
+                mark_keyed(S, sw);
         }
     }
     S->synmask = synmask;
     S->wmask = wmask;
+    S->by_cand = by_cand;
 }
 
 static td_status code_sentence(sent *S, td_doc *doc, const td_sentence *se, const ev_res *r)
