@@ -1752,70 +1752,115 @@ static void finish(state *S)
         TD_VEC_AT(*v, td_entity, i)->id = (int)i + 1;
 }
 
-/* Prefetch the word cache entry of token i. */
-static void prefetch_word(const state *S, size_t i)
+/* The SM_* marks of the sentence [t0, t1): an ALL-CAPS line (7 in 10 words
+ * of two letters or more in capitals), a results line (numbers after
+ * capitalised words). */
+static uint8_t sent_marks(const td_doc *doc, size_t t0, size_t t1)
 {
-    if (S->wc && tok_n(S, i) <= WC_LEN)
-        __builtin_prefetch(&S->wc->e[tok_kh(S, i) & (WC_N - 1)]);
+    size_t scores = 0, nums = 0, lowers = 0, words = 0, caps = 0;
+    for (size_t i = t0; i < t1; i++) {
+        const td_token *t = TD_DOC_TOK(doc, i);
+        if (t->type == TD_TOK_WORD) {
+            if (t->span.e - t->span.s >= 2) {
+                words++;
+                if (t->flags & TD_TOKF_ALLCAPS)
+                    caps++;
+            }
+            if (!(t->flags & TD_TOKF_CAP))
+                lowers++;
+        } else if (t->type == TD_TOK_NUM) {
+            nums++;
+            if (i > t0 && TD_DOC_TOK(doc, i - 1)->type == TD_TOK_WORD &&
+                (TD_DOC_TOK(doc, i - 1)->flags & TD_TOKF_CAP))
+                scores++;
+        }
+    }
+    return (uint8_t)((words >= 1 && caps * 10 >= words * 7 ? SM_CAPS : 0) |
+                     (scores >= 2 || (scores >= 1 && nums >= 2 && lowers <= nums) ? SM_RESULTS
+                                                                                   : 0));
+}
+
+/* The word cache hash of token i, computed here (first use), and the
+ * prefetch of its entry. */
+static void prefetch_new(state *S, size_t i, const td_token *t)
+{
+    size_t n = t->span.e - t->span.s;
+    if (!S->wc || n > WC_LEN)
+        return;
+    const char *w = S->doc->norm + t->span.s;
+    uint64_t kh = key_hash(w, n, S->doc->norm + S->doc->norm_len);
+    S->kh[i] = kh;
+    S->have[i] |= KH_HAVE;
+    __builtin_prefetch(&S->wc->e[kh & (WC_N - 1)]);
 }
 
 /* One pass over the tokens: the capitalised ones (returned: they size the
  * tables), the words that may start a name (cand, cfirst), the SM_* marks
- * of each sentence (an ALL-CAPS line: 7 in 10 words of two letters or more
- * in capitals; a results line: numbers after capitalised words), and the
- * prefetch of the word cache entries the walk reads first (the name words
- * and a short word after them: "of", "said"). */
+ * of each sentence (sent_marks, only for a sentence that may have one: a
+ * word of two capitals or more, a number after a capitalised word), and
+ * the prefetch of the word cache entries the walk reads first (the name
+ * words and a short word after them: "of", "said"). A lower-case word
+ * costs a few instructions. */
 static size_t scan_doc(state *S)
 {
     const td_doc *doc = S->doc;
-    size_t ncap = 0, cursor = 0, nc = 0;
+    const td_token *tok = (const td_token *)doc->toks.items;
+    size_t ncap = 0, nc = 0, cursor = 0;
     for (size_t si = 0; si < doc->sents.n; si++) {
         const td_sentence *se = TD_DOC_SENT(doc, si);
         size_t t0 = se->tok_first, t1 = t0 + se->tok_count;
-        for (; cursor < t0; cursor++)
-            if (TD_DOC_TOK(doc, cursor)->flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS))
-                ncap++;
         S->cfirst[si] = nc;
-        size_t scores = 0, nums = 0, lowers = 0, words = 0, caps = 0;
-        bool prev_cand = false;
+        for (; cursor < t0; cursor++)
+            ncap += (tok[cursor].flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)) != 0;
+        size_t scap = 0; /* capitalised tokens of the sentence */
+        bool marks = false, prev_cand = false;
+        unsigned prev_f = t0 > 0 ? tok[t0 - 1].flags : 0;
         for (size_t i = t0; i < t1; i++) {
-            const td_token *t = TD_DOC_TOK(doc, i);
-            if (i >= cursor && (t->flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)))
-                ncap++;
+            const td_token *t = &tok[i];
+            unsigned f = t->flags, pf = prev_f;
+            prev_f = f;
             if (t->type == TD_TOK_WORD) {
-                size_t l = t->span.e - t->span.s;
-                if (l >= 2) {
-                    words++;
-                    if (t->flags & TD_TOKF_ALLCAPS)
-                        caps++;
-                }
-                if (!(t->flags & TD_TOKF_CAP))
-                    lowers++;
-                if (cap_word(S, NULL, i)) {
-                    S->cand[nc++] = (uint32_t)i;
-                    prefetch_word(S, i);
+                if (f & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)) {
+                    scap++;
+                    if ((f & TD_TOKF_ALLCAPS) && t->span.e - t->span.s >= 2)
+                        marks = true;
+                    if (f & TD_TOKF_CAP) {
+                        S->cand[nc++] = (uint32_t)i;
+                        prefetch_new(S, i, t);
+                        prev_cand = true;
+                        continue;
+                    }
+                } else if ((pf & TD_TOKF_CAP) && t->span.e - t->span.s > 3 &&
+                           cap_word(S, NULL, i)) {
+                    S->cand[nc++] = (uint32_t)i; /* "al-Assad" */
+                    prefetch_new(S, i, t);
                     prev_cand = true;
                     continue;
                 }
-                if (prev_cand && l <= 5)
-                    prefetch_word(S, i);
-            } else if (t->type == TD_TOK_NUM) {
-                nums++;
-                if (i > t0 && is_word(S, i - 1) && (TD_DOC_TOK(doc, i - 1)->flags & TD_TOKF_CAP))
-                    scores++;
+                if (prev_cand && t->span.e - t->span.s <= 5)
+                    prefetch_new(S, i, t);
+                prev_cand = false;
+                continue;
             }
+            if (f & (TD_TOKF_CAP | TD_TOKF_ALLCAPS))
+                scap++;
+            if (t->type == TD_TOK_NUM && i > t0 && tok[i - 1].type == TD_TOK_WORD &&
+                (pf & TD_TOKF_CAP))
+                marks = true;
             prev_cand = false;
+        }
+        if (t0 >= cursor) {
+            ncap += scap;
+        } else { /* overlapping sentences: count each token once */
+            for (size_t i = cursor < t1 ? cursor : t1; i < t1; i++)
+                ncap += (tok[i].flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)) != 0;
         }
         if (t1 > cursor)
             cursor = t1;
-        S->smark[si] = (uint8_t)((words >= 1 && caps * 10 >= words * 7 ? SM_CAPS : 0) |
-                                 (scores >= 2 || (scores >= 1 && nums >= 2 && lowers <= nums)
-                                      ? SM_RESULTS
-                                      : 0));
+        S->smark[si] = marks ? sent_marks(doc, t0, t1) : 0;
     }
     for (; cursor < doc->toks.n; cursor++)
-        if (TD_DOC_TOK(doc, cursor)->flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS))
-            ncap++;
+        ncap += (tok[cursor].flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)) != 0;
     S->cfirst[doc->sents.n] = nc;
     return ncap;
 }
