@@ -1153,9 +1153,11 @@ static void mention(state *S, int idx, size_t t0, size_t t1, td_mention_form for
 {
     if (idx < 0)
         return;
-    td_entity *e = ENT(S, idx);
-    td_mention *m = td_vec_push(&S->doc->arena, &e->mentions, sizeof *m);
-    if (!m) {
+    td_vec *v = &ENT(S, idx)->mentions;
+    td_mention *m;
+    if (v->n < v->cap) { /* in place: no call, no zeroing */
+        m = (td_mention *)v->items + v->n++;
+    } else if (!(m = td_vec_push(&S->doc->arena, v, sizeof *m))) {
         S->oom = true;
         return;
     }
@@ -1302,9 +1304,25 @@ static size_t run_end(const state *S, const walk *W, size_t i)
     return j;
 }
 
-/* Copy the words of [a, b) with transliteration variants mapped. */
-static char *canon_name(state *S, size_t a, size_t b, size_t *len)
+/* The words of [a, b) with transliteration variants mapped, joined by one
+ * space where white space separates them: the text itself when it is
+ * that already (not NUL-terminated), else a copy in scratch. */
+static const char *canon_name(state *S, size_t a, size_t b, size_t *len)
 {
+    const td_token *ta = TD_DOC_TOK(S->doc, a);
+    size_t q = a;
+    for (const td_token *t = ta; q < b; q++, t++) {
+        if (is(S, q, WI_TRANSLIT) && word_in(S, L_TRANSLIT, q))
+            break;
+        if (q > a && ((t->flags & TD_TOKF_SPACE_BEFORE)
+                          ? t->span.s != t[-1].span.e + 1 || S->doc->norm[t[-1].span.e] != ' '
+                          : t->span.s != t[-1].span.e))
+            break;
+    }
+    if (q == b) {
+        *len = TD_DOC_TOK(S->doc, b - 1)->span.e - ta->span.s;
+        return S->doc->norm + ta->span.s;
+    }
     size_t cap = 0;
     for (size_t i = a; i < b; i++)
         cap += tok_n(S, i) + 64;
@@ -1395,6 +1413,15 @@ static void apposition(state *S, const walk *W, int idx, size_t i)
     fill(S, idx, cc, NULL, NULL, t->key);
 }
 
+/* The last space of s[0..n), or NULL. */
+static const char *last_space(const char *s, size_t n)
+{
+    while (n > 0)
+        if (s[--n] == ' ')
+            return s + n;
+    return NULL;
+}
+
 static void add_person(state *S, walk *W, size_t a, size_t b)
 {
     /* "Al Unser Jr": the suffix is not part of the name */
@@ -1402,14 +1429,14 @@ static void add_person(state *S, walk *W, size_t a, size_t b)
                          tok_is(S, b - 1, "Sr") || tok_is(S, b - 1, "Sr.")))
         b--;
     size_t len;
-    char *nm = canon_name(S, a, b, &len);
+    const char *nm = canon_name(S, a, b, &len);
     if (!nm)
         return;
     int idx = get_alias(S, nm, len);
     if (idx < 0 || ENT(S, idx)->type != TD_ENT_PERSON) {
         /* "Lavrov" known: a full name joins it */
-        const char *sp = strrchr(nm, ' ');
-        int prev = sp ? get_alias(S, sp + 1, strlen(sp + 1)) : -1;
+        const char *sp = last_space(nm, len);
+        int prev = sp ? get_alias(S, sp + 1, (size_t)(nm + len - sp - 1)) : -1;
         if (prev >= 0 && ENT(S, prev)->type == TD_ENT_PERSON && !strchr(ENT(S, prev)->name, ' ')) {
             idx = prev;
             ENT(S, idx)->name = td_arena_strndup(&S->doc->arena, nm, len);
@@ -1420,9 +1447,9 @@ static void add_person(state *S, walk *W, size_t a, size_t b)
     if (idx < 0)
         return;
     set_alias(S, nm, len, idx);
-    const char *sp = strrchr(nm, ' ');
+    const char *sp = last_space(nm, len);
     if (sp)
-        set_alias(S, sp + 1, strlen(sp + 1), idx);
+        set_alias(S, sp + 1, (size_t)(nm + len - sp - 1), idx);
     if (W->role && W->role_end == a)
         fill(S, idx, W->role_cc, NULL, NULL, W->role);
     mention(S, idx, a, b, TD_FORM_NAME);
@@ -1432,7 +1459,7 @@ static void add_person(state *S, walk *W, size_t a, size_t b)
 static void add_typed(state *S, td_entity_type ty, size_t a, size_t b)
 {
     size_t len;
-    char *nm = canon_name(S, a, b, &len);
+    const char *nm = canon_name(S, a, b, &len);
     if (!nm)
         return;
     int idx = get_alias(S, nm, len);
@@ -1500,7 +1527,7 @@ static void classify(state *S, walk *W, size_t a, size_t b)
         return;
     }
     size_t len;
-    char *nm = canon_name(S, a, b, &len);
+    const char *nm = canon_name(S, a, b, &len);
     if (!nm)
         return;
     int known = get_alias(S, nm, len);
@@ -1509,7 +1536,8 @@ static void classify(state *S, walk *W, size_t a, size_t b)
             add_person(S, W, a, b);
         else
             mention(S, known, a, b, ENT(S, known)->acronym && n == 1 &&
-                                        strcmp(ENT(S, known)->acronym, nm) == 0
+                                        strlen(ENT(S, known)->acronym) == len &&
+                                        memcmp(ENT(S, known)->acronym, nm, len) == 0
                                     ? TD_FORM_ACRONYM
                                     : TD_FORM_NAME);
         return;
@@ -1838,7 +1866,17 @@ static void finish(state *S)
         memcpy(old, v->items, n * sizeof *old);
         for (size_t i = 0; i < n; i++)
             key[i] = (uint64_t)first_off(&old[i]) << 32 | i;
-        qsort(key, n, sizeof *key, cmp_u64);
+        if (n <= 32) { /* a few: insertion sort, no calls */
+            for (size_t i = 1; i < n; i++) {
+                uint64_t x = key[i];
+                size_t j = i;
+                for (; j > 0 && key[j - 1] > x; j--)
+                    key[j] = key[j - 1];
+                key[j] = x;
+            }
+        } else {
+            qsort(key, n, sizeof *key, cmp_u64);
+        }
         for (size_t i = 0; i < n; i++)
             *TD_VEC_AT(*v, td_entity, i) = old[(uint32_t)key[i]];
     }
