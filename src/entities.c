@@ -74,6 +74,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Field i of a lexicon entry, "" when absent (td_lex_field, inline). */
+static inline const char *fld(const td_lex_entry *e, int i)
+{
+    return e && i < e->n_fields ? e->fields[i] : "";
+}
+
+/* Is s the string lit? (Most fields differ in their first byte.) */
+static inline bool str_is(const char *s, const char *lit)
+{
+    return s[0] == lit[0] && strcmp(s, lit) == 0;
+}
+
 /* ---- resources ---------------------------------------------------------- */
 
 /* A set of 64-bit hashes of words; a false positive only costs a lookup. */
@@ -321,9 +333,9 @@ static void wx_add_word(const td_lex_entry *e, void *arg)
         b->oom = true;
         return;
     }
-    int p = wx_pos[b->l];
-    if (!r->e[p])
-        r->e[p] = td_lexicon_get(b->lx, e->key, n); /* the entry that wins */
+    /* the entry that wins: td_lexicon_each visits a key's entries in the
+     * order they were added, the one the lexicon keeps last */
+    r->e[wx_pos[b->l]] = e;
 }
 
 static const char *const gaz_files[] = {"ent_orgs.tsv", "ent_countries.tsv", "ent_places.tsv",
@@ -373,15 +385,15 @@ static void sb_add(sbuf *b, const char *s)
  * whose key is its canonical name. */
 static void code_line(const td_lex_entry *e, void *arg)
 {
-    if (strcmp(td_lex_field(e, 0), "country") != 0 || !*td_lex_field(e, 1) ||
-        strcmp(td_lex_field(e, 3), "demonym") == 0)
+    if (!str_is(fld(e, 0), "country") || !*fld(e, 1) ||
+        str_is(fld(e, 3), "demonym"))
         return;
     sbuf *b = arg;
-    sb_add(b, td_lex_field(e, 1));
+    sb_add(b, fld(e, 1));
     sb_add(b, "\t");
-    sb_add(b, *td_lex_field(e, 2) ? td_lex_field(e, 2) : e->key);
+    sb_add(b, *fld(e, 2) ? fld(e, 2) : e->key);
     sb_add(b, "\t");
-    sb_add(b, td_lex_field(e, 4));
+    sb_add(b, fld(e, 4));
     sb_add(b, "\n");
 }
 
@@ -417,7 +429,7 @@ void td_entities_release(td_resources *res)
 
 static bool field_is(const td_lex_entry *e, const char *v)
 {
-    return e && strcmp(td_lex_field(e, 0), v) == 0;
+    return e && str_is(fld(e, 0), v);
 }
 
 /* The WI_* bits of the entries of a word record. */
@@ -475,21 +487,47 @@ static td_status wx_make(ent_res *r)
     return TD_OK;
 }
 
-/* The hash of a folded word in lower_set (never 0): the word folded as
- * TD_LEX_FOLD lexicons do (ASCII letters and the two-byte Latin capitals
- * U+00C0..U+00DE, U+0100..U+017F even to lower case), then wx_hash, in one
- * pass (ASCII first). */
-static uint64_t word_hash(const char *s, size_t n)
+#define HI8 0x8080808080808080ull
+
+/* The ASCII capitals of the eight bytes x (all below 0x80) in lower case. */
+static inline uint64_t swar_lower(uint64_t x)
 {
-    uint64_t h = FW_SEED;
+    uint64_t ge_a = x + 0x3f3f3f3f3f3f3f3full; /* high bit: byte >= 'A' */
+    uint64_t gt_z = x + 0x2525252525252525ull; /* high bit: byte > 'Z' */
+    return x | ((ge_a & ~gt_z & HI8) >> 2);
+}
+
+/* The eight bytes at s[0..r), r <= 8, zero-padded (bytes up to end may be
+ * read). */
+static inline uint64_t load_tail(const char *s, size_t r, const char *end)
+{
+    uint64_t x = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (end - s >= 8) {
+        memcpy(&x, s, 8);
+        return r == 8 ? x : x & (~0ull >> (64 - 8 * r));
+    }
+#else
+    (void)end;
+#endif
+    memcpy(&x, s, r);
+    return x;
+}
+
+/* The word w[0..n) folded as TD_LEX_FOLD lexicons do (ASCII letters and the
+ * two-byte Latin capitals U+00C0..U+00DE, U+0100..U+017F even to lower
+ * case) into out (same length). */
+static void fold_word(const char *w, size_t n, char *out)
+{
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c = (unsigned char)w[i];
         if (c < 0x80) {
-            h = (h ^ (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c)) * 1099511628211ull;
+            out[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
             continue;
         }
+        out[i] = (char)c;
         if ((c == 0xC3 || c == 0xC4 || c == 0xC5) && i + 1 < n) {
-            unsigned char d = (unsigned char)s[++i];
+            unsigned char d = (unsigned char)w[++i];
             if (c == 0xC3) {
                 if (d >= 0x80 && d <= 0x9E && d != 0x97)
                     d = (unsigned char)(d + 0x20);
@@ -497,15 +535,40 @@ static uint64_t word_hash(const char *s, size_t n)
                        !(c == 0xC4 && d >= 0xB7)) {
                 d = (unsigned char)(d | 1);
             }
-            h = (h ^ c) * 1099511628211ull;
-            h = (h ^ d) * 1099511628211ull;
-            continue;
+            out[i] = (char)d;
         }
-        h = (h ^ c) * 1099511628211ull;
     }
-    h ^= h >> 29;
-    h *= 0xbf58476d1ce4e5b9ull;
-    return (h ^ (h >> 32)) | 1;
+}
+
+/* The hash of the folded word w[0..n), n < 256, in lower_set (never 0;
+ * bytes up to end may be read): eight bytes at a time, ASCII capitals
+ * folded eight at a time; a word with a byte over 0x7f is folded first
+ * (fold_word). */
+static uint64_t word_hash(const char *w, size_t n, const char *end)
+{
+    char buf[256 + 8];
+    bool folded = false;
+again:;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    for (size_t i = 0; i < n; i += 8) {
+        size_t r = n - i < 8 ? n - i : 8;
+        uint64_t x = load_tail(w + i, r, end);
+        if (x & HI8) {
+            if (!folded) {
+                fold_word(w, n, buf);
+                w = buf;
+                end = buf + sizeof buf;
+                folded = true;
+                goto again;
+            }
+        } else {
+            x = swar_lower(x);
+        }
+        h = (h ^ x) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 31;
+    }
+    h *= 0x94d049bb133111ebull;
+    return (h ^ (h >> 29)) | 1;
 }
 
 static bool set_has(const fwset *f, uint64_t h)
@@ -559,7 +622,7 @@ static td_status load_lower(td_resources *res, fwset *f, char **err)
                 st = TD_EFORMAT;
                 break;
             }
-            uint64_t h = word_hash(p + i, kl);
+            uint64_t h = word_hash(p + i, kl, p + len);
             size_t s = (size_t)h & f->mask;
             while (f->h[s] && f->h[s] != h)
                 s = (s + 1) & f->mask;
@@ -715,14 +778,31 @@ typedef struct wcache {
     const ent_res *R; /* the resources its answers come from */
 } wcache;
 
+/* The hash of a table key: eight bytes at a time, the last (up to seven)
+ * read as two overlapping words (the length is hashed too). */
 static uint64_t hash_str(const char *s, size_t n, int type)
 {
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)(type + 7);
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)n << 8) ^ (uint64_t)(type + 7);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        h = (h ^ x) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 31;
     }
-    return h;
+    size_t r = n - i;
+    uint64_t x = 0;
+    if (r >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s + i, 4);
+        memcpy(&b, s + i + r - 4, 4);
+        x = a | (uint64_t)b << 32;
+    } else if (r > 0) {
+        x = (uint64_t)(unsigned char)s[i] | (uint64_t)(unsigned char)s[i + r / 2] << 8 |
+            (uint64_t)(unsigned char)s[i + r - 1] << 16;
+    }
+    h = (h ^ x) * 0x94d049bb133111ebull;
+    return h ^ (h >> 29);
 }
 
 /* The cell of key (k, n, type) in T: its slot's or the empty one where it
@@ -812,7 +892,7 @@ static uint32_t word_classes(const state *S, size_t i, const char *w, size_t n, 
         else if (field_is(cue, "say_verb"))
             c |= WI_SAY_VERB;
     }
-    if (n > 0 && n < 256 && set_has(&R->lower_set, word_hash(w, n)))
+    if (n > 0 && n < 256 && set_has(&R->lower_set, word_hash(w, n, S->doc->norm + S->doc->norm_len)))
         c |= WI_LOWER;
     if (fw_has(&R->fw_gaz, fnv))
         c |= WI_PRE_GAZ;
@@ -879,24 +959,19 @@ static inline bool same_bytes(const char *a, const char *b, size_t n, bool b8)
     return memcmp(a, b, n) == 0;
 }
 
-/* wcls of a token not seen yet in this document. */
-static uint32_t wcls_new(const state *S, size_t i)
+#if defined(__GNUC__)
+#define ENT_NOINLINE __attribute__((noinline))
+#else
+#define ENT_NOINLINE
+#endif
+
+/* wcls of a token missing from the word cache (e: its entry, or NULL). */
+static ENT_NOINLINE uint32_t wcls_miss(const state *S, size_t i, wcent *e)
 {
     const char *w = tok_s(S, i);
     size_t n = tok_n(S, i);
-    wcent *e = NULL;
-    uint32_t c;
-    if (S->wc && n > 0 && n <= WC_LEN) {
-        uint64_t kh = tok_kh(S, i);
-        e = &S->wc->e[kh & (WC_N - 1)];
-        if (e->len == n && e->tag == (uint32_t)(kh >> 32) &&
-            same_bytes(e->s, w, n, S->doc->norm + S->doc->norm_len - w >= 8)) {
-            S->wr[i] = e->wr;
-            return S->cls[i] = e->cls;
-        }
-    }
     uint64_t fnv = tok_fnv(S, i);
-    c = word_classes(S, i, w, n, fnv, wx_mix(fnv), &S->wr[i]);
+    uint32_t c = word_classes(S, i, w, n, fnv, wx_mix(fnv), &S->wr[i]);
     S->cls[i] = c;
     if (e) {
         e->tag = (uint32_t)(tok_kh(S, i) >> 32);
@@ -906,6 +981,25 @@ static uint32_t wcls_new(const state *S, size_t i)
         memcpy(e->s, w, n);
     }
     return c;
+}
+
+/* wcls of a token not seen yet in this document: the word cache's answer
+ * (a few instructions), else wcls_miss. */
+static uint32_t wcls_new(const state *S, size_t i)
+{
+    const td_token *t = TD_DOC_TOK(S->doc, i);
+    size_t n = t->span.e - t->span.s;
+    if (!S->wc || n == 0 || n > WC_LEN)
+        return wcls_miss(S, i, NULL);
+    const char *w = S->doc->norm + t->span.s;
+    uint64_t kh = tok_kh(S, i);
+    wcent *e = &S->wc->e[kh & (WC_N - 1)];
+    if (e->len == n && e->tag == (uint32_t)(kh >> 32) &&
+        same_bytes(e->s, w, n, S->doc->norm + S->doc->norm_len - w >= 8)) {
+        S->wr[i] = e->wr;
+        return S->cls[i] = e->cls;
+    }
+    return wcls_miss(S, i, e);
 }
 
 /* The WI_* bits of token i (and its word record in wr[i]): from the
@@ -1059,9 +1153,11 @@ static void mention(state *S, int idx, size_t t0, size_t t1, td_mention_form for
 {
     if (idx < 0)
         return;
-    td_entity *e = ENT(S, idx);
-    td_mention *m = td_vec_push(&S->doc->arena, &e->mentions, sizeof *m);
-    if (!m) {
+    td_vec *v = &ENT(S, idx)->mentions;
+    td_mention *m;
+    if (v->n < v->cap) { /* in place: no call, no zeroing */
+        m = (td_mention *)v->items + v->n++;
+    } else if (!(m = td_vec_push(&S->doc->arena, v, sizeof *m))) {
         S->oom = true;
         return;
     }
@@ -1073,24 +1169,24 @@ static void mention(state *S, int idx, size_t t0, size_t t1, td_mention_form for
 static td_entity_type type_of(const char *s, bool *capital)
 {
     *capital = false;
-    if (strcmp(s, "person") == 0)
+    if (str_is(s, "person"))
         return TD_ENT_PERSON;
-    if (strcmp(s, "country") == 0)
+    if (str_is(s, "country"))
         return TD_ENT_COUNTRY;
-    if (strcmp(s, "organization") == 0 || strcmp(s, "organisation") == 0)
+    if (str_is(s, "organization") || str_is(s, "organisation"))
         return TD_ENT_ORGANIZATION;
-    if (strcmp(s, "group") == 0)
+    if (str_is(s, "group"))
         return TD_ENT_GROUP;
-    if (strcmp(s, "capital") == 0)
+    if (str_is(s, "capital"))
         *capital = true;
     return TD_ENT_LOCATION;
 }
 
 static td_mention_form form_of(const char *s)
 {
-    if (strcmp(s, "acronym") == 0)
+    if (str_is(s, "acronym"))
         return TD_FORM_ACRONYM;
-    if (strcmp(s, "demonym") == 0)
+    if (str_is(s, "demonym"))
         return TD_FORM_DEMONYM;
     return TD_FORM_NAME;
 }
@@ -1120,9 +1216,9 @@ static int country_entity(state *S, const char *cc)
     const td_lex_entry *c = td_lexicon_get(S->R->codes, cc, strlen(cc));
     if (!c)
         return -1;
-    const char *nm = td_lex_field(c, 0);
+    const char *nm = fld(c, 0);
     int idx = entity(S, TD_ENT_COUNTRY, nm, strlen(nm));
-    fill(S, idx, cc, td_lex_field(c, 1), NULL, NULL);
+    fill(S, idx, cc, fld(c, 1), NULL, NULL);
     return idx;
 }
 
@@ -1208,9 +1304,25 @@ static size_t run_end(const state *S, const walk *W, size_t i)
     return j;
 }
 
-/* Copy the words of [a, b) with transliteration variants mapped. */
-static char *canon_name(state *S, size_t a, size_t b, size_t *len)
+/* The words of [a, b) with transliteration variants mapped, joined by one
+ * space where white space separates them: the text itself when it is
+ * that already (not NUL-terminated), else a copy in scratch. */
+static const char *canon_name(state *S, size_t a, size_t b, size_t *len)
 {
+    const td_token *ta = TD_DOC_TOK(S->doc, a);
+    size_t q = a;
+    for (const td_token *t = ta; q < b; q++, t++) {
+        if (is(S, q, WI_TRANSLIT) && word_in(S, L_TRANSLIT, q))
+            break;
+        if (q > a && ((t->flags & TD_TOKF_SPACE_BEFORE)
+                          ? t->span.s != t[-1].span.e + 1 || S->doc->norm[t[-1].span.e] != ' '
+                          : t->span.s != t[-1].span.e))
+            break;
+    }
+    if (q == b) {
+        *len = TD_DOC_TOK(S->doc, b - 1)->span.e - ta->span.s;
+        return S->doc->norm + ta->span.s;
+    }
     size_t cap = 0;
     for (size_t i = a; i < b; i++)
         cap += tok_n(S, i) + 64;
@@ -1224,8 +1336,8 @@ static char *canon_name(state *S, size_t a, size_t b, size_t *len)
         const char *w = tok_s(S, i);
         size_t l = tok_n(S, i);
         const td_lex_entry *tr = is(S, i, WI_TRANSLIT) ? word_in(S, L_TRANSLIT, i) : NULL;
-        if (tr && strlen(td_lex_field(tr, 0)) < 64) {
-            w = td_lex_field(tr, 0);
+        if (tr && strlen(fld(tr, 0)) < 64) {
+            w = fld(tr, 0);
             l = strlen(w);
         }
         if (i > a && (TD_DOC_TOK(S->doc, i)->flags & TD_TOKF_SPACE_BEFORE))
@@ -1242,10 +1354,10 @@ static char *canon_name(state *S, size_t a, size_t b, size_t *len)
 static int emit_gaz(state *S, walk *W, const td_lex_entry *e, size_t k, size_t n, size_t run0)
 {
     bool capital;
-    td_entity_type ty = type_of(td_lex_field(e, 0), &capital);
-    const char *cc = td_lex_field(e, 1);
-    const char *nm = *td_lex_field(e, 2) ? td_lex_field(e, 2) : e->key;
-    td_mention_form form = form_of(td_lex_field(e, 3));
+    td_entity_type ty = type_of(fld(e, 0), &capital);
+    const char *cc = fld(e, 1);
+    const char *nm = *fld(e, 2) ? fld(e, 2) : e->key;
+    td_mention_form form = form_of(fld(e, 3));
     int idx;
     if (capital) {
         /* a capital acts for its state only where the state acts */
@@ -1265,7 +1377,7 @@ static int emit_gaz(state *S, walk *W, const td_lex_entry *e, size_t k, size_t n
         return idx;
     }
     idx = entity(S, ty, nm, strlen(nm));
-    fill(S, idx, cc, td_lex_field(e, 4), td_lex_field(e, 5), td_lex_field(e, 6));
+    fill(S, idx, cc, fld(e, 4), fld(e, 5), fld(e, 6));
     mention(S, idx, k, k + n, form);
     if (ty == TD_ENT_PERSON) {
         const char *sp = strrchr(nm, ' ');
@@ -1288,17 +1400,26 @@ static void apposition(state *S, const walk *W, int idx, size_t i)
         k++;
     size_t n = 0;
     const td_lex_entry *g = gaz_match(S, false, k, W->t1, &n);
-    if (g && strcmp(td_lex_field(g, 0), "country") == 0) {
-        cc = td_lex_field(g, 1);
+    if (g && str_is(fld(g, 0), "country")) {
+        cc = fld(g, 1);
         k += n;
         if (k < W->t1 && tok_is(S, k, "'s"))
             k++;
     }
     const td_lex_entry *t = title_match(S, k, W->t1, &n);
-    if (!t || strcmp(td_lex_field(t, 0), "role") != 0)
+    if (!t || !str_is(fld(t, 0), "role"))
         return;
     /* the role as the lexicon writes it ("Foreign Minister") */
     fill(S, idx, cc, NULL, NULL, t->key);
+}
+
+/* The last space of s[0..n), or NULL. */
+static const char *last_space(const char *s, size_t n)
+{
+    while (n > 0)
+        if (s[--n] == ' ')
+            return s + n;
+    return NULL;
 }
 
 static void add_person(state *S, walk *W, size_t a, size_t b)
@@ -1308,14 +1429,14 @@ static void add_person(state *S, walk *W, size_t a, size_t b)
                          tok_is(S, b - 1, "Sr") || tok_is(S, b - 1, "Sr.")))
         b--;
     size_t len;
-    char *nm = canon_name(S, a, b, &len);
+    const char *nm = canon_name(S, a, b, &len);
     if (!nm)
         return;
     int idx = get_alias(S, nm, len);
     if (idx < 0 || ENT(S, idx)->type != TD_ENT_PERSON) {
         /* "Lavrov" known: a full name joins it */
-        const char *sp = strrchr(nm, ' ');
-        int prev = sp ? get_alias(S, sp + 1, strlen(sp + 1)) : -1;
+        const char *sp = last_space(nm, len);
+        int prev = sp ? get_alias(S, sp + 1, (size_t)(nm + len - sp - 1)) : -1;
         if (prev >= 0 && ENT(S, prev)->type == TD_ENT_PERSON && !strchr(ENT(S, prev)->name, ' ')) {
             idx = prev;
             ENT(S, idx)->name = td_arena_strndup(&S->doc->arena, nm, len);
@@ -1326,9 +1447,9 @@ static void add_person(state *S, walk *W, size_t a, size_t b)
     if (idx < 0)
         return;
     set_alias(S, nm, len, idx);
-    const char *sp = strrchr(nm, ' ');
+    const char *sp = last_space(nm, len);
     if (sp)
-        set_alias(S, sp + 1, strlen(sp + 1), idx);
+        set_alias(S, sp + 1, (size_t)(nm + len - sp - 1), idx);
     if (W->role && W->role_end == a)
         fill(S, idx, W->role_cc, NULL, NULL, W->role);
     mention(S, idx, a, b, TD_FORM_NAME);
@@ -1338,7 +1459,7 @@ static void add_person(state *S, walk *W, size_t a, size_t b)
 static void add_typed(state *S, td_entity_type ty, size_t a, size_t b)
 {
     size_t len;
-    char *nm = canon_name(S, a, b, &len);
+    const char *nm = canon_name(S, a, b, &len);
     if (!nm)
         return;
     int idx = get_alias(S, nm, len);
@@ -1406,7 +1527,7 @@ static void classify(state *S, walk *W, size_t a, size_t b)
         return;
     }
     size_t len;
-    char *nm = canon_name(S, a, b, &len);
+    const char *nm = canon_name(S, a, b, &len);
     if (!nm)
         return;
     int known = get_alias(S, nm, len);
@@ -1415,7 +1536,8 @@ static void classify(state *S, walk *W, size_t a, size_t b)
             add_person(S, W, a, b);
         else
             mention(S, known, a, b, ENT(S, known)->acronym && n == 1 &&
-                                        strcmp(ENT(S, known)->acronym, nm) == 0
+                                        strlen(ENT(S, known)->acronym) == len &&
+                                        memcmp(ENT(S, known)->acronym, nm, len) == 0
                                     ? TD_FORM_ACRONYM
                                     : TD_FORM_NAME);
         return;
@@ -1476,8 +1598,8 @@ static bool team(state *S, walk *W, size_t i, size_t j)
     size_t n;
     bool fold = W->caps || (TD_DOC_TOK(S->doc, i)->flags & TD_TOKF_ALLCAPS);
     const td_lex_entry *g = gaz_match(S, fold, i, j, &n);
-    if (g && (strcmp(td_lex_field(g, 0), "country") == 0 ||
-              strcmp(td_lex_field(g, 0), "person") == 0))
+    if (g && (str_is(fld(g, 0), "country") ||
+              str_is(fld(g, 0), "person")))
         return false;
     if (is(S, i, WI_GIVEN) || initial(S, i) || is(S, i, WI_FUNC) ||
         title_match(S, i, j, NULL))
@@ -1498,8 +1620,8 @@ static bool gaz_place(const state *S, size_t m)
  * or two capitalised words, the last a plural). */
 static bool town_team(const state *S, const td_lex_entry *g, size_t k, size_t j)
 {
-    const char *ty = td_lex_field(g, 0);
-    if (j - k < 1 || j - k > 2 || (strcmp(ty, "location") != 0 && strcmp(ty, "capital") != 0))
+    const char *ty = fld(g, 0);
+    if (j - k < 1 || j - k > 2 || (!str_is(ty, "location") && !str_is(ty, "capital")))
         return false;
     const char *w = tok_s(S, j - 1);
     size_t l = tok_n(S, j - 1);
@@ -1540,8 +1662,8 @@ static size_t do_run(state *S, walk *W, size_t i, size_t j)
         const td_lex_entry *pre = g && k + n < j ? orgw_match(S, k + n, j, NULL) : NULL;
         if (g && k + n < j &&
             (is(S, j - 1, WI_ORGW_HEAD) || town_team(S, g, k + n, j) ||
-             (pre && strcmp(td_lex_field(pre, 0), "prefix") == 0)) &&
-            strcmp(td_lex_field(g, 0), "organization") != 0 && j - k <= 6) {
+             (pre && str_is(fld(pre, 0), "prefix"))) &&
+            !str_is(fld(g, 0), "organization") && j - k <= 6) {
             bool titled = false;
             for (size_t q = k + n; q < j; q++)
                 if (title_match(S, q, j, NULL))
@@ -1553,15 +1675,15 @@ static size_t do_run(state *S, walk *W, size_t i, size_t j)
         }
         if (g) {
             emit_gaz(S, W, g, k, n, i);
-            if (strcmp(td_lex_field(g, 0), "country") == 0)
-                pending_cc = td_lex_field(g, 1);
+            if (str_is(fld(g, 0), "country"))
+                pending_cc = fld(g, 1);
             k += n;
             continue;
         }
         const td_lex_entry *t = title_match(S, k, j, &n);
         if (t && !(n == 1 && is(S, k, WI_GIVEN) && k + 1 < j && !W->caps &&
-                   strcmp(td_lex_field(t, 0), "role") == 0 && k > i)) {
-            bool role = strcmp(td_lex_field(t, 0), "role") == 0;
+                   str_is(fld(t, 0), "role") && k > i)) {
+            bool role = str_is(fld(t, 0), "role");
             W->role = role ? t->key : NULL;
             W->honorific = !role;
             W->role_cc = pending_cc;
@@ -1572,7 +1694,7 @@ static size_t do_run(state *S, walk *W, size_t i, size_t j)
         pending_cc = NULL;
         /* "Ministry of X", "University of X": the rest is the organisation */
         const td_lex_entry *p = orgw_match(S, k, j, &n);
-        if (p && strcmp(td_lex_field(p, 0), "prefix") == 0 && k + n < j) {
+        if (p && str_is(fld(p, 0), "prefix") && k + n < j) {
             /* "University of Texas Arlington Amneh Jafari": up to a person */
             size_t e = k + n + 1;
             while (e < j && !(is(S, e, WI_GIVEN) && e + 1 < j && cap_word(S, W, e + 1)))
@@ -1744,7 +1866,17 @@ static void finish(state *S)
         memcpy(old, v->items, n * sizeof *old);
         for (size_t i = 0; i < n; i++)
             key[i] = (uint64_t)first_off(&old[i]) << 32 | i;
-        qsort(key, n, sizeof *key, cmp_u64);
+        if (n <= 32) { /* a few: insertion sort, no calls */
+            for (size_t i = 1; i < n; i++) {
+                uint64_t x = key[i];
+                size_t j = i;
+                for (; j > 0 && key[j - 1] > x; j--)
+                    key[j] = key[j - 1];
+                key[j] = x;
+            }
+        } else {
+            qsort(key, n, sizeof *key, cmp_u64);
+        }
         for (size_t i = 0; i < n; i++)
             *TD_VEC_AT(*v, td_entity, i) = old[(uint32_t)key[i]];
     }
@@ -1752,70 +1884,115 @@ static void finish(state *S)
         TD_VEC_AT(*v, td_entity, i)->id = (int)i + 1;
 }
 
-/* Prefetch the word cache entry of token i. */
-static void prefetch_word(const state *S, size_t i)
+/* The SM_* marks of the sentence [t0, t1): an ALL-CAPS line (7 in 10 words
+ * of two letters or more in capitals), a results line (numbers after
+ * capitalised words). */
+static uint8_t sent_marks(const td_doc *doc, size_t t0, size_t t1)
 {
-    if (S->wc && tok_n(S, i) <= WC_LEN)
-        __builtin_prefetch(&S->wc->e[tok_kh(S, i) & (WC_N - 1)]);
+    size_t scores = 0, nums = 0, lowers = 0, words = 0, caps = 0;
+    for (size_t i = t0; i < t1; i++) {
+        const td_token *t = TD_DOC_TOK(doc, i);
+        if (t->type == TD_TOK_WORD) {
+            if (t->span.e - t->span.s >= 2) {
+                words++;
+                if (t->flags & TD_TOKF_ALLCAPS)
+                    caps++;
+            }
+            if (!(t->flags & TD_TOKF_CAP))
+                lowers++;
+        } else if (t->type == TD_TOK_NUM) {
+            nums++;
+            if (i > t0 && TD_DOC_TOK(doc, i - 1)->type == TD_TOK_WORD &&
+                (TD_DOC_TOK(doc, i - 1)->flags & TD_TOKF_CAP))
+                scores++;
+        }
+    }
+    return (uint8_t)((words >= 1 && caps * 10 >= words * 7 ? SM_CAPS : 0) |
+                     (scores >= 2 || (scores >= 1 && nums >= 2 && lowers <= nums) ? SM_RESULTS
+                                                                                   : 0));
+}
+
+/* The word cache hash of token i, computed here (first use), and the
+ * prefetch of its entry. */
+static void prefetch_new(state *S, size_t i, const td_token *t)
+{
+    size_t n = t->span.e - t->span.s;
+    if (!S->wc || n > WC_LEN)
+        return;
+    const char *w = S->doc->norm + t->span.s;
+    uint64_t kh = key_hash(w, n, S->doc->norm + S->doc->norm_len);
+    S->kh[i] = kh;
+    S->have[i] |= KH_HAVE;
+    __builtin_prefetch(&S->wc->e[kh & (WC_N - 1)]);
 }
 
 /* One pass over the tokens: the capitalised ones (returned: they size the
  * tables), the words that may start a name (cand, cfirst), the SM_* marks
- * of each sentence (an ALL-CAPS line: 7 in 10 words of two letters or more
- * in capitals; a results line: numbers after capitalised words), and the
- * prefetch of the word cache entries the walk reads first (the name words
- * and a short word after them: "of", "said"). */
+ * of each sentence (sent_marks, only for a sentence that may have one: a
+ * word of two capitals or more, a number after a capitalised word), and
+ * the prefetch of the word cache entries the walk reads first (the name
+ * words and a short word after them: "of", "said"). A lower-case word
+ * costs a few instructions. */
 static size_t scan_doc(state *S)
 {
     const td_doc *doc = S->doc;
-    size_t ncap = 0, cursor = 0, nc = 0;
+    const td_token *tok = (const td_token *)doc->toks.items;
+    size_t ncap = 0, nc = 0, cursor = 0;
     for (size_t si = 0; si < doc->sents.n; si++) {
         const td_sentence *se = TD_DOC_SENT(doc, si);
         size_t t0 = se->tok_first, t1 = t0 + se->tok_count;
-        for (; cursor < t0; cursor++)
-            if (TD_DOC_TOK(doc, cursor)->flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS))
-                ncap++;
         S->cfirst[si] = nc;
-        size_t scores = 0, nums = 0, lowers = 0, words = 0, caps = 0;
-        bool prev_cand = false;
+        for (; cursor < t0; cursor++)
+            ncap += (tok[cursor].flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)) != 0;
+        size_t scap = 0; /* capitalised tokens of the sentence */
+        bool marks = false, prev_cand = false;
+        unsigned prev_f = t0 > 0 ? tok[t0 - 1].flags : 0;
         for (size_t i = t0; i < t1; i++) {
-            const td_token *t = TD_DOC_TOK(doc, i);
-            if (i >= cursor && (t->flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)))
-                ncap++;
+            const td_token *t = &tok[i];
+            unsigned f = t->flags, pf = prev_f;
+            prev_f = f;
             if (t->type == TD_TOK_WORD) {
-                size_t l = t->span.e - t->span.s;
-                if (l >= 2) {
-                    words++;
-                    if (t->flags & TD_TOKF_ALLCAPS)
-                        caps++;
-                }
-                if (!(t->flags & TD_TOKF_CAP))
-                    lowers++;
-                if (cap_word(S, NULL, i)) {
-                    S->cand[nc++] = (uint32_t)i;
-                    prefetch_word(S, i);
+                if (f & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)) {
+                    scap++;
+                    if ((f & TD_TOKF_ALLCAPS) && t->span.e - t->span.s >= 2)
+                        marks = true;
+                    if (f & TD_TOKF_CAP) {
+                        S->cand[nc++] = (uint32_t)i;
+                        prefetch_new(S, i, t);
+                        prev_cand = true;
+                        continue;
+                    }
+                } else if ((pf & TD_TOKF_CAP) && t->span.e - t->span.s > 3 &&
+                           cap_word(S, NULL, i)) {
+                    S->cand[nc++] = (uint32_t)i; /* "al-Assad" */
+                    prefetch_new(S, i, t);
                     prev_cand = true;
                     continue;
                 }
-                if (prev_cand && l <= 5)
-                    prefetch_word(S, i);
-            } else if (t->type == TD_TOK_NUM) {
-                nums++;
-                if (i > t0 && is_word(S, i - 1) && (TD_DOC_TOK(doc, i - 1)->flags & TD_TOKF_CAP))
-                    scores++;
+                if (prev_cand && t->span.e - t->span.s <= 5)
+                    prefetch_new(S, i, t);
+                prev_cand = false;
+                continue;
             }
+            if (f & (TD_TOKF_CAP | TD_TOKF_ALLCAPS))
+                scap++;
+            if (t->type == TD_TOK_NUM && i > t0 && tok[i - 1].type == TD_TOK_WORD &&
+                (pf & TD_TOKF_CAP))
+                marks = true;
             prev_cand = false;
+        }
+        if (t0 >= cursor) {
+            ncap += scap;
+        } else { /* overlapping sentences: count each token once */
+            for (size_t i = cursor < t1 ? cursor : t1; i < t1; i++)
+                ncap += (tok[i].flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)) != 0;
         }
         if (t1 > cursor)
             cursor = t1;
-        S->smark[si] = (uint8_t)((words >= 1 && caps * 10 >= words * 7 ? SM_CAPS : 0) |
-                                 (scores >= 2 || (scores >= 1 && nums >= 2 && lowers <= nums)
-                                      ? SM_RESULTS
-                                      : 0));
+        S->smark[si] = marks ? sent_marks(doc, t0, t1) : 0;
     }
     for (; cursor < doc->toks.n; cursor++)
-        if (TD_DOC_TOK(doc, cursor)->flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS))
-            ncap++;
+        ncap += (tok[cursor].flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)) != 0;
     S->cfirst[doc->sents.n] = nc;
     return ncap;
 }
