@@ -468,11 +468,15 @@ static void sentence_tense(scan *sc, size_t si, size_t tok, int *tense, int *nea
     }
 }
 
-static void locate(scan *sc, td_tx *t)
+/* The sentence of t and its tense; tok: the token t begins at (the tokens
+ * before it all end before t). */
+static void locate(scan *sc, td_tx *t, size_t tok)
 {
     td_doc *doc = sc->doc;
     while (sc->sent < doc->sents.n && TD_DOC_SENT(doc, sc->sent)->span.e <= t->span.s)
         sc->sent++;
+    if (sc->tok < tok)
+        sc->tok = tok;
     while (sc->tok < doc->toks.n && TD_DOC_TOK(doc, sc->tok)->span.e <= t->span.s)
         sc->tok++;
     if (sc->sent < doc->sents.n && TD_DOC_SENT(doc, sc->sent)->span.s <= t->span.s)
@@ -505,7 +509,8 @@ static void dateline_facts(const td_doc *doc, td_tx *t, uint32_t ls, uint32_t le
     }
 }
 
-static td_status take(scan *sc, const td_pattern_match *m, int line, uint32_t ls, uint32_t le)
+static td_status take(scan *sc, const td_pattern_match *m, int line, uint32_t ls, uint32_t le,
+                      size_t tok)
 {
     td_tx *t = td_vec_push(sc->a, &sc->tx, sizeof *t);
     if (!t)
@@ -526,7 +531,7 @@ static td_status take(scan *sc, const td_pattern_match *m, int line, uint32_t ls
             t->g[g] = td_span_make((uint32_t)s, (uint32_t)e);
     }
     td_time_parse_parts(sc->r, sc->doc, t);
-    locate(sc, t);
+    locate(sc, t, tok);
     dateline_facts(sc->doc, t, ls, le);
     return TD_OK;
 }
@@ -1081,17 +1086,41 @@ static bool number_triggers(const td_doc *doc, const tok_info *ti, size_t i)
     return false;
 }
 
-/* Per-token facts for the whole document, in one pass (in ctx->scratch). */
-static tok_info *tok_infos(const time_res *r, const td_doc *doc, td_arena *a)
+/* A token scan_tokens runs rules around (a trigger or an event cue) and
+ * the index of its line: of the runs of tokens in one block, from 0. */
+typedef struct tok_cand {
+    uint32_t tok;
+    int32_t line;
+} tok_cand;
+
+/* Per-token facts for the whole document, in one pass (in ctx->scratch),
+ * and the tokens scan_tokens visits (*cand, *ncand). */
+static tok_info *tok_infos(const time_res *r, const td_doc *doc, td_arena *a, tok_cand **cand,
+                           size_t *ncand)
 {
-    tok_info *ti = td_arena_alloc(a, (doc->toks.n ? doc->toks.n : 1) * sizeof *ti);
-    if (!ti)
+    size_t n = doc->toks.n ? doc->toks.n : 1;
+    tok_info *ti = td_arena_alloc(a, n * sizeof *ti);
+    tok_cand *c = td_arena_alloc(a, n * sizeof *c);
+    if (!ti || !c)
         return NULL;
     for (size_t i = 0; i < doc->toks.n; i++)
         ti[i] = tok_info_of(r, doc, TD_DOC_TOK(doc, i));
-    for (size_t i = 0; i < doc->toks.n; i++)
+    int line = -1;
+    unsigned cur = 0xffffu;
+    size_t k = 0;
+    for (size_t i = 0; i < doc->toks.n; i++) {
+        unsigned b = TD_DOC_TOK(doc, i)->block;
+        if (b != cur) {
+            cur = b;
+            line++;
+        }
         if (ti[i].role & R_NUM && number_triggers(doc, ti, i))
             ti[i].role |= R_TRIG;
+        if (ti[i].role & (R_TRIG | R_EVENT))
+            c[k++] = (tok_cand){(uint32_t)i, line};
+    }
+    *cand = c;
+    *ncand = k;
     return ti;
 }
 
@@ -1112,25 +1141,23 @@ static const td_pattern_mask *word_mask(const time_res *r, const td_doc *doc, to
     return &wm->next[(unsigned char)doc->norm[e + 1]];
 }
 
-typedef td_status (*hit_fn)(void *arg, const td_pattern_match *m, const td_block *b, int line);
+/* A match m found at token tok of block b, line line. */
+typedef td_status (*hit_fn)(void *arg, const td_pattern_match *m, const td_block *b, int line,
+                            size_t tok);
 
-/* Run the rules of st around every token with role `trig`. */
-static td_status scan_tokens(const time_res *r, td_doc *doc, tok_info *ti,
-                             td_pattern_state *st, int trig, bool any_start, size_t back,
-                             hit_fn hit, void *arg)
+/* Run the rules of st around every token of cand with role `trig`. */
+static td_status scan_tokens(const time_res *r, td_doc *doc, tok_info *ti, const tok_cand *cand,
+                             size_t ncand, td_pattern_state *st, int trig, bool any_start,
+                             size_t back, hit_fn hit, void *arg)
 {
     size_t from = 0;
-    int line = -1;
-    unsigned cur = 0xffffu;
     uint8_t fail_bit = any_start ? 2 : 1;
     need_state ns;
     ns.block = 0xffffu;
-    for (size_t i = 0; i < doc->toks.n; i++) {
+    for (size_t c = 0; c < ncand; c++) {
+        size_t i = cand[c].tok;
+        int line = cand[c].line;
         const td_token *t = TD_DOC_TOK(doc, i);
-        if (t->block != cur) {
-            cur = t->block;
-            line++;
-        }
         if (t->span.s < from || !(ti[i].role & trig) || t->block >= doc->blocks.n)
             continue;
         const td_block *b = TD_DOC_BLOCK(doc, t->block);
@@ -1164,7 +1191,7 @@ static td_status scan_tokens(const time_res *r, td_doc *doc, tok_info *ti,
                 mk = need_mask(r, mk, &ns, tp->span.s, &room);
             }
             if (td_pattern_longest_in(st, mk, doc->norm, b->span.e, tp->span.s, &m)) {
-                td_status s = hit(arg, &m, b, line);
+                td_status s = hit(arg, &m, b, line, p);
                 if (s != TD_OK)
                     return s;
                 from = m.e;
@@ -1176,9 +1203,10 @@ static td_status scan_tokens(const time_res *r, td_doc *doc, tok_info *ti,
     return TD_OK;
 }
 
-static td_status take_hit(void *arg, const td_pattern_match *m, const td_block *b, int line)
+static td_status take_hit(void *arg, const td_pattern_match *m, const td_block *b, int line,
+                          size_t tok)
 {
-    return take(arg, m, line, b->span.s, b->span.e);
+    return take(arg, m, line, b->span.s, b->span.e, tok);
 }
 
 typedef struct ev_scan {
@@ -1187,10 +1215,12 @@ typedef struct ev_scan {
     td_vec *out;
 } ev_scan;
 
-static td_status event_hit(void *arg, const td_pattern_match *m, const td_block *b, int line)
+static td_status event_hit(void *arg, const td_pattern_match *m, const td_block *b, int line,
+                           size_t tok)
 {
     (void)b;
     (void)line;
+    (void)tok;
     ev_scan *es = arg;
     td_tx_event *ev = td_vec_push(es->a, es->out, sizeof *ev);
     if (!ev)
@@ -1203,15 +1233,15 @@ static td_status event_hit(void *arg, const td_pattern_match *m, const td_block 
 }
 
 /* Known past events: their dates bound the publication date from below. */
-static td_status find_events(const time_res *r, td_doc *doc, tok_info *ti, td_arena *a,
-                             td_vec *out)
+static td_status find_events(const time_res *r, td_doc *doc, tok_info *ti, const tok_cand *cand,
+                             size_t ncand, td_arena *a, td_vec *out)
 {
     td_pattern_state *st;
     td_status s = td_pattern_state_new(r->events, a, &st);
     if (s != TD_OK)
         return s;
     ev_scan es = {r, a, out};
-    return scan_tokens(r, doc, ti, st, R_EVENT, true, EV_BACK, event_hit, &es);
+    return scan_tokens(r, doc, ti, cand, ncand, st, R_EVENT, true, EV_BACK, event_hit, &es);
 }
 
 /* In a report about a quarter, "a year earlier" / "the year-ago period"
@@ -1235,16 +1265,18 @@ td_status td_time_run(td_stage_ctx *ctx, td_doc *doc)
     const time_res *r = ctx->res->time;
     scan sc = {.r = r, .doc = doc, .a = &ctx->scratch};
     td_status st = td_pattern_state_new(r->ps, sc.a, &sc.st);
-    tok_info *ti = st == TD_OK ? tok_infos(r, doc, sc.a) : NULL;
+    tok_cand *cand = NULL;
+    size_t ncand = 0;
+    tok_info *ti = st == TD_OK ? tok_infos(r, doc, sc.a, &cand, &ncand) : NULL;
     if (st == TD_OK && !ti)
         st = TD_ENOMEM;
     sc.ti = ti;
     if (st == TD_OK)
-        st = scan_tokens(r, doc, ti, sc.st, R_TRIG, false, BACK, take_hit, &sc);
+        st = scan_tokens(r, doc, ti, cand, ncand, sc.st, R_TRIG, false, BACK, take_hit, &sc);
     td_vec events = {0};
     bool check = doc->date.source && strcmp(doc->date.source, "header") == 0;
     if (st == TD_OK && check)
-        st = find_events(r, doc, ti, sc.a, &events);
+        st = find_events(r, doc, ti, cand, ncand, sc.a, &events);
     if (st != TD_OK)
         return st;
     td_docdate_decide(doc, sc.tx.items, sc.tx.n, events.items, events.n);
