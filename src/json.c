@@ -274,6 +274,16 @@ static inline size_t clean_until(const char *s, size_t i, size_t len)
             return i + (size_t)__builtin_ctz(mask);
         i += 16;
     }
+    if (i < len && len >= 16) {
+        /* the last 16 bytes once more, the ones already seen masked off */
+        size_t at = len - 16;
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, e2)));
+        m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(v, c1f), c1f));
+        unsigned mask = (unsigned)_mm_movemask_epi8(m) >> (i - at);
+        return mask ? i + (size_t)__builtin_ctz(mask) : len;
+    }
 #endif
     while (len - i >= 8) {
         uint64_t x;
@@ -365,11 +375,46 @@ void td_jw_keyn(td_json_w *w, const char *key, size_t n)
     w->after_key = true;
 }
 
+/* Copy s[0..n), n < 16, to o when no byte of it needs a look (true);
+ * false (and o untouched) when one may. Two overlapping loads cover the
+ * string, so a short string costs no loop and no memcpy call. */
+static inline bool copy_clean_short(char *o, const char *s, size_t n)
+{
+    uint64_t a, b;
+    if (n >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        if (swar_look(a) | swar_look(b))
+            return false;
+        memcpy(o, &a, 8);
+        memcpy(o + n - 8, &b, 8);
+        return true;
+    }
+    if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        if (swar_look(x | (uint64_t)y << 32))
+            return false;
+        memcpy(o, &x, 4);
+        memcpy(o + n - 4, &y, 4);
+        return true;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (needs_look[(unsigned char)s[i]])
+            return false;
+    for (size_t i = 0; i < n; i++)
+        o[i] = s[i];
+    return true;
+}
+
 /* Escape s[0..len) as the body of a JSON string straight into out, which
  * has room for the worst case (len * 6 bytes); returns the bytes written.
  * The same escapes as td_json_escape(), without a buffer call per run. */
 static size_t escape_into(char *out, const char *s, size_t len)
 {
+    if (len < 16 && copy_clean_short(out, s, len))
+        return len;
     char *o = out;
     size_t start = 0, i = 0;
     for (;;) {

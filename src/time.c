@@ -23,6 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static const char *const group_names[TG_COUNT] = {
     "y", "m", "d", "wd", "md", "rel", "n", "n2", "u", "dir", "q", "ss",
@@ -65,18 +68,20 @@ static td_status define_class(td_pattern_set *ps, class_list *c)
     return td_pattern_define_words(ps, c->macro, words, cs, (size_t)c->n);
 }
 
+/* The classes of time_words.tsv that become macros, and their names. */
+static const char *const word_macros[11][2] = {
+    {"month", "MONTH"},   {"wday", "WDAY"}, {"num", "NUMW"}, {"numx", "NUMX"},
+    {"ord", "ORD"},       {"unit", "UNIT"}, {"season", "SEASON"}, {"pod", "POD"},
+    {"mod", "MOD"},       {"art", "ART"},   {"mon3", "MON3"}};
+
 static td_status define_word_macros(time_res *r)
 {
     class_list *cl = calloc(12, sizeof *cl);
     if (!cl)
         return TD_ENOMEM;
-    static const char *const map[][2] = {{"month", "MONTH"}, {"wday", "WDAY"},   {"num", "NUMW"},
-                                         {"numx", "NUMX"},   {"ord", "ORD"},     {"unit", "UNIT"},
-                                         {"season", "SEASON"}, {"pod", "POD"},   {"mod", "MOD"},
-                                         {"art", "ART"},      {"mon3", "MON3"}};
     for (int i = 0; i < 11; i++) {
-        cl[i].cls = map[i][0];
-        cl[i].macro = map[i][1];
+        cl[i].cls = word_macros[i][0];
+        cl[i].macro = word_macros[i][1];
     }
     td_lexicon_each(r->words, collect, cl);
     td_status st = TD_OK;
@@ -137,6 +142,53 @@ static td_status add_macro(time_res *r, char **f, int nf)
     return nf >= 2 ? td_pattern_define(r->ps, f[0], f[1]) : TD_EFORMAT;
 }
 
+/* The word class behind a pattern macro of time_words.tsv (NULL: none). */
+static const char *macro_class(const char *macro, size_t n)
+{
+    for (size_t i = 0; i < sizeof word_macros / sizeof word_macros[0]; i++)
+        if (strlen(word_macros[i][1]) == n && memcmp(word_macros[i][1], macro, n) == 0)
+            return word_macros[i][0];
+    return NULL;
+}
+
+/* Check need list `need` of a rule whose regex is re, and give it a need
+ * set (the same list: the same set). Items are lower-case words or
+ * %MACRO% word classes; each must occur in the regex. With all TIME_NEEDS
+ * sets taken, the rule gets none (it is always tried). */
+static td_status need_set(time_res *r, const char *need, const char *re, int *out)
+{
+    for (const char *p = need; *p;) {
+        const char *q = strchr(p, '|');
+        size_t n = q ? (size_t)(q - p) : strlen(p);
+        bool ok = n > 0 && n < sizeof r->need_tab[0].w;
+        if (ok && p[0] == '%')
+            ok = n > 2 && p[n - 1] == '%' && macro_class(p + 1, n - 2);
+        else
+            for (size_t i = 0; i < n && ok; i++)
+                ok = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9');
+        char item[32];
+        if (ok) {
+            memcpy(item, p, n);
+            item[n] = 0;
+            ok = strcasestr(re, item) != NULL;
+        }
+        if (!ok)
+            return TD_EFORMAT;
+        p += n + (q != NULL);
+    }
+    *out = -1;
+    for (int k = 0; k < r->nneeds; k++)
+        if (strcmp(r->need_src[k], need) == 0)
+            *out = k;
+    if (*out < 0 && r->nneeds < TIME_NEEDS) {
+        r->need_src[r->nneeds] = strdup(need);
+        if (!r->need_src[r->nneeds])
+            return TD_ENOMEM;
+        *out = r->nneeds++;
+    }
+    return TD_OK;
+}
+
 static td_status add_rule(time_res *r, char **f, int nf)
 {
     if (nf < 5)
@@ -166,6 +218,12 @@ static td_status add_rule(time_res *r, char **f, int nf)
     if (strlen(f[3]) >= sizeof tr->value)
         return TD_EFORMAT;
     strcpy(tr->value, strcmp(f[3], "-") == 0 ? "" : f[3]);
+    tr->need = -1;
+    if (nf >= 6 && strcmp(f[5], "-") != 0 && f[5][0]) {
+        td_status st = need_set(r, f[5], f[4], &tr->need);
+        if (st != TD_OK)
+            return st;
+    }
     int id;
     td_status st = td_pattern_add(r->ps, f[4], &id);
     if (st == TD_OK)
@@ -273,7 +331,8 @@ static td_status word_masks(time_res *r)
     return TD_OK;
 }
 
-static td_status build_wtab(time_res *r); /* below, with the roles */
+static td_status build_wtab(time_res *r);  /* below, with the roles */
+static td_status build_needs(time_res *r); /* below, with the need filter */
 
 td_status td_time_init(td_resources *res, char **err)
 {
@@ -306,6 +365,8 @@ td_status td_time_init(td_resources *res, char **err)
         st = word_masks(r);
     if (st == TD_OK)
         st = build_wtab(r);
+    if (st == TD_OK)
+        st = build_needs(r);
     for (size_t i = 0; i < r->nrules && i < 128 && st == TD_OK; i++)
         for (int g = 0; g < TG_COUNT; g++)
             td_pattern_group_numbers(r->ps, (int)i, group_names[g], r->group_num[i][g], 2);
@@ -331,6 +392,8 @@ void td_time_release(td_resources *res)
     free(r->masks);
     free(r->wtab);
     free(r->event_ymd);
+    for (int k = 0; k < r->nneeds; k++)
+        free(r->need_src[k]);
     free(r);
     res->time = NULL;
 }
@@ -405,11 +468,15 @@ static void sentence_tense(scan *sc, size_t si, size_t tok, int *tense, int *nea
     }
 }
 
-static void locate(scan *sc, td_tx *t)
+/* The sentence of t and its tense; tok: the token t begins at (the tokens
+ * before it all end before t). */
+static void locate(scan *sc, td_tx *t, size_t tok)
 {
     td_doc *doc = sc->doc;
     while (sc->sent < doc->sents.n && TD_DOC_SENT(doc, sc->sent)->span.e <= t->span.s)
         sc->sent++;
+    if (sc->tok < tok)
+        sc->tok = tok;
     while (sc->tok < doc->toks.n && TD_DOC_TOK(doc, sc->tok)->span.e <= t->span.s)
         sc->tok++;
     if (sc->sent < doc->sents.n && TD_DOC_SENT(doc, sc->sent)->span.s <= t->span.s)
@@ -442,7 +509,8 @@ static void dateline_facts(const td_doc *doc, td_tx *t, uint32_t ls, uint32_t le
     }
 }
 
-static td_status take(scan *sc, const td_pattern_match *m, int line, uint32_t ls, uint32_t le)
+static td_status take(scan *sc, const td_pattern_match *m, int line, uint32_t ls, uint32_t le,
+                      size_t tok)
 {
     td_tx *t = td_vec_push(sc->a, &sc->tx, sizeof *t);
     if (!t)
@@ -463,7 +531,7 @@ static td_status take(scan *sc, const td_pattern_match *m, int line, uint32_t ls
             t->g[g] = td_span_make((uint32_t)s, (uint32_t)e);
     }
     td_time_parse_parts(sc->r, sc->doc, t);
-    locate(sc, t);
+    locate(sc, t, tok);
     dateline_facts(sc->doc, t, ls, le);
     return TD_OK;
 }
@@ -660,6 +728,232 @@ static td_status build_wtab(time_res *r)
     return TD_OK;
 }
 
+/* ---- the need filter ---------------------------------------------------
+ * A rule with a need list (column 6 of time_rules.tsv: "quarter",
+ * "ago|from|hence", "%MONTH%") matches only text that holds one of its
+ * words as a whole word: a maximal run of [A-Za-z0-9_] (the bytes around
+ * it are what the rule's own word boundaries and spaces need), caseless.
+ * So at a place with none of them further on in the block the rule is not
+ * tried. The runs of a block are looked up once, when a rule is first
+ * tried in it (need_scan); the text is scanned byte by byte, so this does
+ * not depend on how the segmenter cut the tokens. */
+
+static bool is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_';
+}
+
+/* Add word w[0..n) (its case folded) to need sets bits. */
+static td_status need_put(time_res *r, const char *w, size_t n, uint32_t bits)
+{
+    if (n == 0 || n >= sizeof r->need_tab[0].w)
+        return TD_EFORMAT;
+    char f[sizeof r->need_tab[0].w];
+    for (size_t i = 0; i < n; i++)
+        f[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
+    uint64_t q = quick_hash(f, n, f + n);
+    for (uint32_t i = wt_home(q) % TIME_NEED_SLOTS, k = 0; k < TIME_NEED_SLOTS / 2;
+         i = (i + 1) % TIME_NEED_SLOTS, k++) {
+        struct time_need *sl = &r->need_tab[i];
+        if (sl->len == 0) {
+            r->need_lens[(unsigned char)f[0]] |= 1u << n;
+            r->need_lens[(unsigned char)(f[0] >= 'a' && f[0] <= 'z' ? f[0] - 32 : f[0])] |=
+                1u << n;
+            sl->h = (uint32_t)q;
+            sl->len = (uint8_t)n;
+            memcpy(sl->w, f, n);
+            sl->bits = bits;
+            return TD_OK;
+        }
+        if (sl->len == n && memcmp(sl->w, f, n) == 0) {
+            sl->bits |= bits;
+            return TD_OK;
+        }
+    }
+    return TD_ETOOBIG; /* the table is too full: callers give up the filter */
+}
+
+typedef struct need_class {
+    time_res *r;
+    const char *cls;
+    uint32_t bits;
+    td_status st;
+} need_class;
+
+/* An entry of the class: its last word (any word of a match of the key
+ * is whole, and "trading days" holds "days"). */
+static void need_entry(const td_lex_entry *e, void *arg)
+{
+    need_class *nc = arg;
+    if (nc->st != TD_OK || strcmp(td_lex_field(e, 0), nc->cls) != 0)
+        return;
+    size_t n = strlen(e->key), b = n;
+    while (b > 0 && !is_word_byte((unsigned char)e->key[b - 1]))
+        b--;
+    size_t a = b;
+    while (a > 0 && is_word_byte((unsigned char)e->key[a - 1]))
+        a--;
+    nc->st = need_put(nc->r, e->key + a, b - a, nc->bits);
+}
+
+/* The word table of the need sets and the rules of each. */
+static td_status build_needs(time_res *r)
+{
+    td_status st = TD_OK;
+    for (size_t i = 0; i < r->nrules && i < TD_PATTERN_MASK_BITS; i++)
+        if (r->rules[i].need >= 0)
+            r->need_rules[r->rules[i].need].w[i / 64] |= 1ull << (i % 64);
+    for (int k = 0; k < r->nneeds && st == TD_OK; k++) {
+        for (const char *p = r->need_src[k]; *p && st == TD_OK;) {
+            const char *q = strchr(p, '|');
+            size_t n = q ? (size_t)(q - p) : strlen(p);
+            if (p[0] == '%') {
+                need_class nc = {r, macro_class(p + 1, n - 2), 1u << k, TD_OK};
+                td_lexicon_each(r->words, need_entry, &nc);
+                st = nc.st;
+            } else {
+                st = need_put(r, p, n, 1u << k);
+            }
+            p += n + (q != NULL);
+        }
+    }
+    if (st == TD_ETOOBIG) { /* no filter: every rule is tried */
+        r->nneeds = 0;
+        st = TD_OK;
+    }
+    for (int g = 0; g < TIME_NEEDS / 8; g++)
+        for (unsigned b = 0; b < 256; b++)
+            for (int k = 0; k < 8; k++)
+                for (size_t j = 0; j < TD_PATTERN_MASK_BITS / 64 && (b >> k & 1); j++)
+                    r->need_drop[g][b].w[j] |= r->need_rules[8 * g + k].w[j];
+    return st;
+}
+
+/* The need sets word w[0..n) is in. */
+static uint32_t need_bits(const time_res *r, const char *w, size_t n, const char *end)
+{
+    if (n >= sizeof r->need_tab[0].w)
+        return 0;
+    uint64_t q = quick_hash(w, n, end);
+    for (uint32_t i = wt_home(q) % TIME_NEED_SLOTS;; i = (i + 1) % TIME_NEED_SLOTS) {
+        const struct time_need *sl = &r->need_tab[i];
+        if (sl->len == 0)
+            return 0;
+        if (sl->h == (uint32_t)q && sl->len == n && same_folded(w, sl->w, n))
+            return sl->bits;
+    }
+}
+
+#if defined(__SSE2__)
+/* Bit j: x[j] is a word byte, for the 16 bytes at x. */
+static inline uint32_t word_bytes16(const char *x)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)x);
+    __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    /* c - lo + 0x80 < n - 0x80 (signed): lo <= c < lo + n */
+    __m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(low, _mm_set1_epi8((char)(0x80 - 'a'))),
+                                   _mm_set1_epi8((char)(-0x80 + 26)));
+    __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+                                   _mm_set1_epi8((char)(-0x80 + 10)));
+    __m128i us = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+    return (uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), us));
+}
+#endif
+
+/* Bit j: x[j] is a word byte, for the n (<= 16) bytes at x. */
+static inline uint32_t word_bytes(const char *x, size_t n)
+{
+#if defined(__SSE2__)
+    if (n == 16)
+        return word_bytes16(x);
+#endif
+    uint32_t m = 0;
+    for (size_t j = 0; j < n; j++)
+        m |= (uint32_t)is_word_byte((unsigned char)x[j]) << j;
+    return m;
+}
+
+/* Note the need sets of word x[a, e) (a maximal run of word bytes). */
+static inline void need_run(const time_res *r, const char *x, uint32_t a, uint32_t e,
+                            const char *end, uint32_t last[TIME_NEEDS], uint32_t *present)
+{
+    uint32_t n = e - a;
+    if (n >= 32 || !(r->need_lens[(unsigned char)x[a]] & (1u << n)))
+        return;
+    uint32_t bits = need_bits(r, x + a, n, end);
+    *present |= bits;
+    while (bits) {
+        last[__builtin_ctz(bits)] = a + 1;
+        bits &= bits - 1;
+    }
+}
+
+/* The need sets of the text [s, e) (from where rules are first tried in a
+ * block to its end): last[k] is 1 + the offset of the last word of set k
+ * in it (0: none), bit k of *present set when there is one. Words are found 16 bytes at a time: a mask of the word
+ * bytes, whose rises and falls are where runs start and end. */
+static void need_scan(const time_res *r, const td_doc *doc, uint32_t s, uint32_t e,
+                      uint32_t last[TIME_NEEDS], uint32_t *present)
+{
+    const char *x = doc->norm, *end = doc->norm + doc->norm_len;
+    memset(last, 0, TIME_NEEDS * sizeof *last);
+    *present = 0;
+    uint32_t in = 0, a = s; /* in: the byte before i is a word byte (run from a) */
+    for (uint32_t i = s; i < e; i += 16) {
+        uint32_t n = e - i < 16 ? e - i : 16;
+        uint32_t m = word_bytes(x + i, n);
+        uint32_t prev = (m << 1) | in;                /* bit j: byte j - 1 is a word byte */
+        uint32_t edges = (m ^ prev) & ((1u << n) - 1); /* starts and ends of runs */
+        while (edges) {
+            uint32_t j = (uint32_t)__builtin_ctz(edges);
+            edges &= edges - 1;
+            if (m & (1u << j))
+                a = i + j;
+            else
+                need_run(r, x, a, i + j, end, last, present);
+        }
+        in = (m >> (n - 1)) & 1;
+    }
+    if (in)
+        need_run(r, x, a, e, end, last, present);
+}
+
+/* What need_scan found in the block of the current tries. */
+typedef struct need_state {
+    unsigned block;            /* the block (0xffff: none yet) */
+    uint32_t last[TIME_NEEDS]; /* of need_scan */
+    uint32_t present;          /* bit k: last[k] != 0 */
+} need_state;
+
+/* Scan the text [s, e) of a block for the need sets. */
+static void need_begin(const time_res *r, const td_doc *doc, unsigned block, uint32_t s,
+                       uint32_t e, need_state *ns)
+{
+    need_scan(r, doc, s, e, ns->last, &ns->present);
+    ns->block = block;
+}
+
+/* The rules of mk (NULL: all) without those that need a set with no word
+ * at or after offset at. */
+static const td_pattern_mask *need_mask(const time_res *r, const td_pattern_mask *mk,
+                                        need_state *ns, uint32_t at, td_pattern_mask *room)
+{
+    uint32_t avail = 0;
+    for (uint32_t p = ns->present; p; p &= p - 1) {
+        int k = __builtin_ctz(p);
+        avail |= (uint32_t)(ns->last[k] > at) << k;
+    }
+    uint32_t miss = ~avail;
+    for (size_t j = 0; j < TD_PATTERN_MASK_BITS / 64; j++) {
+        uint64_t drop = 0;
+        for (int g = 0; g < TIME_NEEDS / 8; g++)
+            drop |= r->need_drop[g][(miss >> (8 * g)) & 0xff].w[j];
+        room->w[j] = (mk ? mk->w[j] : ~0ull) & ~drop;
+    }
+    return room;
+}
+
 /* The facts about word w[0..n) whose quick_hash is q, when its bloom bits
  * pass; slow: room for an answer built on the fly. No allocation. */
 static const word_info *word_info_q(const time_res *r, uint64_t q, const char *w, size_t n,
@@ -792,17 +1086,41 @@ static bool number_triggers(const td_doc *doc, const tok_info *ti, size_t i)
     return false;
 }
 
-/* Per-token facts for the whole document, in one pass (in ctx->scratch). */
-static tok_info *tok_infos(const time_res *r, const td_doc *doc, td_arena *a)
+/* A token scan_tokens runs rules around (a trigger or an event cue) and
+ * the index of its line: of the runs of tokens in one block, from 0. */
+typedef struct tok_cand {
+    uint32_t tok;
+    int32_t line;
+} tok_cand;
+
+/* Per-token facts for the whole document, in one pass (in ctx->scratch),
+ * and the tokens scan_tokens visits (*cand, *ncand). */
+static tok_info *tok_infos(const time_res *r, const td_doc *doc, td_arena *a, tok_cand **cand,
+                           size_t *ncand)
 {
-    tok_info *ti = td_arena_alloc(a, (doc->toks.n ? doc->toks.n : 1) * sizeof *ti);
-    if (!ti)
+    size_t n = doc->toks.n ? doc->toks.n : 1;
+    tok_info *ti = td_arena_alloc(a, n * sizeof *ti);
+    tok_cand *c = td_arena_alloc(a, n * sizeof *c);
+    if (!ti || !c)
         return NULL;
     for (size_t i = 0; i < doc->toks.n; i++)
         ti[i] = tok_info_of(r, doc, TD_DOC_TOK(doc, i));
-    for (size_t i = 0; i < doc->toks.n; i++)
+    int line = -1;
+    unsigned cur = 0xffffu;
+    size_t k = 0;
+    for (size_t i = 0; i < doc->toks.n; i++) {
+        unsigned b = TD_DOC_TOK(doc, i)->block;
+        if (b != cur) {
+            cur = b;
+            line++;
+        }
         if (ti[i].role & R_NUM && number_triggers(doc, ti, i))
             ti[i].role |= R_TRIG;
+        if (ti[i].role & (R_TRIG | R_EVENT))
+            c[k++] = (tok_cand){(uint32_t)i, line};
+    }
+    *cand = c;
+    *ncand = k;
     return ti;
 }
 
@@ -823,23 +1141,23 @@ static const td_pattern_mask *word_mask(const time_res *r, const td_doc *doc, to
     return &wm->next[(unsigned char)doc->norm[e + 1]];
 }
 
-typedef td_status (*hit_fn)(void *arg, const td_pattern_match *m, const td_block *b, int line);
+/* A match m found at token tok of block b, line line. */
+typedef td_status (*hit_fn)(void *arg, const td_pattern_match *m, const td_block *b, int line,
+                            size_t tok);
 
-/* Run the rules of st around every token with role `trig`. */
-static td_status scan_tokens(const time_res *r, td_doc *doc, tok_info *ti,
-                             td_pattern_state *st, int trig, bool any_start, size_t back,
-                             hit_fn hit, void *arg)
+/* Run the rules of st around every token of cand with role `trig`. */
+static td_status scan_tokens(const time_res *r, td_doc *doc, tok_info *ti, const tok_cand *cand,
+                             size_t ncand, td_pattern_state *st, int trig, bool any_start,
+                             size_t back, hit_fn hit, void *arg)
 {
     size_t from = 0;
-    int line = -1;
-    unsigned cur = 0xffffu;
     uint8_t fail_bit = any_start ? 2 : 1;
-    for (size_t i = 0; i < doc->toks.n; i++) {
+    need_state ns;
+    ns.block = 0xffffu;
+    for (size_t c = 0; c < ncand; c++) {
+        size_t i = cand[c].tok;
+        int line = cand[c].line;
         const td_token *t = TD_DOC_TOK(doc, i);
-        if (t->block != cur) {
-            cur = t->block;
-            line++;
-        }
         if (t->span.s < from || !(ti[i].role & trig) || t->block >= doc->blocks.n)
             continue;
         const td_block *b = TD_DOC_BLOCK(doc, t->block);
@@ -865,9 +1183,15 @@ static td_status scan_tokens(const time_res *r, td_doc *doc, tok_info *ti,
                 continue;
             const td_token *tp = TD_DOC_TOK(doc, p);
             td_pattern_match m;
+            td_pattern_mask room;
             const td_pattern_mask *mk = any_start ? NULL : word_mask(r, doc, ti, p, b->span.e);
+            if (!any_start && r->nneeds) {
+                if (ns.block != t->block) /* later tries here are further on */
+                    need_begin(r, doc, t->block, tp->span.s, b->span.e, &ns);
+                mk = need_mask(r, mk, &ns, tp->span.s, &room);
+            }
             if (td_pattern_longest_in(st, mk, doc->norm, b->span.e, tp->span.s, &m)) {
-                td_status s = hit(arg, &m, b, line);
+                td_status s = hit(arg, &m, b, line, p);
                 if (s != TD_OK)
                     return s;
                 from = m.e;
@@ -879,9 +1203,10 @@ static td_status scan_tokens(const time_res *r, td_doc *doc, tok_info *ti,
     return TD_OK;
 }
 
-static td_status take_hit(void *arg, const td_pattern_match *m, const td_block *b, int line)
+static td_status take_hit(void *arg, const td_pattern_match *m, const td_block *b, int line,
+                          size_t tok)
 {
-    return take(arg, m, line, b->span.s, b->span.e);
+    return take(arg, m, line, b->span.s, b->span.e, tok);
 }
 
 typedef struct ev_scan {
@@ -890,10 +1215,12 @@ typedef struct ev_scan {
     td_vec *out;
 } ev_scan;
 
-static td_status event_hit(void *arg, const td_pattern_match *m, const td_block *b, int line)
+static td_status event_hit(void *arg, const td_pattern_match *m, const td_block *b, int line,
+                           size_t tok)
 {
     (void)b;
     (void)line;
+    (void)tok;
     ev_scan *es = arg;
     td_tx_event *ev = td_vec_push(es->a, es->out, sizeof *ev);
     if (!ev)
@@ -906,15 +1233,15 @@ static td_status event_hit(void *arg, const td_pattern_match *m, const td_block 
 }
 
 /* Known past events: their dates bound the publication date from below. */
-static td_status find_events(const time_res *r, td_doc *doc, tok_info *ti, td_arena *a,
-                             td_vec *out)
+static td_status find_events(const time_res *r, td_doc *doc, tok_info *ti, const tok_cand *cand,
+                             size_t ncand, td_arena *a, td_vec *out)
 {
     td_pattern_state *st;
     td_status s = td_pattern_state_new(r->events, a, &st);
     if (s != TD_OK)
         return s;
     ev_scan es = {r, a, out};
-    return scan_tokens(r, doc, ti, st, R_EVENT, true, EV_BACK, event_hit, &es);
+    return scan_tokens(r, doc, ti, cand, ncand, st, R_EVENT, true, EV_BACK, event_hit, &es);
 }
 
 /* In a report about a quarter, "a year earlier" / "the year-ago period"
@@ -938,16 +1265,18 @@ td_status td_time_run(td_stage_ctx *ctx, td_doc *doc)
     const time_res *r = ctx->res->time;
     scan sc = {.r = r, .doc = doc, .a = &ctx->scratch};
     td_status st = td_pattern_state_new(r->ps, sc.a, &sc.st);
-    tok_info *ti = st == TD_OK ? tok_infos(r, doc, sc.a) : NULL;
+    tok_cand *cand = NULL;
+    size_t ncand = 0;
+    tok_info *ti = st == TD_OK ? tok_infos(r, doc, sc.a, &cand, &ncand) : NULL;
     if (st == TD_OK && !ti)
         st = TD_ENOMEM;
     sc.ti = ti;
     if (st == TD_OK)
-        st = scan_tokens(r, doc, ti, sc.st, R_TRIG, false, BACK, take_hit, &sc);
+        st = scan_tokens(r, doc, ti, cand, ncand, sc.st, R_TRIG, false, BACK, take_hit, &sc);
     td_vec events = {0};
     bool check = doc->date.source && strcmp(doc->date.source, "header") == 0;
     if (st == TD_OK && check)
-        st = find_events(r, doc, ti, sc.a, &events);
+        st = find_events(r, doc, ti, cand, ncand, sc.a, &events);
     if (st != TD_OK)
         return st;
     td_docdate_decide(doc, sc.tx.items, sc.tx.n, events.items, events.n);

@@ -59,7 +59,11 @@ typedef struct time_rule {
     td_time_type type;
     int action;
     char value[32]; /* the rule's value column ("" for -) */
+    int need;       /* its need set (column 6), -1: none */
 } time_rule;
+
+/* Need sets of time_rules.tsv, and the slots of their word table. */
+enum { TIME_NEEDS = 32, TIME_NEED_SLOTS = 256 };
 
 /* The stage's read-only resources (res->time). */
 typedef struct time_res {
@@ -97,6 +101,21 @@ typedef struct time_res {
     bool wtab_slow; /* some key is not ASCII: look words up in the lexicons */
     uint8_t bloom[8192]; /* quick hash of a key -> WB_* of time.c: most
                             tokens are ruled out by one load */
+    /* The need filter (column 6 of time_rules.tsv, see time.c): need
+     * set k (bit k) is a list of words; need_rules[k] the rules that need
+     * one of them; need_tab the words (folded, open addressing). */
+    char *need_src[TIME_NEEDS];
+    td_pattern_mask need_rules[TIME_NEEDS];
+    td_pattern_mask need_drop[TIME_NEEDS / 8][256]; /* [g][b]: the rules of the
+                                sets 8g + k for the bits k of b */
+    int nneeds;
+    struct time_need {
+        uint32_t h, bits; /* quick hash (low 32 bits); need sets */
+        uint8_t len;      /* 0: empty */
+        char w[23];
+    } need_tab[TIME_NEED_SLOTS];
+    uint32_t need_lens[256]; /* byte c -> bit n: a need word of n bytes
+                                begins with c */
 } time_res;
 
 /* The date relative expressions are resolved against. */
