@@ -422,9 +422,30 @@ typedef struct word_state {
     int prev_first;
     size_t prev_chars;
     /* the line's word counters, unsaturated until its end */
-    uint32_t words, cap, low, digitw;
-    bool first_low;
+    uint64_t wc; /* words (low 32 bits), cap (high) */
+    uint64_t ld; /* low (low 32 bits), digitw (high) */
 } word_state;
+
+/* What a word adds to the line's counters (word_state.wc, .ld), by its
+ * first class and whether it has 4 characters or more: a word; a word of
+ * 4+ starting upper case; of 4+ starting lower case; starting with a
+ * digit. Lanes of 32 bits: a line is shorter than 4 GB. */
+#define HI32 (1ull << 32)
+static const uint64_t count_wc[2 * (CH_APOS + 1)] = {
+    [2 * CH_SEP] = 1, [2 * CH_SEP + 1] = 1,
+    [2 * CH_UPPER] = 1, [2 * CH_UPPER + 1] = 1 + HI32,
+    [2 * CH_LOWER] = 1, [2 * CH_LOWER + 1] = 1,
+    [2 * CH_DIGIT] = 1, [2 * CH_DIGIT + 1] = 1,
+    [2 * CH_LETTER] = 1, [2 * CH_LETTER + 1] = 1,
+    [2 * CH_CJK] = 1, [2 * CH_CJK + 1] = 1,
+    [2 * CH_APOS] = 1, [2 * CH_APOS + 1] = 1,
+};
+static const uint64_t count_ld[2 * (CH_APOS + 1)] = {
+    [2 * CH_LOWER + 1] = 1,
+    [2 * CH_DIGIT] = HI32, [2 * CH_DIGIT + 1] = HI32,
+};
+
+static inline uint16_t sat16(uint32_t v) { return (uint16_t)(v > 65535 ? 65535 : v); }
 
 #if defined(__GNUC__)
 #define LAY_HOT inline __attribute__((always_inline))
@@ -440,12 +461,10 @@ typedef struct word_state {
 static LAY_HOT void word_count(word_state *st, int first, size_t nchars, uint64_t h,
                                word_sink *sink)
 {
-    if (st->words == 0)
-        st->first_low = first == CH_LOWER;
-    st->words++;
-    st->cap += nchars >= 4 && first == CH_UPPER;
-    st->low += nchars >= 4 && first == CH_LOWER;
-    st->digitw += first == CH_DIGIT;
+    /* the four counters from two table loads: [first class][4+ chars] */
+    size_t k = (size_t)first * 2 + (nchars >= 4);
+    st->wc += count_wc[k];
+    st->ld += count_ld[k];
     /* stored or not without a data-dependent branch */
     bool keep = nchars >= 3;
     if (!sink->ok || sink->n == sink->cap) {
@@ -498,6 +517,20 @@ static LAY_HOT void word_end(word_state *st, const hstate *hs, const unsigned ch
 {
     if (st->ws != SIZE_MAX)
         word_close(st, hs, t, end, stop, sink, ln);
+}
+
+/* The class of the first letter or digit of t[ts..te): that of the first
+ * word counted (CH_SEP: none), read once instead of per word. */
+static int first_word_class(const unsigned char *t, size_t ts, size_t te)
+{
+    for (size_t i = ts; i < te;) {
+        size_t k;
+        int cl = class_at(t, i, te, &k);
+        if (cl == CH_UPPER || cl == CH_LOWER || cl == CH_DIGIT || cl == CH_LETTER)
+            return cl;
+        i += k;
+    }
+    return CH_SEP;
 }
 
 /* A sentence break at the '.', '!' or '?' at t[i]: ". X" after a word
@@ -662,11 +695,11 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
         i += k;
     }
     word_end(&st, &h, t, te, stop, &sink, &ln);
-    ln.words = (uint16_t)(st.words > 65535 ? 65535 : st.words);
-    ln.cap = (uint16_t)(st.cap > 65535 ? 65535 : st.cap);
-    ln.low = (uint16_t)(st.low > 65535 ? 65535 : st.low);
-    ln.digitw = (uint16_t)(st.digitw > 65535 ? 65535 : st.digitw);
-    ln.first_low = st.first_low;
+    ln.words = sat16((uint32_t)st.wc);
+    ln.cap = sat16((uint32_t)(st.wc >> 32));
+    ln.low = sat16((uint32_t)st.ld);
+    ln.digitw = sat16((uint32_t)(st.ld >> 32));
+    ln.first_low = first_word_class(t, ts, te) == CH_LOWER;
     if (cjk) {
         size_t add = (cjk + 1) / 2;
         ln.words = (uint16_t)(ln.words + add > 65535 ? 65535 : ln.words + add);
