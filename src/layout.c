@@ -240,6 +240,13 @@ typedef struct cand {
     double related; /* ... as another article's headline (-10: never) */
 } cand;
 
+/* A distinct content word of a candidate line and how often the line
+ * has it. */
+typedef struct cand_word {
+    uint64_t h;
+    uint32_t mult;
+} cand_word;
+
 typedef struct lay_ctx {
     td_doc *doc;
     const layout_res *lr;
@@ -248,57 +255,92 @@ typedef struct lay_ctx {
     size_t nlines;
     uint32_t *idx;      /* the lines that count: not blank, not the header */
     size_t m;
-    uint64_t *words;    /* content-word hashes of every line */
-    td_lay_set core, lead;
+    uint64_t *words;    /* word hashes of every line (layout_lines.h) */
+    td_lay_set q;       /* the candidates' content words, counted in the body */
+    cand_word *cw;      /* the edge lines' distinct content words: the idx */
+    uint32_t *cw_at;    /* idx j has cw[cw_at[j] .. + cw_n[j]) */
+    uint8_t *cw_n;
     bool has_core;
     bool header;        /* the document opens with a crawler header line */
     uint8_t *kind;      /* td_block_kind per line */
 } lay_ctx;
 
-/* Overlap of a line with the body: the shares of its first CAND_WORDS
- * distinct content words found in the lead, in the body (core), and at
- * least twice in the body (topic words). Counts of the line's own words
- * are subtracted when the line itself fed a set. A small local table finds
- * repeats: linear in the line. */
-typedef struct overlap3 {
-    double lead, core, topic;
-} overlap3;
-
-static overlap3 overlap(const lay_ctx *c, const td_lay_line *ln, bool own_lead, bool own_core)
+/* Is the idx entry j one of the edge lines scored (the others never
+ * take part)? */
+static bool edge_line(const lay_ctx *c, size_t j)
 {
-    overlap3 o = {0.0, 0.0, 0.0};
-    uint64_t slot[2 * CAND_WORDS];
-    uint32_t mult[2 * CAND_WORDS];
-    uint8_t used[2 * CAND_WORDS];
-    size_t mask = 2 * CAND_WORDS - 1;
-    memset(slot, 0, sizeof slot);
+    return !(j > EDGE_RUN + 2 && j + EDGE_RUN + 3 < c->m);
+}
+
+/* Does the line have its overlap with the body measured? A long line is
+ * no headline: its shape says so without overlap. */
+static bool overlap_line(const lay_ctx *c, const td_lay_line *ln)
+{
+    return c->has_core && ln->words <= 40;
+}
+
+/* The first CAND_WORDS distinct content words of a line (function words
+ * dropped), in order, with their multiplicities in the line, into out;
+ * returns their count. A small local table finds repeats: linear in the
+ * line. */
+static size_t distinct_words(const lay_ctx *c, const td_lay_line *ln, cand_word *out)
+{
+    const td_lay_stop *stop = &c->lr->stop;
+    enum { MAXSLOTS = 128 }; /* a power of two >= 2 * CAND_WORDS */
+    uint64_t slot[MAXSLOTS];
+    uint8_t at[MAXSLOTS]; /* index into out of a slot's word */
+    size_t size = 8;
+    while (size < 2 * ln->wn && size < MAXSLOTS)
+        size <<= 1;
+    size_t mask = size - 1;
+    memset(slot, 0, size * sizeof *slot);
     size_t nd = 0;
     for (size_t i = 0; i < ln->wn; i++) {
         uint64_t h = c->words[ln->w0 + i];
+        if (td_lay_stop_has(stop, h))
+            continue;
         size_t j = (size_t)(h ^ (h >> 29)) & mask;
         while (slot[j] && slot[j] != h)
             j = (j + 1) & mask;
         if (slot[j]) {
-            mult[j]++;
+            out[at[j]].mult++;
             continue;
         }
         if (nd == CAND_WORDS)
             continue;
         slot[j] = h;
-        mult[j] = 1;
-        used[nd++] = (uint8_t)j;
+        at[j] = (uint8_t)nd;
+        out[nd].h = h;
+        out[nd].mult = 1;
+        nd++;
     }
+    return nd;
+}
+
+/* Overlap of a line with the body: the shares of its first CAND_WORDS
+ * distinct content words (cw[0..nd), from distinct_words()) found in the
+ * lead, in the body (core), and at least twice in the body (topic words).
+ * Counts of the line's own words are subtracted when the line itself fed
+ * a set. */
+typedef struct overlap3 {
+    double lead, core, topic;
+} overlap3;
+
+static overlap3 overlap(const lay_ctx *c, const cand_word *cw, size_t nd, bool own_lead,
+                        bool own_core)
+{
+    overlap3 o = {0.0, 0.0, 0.0};
     if (nd == 0)
         return o;
     size_t lead = 0, core = 0, topic = 0;
     for (size_t u = 0; u < nd; u++) {
-        size_t j = used[u];
-        uint32_t kl = td_lay_set_count(&c->lead, slot[j]);
-        uint32_t kc = td_lay_set_count(&c->core, slot[j]);
+        size_t q = td_lay_set_find(&c->q, cw[u].h); /* put there by build_sets() */
+        uint32_t kl = q == SIZE_MAX ? 0 : c->q.count[q][1];
+        uint32_t kc = q == SIZE_MAX ? 0 : c->q.count[q][0];
         if (own_lead)
-            kl = kl > mult[j] ? kl - mult[j] : 0;
+            kl = kl > cw[u].mult ? kl - cw[u].mult : 0;
         if (own_core)
-            kc = kc > mult[j] ? kc - mult[j] : 0;
+            kc = kc > cw[u].mult ? kc - cw[u].mult : 0;
         lead += kl > 0;
         core += kc > 0;
         topic += kc > 1;
@@ -369,14 +411,15 @@ static bool in_lead(uint32_t li, const uint32_t *lead_lines, size_t nlead)
     return false;
 }
 
-static void score_line(const lay_ctx *c, uint32_t li, const uint32_t *lead_lines, size_t nlead,
+static void score_line(const lay_ctx *c, size_t j, const uint32_t *lead_lines, size_t nlead,
                        cand *out)
 {
+    uint32_t li = c->idx[j];
     const td_lay_line *ln = &c->lines[li];
     double lead = 0.0, core = 0.0, topic = 0.0;
-    /* a long line is no headline: its shape says so without overlap */
-    if (c->has_core && ln->words <= 40) {
-        overlap3 o = overlap(c, ln, in_lead(li, lead_lines, nlead), ln->prose);
+    if (overlap_line(c, ln)) {
+        overlap3 o = overlap(c, c->cw + c->cw_at[j], c->cw_n[j], in_lead(li, lead_lines, nlead),
+                             ln->prose);
         lead = o.lead;
         core = o.core;
         topic = o.topic;
@@ -389,38 +432,74 @@ static void score_line(const lay_ctx *c, uint32_t li, const uint32_t *lead_lines
                        0.3 * lead;
 }
 
-/* Build the body's word sets: core = every prose line, lead = the first
- * prose lines. */
+/* Does the line have a content word (not a function word)? */
+static bool has_content(const lay_ctx *c, const td_lay_line *ln)
+{
+    for (size_t i = 0; i < ln->wn; i++)
+        if (!td_lay_stop_has(&c->lr->stop, c->words[ln->w0 + i]))
+            return true;
+    return false;
+}
+
+/* Count the body's words: core = every prose line, lead = the first prose
+ * lines. Only the content words of the lines whose overlap is read are
+ * counted (the set q holds them): a body word is one probe of a small
+ * table, and function words are never there. */
 static bool build_sets(lay_ctx *c, uint32_t *lead_lines, size_t *nlead)
 {
-    size_t nw = 0, nl = 0;
     *nlead = 0;
+    c->has_core = false;
     for (size_t j = 0; j < c->m; j++) {
         const td_lay_line *ln = &c->lines[c->idx[j]];
         if (!ln->prose)
             continue;
-        nw += ln->wn;
-        if (*nlead < LEAD_LINES) {
+        if (*nlead < LEAD_LINES)
             lead_lines[(*nlead)++] = c->idx[j];
-            nl += ln->wn;
-        }
+        if (!c->has_core)
+            c->has_core = has_content(c, ln);
     }
-    c->has_core = nw > 0;
     if (!c->has_core)
         return true;
-    if (!td_lay_set_init(&c->core, c->scratch, nw) || !td_lay_set_init(&c->lead, c->scratch, nl))
+    /* the candidates' distinct content words, once, then their set */
+    size_t room = 0;
+    for (size_t j = 0; j < c->m; j++) {
+        const td_lay_line *ln = &c->lines[c->idx[j]];
+        if (edge_line(c, j) && overlap_line(c, ln))
+            room += ln->wn < CAND_WORDS ? ln->wn : CAND_WORDS;
+    }
+    c->cw = td_arena_alloc(c->scratch, (room ? room : 1) * sizeof *c->cw);
+    c->cw_at = td_arena_alloc(c->scratch, c->m * sizeof *c->cw_at);
+    c->cw_n = td_arena_calloc(c->scratch, c->m);
+    if (!c->cw || !c->cw_at || !c->cw_n)
         return false;
+    size_t nq = 0;
+    for (size_t j = 0; j < c->m; j++) {
+        const td_lay_line *ln = &c->lines[c->idx[j]];
+        c->cw_at[j] = (uint32_t)nq;
+        if (edge_line(c, j) && overlap_line(c, ln)) {
+            size_t nd = distinct_words(c, ln, c->cw + nq);
+            c->cw_n[j] = (uint8_t)nd;
+            nq += nd;
+        }
+    }
+    if (!td_lay_set_init(&c->q, c->scratch, nq))
+        return false;
+    for (size_t k = 0; k < nq; k++)
+        td_lay_set_put(&c->q, c->cw[k].h);
     size_t seen_lead = 0;
     for (size_t j = 0; j < c->m; j++) {
         const td_lay_line *ln = &c->lines[c->idx[j]];
         if (!ln->prose)
             continue;
-        bool lead = seen_lead < *nlead;
+        size_t lead = seen_lead < *nlead;
         seen_lead++;
+        const uint64_t *w = c->words + ln->w0;
         for (size_t i = 0; i < ln->wn; i++) {
-            td_lay_set_add(&c->core, c->words[ln->w0 + i]);
-            if (lead)
-                td_lay_set_add(&c->lead, c->words[ln->w0 + i]);
+            size_t q = td_lay_set_find(&c->q, w[i]);
+            if (q != SIZE_MAX) {
+                c->q.count[q][0]++;
+                c->q.count[q][1] += (uint32_t)lead;
+            }
         }
     }
     return true;
@@ -930,12 +1009,12 @@ td_status td_layout_run(td_stage_ctx *ctx, td_doc *doc)
     if (!cd)
         return TD_ENOMEM;
     for (size_t j = 0; j < c.m; j++) {
-        if (j > EDGE_RUN + 2 && j + EDGE_RUN + 3 < c.m) {
+        if (!edge_line(&c, j)) {
             cd[j].title = -10.0;
             cd[j].related = -10.0;
             continue;
         }
-        score_line(&c, c.idx[j], lead_lines, nlead, &cd[j]);
+        score_line(&c, j, lead_lines, nlead, &cd[j]);
     }
     arrangement a = arrange(&c, cd);
     for (size_t j = 0; j < c.m; j++) {

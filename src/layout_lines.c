@@ -18,37 +18,24 @@ bool td_lay_set_init(td_lay_set *s, td_arena *a, size_t n)
     while (size < 2 * n + 2)
         size <<= 1;
     s->keys = td_arena_calloc(a, size * sizeof *s->keys);
-    s->counts = td_arena_calloc(a, size * sizeof *s->counts);
+    s->count = td_arena_alloc(a, size * sizeof *s->count); /* set by _put */
     s->mask = size - 1;
     s->n = 0;
-    return s->keys && s->counts;
+    return s->keys && s->count;
 }
 
-void td_lay_set_add(td_lay_set *s, uint64_t key)
+void td_lay_set_put(td_lay_set *s, uint64_t key)
 {
     size_t i = (size_t)(key ^ (key >> 29)) & s->mask;
     while (s->keys[i] && s->keys[i] != key)
         i = (i + 1) & s->mask;
-    if (!s->keys[i]) {
-        if (2 * (s->n + 1) > s->mask + 1)
-            return; /* full: callers size the set; never loop forever */
-        s->keys[i] = key;
-        s->n++;
-    }
-    s->counts[i]++;
-}
-
-uint32_t td_lay_set_count(const td_lay_set *s, uint64_t key)
-{
-    if (!s->keys)
-        return 0;
-    size_t i = (size_t)(key ^ (key >> 29)) & s->mask;
-    while (s->keys[i]) {
-        if (s->keys[i] == key)
-            return s->counts[i];
-        i = (i + 1) & s->mask;
-    }
-    return 0;
+    if (s->keys[i])
+        return;
+    if (2 * (s->n + 1) > s->mask + 1)
+        return; /* full: callers size the set; never loop forever */
+    s->keys[i] = key;
+    s->count[i][0] = s->count[i][1] = 0;
+    s->n++;
 }
 
 void td_lay_stop_add(td_lay_stop *st, uint64_t h)
@@ -64,26 +51,6 @@ void td_lay_stop_add(td_lay_stop *st, uint64_t h)
         st->window = d;
     unsigned b = (unsigned)(h >> 52);
     st->bloom[b >> 6] |= 1ull << (b & 63);
-}
-
-/* The probe of td_lay_stop_has() for a table known to exist. */
-static inline bool stop_probe(const td_lay_stop *st, uint64_t h)
-{
-    unsigned b = (unsigned)(h >> 52);
-    if (!((st->bloom[b >> 6] >> (b & 63)) & 1))
-        return false;
-    size_t i = (size_t)(h ^ (h >> 29)) & st->mask;
-    while (st->keys[i]) {
-        if (st->keys[i] == h)
-            return true;
-        i = (i + 1) & st->mask;
-    }
-    return false;
-}
-
-bool td_lay_stop_has(const td_lay_stop *st, uint64_t h)
-{
-    return st && st->keys && stop_probe(st, h);
 }
 
 /* ---- characters -------------------------------------------------------- */
@@ -455,9 +422,30 @@ typedef struct word_state {
     int prev_first;
     size_t prev_chars;
     /* the line's word counters, unsaturated until its end */
-    uint32_t words, cap, low, digitw;
-    bool first_low;
+    uint64_t wc; /* words (low 32 bits), cap (high) */
+    uint64_t ld; /* low (low 32 bits), digitw (high) */
 } word_state;
+
+/* What a word adds to the line's counters (word_state.wc, .ld), by its
+ * first class and whether it has 4 characters or more: a word; a word of
+ * 4+ starting upper case; of 4+ starting lower case; starting with a
+ * digit. Lanes of 32 bits: a line is shorter than 4 GB. */
+#define HI32 (1ull << 32)
+static const uint64_t count_wc[2 * (CH_APOS + 1)] = {
+    [2 * CH_SEP] = 1, [2 * CH_SEP + 1] = 1,
+    [2 * CH_UPPER] = 1, [2 * CH_UPPER + 1] = 1 + HI32,
+    [2 * CH_LOWER] = 1, [2 * CH_LOWER + 1] = 1,
+    [2 * CH_DIGIT] = 1, [2 * CH_DIGIT + 1] = 1,
+    [2 * CH_LETTER] = 1, [2 * CH_LETTER + 1] = 1,
+    [2 * CH_CJK] = 1, [2 * CH_CJK + 1] = 1,
+    [2 * CH_APOS] = 1, [2 * CH_APOS + 1] = 1,
+};
+static const uint64_t count_ld[2 * (CH_APOS + 1)] = {
+    [2 * CH_LOWER + 1] = 1,
+    [2 * CH_DIGIT] = HI32, [2 * CH_DIGIT + 1] = HI32,
+};
+
+static inline uint16_t sat16(uint32_t v) { return (uint16_t)(v > 65535 ? 65535 : v); }
 
 #if defined(__GNUC__)
 #define LAY_HOT inline __attribute__((always_inline))
@@ -466,34 +454,41 @@ typedef struct word_state {
 #endif
 
 /* Count a finished word of nchars characters (first: the class of its
- * first) whose folded hash is h, and keep h when it is a content word. */
+ * first) whose folded hash is h, and keep h when it has 3 characters or
+ * more. Function words are kept too: the few lines whose words are read
+ * (layout.c) drop them there, and a word of the body is only ever compared
+ * with those. */
 static LAY_HOT void word_count(word_state *st, int first, size_t nchars, uint64_t h,
-                               const td_lay_stop *stop, word_sink *sink)
+                               word_sink *sink)
 {
-    if (st->words == 0)
-        st->first_low = first == CH_LOWER;
-    st->words++;
-    st->cap += nchars >= 4 && first == CH_UPPER;
-    st->low += nchars >= 4 && first == CH_LOWER;
-    st->digitw += first == CH_DIGIT;
-    /* a content word (3 characters or more, not a function word) or not,
-     * without a data-dependent branch: the slots of its window compared,
-     * the hash stored, kept or not */
-    uint64_t found = nchars < 3;
-    if (stop->keys && nchars <= stop->maxchars) {
-        size_t home = (size_t)(h ^ (h >> 29));
-        for (size_t k = 0; k < stop->window; k++)
-            found |= stop->keys[(home + k) & stop->mask] == h;
-    }
+    /* the four counters from two table loads: [first class][4+ chars] */
+    size_t k = (size_t)first * 2 + (nchars >= 4);
+    st->wc += count_wc[k];
+    st->ld += count_ld[k];
+    /* stored or not without a data-dependent branch */
+    bool keep = nchars >= 3;
     if (!sink->ok || sink->n == sink->cap) {
-        if (!found)
+        if (keep)
             sink_grow_push(sink, h);
     } else {
         sink->w[sink->n] = h;
-        sink->n += !found;
+        sink->n += keep;
     }
     st->prev_first = first;
     st->prev_chars = nchars;
+}
+
+/* A kept hash that is a function word's but is no function word: longer
+ * than any (a possessive "'s" dropped: "having's"), or a CJK pair. It is
+ * kept under a tag, so that the readers' filter leaves it, and it still
+ * equals the same word elsewhere. */
+static inline uint64_t not_function(const td_lay_stop *stop, uint64_t h)
+{
+    if (td_lay_stop_has(stop, h)) {
+        h ^= TD_LAY_NOT_STOP;
+        h = h ? h : 1;
+    }
+    return h;
 }
 
 static LAY_HOT void word_close(word_state *st, const hstate *hs, const unsigned char *t, size_t end,
@@ -507,7 +502,12 @@ static LAY_HOT void word_close(word_state *st, const hstate *hs, const unsigned 
         h = hs_final(st->h_apos);
     else
         h = hs_final(*hs);
-    word_count(st, st->first, st->nchars, h, stop, sink);
+    /* a word longer than every function word is none (the fast path of a
+     * fresh short word never gets here: it has no apostrophe, and its hash
+     * is a function word's only when it is one) */
+    if (st->nchars > stop->maxchars)
+        h = not_function(stop, h);
+    word_count(st, st->first, st->nchars, h, sink);
     st->ws = SIZE_MAX;
 }
 
@@ -517,6 +517,20 @@ static LAY_HOT void word_end(word_state *st, const hstate *hs, const unsigned ch
 {
     if (st->ws != SIZE_MAX)
         word_close(st, hs, t, end, stop, sink, ln);
+}
+
+/* The class of the first letter or digit of t[ts..te): that of the first
+ * word counted (CH_SEP: none), read once instead of per word. */
+static int first_word_class(const unsigned char *t, size_t ts, size_t te)
+{
+    for (size_t i = ts; i < te;) {
+        size_t k;
+        int cl = class_at(t, i, te, &k);
+        if (cl == CH_UPPER || cl == CH_LOWER || cl == CH_DIGIT || cl == CH_LETTER)
+            return cl;
+        i += k;
+    }
+    return CH_SEP;
 }
 
 /* A sentence break at the '.', '!' or '?' at t[i]: ". X" after a word
@@ -597,7 +611,7 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
                     uint64_t acc = __builtin_bswap64(x | 0x2020202020202020ull) >> (64 - 8 * wl);
                     uint64_t hh = (HS_SEED ^ acc ^ ((uint64_t)wl << 59)) * MIX_K;
                     hh ^= hh >> 31;
-                    word_count(&st, ascii_class[b], wl, hh ? hh : 1, stop, &sink);
+                    word_count(&st, ascii_class[b], wl, hh ? hh : 1, &sink);
                     i += wl;
                     if (i < te && t[i] == ' ') {
                         in_tok = false; /* the space after it, as below */
@@ -653,7 +667,7 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
                 hs_init(&hb);
                 fold_char(&hb, prev_cjk_p, 3);
                 fold_char(&hb, t + i, k);
-                sink_push(&sink, hs_final(hb));
+                sink_push(&sink, not_function(stop, hs_final(hb)));
             }
             prev_cjk_p = t + i;
             i += k;
@@ -681,11 +695,11 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
         i += k;
     }
     word_end(&st, &h, t, te, stop, &sink, &ln);
-    ln.words = (uint16_t)(st.words > 65535 ? 65535 : st.words);
-    ln.cap = (uint16_t)(st.cap > 65535 ? 65535 : st.cap);
-    ln.low = (uint16_t)(st.low > 65535 ? 65535 : st.low);
-    ln.digitw = (uint16_t)(st.digitw > 65535 ? 65535 : st.digitw);
-    ln.first_low = st.first_low;
+    ln.words = sat16((uint32_t)st.wc);
+    ln.cap = sat16((uint32_t)(st.wc >> 32));
+    ln.low = sat16((uint32_t)st.ld);
+    ln.digitw = sat16((uint32_t)(st.ld >> 32));
+    ln.first_low = first_word_class(t, ts, te) == CH_LOWER;
     if (cjk) {
         size_t add = (cjk + 1) / 2;
         ln.words = (uint16_t)(ln.words + add > 65535 ? 65535 : ln.words + add);

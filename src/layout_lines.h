@@ -4,8 +4,10 @@
  *
  * A line's features are computed in one pass over its bytes: word count,
  * capitalisation (headline case), terminal punctuation, sentence breaks,
- * digits, links; and the hashes of its content words (case-folded, without
- * function words) for the lexical overlap between a line and the body.
+ * digits, links; and the hashes of its words of 3 characters or more
+ * (case-folded; function words are dropped by the reader of the few lines
+ * that need it, td_lay_stop_has()) for the lexical overlap between a line
+ * and the body.
  * Everything lives in the per-thread scratch arena; nothing is kept.
  */
 #ifndef TD_LAYOUT_LINES_H
@@ -17,21 +19,35 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A set of 64-bit word hashes with counts: open addressing, power-of-two
- * size, key 0 marks an empty slot (hashes are never 0). */
+/* The words whose counts the layout reads (those of the candidate
+ * lines), each with its occurrences in the body and in the lead: open
+ * addressing, power-of-two size, key 0 marks an empty slot (hashes are
+ * never 0). Small: a probe of a body word stays in L1. */
 typedef struct td_lay_set {
     uint64_t *keys;
-    uint32_t *counts;
-    size_t mask; /* size - 1 */
+    uint32_t (*count)[2]; /* per slot: [0] in the body, [1] in the lead */
+    size_t mask;          /* size - 1 */
     size_t n;
 } td_lay_set;
 
 /* A set with room for at least n keys (load <= 1/2). false on no memory. */
 bool td_lay_set_init(td_lay_set *s, td_arena *a, size_t n);
-/* Add one occurrence of key (never 0). */
-void td_lay_set_add(td_lay_set *s, uint64_t key);
-/* Occurrences of key, 0 when absent. */
-uint32_t td_lay_set_count(const td_lay_set *s, uint64_t key);
+/* Put key (never 0) with zero counts, unless it is there. */
+void td_lay_set_put(td_lay_set *s, uint64_t key);
+
+/* The slot of key, or SIZE_MAX when absent. */
+static inline size_t td_lay_set_find(const td_lay_set *s, uint64_t key)
+{
+    size_t i = (size_t)(key ^ (key >> 29)) & s->mask;
+    for (;;) {
+        uint64_t k = s->keys[i];
+        if (k == key)
+            return i;
+        if (!k)
+            return SIZE_MAX;
+        i = (i + 1) & s->mask;
+    }
+}
 
 /* Terminal punctuation of a line (after closing quotes and brackets). */
 enum {
@@ -59,7 +75,8 @@ typedef struct td_lay_line {
     bool blank;         /* spaces only */
     bool prose;         /* reads as a body paragraph (long, sentence end) */
     bool num_end;       /* the last token is a bare number */
-    uint32_t w0, wn;    /* content-word hashes: words[w0 .. w0 + wn) */
+    uint32_t w0, wn;    /* hashes of the words of 3+ characters:
+                           words[w0 .. w0 + wn), function words included */
 } td_lay_line;
 
 /* Function words, shared read-only: a hash set built at init. */
@@ -76,12 +93,31 @@ typedef struct td_lay_stop {
 /* The hash of a word as the layout stage folds it (ASCII, Latin-1,
  * Greek and Cyrillic capitals to small letters; a final "'s" dropped). */
 uint64_t td_lay_word_hash(const char *w, size_t n);
-bool td_lay_stop_has(const td_lay_stop *st, uint64_t h);
+static inline bool td_lay_stop_has(const td_lay_stop *st, uint64_t h)
+{
+    if (!st || !st->keys)
+        return false;
+    unsigned b = (unsigned)(h >> 52);
+    if (!((st->bloom[b >> 6] >> (b & 63)) & 1))
+        return false;
+    size_t i = (size_t)(h ^ (h >> 29)) & st->mask;
+    while (st->keys[i]) {
+        if (st->keys[i] == h)
+            return true;
+        i = (i + 1) & st->mask;
+    }
+    return false;
+}
+/* The tag a kept hash carries when it is a function word's but the word is
+ * none (longer than any, its "'s" dropped; a CJK pair): it stays out of
+ * td_lay_stop_has() and still equals the same word elsewhere. */
+#define TD_LAY_NOT_STOP 0x5bd1e9955bd1e995ull
 /* Add h to the set (the table has room: built at init). */
 void td_lay_stop_add(td_lay_stop *st, uint64_t h);
 
-/* Measure the line [s, e) of text. Content-word hashes are appended to
- * *words (growing it in a); returns false on no memory. */
+/* Measure the line [s, e) of text. The hashes of its words of 3+
+ * characters are appended to *words (growing it in a); stop gives the
+ * longest function word (see TD_LAY_NOT_STOP). false on no memory. */
 bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_stop *stop,
                          td_arena *a, uint64_t **words, size_t *nwords, size_t *capw,
                          td_lay_line *out);

@@ -178,19 +178,29 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
             /* the common token: ASCII letters (and digits) ending within
              * 8 bytes at a space or a mark that cannot continue the word
              * or make it an abbreviation; found from one load */
-            uint64_t stopm = ~td_swar_alnum(td_load_le64(t.s + i)) & 0x8080808080808080ull;
-            size_t j = i + ((size_t)__builtin_ctzll(stopm | 0x8000000000000000ull) >> 3);
+            uint64_t x = td_load_le64(t.s + i);
+            uint64_t stopm = ~td_swar_alnum(x) & 0x8080808080808080ull;
+            size_t wl = (size_t)__builtin_ctzll(stopm | 0x8000000000000000ull) >> 3;
+            size_t j = i + wl;
             if (stopm && j <= b) {
                 unsigned char nx = j < b ? (unsigned char)t.s[j] : ' ';
                 if (nx < 0x80 && nx != '\'' && nx != '-' && nx != '.') {
                     td_token *tk = push_tok(doc, i, j, TD_TOK_WORD);
                     if (!tk)
                         return TD_ENOMEM;
-                    tk->flags = (uint8_t)((space_before ? TD_TOKF_SPACE_BEFORE : 0) |
-                                          (line_start ? TD_TOKF_LINE_START : 0));
+                    unsigned f = (space_before ? TD_TOKF_SPACE_BEFORE : 0) |
+                                 (line_start ? TD_TOKF_LINE_START : 0);
+                    if (b0 <= 'Z') {
+                        /* a capital initial (a small one: no flags); every
+                         * letter a capital when no byte of the word is a
+                         * small letter (bit 5 of a letter), as
+                         * set_case_flags() reads it, from the same load */
+                        uint64_t small = td_swar_alpha(x) & (x << 2) &
+                                         ((1ull << (8 * wl)) - 1);
+                        f |= TD_TOKF_CAP | (small ? 0 : TD_TOKF_ALLCAPS);
+                    }
+                    tk->flags = (uint8_t)f;
                     tk->block = block;
-                    if (b0 <= 'Z')
-                        set_case_flags(doc, tk); /* small initial: no flags */
                     space_before = false;
                     line_start = false;
                     i = j;
