@@ -1867,9 +1867,10 @@ static bool config_require_dyad(const td_doc *doc)
  *     themselves (wshort, 16 bytes, four ways a 64-byte set): a hit costs
  *     one load, a multiply and a compare, no hash of the word and no
  *     string compare, and four entries share a cache line;
- *   - longer tokens (up to WCACHE_LEN bytes) by the word hash, with their
- *     bytes inline (wcache, 32 bytes, two ways a set: the hash ignores
- *     case, so "Government" and "government" share a set).
+ *   - longer tokens (up to WCACHE_LEN bytes) by a cheap hash of their
+ *     bytes (long_hash), with their bytes inline (wcache, 32 bytes, two
+ *     ways a set).
+ * Both are prefetched PREFETCH tokens ahead (doc_words).
  * It lives in ctx->stage_state[EV_STATE] (freed with the pipeline). */
 enum {
     EV_STATE = 7,
@@ -1960,6 +1961,27 @@ static inline wshort *short_set(wcaches *wc, uint64_t key)
     return &wc->sh[((key * 0x9e3779b97f4a7c15ull) >> (64 - WSHORT_BITS)) * WSHORT_WAYS];
 }
 
+/* The long-cache hash of a token s[0..len) (bytes up to end may be
+ * read): of its bytes as they are, from its first and last eight, cheap
+ * enough to prefetch its set a few tokens ahead. */
+static inline uint32_t long_hash(const char *s, size_t len, const char *end)
+{
+    uint64_t a, b = 0;
+    if (len >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + len - 8, 8);
+    } else {
+        a = short_key(s, len, end);
+    }
+    uint64_t x = (a ^ (b * 0x9e3779b97f4a7c15ull) ^ len) * 0xff51afd7ed558ccdull;
+    return (uint32_t)(x >> 32);
+}
+
+static inline wcache *long_set(wcaches *wc, uint32_t h)
+{
+    return &wc->lg[(h & (WCACHE_SETS - 1)) * 2];
+}
+
 /* FW_PL1ACTOR and FW_PLMULTI of the token s[0..len). */
 static uint32_t plural_bits(const ed_dict *d, const char *s, size_t len)
 {
@@ -2003,15 +2025,15 @@ static __attribute__((noinline)) uint32_t word_miss(const ed_dict *d, wcaches *w
         set->fw = *fw;
         return w;
     }
-    uint32_t h = ed_word_hash_in(s, len, end);
-    wcache *e = &wc->lg[(h & (WCACHE_SETS - 1)) * 2];
+    uint32_t h = long_hash(s, len, end);
+    wcache *e = long_set(wc, h);
     for (int k = 0; k < 2; k++)
         if (e[k].len == len && e[k].hash == h && same_bytes(e[k].s, s, len, end - s >= 8)) {
             *kinds = e[k].kinds;
             *fw = e[k].fw;
             return e[k].wid;
         }
-    uint32_t w = ed_word_find_h(d, s, len, h);
+    uint32_t w = ed_word_find_h(d, s, len, ed_word_hash_in(s, len, end));
     e[1] = e[0]; /* the newest first */
     e->hash = h;
     e->wid = w;
@@ -2133,14 +2155,31 @@ static bool discard_starts(const ed_dict *d, const td_sentence *se, const uint32
     return false;
 }
 
+enum { PREFETCH = 16 }; /* tokens ahead: the cache is bigger than L1 */
+
+/* Prefetch the cache set of token ti, if it has one. */
+static inline __attribute__((always_inline)) void tok_prefetch(wcaches *wc,
+                                                               const td_doc *doc, size_t ti)
+{
+    const td_token *t = TD_DOC_TOK(doc, ti);
+    const char *s = doc->norm + t->span.s, *end = doc->norm + doc->norm_len;
+    size_t len = t->span.e - t->span.s;
+    if (len - 1 < 8)
+        __builtin_prefetch(short_set(wc, short_key(s, len, end)));
+    else if (len - 9 < WCACHE_LEN - 8) /* 9 to WCACHE_LEN */
+        __builtin_prefetch(long_set(wc, long_hash(s, len, end)));
+}
+
 /* Token ti's word id, ED_WB_* bits and function-word classes into
  * twid, tkb and tfw; the dictionary word phrase_at will read is
- * prefetched. */
+ * prefetched, and the cache set of token ti + PREFETCH. */
 static inline __attribute__((always_inline)) void tok_word(const ed_dict *d, wcaches *wc,
                                                            const td_doc *doc, size_t ti,
                                                            uint32_t *twid, uint8_t *tkb,
                                                            uint32_t *tfw)
 {
+    if (wc && ti + PREFETCH < doc->toks.n)
+        tok_prefetch(wc, doc, ti + PREFETCH);
     const td_token *t = TD_DOC_TOK(doc, ti);
     uint8_t kb;
     uint32_t fw;
@@ -2160,6 +2199,8 @@ static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, uint32_t
                       uint8_t *tkb, uint32_t *tfw, uint8_t *sbits)
 {
     size_t nt = doc->toks.n, done = 0; /* tokens [0, done) have their words */
+    for (size_t i = 0; wc && i < nt && i < PREFETCH; i++)
+        tok_prefetch(wc, doc, i);
     for (size_t i = 0; i < doc->sents.n; i++) {
         const td_sentence *se = TD_DOC_SENT(doc, i);
         while (done < se->tok_first && done < nt)
