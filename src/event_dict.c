@@ -47,6 +47,10 @@ static int grow_array(void **p, uint32_t *cap, size_t sz)
 
 static inline unsigned char up(unsigned char c) { return c >= 'a' && c <= 'z' ? c - 32 : c; }
 
+/* isspace() of the C locale (tidings never calls setlocale): no call to
+ * the C library for every byte of the dictionaries. */
+static inline bool is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
 static bool eq_upper(const char *a, const char *b, size_t n)
 {
     for (; n >= 8; a += 8, b += 8, n -= 8) {
@@ -55,6 +59,16 @@ static bool eq_upper(const char *a, const char *b, size_t n)
         memcpy(&y, b, 8);
         if (ed_up8(x) != y)
             return false;
+    }
+    if (n >= 4) { /* two loads that overlap: the same bytes */
+        uint32_t x, y;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        if ((uint32_t)ed_up8(x) != y)
+            return false;
+        memcpy(&x, a + n - 4, 4);
+        memcpy(&y, b + n - 4, 4);
+        return (uint32_t)ed_up8(x) == y;
     }
     for (size_t i = 0; i < n; i++)
         if (up((unsigned char)a[i]) != (unsigned char)b[i])
@@ -98,8 +112,16 @@ static int str_add(ed_dict *d, const char *s, size_t n, uint32_t *off)
         d->str_cap = nc;
     }
     *off = (uint32_t)d->str_len;
-    for (size_t i = 0; i < n; i++)
-        d->strpool[d->str_len + i] = (char)up((unsigned char)s[i]);
+    char *o = d->strpool + d->str_len;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) { /* eight bytes at a time, as ed_up8 does */
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        x = ed_up8(x);
+        memcpy(o + i, &x, 8);
+    }
+    for (; i < n; i++)
+        o[i] = (char)up((unsigned char)s[i]);
     d->strpool[d->str_len + n] = '\0';
     d->str_len += n + 1;
     return 0;
@@ -180,34 +202,39 @@ typedef struct {
 
 static view trim(view v)
 {
-    while (v.n && isspace((unsigned char)v.s[0])) {
+    while (v.n && is_space((unsigned char)v.s[0])) {
         v.s++;
         v.n--;
     }
-    while (v.n && isspace((unsigned char)v.s[v.n - 1]))
+    while (v.n && is_space((unsigned char)v.s[v.n - 1]))
         v.n--;
     return v;
 }
 
 static view strip_comment(view v)
 {
-    for (size_t i = 0; i < v.n; i++)
-        if (v.s[i] == '#') {
-            v.n = i;
-            break;
-        }
+    const char *h = v.n ? memchr(v.s, '#', v.n) : NULL;
+    if (h)
+        v.n = (size_t)(h - v.s);
     return v;
 }
 
 /* Split a phrase into words at spaces and underscores; ids out (max cap). */
+static inline bool is_wsep(unsigned char c)
+{
+    /* ' ', '\t' and '_': one shift and mask for the bytes below 96 */
+    const uint64_t lo = 1ull << ' ' | 1ull << '\t', hi = 1ull << ('_' - 64);
+    return c < 64 ? (lo >> c) & 1 : c < 128 && ((hi >> (c - 64)) & 1);
+}
+
 static size_t phrase_words(ed_dict *d, view v, uint32_t *ids, size_t cap)
 {
     size_t n = 0, i = 0;
     while (i < v.n && n < cap) {
-        while (i < v.n && (v.s[i] == ' ' || v.s[i] == '_' || v.s[i] == '\t'))
+        while (i < v.n && is_wsep((unsigned char)v.s[i]))
             i++;
         size_t st = i;
-        while (i < v.n && !(v.s[i] == ' ' || v.s[i] == '_' || v.s[i] == '\t'))
+        while (i < v.n && !is_wsep((unsigned char)v.s[i]))
             i++;
         if (i > st) {
             uint32_t id = intern(d, v.s + st, i - st);
@@ -245,19 +272,18 @@ static int add_code_str(ed_dict *d, view v, uint32_t *off)
 /* The first [...] in v: its content (trimmed); false when none. */
 static bool bracket(view v, view *in, size_t *at)
 {
-    for (size_t i = 0; i < v.n; i++)
-        if (v.s[i] == '[') {
-            for (size_t j = i + 1; j < v.n; j++)
-                if (v.s[j] == ']') {
-                    view r = {v.s + i + 1, j - i - 1};
-                    *in = trim(r);
-                    if (at)
-                        *at = i;
-                    return true;
-                }
-            return false;
-        }
-    return false;
+    const char *o = v.n ? memchr(v.s, '[', v.n) : NULL;
+    if (!o)
+        return false;
+    size_t i = (size_t)(o - v.s);
+    const char *c = memchr(o + 1, ']', v.n - i - 1);
+    if (!c)
+        return false;
+    view r = {o + 1, (size_t)(c - o - 1)};
+    *in = trim(r);
+    if (at)
+        *at = i;
+    return true;
 }
 
 /* "032:033" -> code, code2 (0 when absent). */
@@ -349,7 +375,7 @@ static int add_actor_code(ed_dict *d, view c)
 {
     /* "HOBGOV 19950601 - 19990815", "HOB < 950601", "RUSGOV >20040309" */
     size_t i = 0;
-    while (i < c.n && !isspace((unsigned char)c.s[i]) && c.s[i] != '<' && c.s[i] != '>')
+    while (i < c.n && !is_space((unsigned char)c.s[i]) && c.s[i] != '<' && c.s[i] != '>')
         i++;
     view code = {c.s, i}, rest = trim((view){c.s + i, c.n - i});
     if (GROW(d->codes, d->n_codes, d->cap_codes) < 0)
@@ -504,10 +530,10 @@ static int agent_forms(ed_dict *d, const char *phrase, view *plurals, uint32_t a
     if (plurals) {
         size_t i = 0;
         while (i < plurals->n) {
-            while (i < plurals->n && isspace((unsigned char)plurals->s[i]))
+            while (i < plurals->n && is_space((unsigned char)plurals->s[i]))
                 i++;
             size_t st = i;
-            while (i < plurals->n && !isspace((unsigned char)plurals->s[i]))
+            while (i < plurals->n && !is_space((unsigned char)plurals->s[i]))
                 i++;
             if (i > st) {
                 char buf[256];
@@ -620,7 +646,7 @@ static int read_agents(ed_dict *d, const char *text, size_t len)
         char cb[64];
         size_t cn = 0;
         for (size_t i = 0; i < code.n && cn < 63; i++)
-            if (code.s[i] != '~' && !isspace((unsigned char)code.s[i]))
+            if (code.s[i] != '~' && !is_space((unsigned char)code.s[i]))
                 cb[cn++] = code.s[i];
         cb[cn] = '\0';
         if (GROW(d->agents, d->n_agents, d->cap_agents) < 0)
@@ -733,7 +759,7 @@ static int open_synset(ed_dict *d, vstate *st, view name)
 {
     name = trim(name);
     size_t sp = 0;
-    while (sp < name.n && !isspace((unsigned char)name.s[sp]))
+    while (sp < name.n && !is_space((unsigned char)name.s[sp]))
         sp++;
     name.n = sp;
     st->syn_noplural = name.n && name.s[name.n - 1] == '_';
@@ -888,7 +914,7 @@ static int verb_line(ed_dict *d, vstate *st, view v)
         base.n = (size_t)(br - v.s);
     base = trim(base);
     size_t sp = 0;
-    while (sp < base.n && !isspace((unsigned char)base.s[sp]))
+    while (sp < base.n && !is_space((unsigned char)base.s[sp]))
         sp++;
     base.n = sp;
     if (!base.n)
@@ -901,10 +927,10 @@ static int verb_line(ed_dict *d, vstate *st, view v)
     view list = {br + 1, ce ? (size_t)(ce - br - 1) : (size_t)(v.s + v.n - br - 1)};
     size_t i = 0;
     while (i < list.n) {
-        while (i < list.n && isspace((unsigned char)list.s[i]))
+        while (i < list.n && is_space((unsigned char)list.s[i]))
             i++;
         size_t s = i;
-        while (i < list.n && !isspace((unsigned char)list.s[i]))
+        while (i < list.n && !is_space((unsigned char)list.s[i]))
             i++;
         if (i > s && add_verb_form(d, (view){list.s + s, i - s}, id) < 0)
             return -1;
@@ -931,10 +957,10 @@ static int pattern_line(ed_dict *d, vstate *st, view v)
     int n = 0, star = -1;
     size_t i = 0;
     while (i < body.n && n < 60) {
-        while (i < body.n && isspace((unsigned char)body.s[i]))
+        while (i < body.n && is_space((unsigned char)body.s[i]))
             i++;
         size_t s = i;
-        while (i < body.n && !isspace((unsigned char)body.s[i]))
+        while (i < body.n && !is_space((unsigned char)body.s[i]))
             i++;
         if (i == s)
             continue;
@@ -1282,7 +1308,7 @@ static bool names_cameo2(view list)
     const size_t n = sizeof name - 1;
     for (size_t i = 0; i + n <= list.n; i++)
         if (memcmp(list.s + i, name, n) == 0 && (i == 0 || list.s[i - 1] == ',' ||
-                                                 isspace((unsigned char)list.s[i - 1])))
+                                                 is_space((unsigned char)list.s[i - 1])))
             return true;
     return false;
 }

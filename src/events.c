@@ -2039,12 +2039,34 @@ static bool config_require_dyad(const td_doc *doc)
     return true;
 }
 
-/* A per-thread cache of token -> word id: news repeats its words, and the
- * dictionaries' word table is megabytes (cache misses). Two ways a set,
- * the set one 64-byte line: the word hash ignores case, so "the" and
- * "The" share a set and would evict each other from a one-way one. It
- * lives in ctx->stage_state[EV_STATE] (freed with the pipeline). */
-enum { EV_STATE = 7, WCACHE_N = 65536, WCACHE_LEN = 18, WCACHE_SETS = WCACHE_N / 2 };
+/* A per-thread cache of token -> word id, ED_WB_* bits and function-word
+ * classes: news repeats its words, and the dictionaries' word table is
+ * megabytes (cache misses). Two parts:
+ *   - tokens of 1 to 8 bytes (nine tokens in ten) are keyed by their bytes
+ *     themselves (wshort, 16 bytes, four ways a 64-byte set): a hit costs
+ *     one load, a multiply and a compare, no hash of the word and no
+ *     string compare, and four entries share a cache line;
+ *   - longer tokens (up to WCACHE_LEN bytes) by a cheap hash of their
+ *     bytes (long_hash), with their bytes inline (wcache, 32 bytes, two
+ *     ways a set).
+ * Both are prefetched PREFETCH tokens ahead (doc_words).
+ * It lives in ctx->stage_state[EV_STATE] (freed with the pipeline). */
+enum {
+    EV_STATE = 7,
+    WSHORT_BITS = 13,
+    WSHORT_SETS = 1 << WSHORT_BITS,
+    WSHORT_WAYS = 4,
+    WCACHE_LEN = 18,
+    WCACHE_SETS = 8192
+};
+
+typedef struct wshort {
+    uint64_t key; /* the token's bytes, zero-padded */
+    uint32_t wk;  /* (word id + 1) << 12 | length << 8 | ED_WB_* bits (word
+                   * id ED_NONE: 0; length 0: an empty way) */
+    uint32_t fw;  /* function-word classes and the token's plural bits */
+} wshort;
+_Static_assert(sizeof(wshort) * WSHORT_WAYS == 64, "a wshort set is a 64-byte line");
 
 typedef struct wcache {
     uint32_t hash, wid, fw;
@@ -2053,21 +2075,27 @@ typedef struct wcache {
 } wcache;
 _Static_assert(sizeof(wcache) == 32, "two wcache entries a 64-byte line");
 
-/* A zeroed cache, or NULL. Its 2 MB are one huge page where the system
- * has them: a token's random set costs no TLB miss. */
-static wcache *wcache_new(void)
+typedef struct wcaches {
+    wshort sh[WSHORT_SETS * WSHORT_WAYS];
+    wcache lg[WCACHE_SETS * 2];
+} wcaches;
+
+/* A zeroed cache, or NULL. Its megabyte is in one huge page where the
+ * system has them: a token's random set costs no TLB miss. */
+static wcaches *wcache_new(void)
 {
-    size_t size = WCACHE_N * sizeof(wcache), align = 64;
+    size_t size = sizeof(wcaches), align = 64;
 #ifdef MADV_HUGEPAGE
-    align = size; /* a power of two */
+    align = (size_t)2 << 20;
+    size = (size + align - 1) / align * align; /* a multiple of the alignment */
 #endif
-    wcache *wc = aligned_alloc(align, size);
+    wcaches *wc = aligned_alloc(align, size);
     if (!wc)
         return NULL;
 #ifdef MADV_HUGEPAGE
     (void)madvise(wc, size, MADV_HUGEPAGE); /* a hint: failure is harmless */
 #endif
-    memset(wc, 0, size);
+    memset(wc, 0, sizeof *wc);
     return wc;
 }
 
@@ -2090,6 +2118,49 @@ static inline bool same_bytes(const char *a, const char *b, size_t n, bool b8)
     return true;
 }
 
+/* The short-cache key of a token s[0..len) of 1 to 8 bytes (bytes up to
+ * end may be read): its bytes, zero-padded (with its length, it tells the
+ * token from every other). */
+static inline uint64_t short_key(const char *s, size_t len, const char *end)
+{
+    uint64_t x = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (end - s >= 8) {
+        memcpy(&x, s, 8);
+        return x & (~0ull >> (64 - 8 * len));
+    }
+#endif
+    (void)end;
+    memcpy(&x, s, len);
+    return x;
+}
+
+static inline wshort *short_set(wcaches *wc, uint64_t key)
+{
+    return &wc->sh[((key * 0x9e3779b97f4a7c15ull) >> (64 - WSHORT_BITS)) * WSHORT_WAYS];
+}
+
+/* The long-cache hash of a token s[0..len) (bytes up to end may be
+ * read): of its bytes as they are, from its first and last eight, cheap
+ * enough to prefetch its set a few tokens ahead. */
+static inline uint32_t long_hash(const char *s, size_t len, const char *end)
+{
+    uint64_t a, b = 0;
+    if (len >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + len - 8, 8);
+    } else {
+        a = short_key(s, len, end);
+    }
+    uint64_t x = (a ^ (b * 0x9e3779b97f4a7c15ull) ^ len) * 0xff51afd7ed558ccdull;
+    return (uint32_t)(x >> 32);
+}
+
+static inline wcache *long_set(wcaches *wc, uint32_t h)
+{
+    return &wc->lg[(h & (WCACHE_SETS - 1)) * 2];
+}
+
 /* FW_PL1ACTOR and FW_PLMULTI of the token s[0..len). */
 static uint32_t plural_bits(const ed_dict *d, const char *s, size_t len)
 {
@@ -2102,26 +2173,46 @@ static uint32_t plural_bits(const ed_dict *d, const char *s, size_t len)
            ((d->words[w].kinds & ED_WB_MULTI) ? FW_PLMULTI : 0);
 }
 
-/* The word id of s[0..len), its ED_WB_* bits in *kinds and its
- * function-word classes in *fw with the token's plural bits (bytes up
- * to end may be read). */
-static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len,
-                        const char *end, uint32_t h, uint8_t *kinds, uint32_t *fw)
+/* The word id of s[0..len) from the dictionary itself, its ED_WB_* bits
+ * in *kinds and its function-word classes with the token's plural bits
+ * in *fw (bytes up to end may be read). */
+static uint32_t dict_word(const ed_dict *d, const char *s, size_t len, const char *end,
+                          uint8_t *kinds, uint32_t *fw)
 {
-    if (!wc || len > WCACHE_LEN || len == 0) {
-        uint32_t w = ed_word_find_h(d, s, len, h);
-        *kinds = w != ED_NONE ? d->words[w].kinds : 0;
-        *fw = (w != ED_NONE ? d->words[w].fw : 0) | plural_bits(d, s, len);
+    uint32_t w = ed_word_find_h(d, s, len, ed_word_hash_in(s, len, end));
+    *kinds = w != ED_NONE ? d->words[w].kinds : 0;
+    *fw = (w != ED_NONE ? d->words[w].fw : 0) | plural_bits(d, s, len);
+    return w;
+}
+
+/* Word ids the short cache can hold (20 bits, ED_NONE as 0). */
+#define WSHORT_MAXW ((1u << 20) - 1)
+
+/* word_id's miss: the dictionary's answer, into the cache. */
+static __attribute__((noinline)) uint32_t word_miss(const ed_dict *d, wcaches *wc, const char *s,
+                                                    size_t len, const char *end, uint8_t *kinds,
+                                                    uint32_t *fw)
+{
+    if (!wc || len > WCACHE_LEN || len == 0)
+        return dict_word(d, s, len, end, kinds, fw);
+    if (len <= 8 && d->n_words < WSHORT_MAXW) {
+        wshort *set = short_set(wc, short_key(s, len, end));
+        uint32_t w = dict_word(d, s, len, end, kinds, fw);
+        memmove(set + 1, set, (WSHORT_WAYS - 1) * sizeof *set); /* the newest first */
+        set->key = short_key(s, len, end);
+        set->wk = (w + 1) << 12 | (uint32_t)len << 8 | *kinds;
+        set->fw = *fw;
         return w;
     }
-    wcache *e = &wc[(h & (WCACHE_SETS - 1)) * 2];
+    uint32_t h = long_hash(s, len, end);
+    wcache *e = long_set(wc, h);
     for (int k = 0; k < 2; k++)
         if (e[k].len == len && e[k].hash == h && same_bytes(e[k].s, s, len, end - s >= 8)) {
             *kinds = e[k].kinds;
             *fw = e[k].fw;
             return e[k].wid;
         }
-    uint32_t w = ed_word_find_h(d, s, len, h);
+    uint32_t w = ed_word_find_h(d, s, len, ed_word_hash_in(s, len, end));
     e[1] = e[0]; /* the newest first */
     e->hash = h;
     e->wid = w;
@@ -2130,6 +2221,26 @@ static uint32_t word_id(const ed_dict *d, wcache *wc, const char *s, size_t len,
     e->fw = *fw = (w != ED_NONE ? d->words[w].fw : 0) | plural_bits(d, s, len);
     memcpy(e->s, s, len);
     return w;
+}
+
+/* dict_word through the cache wc (NULL: none): a token of 1 to 8 bytes
+ * found in the short cache here, everything else in word_miss. */
+static inline __attribute__((always_inline)) uint32_t word_id(const ed_dict *d, wcaches *wc,
+                                                              const char *s, size_t len,
+                                                              const char *end, uint8_t *kinds,
+                                                              uint32_t *fw)
+{
+    if (wc && len - 1 < 8) {
+        uint64_t key = short_key(s, len, end);
+        const wshort *set = short_set(wc, key);
+        for (int k = 0; k < WSHORT_WAYS; k++)
+            if (set[k].key == key && ((set[k].wk >> 8) & 15) == len) {
+                *kinds = (uint8_t)set[k].wk;
+                *fw = set[k].fw;
+                return (set[k].wk >> 12) - 1;
+            }
+    }
+    return word_miss(d, wc, s, len, end, kinds, fw);
 }
 
 /* What a sentence holds that coding needs (necessary conditions, computed
@@ -2223,48 +2334,66 @@ static bool discard_starts(const ed_dict *d, const td_sentence *se, const uint32
     return false;
 }
 
-enum { PREFETCH = 8 }; /* tokens ahead: the cache is bigger than L2 */
+enum { PREFETCH = 16 }; /* tokens ahead: the cache is bigger than L1 */
 
-static inline __attribute__((always_inline)) uint32_t tok_hash(const td_doc *doc, size_t i,
-                                                               wcache *wc)
+/* Prefetch the cache set of token ti, if it has one. */
+static inline __attribute__((always_inline)) void tok_prefetch(wcaches *wc,
+                                                               const td_doc *doc, size_t ti)
 {
-    const td_token *t = TD_DOC_TOK(doc, i);
-    uint32_t h = ed_word_hash_in(doc->norm + t->span.s, t->span.e - t->span.s,
-                                 doc->norm + doc->norm_len);
-    if (wc)
-        __builtin_prefetch(&wc[(h & (WCACHE_SETS - 1)) * 2]);
-    return h;
+    const td_token *t = TD_DOC_TOK(doc, ti);
+    const char *s = doc->norm + t->span.s, *end = doc->norm + doc->norm_len;
+    size_t len = t->span.e - t->span.s;
+    if (len - 1 < 8)
+        __builtin_prefetch(short_set(wc, short_key(s, len, end)));
+    else if (len - 9 < WCACHE_LEN - 8) /* 9 to WCACHE_LEN */
+        __builtin_prefetch(long_set(wc, long_hash(s, len, end)));
+}
+
+/* Token ti's word id, ED_WB_* bits and function-word classes into
+ * twid, tkb and tfw; the dictionary word phrase_at will read is
+ * prefetched, and the cache set of token ti + PREFETCH. */
+static inline __attribute__((always_inline)) void tok_word(const ed_dict *d, wcaches *wc,
+                                                           const td_doc *doc, size_t ti,
+                                                           uint32_t *twid, uint8_t *tkb,
+                                                           uint32_t *tfw)
+{
+    if (wc && ti + PREFETCH < doc->toks.n)
+        tok_prefetch(wc, doc, ti + PREFETCH);
+    const td_token *t = TD_DOC_TOK(doc, ti);
+    uint8_t kb;
+    uint32_t fw;
+    uint32_t w = word_id(d, wc, doc->norm + t->span.s, t->span.e - t->span.s,
+                         doc->norm + doc->norm_len, &kb, &fw);
+    twid[ti] = w;
+    tkb[ti] = kb;
+    tfw[ti] = fw;
+    if ((kb & (ED_WB_AGENT | ED_WB_DISC)) || ((kb & ED_WB_ACTOR) && !(fw & FW_1ACTOR)))
+        __builtin_prefetch(&d->words[w]); /* phrase_at, below */
 }
 
 /* Word ids, ED_WB_* bits and function-word classes of every token of the
- * document (one cached lookup a token, hashed and prefetched a few tokens
- * ahead); each sentence's SB_* in sbits. */
-static void doc_words(const ed_dict *d, wcache *wc, const td_doc *doc, uint32_t *twid,
+ * document (one cached lookup a token), and each sentence's SB_* in
+ * sbits, in one pass over the tokens. */
+static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, uint32_t *twid,
                       uint8_t *tkb, uint32_t *tfw, uint8_t *sbits)
 {
-    size_t nt = doc->toks.n;
-    uint32_t ring[PREFETCH];
-    for (size_t i = 0; i < nt && i < PREFETCH; i++)
-        ring[i] = tok_hash(doc, i, wc);
-    for (size_t i = 0; i < nt; i++) {
-        uint32_t h = ring[i % PREFETCH];
-        if (i + PREFETCH < nt)
-            ring[i % PREFETCH] = tok_hash(doc, i + PREFETCH, wc);
-        const td_token *t = TD_DOC_TOK(doc, i);
-        twid[i] = word_id(d, wc, doc->norm + t->span.s, t->span.e - t->span.s,
-                          doc->norm + doc->norm_len, h, &tkb[i], &tfw[i]);
-        if ((tkb[i] & (ED_WB_AGENT | ED_WB_DISC)) ||
-            ((tkb[i] & ED_WB_ACTOR) && !(tfw[i] & FW_1ACTOR)))
-            __builtin_prefetch(&d->words[twid[i]]); /* phrase_at, below */
-    }
+    size_t nt = doc->toks.n, done = 0; /* tokens [0, done) have their words */
+    for (size_t i = 0; wc && i < nt && i < PREFETCH; i++)
+        tok_prefetch(wc, doc, i);
     for (size_t i = 0; i < doc->sents.n; i++) {
         const td_sentence *se = TD_DOC_SENT(doc, i);
+        while (done < se->tok_first && done < nt)
+            tok_word(d, wc, doc, done++, twid, tkb, tfw);
         uint8_t b = 0;
         bool inside = false; /* a word (load_words keeps) came before */
         int chunks = 0;
         bool exact = se->tok_count <= MAX_W; /* the sentence's words are its tokens */
         for (uint32_t k = 0; k < se->tok_count; k++) {
             uint32_t ti = se->tok_first + k;
+            if (ti >= done) {
+                tok_word(d, wc, doc, ti, twid, tkb, tfw);
+                done = (size_t)ti + 1;
+            }
             const td_token *t = TD_DOC_TOK(doc, ti);
             const char *s = doc->norm + t->span.s;
             size_t len = t->span.e - t->span.s;
@@ -2286,6 +2415,8 @@ static void doc_words(const ed_dict *d, wcache *wc, const td_doc *doc, uint32_t 
             b |= SB_DYAD;
         sbits[i] = b;
     }
+    while (done < nt)
+        tok_word(d, wc, doc, done++, twid, tkb, tfw);
 }
 
 td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
@@ -2309,7 +2440,7 @@ td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
     uint8_t *sbits = td_arena_alloc(&ctx->scratch, doc->sents.n);
     if (!twid || !tkb || !tfw || !sbits)
         return TD_ENOMEM;
-    wcache *wc = ctx->stage_state[EV_STATE];
+    wcaches *wc = ctx->stage_state[EV_STATE];
     if (!wc) /* NULL: no cache */
         wc = ctx->stage_state[EV_STATE] = wcache_new();
     doc_words(r->dict, wc, doc, twid, tkb, tfw, sbits);
