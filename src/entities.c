@@ -762,16 +762,18 @@ typedef struct {
  * are megabytes: a miss costs several cache misses). It lives in
  * ctx->stage_state[ENT_STATE] (freed with the pipeline); its answers are
  * those of word_info, so the output never depends on it. */
-enum { ENT_STATE = 5, WC_N = 16384, WC_LEN = 47 };
+enum { ENT_STATE = 5, WC_N = 16384, WC_LEN = 31 };
 enum { SM_CAPS = 1, SM_RESULTS = 2 };
 
 typedef struct {
     uint32_t tag;  /* high half of the word's index hash */
     uint32_t cls;
     const wrec *wr;
+    uint64_t fnv[2]; /* the word's FNV-1a hash as written and folded (th) */
     uint8_t len;   /* 0: empty */
     char s[WC_LEN];
 } wcent;           /* 64 bytes: one cache line */
+_Static_assert(sizeof(wcent) == 64, "a word cache entry is one 64-byte line");
 
 typedef struct wcache {
     wcent e[WC_N];
@@ -851,22 +853,31 @@ static inline bool tok_is_n(const state *S, size_t i, const char *w, size_t l)
 #define tok_is(S, i, w) tok_is_n(S, i, "" w, sizeof(w) - 1)
 /* The FNV-1a hash of token i, as written or ASCII-folded (fw_step),
  * computed once a document. */
-static uint64_t tok_hash_k(const state *S, size_t i, bool fold)
+#if defined(__GNUC__)
+#define ENT_NOINLINE __attribute__((noinline))
+#else
+#define ENT_NOINLINE
+#endif
+
+static ENT_NOINLINE uint64_t tok_hash_new(const state *S, size_t i, bool fold)
 {
-    unsigned have = fold ? TH_FOLD : TH_HAVE;
-    if (!(S->have[i] & have)) {
-        uint64_t h = FW_SEED;
-        const char *w = tok_s(S, i);
-        size_t tl = tok_n(S, i);
-        for (size_t b = 0; b < tl; b++)
-            h = fw_step(h, (unsigned char)w[b], fold);
-        S->th[i][fold] = h;
-        S->have[i] |= have;
-    }
-    return S->th[i][fold];
+    uint64_t h = FW_SEED;
+    const char *w = tok_s(S, i);
+    size_t tl = tok_n(S, i);
+    for (size_t b = 0; b < tl; b++)
+        h = fw_step(h, (unsigned char)w[b], fold);
+    S->th[i][fold] = h;
+    S->have[i] |= fold ? TH_FOLD : TH_HAVE;
+    return h;
 }
-static uint64_t tok_fnv(const state *S, size_t i) { return tok_hash_k(S, i, false); }
-static uint64_t tok_fnv_fold(const state *S, size_t i) { return tok_hash_k(S, i, true); }
+static inline uint64_t tok_hash_k(const state *S, size_t i, bool fold)
+{
+    if (S->have[i] & (fold ? TH_FOLD : TH_HAVE))
+        return S->th[i][fold];
+    return tok_hash_new(S, i, fold);
+}
+static inline uint64_t tok_fnv(const state *S, size_t i) { return tok_hash_k(S, i, false); }
+static inline uint64_t tok_fnv_fold(const state *S, size_t i) { return tok_hash_k(S, i, true); }
 
 /* The WI_* bits of the word w[0..n) (token i): its word record (*wr), its
  * cue, whether it is written in lower case elsewhere, and which
@@ -934,13 +945,15 @@ static inline uint64_t key_hash(const char *w, size_t n, const char *end)
     return h ^ (h >> 29);
 }
 
+static ENT_NOINLINE uint64_t tok_kh_new(const state *S, size_t i)
+{
+    S->kh[i] = key_hash(tok_s(S, i), tok_n(S, i), S->doc->norm + S->doc->norm_len);
+    S->have[i] |= KH_HAVE;
+    return S->kh[i];
+}
 static inline uint64_t tok_kh(const state *S, size_t i)
 {
-    if (!(S->have[i] & KH_HAVE)) {
-        S->kh[i] = key_hash(tok_s(S, i), tok_n(S, i), S->doc->norm + S->doc->norm_len);
-        S->have[i] |= KH_HAVE;
-    }
-    return S->kh[i];
+    return (S->have[i] & KH_HAVE) ? S->kh[i] : tok_kh_new(S, i);
 }
 
 /* a[0..n) == b[0..n), n <= WC_LEN; a has room for 8 bytes, and b when b8 holds. */
@@ -959,12 +972,6 @@ static inline bool same_bytes(const char *a, const char *b, size_t n, bool b8)
     return memcmp(a, b, n) == 0;
 }
 
-#if defined(__GNUC__)
-#define ENT_NOINLINE __attribute__((noinline))
-#else
-#define ENT_NOINLINE
-#endif
-
 /* wcls of a token missing from the word cache (e: its entry, or NULL). */
 static ENT_NOINLINE uint32_t wcls_miss(const state *S, size_t i, wcent *e)
 {
@@ -973,10 +980,12 @@ static ENT_NOINLINE uint32_t wcls_miss(const state *S, size_t i, wcent *e)
     uint64_t fnv = tok_fnv(S, i);
     uint32_t c = word_classes(S, i, w, n, fnv, wx_mix(fnv), &S->wr[i]);
     S->cls[i] = c;
-    if (e) {
+    if (e) { /* word_classes found both hashes */
         e->tag = (uint32_t)(tok_kh(S, i) >> 32);
         e->cls = c;
         e->wr = S->wr[i];
+        e->fnv[0] = S->th[i][0];
+        e->fnv[1] = S->th[i][1];
         e->len = (uint8_t)n;
         memcpy(e->s, w, n);
     }
@@ -997,6 +1006,9 @@ static uint32_t wcls_new(const state *S, size_t i)
     if (e->len == n && e->tag == (uint32_t)(kh >> 32) &&
         same_bytes(e->s, w, n, S->doc->norm + S->doc->norm_len - w >= 8)) {
         S->wr[i] = e->wr;
+        S->th[i][0] = e->fnv[0];
+        S->th[i][1] = e->fnv[1];
+        S->have[i] |= TH_HAVE | TH_FOLD;
         return S->cls[i] = e->cls;
     }
     return wcls_miss(S, i, e);
