@@ -1896,32 +1896,40 @@ static void finish(state *S)
         TD_VEC_AT(*v, td_entity, i)->id = (int)i + 1;
 }
 
-/* The SM_* marks of the sentence [t0, t1): an ALL-CAPS line (7 in 10 words
- * of two letters or more in capitals), a results line (numbers after
- * capitalised words). */
-static uint8_t sent_marks(const td_doc *doc, size_t t0, size_t t1)
+/* The SM_* marks of the sentence [t0, t1), given caps, its words of two
+ * letters or more in capitals, and scores, its numbers after a capitalised
+ * word: an ALL-CAPS line (7 in 10 words of two letters or more in
+ * capitals: the count stops as soon as there are too many words), a
+ * results line (two scores, or one and as many numbers as lower-case
+ * words, two at least). */
+static uint8_t sent_marks(const td_doc *doc, size_t t0, size_t t1, size_t caps, size_t scores)
 {
-    size_t scores = 0, nums = 0, lowers = 0, words = 0, caps = 0;
-    for (size_t i = t0; i < t1; i++) {
-        const td_token *t = TD_DOC_TOK(doc, i);
-        if (t->type == TD_TOK_WORD) {
-            if (t->span.e - t->span.s >= 2) {
-                words++;
-                if (t->flags & TD_TOKF_ALLCAPS)
-                    caps++;
-            }
-            if (!(t->flags & TD_TOKF_CAP))
-                lowers++;
-        } else if (t->type == TD_TOK_NUM) {
-            nums++;
-            if (i > t0 && TD_DOC_TOK(doc, i - 1)->type == TD_TOK_WORD &&
-                (TD_DOC_TOK(doc, i - 1)->flags & TD_TOKF_CAP))
-                scores++;
+    uint8_t m = 0;
+    if (caps) {
+        size_t words = 0, i = t0;
+        for (; i < t1; i++) {
+            const td_token *t = TD_DOC_TOK(doc, i);
+            if (t->type == TD_TOK_WORD && t->span.e - t->span.s >= 2 && ++words * 7 > caps * 10)
+                break;
         }
+        if (i == t1)
+            m |= SM_CAPS;
     }
-    return (uint8_t)((words >= 1 && caps * 10 >= words * 7 ? SM_CAPS : 0) |
-                     (scores >= 2 || (scores >= 1 && nums >= 2 && lowers <= nums) ? SM_RESULTS
-                                                                                   : 0));
+    if (scores >= 2) {
+        m |= SM_RESULTS;
+    } else if (scores == 1) {
+        size_t nums = 0, lowers = 0;
+        for (size_t i = t0; i < t1; i++) {
+            const td_token *t = TD_DOC_TOK(doc, i);
+            if (t->type == TD_TOK_WORD)
+                lowers += !(t->flags & TD_TOKF_CAP);
+            else
+                nums += t->type == TD_TOK_NUM;
+        }
+        if (nums >= 2 && lowers <= nums)
+            m |= SM_RESULTS;
+    }
+    return m;
 }
 
 /* The word cache hash of token i, computed here (first use), and the
@@ -1957,41 +1965,46 @@ static size_t scan_doc(state *S)
         for (; cursor < t0; cursor++)
             ncap += (tok[cursor].flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)) != 0;
         size_t scap = 0; /* capitalised tokens of the sentence */
-        bool marks = false, prev_cand = false;
-        unsigned prev_f = t0 > 0 ? tok[t0 - 1].flags : 0;
+        size_t caps = 0, scores = 0; /* see sent_marks */
+        bool prev_cand = false;
+        /* special: the token before is a candidate or capitalised, so a
+         * lower-case word needs a look ("of", "al-Assad"); else it needs
+         * none, the common case */
+        bool special = t0 > 0 && (tok[t0 - 1].flags & TD_TOKF_CAP);
         for (size_t i = t0; i < t1; i++) {
+            if (!special) { /* skip the plain lower-case words */
+                while (i < t1 && !(((unsigned)tok[i].type | (unsigned)tok[i].flags << 8) &
+                                   (0xffu | (TD_TOKF_CAP | TD_TOKF_ALLCAPS) << 8)))
+                    i++;
+                if (i == t1)
+                    break;
+            }
             const td_token *t = &tok[i];
-            unsigned f = t->flags, pf = prev_f;
-            prev_f = f;
+            unsigned f = t->flags;
+            unsigned pf = i > 0 ? t[-1].flags : 0;
+            size_t l = t->span.e - t->span.s;
             if (t->type == TD_TOK_WORD) {
                 if (f & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)) {
                     scap++;
-                    if ((f & TD_TOKF_ALLCAPS) && t->span.e - t->span.s >= 2)
-                        marks = true;
-                    if (f & TD_TOKF_CAP) {
-                        S->cand[nc++] = (uint32_t)i;
-                        prefetch_new(S, i, t);
-                        prev_cand = true;
-                        continue;
-                    }
-                } else if ((pf & TD_TOKF_CAP) && t->span.e - t->span.s > 3 &&
-                           cap_word(S, NULL, i)) {
-                    S->cand[nc++] = (uint32_t)i; /* "al-Assad" */
+                    caps += (f & TD_TOKF_ALLCAPS) && l >= 2;
+                }
+                if ((f & TD_TOKF_CAP) || (!(f & TD_TOKF_ALLCAPS) && (pf & TD_TOKF_CAP) &&
+                                          l > 3 && cap_word(S, NULL, i))) {
+                    S->cand[nc++] = (uint32_t)i; /* "al-Assad" too */
                     prefetch_new(S, i, t);
-                    prev_cand = true;
+                    prev_cand = special = true;
                     continue;
                 }
-                if (prev_cand && t->span.e - t->span.s <= 5)
+                if (prev_cand && l <= 5)
                     prefetch_new(S, i, t);
-                prev_cand = false;
-                continue;
+            } else {
+                if (f & (TD_TOKF_CAP | TD_TOKF_ALLCAPS))
+                    scap++;
+                scores += t->type == TD_TOK_NUM && i > t0 && tok[i - 1].type == TD_TOK_WORD &&
+                          (pf & TD_TOKF_CAP);
             }
-            if (f & (TD_TOKF_CAP | TD_TOKF_ALLCAPS))
-                scap++;
-            if (t->type == TD_TOK_NUM && i > t0 && tok[i - 1].type == TD_TOK_WORD &&
-                (pf & TD_TOKF_CAP))
-                marks = true;
             prev_cand = false;
+            special = f & TD_TOKF_CAP;
         }
         if (t0 >= cursor) {
             ncap += scap;
@@ -2001,7 +2014,7 @@ static size_t scan_doc(state *S)
         }
         if (t1 > cursor)
             cursor = t1;
-        S->smark[si] = marks ? sent_marks(doc, t0, t1) : 0;
+        S->smark[si] = caps || scores ? sent_marks(doc, t0, t1, caps, scores) : 0;
     }
     for (; cursor < doc->toks.n; cursor++)
         ncap += (tok[cursor].flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)) != 0;
