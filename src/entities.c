@@ -762,16 +762,18 @@ typedef struct {
  * are megabytes: a miss costs several cache misses). It lives in
  * ctx->stage_state[ENT_STATE] (freed with the pipeline); its answers are
  * those of word_info, so the output never depends on it. */
-enum { ENT_STATE = 5, WC_N = 16384, WC_LEN = 47 };
+enum { ENT_STATE = 5, WC_N = 16384, WC_LEN = 31 };
 enum { SM_CAPS = 1, SM_RESULTS = 2 };
 
 typedef struct {
     uint32_t tag;  /* high half of the word's index hash */
     uint32_t cls;
     const wrec *wr;
+    uint64_t fnv[2]; /* the word's FNV-1a hash as written and folded (th) */
     uint8_t len;   /* 0: empty */
     char s[WC_LEN];
 } wcent;           /* 64 bytes: one cache line */
+_Static_assert(sizeof(wcent) == 64, "a word cache entry is one 64-byte line");
 
 typedef struct wcache {
     wcent e[WC_N];
@@ -851,22 +853,31 @@ static inline bool tok_is_n(const state *S, size_t i, const char *w, size_t l)
 #define tok_is(S, i, w) tok_is_n(S, i, "" w, sizeof(w) - 1)
 /* The FNV-1a hash of token i, as written or ASCII-folded (fw_step),
  * computed once a document. */
-static uint64_t tok_hash_k(const state *S, size_t i, bool fold)
+#if defined(__GNUC__)
+#define ENT_NOINLINE __attribute__((noinline))
+#else
+#define ENT_NOINLINE
+#endif
+
+static ENT_NOINLINE uint64_t tok_hash_new(const state *S, size_t i, bool fold)
 {
-    unsigned have = fold ? TH_FOLD : TH_HAVE;
-    if (!(S->have[i] & have)) {
-        uint64_t h = FW_SEED;
-        const char *w = tok_s(S, i);
-        size_t tl = tok_n(S, i);
-        for (size_t b = 0; b < tl; b++)
-            h = fw_step(h, (unsigned char)w[b], fold);
-        S->th[i][fold] = h;
-        S->have[i] |= have;
-    }
-    return S->th[i][fold];
+    uint64_t h = FW_SEED;
+    const char *w = tok_s(S, i);
+    size_t tl = tok_n(S, i);
+    for (size_t b = 0; b < tl; b++)
+        h = fw_step(h, (unsigned char)w[b], fold);
+    S->th[i][fold] = h;
+    S->have[i] |= fold ? TH_FOLD : TH_HAVE;
+    return h;
 }
-static uint64_t tok_fnv(const state *S, size_t i) { return tok_hash_k(S, i, false); }
-static uint64_t tok_fnv_fold(const state *S, size_t i) { return tok_hash_k(S, i, true); }
+static inline uint64_t tok_hash_k(const state *S, size_t i, bool fold)
+{
+    if (S->have[i] & (fold ? TH_FOLD : TH_HAVE))
+        return S->th[i][fold];
+    return tok_hash_new(S, i, fold);
+}
+static inline uint64_t tok_fnv(const state *S, size_t i) { return tok_hash_k(S, i, false); }
+static inline uint64_t tok_fnv_fold(const state *S, size_t i) { return tok_hash_k(S, i, true); }
 
 /* The WI_* bits of the word w[0..n) (token i): its word record (*wr), its
  * cue, whether it is written in lower case elsewhere, and which
@@ -934,13 +945,15 @@ static inline uint64_t key_hash(const char *w, size_t n, const char *end)
     return h ^ (h >> 29);
 }
 
+static ENT_NOINLINE uint64_t tok_kh_new(const state *S, size_t i)
+{
+    S->kh[i] = key_hash(tok_s(S, i), tok_n(S, i), S->doc->norm + S->doc->norm_len);
+    S->have[i] |= KH_HAVE;
+    return S->kh[i];
+}
 static inline uint64_t tok_kh(const state *S, size_t i)
 {
-    if (!(S->have[i] & KH_HAVE)) {
-        S->kh[i] = key_hash(tok_s(S, i), tok_n(S, i), S->doc->norm + S->doc->norm_len);
-        S->have[i] |= KH_HAVE;
-    }
-    return S->kh[i];
+    return (S->have[i] & KH_HAVE) ? S->kh[i] : tok_kh_new(S, i);
 }
 
 /* a[0..n) == b[0..n), n <= WC_LEN; a has room for 8 bytes, and b when b8 holds. */
@@ -959,12 +972,6 @@ static inline bool same_bytes(const char *a, const char *b, size_t n, bool b8)
     return memcmp(a, b, n) == 0;
 }
 
-#if defined(__GNUC__)
-#define ENT_NOINLINE __attribute__((noinline))
-#else
-#define ENT_NOINLINE
-#endif
-
 /* wcls of a token missing from the word cache (e: its entry, or NULL). */
 static ENT_NOINLINE uint32_t wcls_miss(const state *S, size_t i, wcent *e)
 {
@@ -973,10 +980,12 @@ static ENT_NOINLINE uint32_t wcls_miss(const state *S, size_t i, wcent *e)
     uint64_t fnv = tok_fnv(S, i);
     uint32_t c = word_classes(S, i, w, n, fnv, wx_mix(fnv), &S->wr[i]);
     S->cls[i] = c;
-    if (e) {
+    if (e) { /* word_classes found both hashes */
         e->tag = (uint32_t)(tok_kh(S, i) >> 32);
         e->cls = c;
         e->wr = S->wr[i];
+        e->fnv[0] = S->th[i][0];
+        e->fnv[1] = S->th[i][1];
         e->len = (uint8_t)n;
         memcpy(e->s, w, n);
     }
@@ -997,6 +1006,9 @@ static uint32_t wcls_new(const state *S, size_t i)
     if (e->len == n && e->tag == (uint32_t)(kh >> 32) &&
         same_bytes(e->s, w, n, S->doc->norm + S->doc->norm_len - w >= 8)) {
         S->wr[i] = e->wr;
+        S->th[i][0] = e->fnv[0];
+        S->th[i][1] = e->fnv[1];
+        S->have[i] |= TH_HAVE | TH_FOLD;
         return S->cls[i] = e->cls;
     }
     return wcls_miss(S, i, e);
@@ -1884,32 +1896,40 @@ static void finish(state *S)
         TD_VEC_AT(*v, td_entity, i)->id = (int)i + 1;
 }
 
-/* The SM_* marks of the sentence [t0, t1): an ALL-CAPS line (7 in 10 words
- * of two letters or more in capitals), a results line (numbers after
- * capitalised words). */
-static uint8_t sent_marks(const td_doc *doc, size_t t0, size_t t1)
+/* The SM_* marks of the sentence [t0, t1), given caps, its words of two
+ * letters or more in capitals, and scores, its numbers after a capitalised
+ * word: an ALL-CAPS line (7 in 10 words of two letters or more in
+ * capitals: the count stops as soon as there are too many words), a
+ * results line (two scores, or one and as many numbers as lower-case
+ * words, two at least). */
+static uint8_t sent_marks(const td_doc *doc, size_t t0, size_t t1, size_t caps, size_t scores)
 {
-    size_t scores = 0, nums = 0, lowers = 0, words = 0, caps = 0;
-    for (size_t i = t0; i < t1; i++) {
-        const td_token *t = TD_DOC_TOK(doc, i);
-        if (t->type == TD_TOK_WORD) {
-            if (t->span.e - t->span.s >= 2) {
-                words++;
-                if (t->flags & TD_TOKF_ALLCAPS)
-                    caps++;
-            }
-            if (!(t->flags & TD_TOKF_CAP))
-                lowers++;
-        } else if (t->type == TD_TOK_NUM) {
-            nums++;
-            if (i > t0 && TD_DOC_TOK(doc, i - 1)->type == TD_TOK_WORD &&
-                (TD_DOC_TOK(doc, i - 1)->flags & TD_TOKF_CAP))
-                scores++;
+    uint8_t m = 0;
+    if (caps) {
+        size_t words = 0, i = t0;
+        for (; i < t1; i++) {
+            const td_token *t = TD_DOC_TOK(doc, i);
+            if (t->type == TD_TOK_WORD && t->span.e - t->span.s >= 2 && ++words * 7 > caps * 10)
+                break;
         }
+        if (i == t1)
+            m |= SM_CAPS;
     }
-    return (uint8_t)((words >= 1 && caps * 10 >= words * 7 ? SM_CAPS : 0) |
-                     (scores >= 2 || (scores >= 1 && nums >= 2 && lowers <= nums) ? SM_RESULTS
-                                                                                   : 0));
+    if (scores >= 2) {
+        m |= SM_RESULTS;
+    } else if (scores == 1) {
+        size_t nums = 0, lowers = 0;
+        for (size_t i = t0; i < t1; i++) {
+            const td_token *t = TD_DOC_TOK(doc, i);
+            if (t->type == TD_TOK_WORD)
+                lowers += !(t->flags & TD_TOKF_CAP);
+            else
+                nums += t->type == TD_TOK_NUM;
+        }
+        if (nums >= 2 && lowers <= nums)
+            m |= SM_RESULTS;
+    }
+    return m;
 }
 
 /* The word cache hash of token i, computed here (first use), and the
@@ -1945,41 +1965,46 @@ static size_t scan_doc(state *S)
         for (; cursor < t0; cursor++)
             ncap += (tok[cursor].flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)) != 0;
         size_t scap = 0; /* capitalised tokens of the sentence */
-        bool marks = false, prev_cand = false;
-        unsigned prev_f = t0 > 0 ? tok[t0 - 1].flags : 0;
+        size_t caps = 0, scores = 0; /* see sent_marks */
+        bool prev_cand = false;
+        /* special: the token before is a candidate or capitalised, so a
+         * lower-case word needs a look ("of", "al-Assad"); else it needs
+         * none, the common case */
+        bool special = t0 > 0 && (tok[t0 - 1].flags & TD_TOKF_CAP);
         for (size_t i = t0; i < t1; i++) {
+            if (!special) { /* skip the plain lower-case words */
+                while (i < t1 && !(((unsigned)tok[i].type | (unsigned)tok[i].flags << 8) &
+                                   (0xffu | (TD_TOKF_CAP | TD_TOKF_ALLCAPS) << 8)))
+                    i++;
+                if (i == t1)
+                    break;
+            }
             const td_token *t = &tok[i];
-            unsigned f = t->flags, pf = prev_f;
-            prev_f = f;
+            unsigned f = t->flags;
+            unsigned pf = i > 0 ? t[-1].flags : 0;
+            size_t l = t->span.e - t->span.s;
             if (t->type == TD_TOK_WORD) {
                 if (f & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)) {
                     scap++;
-                    if ((f & TD_TOKF_ALLCAPS) && t->span.e - t->span.s >= 2)
-                        marks = true;
-                    if (f & TD_TOKF_CAP) {
-                        S->cand[nc++] = (uint32_t)i;
-                        prefetch_new(S, i, t);
-                        prev_cand = true;
-                        continue;
-                    }
-                } else if ((pf & TD_TOKF_CAP) && t->span.e - t->span.s > 3 &&
-                           cap_word(S, NULL, i)) {
-                    S->cand[nc++] = (uint32_t)i; /* "al-Assad" */
+                    caps += (f & TD_TOKF_ALLCAPS) && l >= 2;
+                }
+                if ((f & TD_TOKF_CAP) || (!(f & TD_TOKF_ALLCAPS) && (pf & TD_TOKF_CAP) &&
+                                          l > 3 && cap_word(S, NULL, i))) {
+                    S->cand[nc++] = (uint32_t)i; /* "al-Assad" too */
                     prefetch_new(S, i, t);
-                    prev_cand = true;
+                    prev_cand = special = true;
                     continue;
                 }
-                if (prev_cand && t->span.e - t->span.s <= 5)
+                if (prev_cand && l <= 5)
                     prefetch_new(S, i, t);
-                prev_cand = false;
-                continue;
+            } else {
+                if (f & (TD_TOKF_CAP | TD_TOKF_ALLCAPS))
+                    scap++;
+                scores += t->type == TD_TOK_NUM && i > t0 && tok[i - 1].type == TD_TOK_WORD &&
+                          (pf & TD_TOKF_CAP);
             }
-            if (f & (TD_TOKF_CAP | TD_TOKF_ALLCAPS))
-                scap++;
-            if (t->type == TD_TOK_NUM && i > t0 && tok[i - 1].type == TD_TOK_WORD &&
-                (pf & TD_TOKF_CAP))
-                marks = true;
             prev_cand = false;
+            special = f & TD_TOKF_CAP;
         }
         if (t0 >= cursor) {
             ncap += scap;
@@ -1989,7 +2014,7 @@ static size_t scan_doc(state *S)
         }
         if (t1 > cursor)
             cursor = t1;
-        S->smark[si] = marks ? sent_marks(doc, t0, t1) : 0;
+        S->smark[si] = caps || scores ? sent_marks(doc, t0, t1, caps, scores) : 0;
     }
     for (; cursor < doc->toks.n; cursor++)
         ncap += (tok[cursor].flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)) != 0;
