@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A slot keeps the key's hash tag and length beside the entry, so a probe
- * touches the entry only when both agree. */
+/* A slot keeps the key's hash tag, its length and its first eight (folded)
+ * bytes beside the entry, so a probe touches the entry only for keys of
+ * more than eight bytes, and only when all three agree. */
 typedef struct {
     uint32_t tag, len;
+    uint64_t k8; /* the first 8 bytes of the key as hashed, zero padded */
     td_lex_entry *e;
 } lslot;
 
@@ -75,47 +77,92 @@ static uint64_t hash_mix(uint64_t h)
     return h;
 }
 
-/* fold_key and hash_bytes of the folded key in one pass (ASCII first). */
-static uint64_t fold_hash(const char *s, size_t len, char *out)
+#define ONES8 0x0101010101010101ull
+
+/* ASCII letters of eight ASCII bytes to lower case (SWAR: bit 7 of a byte
+ * of a says >= 'A', of z says > 'Z'; no byte carries into the next). */
+static inline uint64_t fold_ascii8(uint64_t x)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x80) {
-            c = fold_byte(c);
-            out[i] = (char)c;
-            h = (h ^ c) * 1099511628211ull;
-            continue;
-        }
-        unsigned char d = i + 1 < len ? (unsigned char)s[i + 1] : 0;
-        if (c == 0xC3 && i + 1 < len) {
-            if (d >= 0x80 && d <= 0x9E && d != 0x97)
-                d = (unsigned char)(d + 0x20);
-        } else if ((c == 0xC4 || c == 0xC5) && i + 1 < len) {
-            if (!(d & 1) && !(c == 0xC5 && d >= 0x80 && d <= 0x88) &&
-                !(c == 0xC4 && d >= 0xB7))
-                d = (unsigned char)(d | 1);
-        } else {
-            out[i] = (char)c;
-            h = (h ^ c) * 1099511628211ull;
-            continue;
-        }
-        out[i] = (char)c;
-        out[i + 1] = (char)d;
-        h = (h ^ c) * 1099511628211ull;
-        h = (h ^ d) * 1099511628211ull;
-        i++;
-    }
-    return hash_mix(h);
+    uint64_t a = x + ONES8 * (0x80 - 'A');
+    uint64_t z = x + ONES8 * (0x80 - 'Z' - 1);
+    return x | ((a & ~z & (ONES8 * 0x80)) >> 2);
 }
 
-static uint64_t hash_bytes(const char *s, size_t len)
+/* Little-endian loads of 8 and 4 bytes (one load each on x86). */
+static inline uint64_t ld64(const char *p)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a, then a final mix: the
-                                          * low bits of FNV alone cluster */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint64_t)u[0] | (uint64_t)u[1] << 8 | (uint64_t)u[2] << 16 | (uint64_t)u[3] << 24 |
+           (uint64_t)u[4] << 32 | (uint64_t)u[5] << 40 | (uint64_t)u[6] << 48 |
+           (uint64_t)u[7] << 56;
+}
+
+static inline uint64_t ld32(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint64_t)u[0] | (uint64_t)u[1] << 8 | (uint64_t)u[2] << 16 | (uint64_t)u[3] << 24;
+}
+
+/* Bytes [0, n) of p (1 <= n <= 8) as a little-endian word, zero padded,
+ * with no read outside them: two loads that may overlap. */
+static inline uint64_t ld_upto8(const char *p, size_t n)
+{
+    if (n >= 4)
+        return ld32(p) | ld32(p + n - 4) << (8 * (n - 4));
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint64_t)u[0] | (uint64_t)u[n / 2] << (8 * (n / 2)) | (uint64_t)u[n - 1] << (8 * (n - 1));
+}
+
+/* Bytes [8i, 8i + 8) of key[0..len) (0 < len < 256) in w[i], little-endian,
+ * zero padded; w[1] is set (0) even for a short key. */
+static inline void load_raw(const char *key, size_t len, uint64_t *w)
+{
+    if (len <= 8) {
+        w[0] = ld_upto8(key, len);
+        w[1] = 0;
+    } else if (len <= 16) {
+        w[0] = ld64(key);
+        w[1] = ld64(key + len - 8) >> (8 * (16 - len));
+    } else {
+        size_t nw = (len + 7) / 8;
+        for (size_t i = 0; i + 1 < nw; i++)
+            w[i] = ld64(key + 8 * i);
+        w[nw - 1] = ld_upto8(key + 8 * (nw - 1), len - 8 * (nw - 1));
+    }
+}
+
+/* A key as words (load_raw), folded like fold_key when fold is true: eight
+ * ASCII bytes at a time, or fold_key when a byte is not ASCII. Both the
+ * stored keys and the looked-up ones are hashed and compared in this form. */
+static inline void load_key(const char *key, size_t len, bool fold, uint64_t *w)
+{
+    load_raw(key, len, w);
+    if (!fold)
+        return;
+    size_t nw = (len + 7) / 8;
+    uint64_t any = 0;
+    for (size_t i = 0; i < nw; i++)
+        any |= w[i];
+    if (any & (ONES8 * 0x80)) {
+        char tmp[256];
+        fold_key(key, len, tmp); /* folding keeps the length */
+        load_raw(tmp, len, w);
+        return;
+    }
+    for (size_t i = 0; i < nw; i++)
+        w[i] = fold_ascii8(w[i]);
+}
+
+/* The hash of a key in words (from load_key): a word at a time, then a
+ * final mix (its high 32 bits are the slot tag, its low bits the slot). */
+static inline uint64_t hash_words(const uint64_t *w, size_t len)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ len;
+    size_t nw = (len + 7) / 8;
+    for (size_t i = 0; i < nw; i++) {
+        h ^= w[i];
+        h *= 0xff51afd7ed558ccdull;
+        h ^= h >> 31;
     }
     return hash_mix(h);
 }
@@ -152,26 +199,33 @@ void td_lexicon_free(td_lexicon *lx)
     free(lx);
 }
 
-static bool slot_is(const lslot *sl, const char *key, size_t len, uint32_t tag)
+static inline bool slot_is(const lslot *sl, const uint64_t *w, size_t len, uint32_t tag)
 {
-    if (sl->tag != tag || sl->len != len)
+    if (sl->tag != tag || sl->len != len || sl->k8 != w[0])
         return false;
-    const char *k = sl->e->hkey;
-    for (size_t i = 0; i < len; i++)
-        if (k[i] != key[i])
+    if (len <= 8)
+        return true;
+    const char *k = sl->e->hkey + 8; /* the rest, a word at a time */
+    size_t n = len - 8;
+    for (size_t i = 1; n > 0; i++) {
+        size_t m = n < 8 ? n : 8;
+        if ((m == 8 ? ld64(k) : ld_upto8(k, m)) != w[i])
             return false;
+        k += m;
+        n -= m;
+    }
     return true;
 }
 
-/* Find the slot for a (folded when needed) key of hash h. */
-static size_t find_slot(const td_lexicon *lx, const char *key, size_t len, uint64_t h)
+/* Find the slot for a key in words (load_key) of hash h. */
+static inline size_t find_slot(const td_lexicon *lx, const uint64_t *w, size_t len, uint64_t h)
 {
     size_t mask = lx->nslots - 1;
     size_t i = (size_t)h & mask;
     uint32_t tag = (uint32_t)(h >> 32);
     for (;;) {
         const lslot *sl = &lx->slots[i];
-        if (!sl->e || slot_is(sl, key, len, tag))
+        if (!sl->e || slot_is(sl, w, len, tag))
             return i;
         i = (i + 1) & mask;
     }
@@ -224,7 +278,9 @@ static td_status reserve(td_lexicon *lx, size_t n)
         lslot *sl = &old[i];
         if (!sl->e)
             continue;
-        uint64_t h = hash_bytes(sl->e->hkey, sl->len);
+        uint64_t w[33];
+        load_key(sl->e->hkey, sl->len, false, w);
+        uint64_t h = hash_words(w, sl->len);
         size_t j = (size_t)h & mask;
         while (slots[j].e)
             j = (j + 1) & mask;
@@ -272,6 +328,7 @@ static td_status add_entry(td_lexicon *lx, char *line, size_t len, bool replace,
     e->fields = fields + 1;
     e->n_fields = nf - 1;
     e->n_words = 1;
+    e->id = UINT32_MAX; /* until it is stored */
     for (const char *q = e->key; *q; q++)
         if (*q == ' ')
             e->n_words++;
@@ -295,8 +352,10 @@ static td_status add_entry(td_lexicon *lx, char *line, size_t len, bool replace,
         st = reserve_order(lx, lx->norder + 1);
     if (st != TD_OK)
         return st;
-    uint64_t h = hash_bytes(key, kl);
-    size_t slot = find_slot(lx, key, kl, h);
+    uint64_t w[33];
+    load_key(key, kl, false, w); /* key is folded already */
+    uint64_t h = hash_words(w, kl);
+    size_t slot = find_slot(lx, w, kl, h);
     if (lx->slots[slot].e) {
         if (!replace)
             return TD_OK;
@@ -306,9 +365,11 @@ static td_status add_entry(td_lexicon *lx, char *line, size_t len, bool replace,
     lslot *sl = &lx->slots[slot];
     sl->tag = (uint32_t)(h >> 32);
     sl->len = (uint32_t)kl;
+    sl->k8 = w[0];
     sl->e = e;
     bloom_add(lx, h);
     lx->lens |= len_bit(kl);
+    e->id = (uint32_t)lx->norder;
     lx->order[lx->norder++] = e;
     if (e->n_words > lx->max_words)
         lx->max_words = e->n_words;
@@ -487,21 +548,65 @@ td_status td_lexicon_load(const td_options *opts, const char *name, unsigned fla
     return TD_OK;
 }
 
+/* The lookup of any key (td_lexicon_get checked lx and len). */
+static const td_lex_entry *get_any(const td_lexicon *lx, const char *key, size_t len)
+{
+    uint64_t w[33];
+    load_key(key, len, (lx->flags & TD_LEX_FOLD) != 0, w);
+    uint64_t h = hash_words(w, len);
+    if (!bloom_has(lx, h))
+        return NULL;
+    return lx->slots[find_slot(lx, w, len, h)].e;
+}
+
+/* Most keys are short ASCII words: for up to 16 bytes the two words of
+ * load_key and hash_words are computed in registers, and the probe
+ * compares the second word with the entry's bytes only when the first
+ * eight agree. */
 const td_lex_entry *td_lexicon_get(const td_lexicon *lx, const char *key, size_t len)
 {
     if (!lx || len == 0 || len >= 256 || !(lx->lens & len_bit(len)))
         return NULL;
-    char tmp[256];
-    uint64_t h;
-    if (lx->flags & TD_LEX_FOLD) {
-        h = fold_hash(key, len, tmp); /* folding keeps the length */
-        key = tmp;
+    if (len > 16)
+        return get_any(lx, key, len);
+    uint64_t w0, w1;
+    if (len <= 8) {
+        w0 = ld_upto8(key, len);
+        w1 = 0;
     } else {
-        h = hash_bytes(key, len);
+        w0 = ld64(key);
+        w1 = ld64(key + len - 8) >> (8 * (16 - len));
     }
+    if (lx->flags & TD_LEX_FOLD) {
+        if ((w0 | w1) & (ONES8 * 0x80))
+            return get_any(lx, key, len); /* fold_key's letters */
+        w0 = fold_ascii8(w0);
+        w1 = fold_ascii8(w1);
+    }
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ len; /* hash_words, unrolled */
+    h ^= w0;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 31;
+    if (len > 8) {
+        h ^= w1;
+        h *= 0xff51afd7ed558ccdull;
+        h ^= h >> 31;
+    }
+    h = hash_mix(h);
     if (!bloom_has(lx, h))
         return NULL;
-    return lx->slots[find_slot(lx, key, len, h)].e;
+    size_t mask = lx->nslots - 1;
+    size_t i = (size_t)h & mask;
+    uint32_t tag = (uint32_t)(h >> 32);
+    for (;;) {
+        const lslot *sl = &lx->slots[i];
+        if (!sl->e)
+            return NULL;
+        if (sl->tag == tag && sl->len == len && sl->k8 == w0 &&
+            (len <= 8 || ld_upto8(sl->e->hkey + 8, len - 8) == w1))
+            return sl->e;
+        i = (i + 1) & mask;
+    }
 }
 
 const char *td_lex_field(const td_lex_entry *e, int i)
@@ -510,6 +615,7 @@ const char *td_lex_field(const td_lex_entry *e, int i)
 }
 
 size_t td_lexicon_size(const td_lexicon *lx) { return lx ? lx->count : 0; }
+size_t td_lexicon_entries(const td_lexicon *lx) { return lx ? lx->norder : 0; }
 int td_lexicon_max_words(const td_lexicon *lx) { return lx ? lx->max_words : 0; }
 
 void td_lexicon_each(const td_lexicon *lx, void (*fn)(const td_lex_entry *e, void *arg),

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct td_doc td_doc;
 
@@ -28,6 +29,9 @@ typedef struct td_lex_entry {
     int n_words;                /* words in the key */
     const char *hkey;           /* internal: the key as hashed (folded) */
     size_t hkey_len;            /* internal */
+    uint32_t id;                /* its place in file order (td_lexicon_each), from 0:
+                                 * callers may keep per-entry data in arrays of
+                                 * td_lexicon_entries() */
 } td_lex_entry;
 
 typedef struct td_lexicon td_lexicon;
@@ -58,6 +62,9 @@ const td_lex_entry *td_lexicon_get(const td_lexicon *lx, const char *key, size_t
 /* The field i of an entry, or "" when absent. */
 const char *td_lex_field(const td_lex_entry *e, int i);
 size_t td_lexicon_size(const td_lexicon *lx);
+/* One more than the largest entry id (>= td_lexicon_size: a replaced
+ * entry keeps its id). */
+size_t td_lexicon_entries(const td_lexicon *lx);
 int td_lexicon_max_words(const td_lexicon *lx);
 /* Visit every entry, in file order. */
 void td_lexicon_each(const td_lexicon *lx, void (*fn)(const td_lex_entry *e, void *arg),

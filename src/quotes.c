@@ -37,26 +37,27 @@
 
 /* ---- resources --------------------------------------------------------- */
 
-/* Word filters: a bit per (length, first two bytes, last two), folded; a
- * token whose bit is clear is no key of the list (a cue's first word, a
- * word of quote_words.tsv), so most tokens never reach a hash table. */
-#define WF_BITS (1u << 16)
+/* Word filters: a bit per (length, first four bytes), folded; a token
+ * whose bit is clear is no key of the list (a cue's first word, a word of
+ * quote_words.tsv), so most tokens never reach a hash table. */
+#define WF_LOG 15
+#define WF_BITS (1u << WF_LOG)
 
-static inline uint32_t wf_byte(char ch)
-{
-    uint32_t u = (unsigned char)ch;
-    /* ASCII: bit 5 set (case folded); a UTF-8 byte, which folding may
-     * change: 0xff */
-    return (u | 0x20u | (0u - (u >> 7))) & 0xffu;
-}
-
+/* The filter bit of w[0..n) (n >= 1): the first four bytes (zero padded)
+ * with bit 5 set in each (ASCII case) and bit 0 too in a byte >= 0x80 (the
+ * second bytes the lexicon's folding changes: +0x20 or |1), and n. Bytes
+ * equal under folding give the same key. */
 static inline uint32_t wf_key(const char *w, size_t n)
 {
-    uint32_t a = wf_byte(w[0]), z = wf_byte(w[n - 1]);
-    uint32_t b = n > 1 ? wf_byte(w[1]) : 0u, y = n > 2 ? wf_byte(w[n - 2]) : 0u;
-    uint32_t h = ((uint32_t)(n & 31) | a << 5 | b << 13 | z << 21) * 0x9E3779B1u;
-    h ^= y * 0x85EBCA6Bu;
-    return (h ^ (h >> 15)) >> 16; /* WF_BITS = 2^16 */
+    uint32_t x = 0;
+    if (n >= 4)
+        memcpy(&x, w, 4);
+    else
+        for (size_t i = 0; i < n; i++)
+            x |= (uint32_t)(unsigned char)w[i] << (8 * i);
+    x |= 0x20202020u | ((x >> 7) & 0x01010101u);
+    uint32_t h = (x ^ (uint32_t)n * 0x9E3779B9u) * 0x85EBCA6Bu;
+    return h >> (32 - WF_LOG);
 }
 
 static void wf_set(uint64_t *f, const char *w, size_t n)
@@ -82,25 +83,20 @@ typedef struct {
     td_lexicon *cues;            /* quote_cues.tsv */
     td_lexicon *words;           /* quote_words.tsv */
     td_lexicon *first;           /* the first words of the multi-word cues */
-    uint64_t lab[16 * 32 * 32 / 64]; /* a cue's first word: (length, first two letters) */
-    /* filters, a bit per (length, first two letters, last two): */
+    /* filters, a bit per (length, first four bytes): */
     uint64_t cfilt[WF_BITS / 64]; /* a cue's first word */
     uint64_t mfilt[WF_BITS / 64]; /* the same, for multi-word cues only */
     uint64_t wfilt[WF_BITS / 64]; /* the words of quote_words.tsv */
+    uint8_t *wcls;                /* per entry id of quote_words.tsv: its class (W_*) */
 } qres;
+
+static td_status build_wcls(qres *q);
 
 /* Whether the first three bytes are ASCII letters (every cue word's are). */
 static inline bool letter3(const char *w)
 {
     return (unsigned)((w[0] | 0x20) - 'a') < 26u && (unsigned)((w[1] | 0x20) - 'a') < 26u &&
            (unsigned)((w[2] | 0x20) - 'a') < 26u;
-}
-
-/* The first filter of find_cues: length (< 16) and the first two letters,
- * case folded (the low five bits of a letter). */
-static inline uint32_t lab_index(const char *w, size_t n)
-{
-    return (uint32_t)n << 10 | ((uint32_t)w[0] & 31u) << 5 | ((uint32_t)w[1] & 31u);
 }
 
 typedef struct {
@@ -114,10 +110,6 @@ static void add_first(const td_lex_entry *e, void *arg)
     first_builder *b = arg;
     const char *k = e->key;
     size_t n = strcspn(k, " ");
-    if (n >= 3 && n <= 14 && letter3(k)) {
-        uint32_t li = lab_index(k, n);
-        b->q->lab[li >> 6] |= 1ull << (li & 63);
-    }
     if (n > 0) {
         wf_set(b->q->cfilt, k, n);
         if (k[n] == ' ')
@@ -160,7 +152,10 @@ td_status td_quotes_init(td_resources *res, char **err)
         st = build_first(q, err);
     if (st == TD_OK)
         td_lexicon_each(q->words, add_wfilt, q->wfilt);
+    if (st == TD_OK)
+        st = build_wcls(q);
     if (st != TD_OK) {
+        free(q->wcls);
         td_lexicon_free(q->cues);
         td_lexicon_free(q->words);
         td_lexicon_free(q->first);
@@ -179,6 +174,7 @@ void td_quotes_release(td_resources *res)
     td_lexicon_free(q->cues);
     td_lexicon_free(q->words);
     td_lexicon_free(q->first);
+    free(q->wcls);
     free(q);
     res->quotes = NULL;
 }
@@ -207,6 +203,29 @@ enum {
 static const char *const wclass_names[] = {"",    "pron",  "rel",  "obj",  "det",
                                            "hon", "title", "mod",  "nom",  "aux",
                                            "be",  "adj",   "comp", "stop", "conn"};
+
+/* The class named by an entry's first field, or W_NONE. */
+static void add_wcls(const td_lex_entry *e, void *arg)
+{
+    const char *f = td_lex_field(e, 0);
+    int k = W_NONE;
+    for (int j = 1; j < (int)(sizeof wclass_names / sizeof *wclass_names); j++)
+        if (f[0] == wclass_names[j][0] && strcmp(f, wclass_names[j]) == 0) {
+            k = j;
+            break;
+        }
+    ((uint8_t *)arg)[e->id] = (uint8_t)k;
+}
+
+/* The class of every entry of quote_words.tsv, once, by entry id. */
+static td_status build_wcls(qres *q)
+{
+    q->wcls = calloc(td_lexicon_entries(q->words) + 1, 1);
+    if (!q->wcls)
+        return TD_ENOMEM;
+    td_lexicon_each(q->words, add_wcls, q->wcls);
+    return TD_OK;
+}
 
 enum { NP_NONE = 0, NP_PRON, NP_REL, NP_NAME, NP_NOM };
 
@@ -273,14 +292,8 @@ static int wclass_slow(qctx *c, uint32_t i)
     int k = W_NONE;
     if (t->type == TD_TOK_WORD) {
         const td_lex_entry *e = word_entry(c->R, c->doc->norm + t->span.s, t->span.e - t->span.s);
-        if (e) {
-            const char *f = td_lex_field(e, 0);
-            for (int j = 1; j < (int)(sizeof wclass_names / sizeof *wclass_names); j++)
-                if (f[0] == wclass_names[j][0] && strcmp(f, wclass_names[j]) == 0) {
-                    k = j;
-                    break;
-                }
-        }
+        if (e)
+            k = c->R->wcls[e->id];
     }
     c->wc[i] = (uint8_t)k;
     return k;
@@ -361,15 +374,18 @@ static const td_sentence *S(const qctx *c, uint32_t i)
  * cue). Cue words are of 3 to 14 letters. */
 static void find_cues(qctx *c)
 {
-    for (uint32_t i = 0; i < c->n; i++) {
-        const td_token *t = T(c, i);
-        size_t len = t->span.e - t->span.s;
-        if (t->type != TD_TOK_WORD || len < 3 || len > 14)
+    /* locals: the stores below cannot alias them, so they stay in registers */
+    const td_token *tk = T(c, 0);
+    const char *norm = c->doc->norm;
+    const uint64_t *cfilt = c->R->cfilt;
+    uint32_t n = c->n;
+    for (uint32_t i = 0; i < n; i++) {
+        const td_token *t = &tk[i];
+        uint32_t len = t->span.e - t->span.s;
+        if (t->type != TD_TOK_WORD || len - 3u > 11u) /* 3 to 14 bytes */
             continue;
-        const char *w = c->doc->norm + t->span.s;
-        uint32_t li = lab_index(w, len);
-        if (!((c->R->lab[li >> 6] >> (li & 63)) & 1u) || !wf_has(c->R->cfilt, w, len) ||
-            !letter3(w))
+        const char *w = norm + t->span.s;
+        if (!wf_has(cfilt, w, len) || !letter3(w))
             continue;
         size_t nt = 1;
         const td_lex_entry *e;

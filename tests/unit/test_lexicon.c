@@ -114,6 +114,62 @@ TEST(growth)
     td_lexicon_free(lx);
 }
 
+/* Every key length from 1 to 40 (the word-at-a-time loads and compares
+ * of 1-8, 9-16 and longer keys): the key is found in any case, a key
+ * changed in any one byte is not. */
+TEST(every_length_and_byte)
+{
+    td_lexicon *lx = NULL;
+    CHECK(td_lexicon_new(TD_LEX_FOLD, &lx) == TD_OK);
+    char text[64 * 48], key[48];
+    size_t tl = 0;
+    for (int len = 1; len <= 40; len++) {
+        for (int i = 0; i < len; i++)
+            text[tl++] = (char)('a' + (i * 7 + len) % 26);
+        tl += (size_t)snprintf(text + tl, sizeof text - tl, "\t%d\n", len);
+    }
+    CHECK(td_lexicon_add_text(lx, text, tl, "lengths", false, NULL) == TD_OK);
+    CHECK_INT(td_lexicon_size(lx), 40);
+    int found = 0, wrong = 0;
+    for (int len = 1; len <= 40; len++) {
+        char want[16];
+        snprintf(want, sizeof want, "%d", len);
+        for (int i = 0; i < len; i++)
+            key[i] = (char)('A' + (i * 7 + len) % 26); /* upper case: folded */
+        const td_lex_entry *e = td_lexicon_get(lx, key, (size_t)len);
+        if (e && strcmp(td_lex_field(e, 0), want) == 0)
+            found++;
+        for (int p = 0; p < len; p++) {
+            char was = key[p];
+            key[p] = (char)(was == 'Z' ? 'Y' : was + 1);
+            if (td_lexicon_get(lx, key, (size_t)len))
+                wrong++;
+            key[p] = was;
+        }
+    }
+    CHECK_INT(found, 40);
+    CHECK_INT(wrong, 0);
+    td_lexicon_free(lx);
+}
+
+/* Folding changes A-Z only: the ASCII bytes next to them ('@' '[' '`' '{')
+ * stay apart; ids count entries in file order. */
+TEST(fold_edges_and_ids)
+{
+    td_lexicon *lx = from_text(TD_LEX_FOLD, "x[y\tA\nx@y\tB\nab\xC3\x89" "cdefghij\tC\n");
+    CHECK(lx != NULL);
+    CHECK_STR(field0(lx, "X[Y"), "A");
+    CHECK(field0(lx, "x{y") == NULL); /* '[' | 0x20 */
+    CHECK_STR(field0(lx, "x@y"), "B");
+    CHECK(field0(lx, "x`y") == NULL); /* '@' | 0x20 */
+    CHECK_STR(field0(lx, "AB\xC3\xA9" "CDEFGHIJ"), "C"); /* non-ASCII, 12 bytes */
+    CHECK(field0(lx, "ab\xC3\xA9" "cdefghiK") == NULL);
+    CHECK_INT(td_lexicon_get(lx, "x[y", 3)->id, 0);
+    CHECK_INT(td_lexicon_get(lx, "ab\xC3\xA9" "cdefghij", 12)->id, 2);
+    CHECK_INT(td_lexicon_entries(lx), 3);
+    td_lexicon_free(lx);
+}
+
 int main(void)
 {
     RUN(exact_and_misses);
@@ -121,5 +177,7 @@ int main(void)
     RUN(folded);
     RUN(first_wins_and_replace);
     RUN(growth);
+    RUN(every_length_and_byte);
+    RUN(fold_edges_and_ids);
     return DONE();
 }
