@@ -376,35 +376,51 @@ void td_jw_keyn(td_json_w *w, const char *key, size_t n)
 }
 
 /* Copy s[0..n), n < 16, to o when no byte of it needs a look (true);
- * false (and o untouched) when one may. Two overlapping loads cover the
- * string, so a short string costs no loop and no memcpy call. */
+ * false (and o untouched) when one may. Overlapping loads cover the
+ * string (bytes looked at twice are harmless), so a short string costs no
+ * loop and no memcpy call. */
 static inline bool copy_clean_short(char *o, const char *s, size_t n)
 {
     uint64_t a, b;
+    uint32_t x = 0, y = 0;
     if (n >= 8) {
         memcpy(&a, s, 8);
         memcpy(&b, s + n - 8, 8);
-        if (swar_look(a) | swar_look(b))
-            return false;
-        memcpy(o, &a, 8);
-        memcpy(o + n - 8, &b, 8);
-        return true;
-    }
-    if (n >= 4) {
-        uint32_t x, y;
+    } else if (n >= 4) {
         memcpy(&x, s, 4);
         memcpy(&y, s + n - 4, 4);
-        if (swar_look(x | (uint64_t)y << 32))
-            return false;
+        a = b = x | (uint64_t)y << 32;
+    } else {
+        /* s[0], s[n / 2], s[n - 1] cover 1 to 3 bytes; the rest are 'a' */
+        a = b = n ? ((uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
+                     (uint64_t)(unsigned char)s[n - 1] << 16 | 0x6161616161000000ull)
+                  : 0x6161616161616161ull;
+    }
+#if defined(__SSE2__)
+    __m128i v = _mm_set_epi64x((long long)b, (long long)a);
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2))));
+    const __m128i c1f = _mm_set1_epi8(0x1f);
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(v, c1f), c1f));
+    if (_mm_movemask_epi8(m))
+        return false;
+#else
+    if (swar_look(a) | swar_look(b))
+        return false;
+#endif
+    if (n >= 8) {
+        memcpy(o, &a, 8);
+        memcpy(o + n - 8, &b, 8);
+    } else if (n >= 4) {
         memcpy(o, &x, 4);
         memcpy(o + n - 4, &y, 4);
-        return true;
+    } else if (n) {
+        o[0] = s[0];
+        o[n / 2] = s[n / 2];
+        o[n - 1] = s[n - 1];
     }
-    for (size_t i = 0; i < n; i++)
-        if (needs_look[(unsigned char)s[i]])
-            return false;
-    for (size_t i = 0; i < n; i++)
-        o[i] = s[i];
     return true;
 }
 
@@ -413,8 +429,6 @@ static inline bool copy_clean_short(char *o, const char *s, size_t n)
  * The same escapes as td_json_escape(), without a buffer call per run. */
 static size_t escape_into(char *out, const char *s, size_t len)
 {
-    if (len < 16 && copy_clean_short(out, s, len))
-        return len;
     char *o = out;
     size_t start = 0, i = 0;
     for (;;) {
@@ -438,12 +452,24 @@ static size_t escape_into(char *out, const char *s, size_t len)
     return (size_t)(o - out);
 }
 
-size_t td_json_escape_quoted(char *out, const char *s, size_t len)
+/* td_json_escape_quoted past its fast path (kept out of line, so that the
+ * fast path saves no registers). */
+__attribute__((noinline)) static size_t escape_quoted_long(char *out, const char *s, size_t len)
 {
     out[0] = '"';
     size_t n = 1 + escape_into(out + 1, s, len);
     out[n] = '"';
     return n + 1;
+}
+
+size_t td_json_escape_quoted(char *out, const char *s, size_t len)
+{
+    if (len < 16 && copy_clean_short(out + 1, s, len)) {
+        out[0] = '"';
+        out[len + 1] = '"';
+        return len + 2;
+    }
+    return escape_quoted_long(out, s, len);
 }
 
 void td_jw_str(td_json_w *w, const char *s, size_t len)

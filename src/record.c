@@ -84,8 +84,19 @@ static void cw_str_slow(cw *c, const char *s, size_t n)
     c->end = b->ptr + b->cap - 1;
 }
 
-/* "s" escaped. */
-static void cw_str(cw *c, const char *s, size_t n)
+static void cw_str_grow(cw *c, const char *s, size_t n);
+
+/* "s" escaped: straight into the buffer when the worst case fits. */
+static inline void cw_str(cw *c, const char *s, size_t n)
+{
+    if (c->st == TD_OK && c->o && n < (SIZE_MAX - 8) / 6 && (size_t)(c->end - c->o) >= n * 6 + 2)
+        c->o += td_json_escape_quoted(c->o, s, n);
+    else
+        cw_str_grow(c, s, n);
+}
+
+/* cw_str when the buffer may have to grow first. */
+static void cw_str_grow(cw *c, const char *s, size_t n)
 {
     if (n > (SIZE_MAX - 8) / 6 || !cw_room(c, n * 6 + 2)) {
         if (c->st == TD_ETOOBIG && c->o) { /* capped: the escapes may still fit */
@@ -218,10 +229,33 @@ static td_span cw_span(cw *c, const td_doc *doc, td_span sp)
 /* "span":[s,e],"text":"..." */
 static void cw_span_text(cw *c, const td_doc *doc, td_span sp)
 {
+    td_span b = cw_map(c, doc, sp);
+    size_t n = b.e - b.s;
+    /* room for all of it as it is: one check, no calls but the escape
+     * (otherwise the step-by-step writes, which may grow the buffer) */
+    if (c->st == TD_OK && c->o && n < (SIZE_MAX - 64) / 6 && (size_t)(c->end - c->o) >= n * 6 + 48) {
+        char *o = c->o;
+        memcpy(o, "\"span\":[", 8);
+        o = cw_u32(o + 8, b.s);
+        *o++ = ',';
+        o = cw_u32(o, b.e);
+        memcpy(o, "],\"text\":", 9);
+        o += 9;
+        c->o = o + td_json_escape_quoted(o, doc->base + b.s, n);
+        return;
+    }
     CW_LIT(c, "\"span\":");
-    td_span b = cw_span(c, doc, sp);
+    if (cw_room(c, 24)) {
+        char *o = c->o;
+        *o++ = '[';
+        o = cw_u32(o, b.s);
+        *o++ = ',';
+        o = cw_u32(o, b.e);
+        *o++ = ']';
+        c->o = o;
+    }
     CW_LIT(c, ",\"text\":");
-    cw_str(c, doc->base + b.s, b.e - b.s);
+    cw_str(c, doc->base + b.s, n);
 }
 
 static void cw_source(cw *c, const td_doc *doc)
@@ -401,6 +435,37 @@ static void cw_times(cw *c, const td_doc *doc)
     CW_LIT(c, "]");
 }
 
+/* What "%.6g" writes for v when v is the double nearest to k / 10 for an
+ * integer |k| < 10000 (every Goldstein score): then v rounded to six
+ * digits is k / 10 exactly, in fixed notation, without trailing zeros.
+ * Returns its length (at most 7 bytes in out), 0 for any other v. */
+static size_t cw_tenths(double v, char *out)
+{
+    if (!(v > -1000.0 && v < 1000.0))
+        return 0;
+    long k = lround(v * 10.0);
+    if ((double)k / 10.0 != v || (k == 0 && signbit(v)))
+        return 0;
+    char *o = out;
+    if (k < 0) {
+        *o++ = '-';
+        k = -k;
+    }
+    char tmp[8], *e = tmp + sizeof tmp, *p = e;
+    long ip = k / 10;
+    do {
+        *--p = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    memcpy(o, p, (size_t)(e - p));
+    o += e - p;
+    if (k % 10) {
+        *o++ = '.';
+        *o++ = (char)('0' + k % 10);
+    }
+    return (size_t)(o - out);
+}
+
 static void cw_events(cw *c, const td_doc *doc)
 {
     CW_LIT(c, ",\"events\":[");
@@ -423,8 +488,12 @@ static void cw_events(cw *c, const td_doc *doc)
         if (ev->has_goldstein) {
             /* what td_jw_num writes */
             CW_LIT(c, ",\"goldstein\":");
+            char g[8];
+            size_t gn;
             if (!isfinite(ev->goldstein)) {
                 CW_LIT(c, "null");
+            } else if ((gn = cw_tenths(ev->goldstein, g)) > 0) {
+                cw_put(c, g, gn);
             } else {
                 char tmp[40];
                 int n = snprintf(tmp, sizeof tmp, "%.6g", ev->goldstein);

@@ -1103,24 +1103,31 @@ static tok_info *tok_infos(const time_res *r, const td_doc *doc, td_arena *a, to
     tok_cand *c = td_arena_alloc(a, n * sizeof *c);
     if (!ti || !c)
         return NULL;
-    for (size_t i = 0; i < doc->toks.n; i++)
-        ti[i] = tok_info_of(r, doc, TD_DOC_TOK(doc, i));
+    /* every token that may be a candidate (numbers: those that trigger,
+     * known once the tokens after them are looked up) */
     int line = -1;
     unsigned cur = 0xffffu;
     size_t k = 0;
     for (size_t i = 0; i < doc->toks.n; i++) {
-        unsigned b = TD_DOC_TOK(doc, i)->block;
-        if (b != cur) {
-            cur = b;
+        const td_token *t = TD_DOC_TOK(doc, i);
+        if (t->block != cur) {
+            cur = t->block;
             line++;
         }
-        if (ti[i].role & R_NUM && number_triggers(doc, ti, i))
-            ti[i].role |= R_TRIG;
-        if (ti[i].role & (R_TRIG | R_EVENT))
+        ti[i] = tok_info_of(r, doc, t);
+        if (ti[i].role & (R_TRIG | R_EVENT | R_NUM))
             c[k++] = (tok_cand){(uint32_t)i, line};
     }
+    size_t m = 0;
+    for (size_t j = 0; j < k; j++) {
+        tok_info *x = &ti[c[j].tok];
+        if (x->role & R_NUM && number_triggers(doc, ti, c[j].tok))
+            x->role |= R_TRIG;
+        if (x->role & (R_TRIG | R_EVENT))
+            c[m++] = c[j];
+    }
     *cand = c;
-    *ncand = k;
+    *ncand = m;
     return ti;
 }
 
