@@ -203,35 +203,29 @@ typedef struct word_sink {
     td_arena *a;
     uint64_t *w;
     size_t n, cap;
-    bool ok;
 } word_sink;
 
-/* Grow the word array and push h (the rare path of sink_push()). */
-static void sink_grow_push(word_sink *ws, uint64_t h)
+/* Room for every hash a line of `bytes` bytes can keep, once per line: a
+ * kept word has 3 characters (3 bytes) or more, a CJK pair costs one more
+ * character of 3 bytes, and they never share a byte; so bytes / 3 slots,
+ * and one more for the slot a word not kept is written to. The words are
+ * then stored without a test. false on no memory. */
+static bool sink_reserve(word_sink *ws, size_t bytes)
 {
-    if (!ws->ok)
-        return;
-    if (ws->n == ws->cap) {
-        size_t nc = ws->cap ? ws->cap * 2 : 1024;
-        uint64_t *nw = td_arena_alloc(ws->a, nc * sizeof *nw);
-        if (!nw) {
-            ws->ok = false;
-            return;
-        }
-        if (ws->n)
-            memcpy(nw, ws->w, ws->n * sizeof *nw);
-        ws->w = nw;
-        ws->cap = nc;
-    }
-    ws->w[ws->n++] = h;
-}
-
-static inline void sink_push(word_sink *ws, uint64_t h)
-{
-    if (ws->ok && ws->n < ws->cap)
-        ws->w[ws->n++] = h;
-    else
-        sink_grow_push(ws, h);
+    size_t need = bytes / 3 + 2;
+    if (ws->cap - ws->n >= need)
+        return true;
+    size_t nc = ws->cap ? ws->cap * 2 : 1024;
+    while (nc - ws->n < need)
+        nc *= 2;
+    uint64_t *nw = td_arena_alloc(ws->a, nc * sizeof *nw);
+    if (!nw)
+        return false;
+    if (ws->n)
+        memcpy(nw, ws->w, ws->n * sizeof *nw);
+    ws->w = nw;
+    ws->cap = nc;
+    return true;
 }
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
@@ -465,15 +459,9 @@ static LAY_HOT void word_count(word_state *st, int first, size_t nchars, uint64_
     size_t k = (size_t)first * 2 + (nchars >= 4);
     st->wc += count_wc[k];
     st->ld += count_ld[k];
-    /* stored or not without a data-dependent branch */
-    bool keep = nchars >= 3;
-    if (!sink->ok || sink->n == sink->cap) {
-        if (keep)
-            sink_grow_push(sink, h);
-    } else {
-        sink->w[sink->n] = h;
-        sink->n += keep;
-    }
+    /* stored or not without a branch (sink_reserve() made the room) */
+    sink->w[sink->n] = h;
+    sink->n += nchars >= 3;
     st->prev_first = first;
     st->prev_chars = nchars;
 }
@@ -579,7 +567,9 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
         *out = ln;
         return true;
     }
-    word_sink sink = {a, *words, *nwords, *capw, true};
+    word_sink sink = {a, *words, *nwords, *capw};
+    if (!sink_reserve(&sink, te - ts))
+        return false;
     word_state st = {.ws = SIZE_MAX, .first = CH_SEP, .apos_at = SIZE_MAX, .prev_first = CH_SEP};
     hstate h; /* the running hash of the open word */
     hs_init(&h);
@@ -667,7 +657,7 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
                 hs_init(&hb);
                 fold_char(&hb, prev_cjk_p, 3);
                 fold_char(&hb, t + i, k);
-                sink_push(&sink, not_function(stop, hs_final(hb)));
+                sink.w[sink.n++] = not_function(stop, hs_final(hb));
             }
             prev_cjk_p = t + i;
             i += k;
@@ -724,5 +714,5 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
     *capw = sink.cap;
     ln.wn = (uint32_t)(*nwords - ln.w0);
     *out = ln;
-    return sink.ok;
+    return true;
 }

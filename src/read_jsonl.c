@@ -9,6 +9,7 @@
  */
 #include "json.h"
 #include "reader.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +30,16 @@ static td_status field(td_doc *doc_or_null, td_arena *a, const td_json_member *m
     }
     if (f->type != TD_JSON_STRING)
         return TD_EFORMAT;
+    if (f->raw_len >= 2) {
+        /* the usual field: no escape, valid UTF-8 (no control byte: the
+         * object parser refused those), so it decodes to itself */
+        const char *p = f->raw + 1;
+        size_t len = f->raw_len - 2;
+        if (!memchr(p, '\\', len) && td_utf8_first_invalid(p, len) == len) {
+            *out = td_arena_strndup(a, p, len);
+            return *out ? TD_OK : TD_ENOMEM;
+        }
+    }
     td_buf b;
     td_buf_init(&b, 0);
     td_status st = td_json_string(f->raw, f->raw_len, &b, repairs);
@@ -90,12 +101,11 @@ td_status td_read_jsonl_next(td_reader *rd, td_doc **out)
             return TD_EFORMAT;
         }
         size_t repairs = 0;
-        td_buf text;
-        td_buf_init(&text, rd->opts.max_doc_bytes);
+        td_buf *text = &rd->jtext; /* kept from line to line */
+        td_buf_clear(text);
         const td_json_member *body = ft ? ft : fh;
-        st = td_json_string(body->raw, body->raw_len, &text, &repairs);
+        st = td_json_string(body->raw, body->raw_len, text, &repairs);
         if (st != TD_OK) {
-            td_buf_release(&text);
             if (st == TD_ETOOBIG)
                 td_reader_set_error(rd, "%s:%ld: document over the %zu-byte cap: skipped",
                                     td_reader_name(rd), rd->lineno, rd->opts.max_doc_bytes);
@@ -104,27 +114,25 @@ td_status td_read_jsonl_next(td_reader *rd, td_doc **out)
                                     rd->lineno, ft ? "text" : "html", td_strerror(st));
             return st;
         }
-        td_arena tmp;
-        td_arena_init(&tmp);
+        td_arena *tmp = &rd->jtmp; /* reset (not freed) after the line */
         char *id = NULL, *title = NULL, *date = NULL, *url = NULL;
-        st = field(NULL, &tmp, m, n, "id", &id, &repairs);
+        st = field(NULL, tmp, m, n, "id", &id, &repairs);
         if (st == TD_OK)
-            st = field(NULL, &tmp, m, n, "title", &title, &repairs);
+            st = field(NULL, tmp, m, n, "title", &title, &repairs);
         if (st == TD_OK)
-            st = field(NULL, &tmp, m, n, "date", &date, &repairs);
+            st = field(NULL, tmp, m, n, "date", &date, &repairs);
         if (st == TD_OK)
-            st = field(NULL, &tmp, m, n, "url", &url, &repairs);
+            st = field(NULL, tmp, m, n, "url", &url, &repairs);
         if (st != TD_OK) {
             td_reader_set_error(rd, "%s:%ld: a field of the object is not a string: %s",
                                 td_reader_name(rd), rd->lineno, td_strerror(st));
-            td_buf_release(&text);
-            td_arena_release(&tmp);
+            td_arena_reset(tmp);
             return st;
         }
         td_doc_input in;
         memset(&in, 0, sizeof in);
-        in.text = text.ptr ? text.ptr : "";
-        in.text_len = text.len;
+        in.text = text->ptr ? text->ptr : "";
+        in.text_len = text->len;
         in.id = id;
         in.title = title;
         in.date = date;
@@ -143,8 +151,7 @@ td_status td_read_jsonl_next(td_reader *rd, td_doc **out)
                 td_reader_set_error(rd, "%s:%ld: HTML: %s", td_reader_name(rd), rd->lineno,
                                     herr ? herr : td_strerror(st));
         }
-        td_buf_release(&text);
-        td_arena_release(&tmp);
+        td_arena_reset(tmp);
         if (st != TD_OK)
             return st;
         const td_json_member *cfg = td_json_get(m, n, "config");

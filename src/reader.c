@@ -82,6 +82,8 @@ td_status td_reader_open(const char *path, const td_options *opts, td_reader **o
         return TD_ENOMEM;
     }
     td_buf_init(&rd->pending, 0);
+    td_buf_init(&rd->jtext, rd->opts.max_doc_bytes);
+    td_arena_init(&rd->jtmp);
     td_status st = td_source_open(path, &rd->src);
     if (st != TD_OK) {
         free(rd->path);
@@ -129,6 +131,8 @@ void td_reader_free(td_reader *rd)
         td_read_warc_free(rd);
     td_source_close(rd->src);
     td_buf_release(&rd->pending);
+    td_buf_release(&rd->jtext);
+    td_arena_release(&rd->jtmp);
     free(rd->path);
     free(rd);
 }

@@ -28,6 +28,10 @@ struct td_reader {
     long pending_line;
     bool has_pending;
     void *state; /* a format's own state (WARC) */
+    /* JSON lines: the decoded text and the small fields of one line, kept
+     * from line to line (cleared, not freed: no allocation per line) */
+    td_buf jtext;
+    td_arena jtmp;
 };
 
 const char *td_reader_name(const td_reader *rd); /* path for messages */
