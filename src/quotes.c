@@ -1124,15 +1124,40 @@ static uint32_t cut_tail(const qctx *c, uint32_t p, uint32_t e)
     return e;
 }
 
+/* A short lead-in ending in a comma before a quotation that opens with a
+ * capital: "told the crowd, “Some ...”", "added later, “...”", "said, and
+ * I quote, “...”" - an object or an adjunct of the cue, not speech. With
+ * "that" in it the clause is reported speech and stays. */
+#define LEAD_IN_MAX 8
+static uint32_t region_words(const qctx *c, const td_qregion *r);
+static bool comma_lead_in(qctx *c, uint32_t p, uint32_t o)
+{
+    if (o - p < 2 || o - p > LEAD_IN_MAX + 1 || !is_punct(c, o - 1, ',') || o + 1 >= c->n ||
+        !is_cap(c, o + 1))
+        return false;
+    const td_qregion *r = region_of(c, o);
+    if (!r || r->open_tok != o || title_like(c, r) || region_words(c, r) < 2)
+        return false; /* "referred to her by a nickname, “Gert”" */
+    if (p > 0 && (wclass(c, p - 1) == W_COMP || is_punct(c, p - 1, ':')))
+        return false; /* "said that once ..., “...”", "Ann Lee: X, ‘...’" */
+    for (uint32_t k = p; k + 1 < o; k++) {
+        int w = wclass(c, k);
+        if (w == W_COMP || w == W_PRON || w == W_BE || is_terminal(c, k) ||
+            !(is_word(c, k) || is_punct(c, k, ',')))
+            return false; /* a clause of its own: "she was thinking, “...”" */
+    }
+    return true;
+}
+
 /* A lead-in before a quotation that ends the content is the writer's:
  * "said in an email: “...”", "added later, “...”" - the content is the
  * quotation alone. Returns its first token, else p. */
-static uint32_t lead_in_end(const qctx *c, uint32_t p, uint32_t e)
+static uint32_t lead_in_end(qctx *c, uint32_t p, uint32_t e)
 {
     uint32_t i = p;
     while (i < e && c->M.reg_of[i] < 0)
         i++;
-    if (i >= e || i <= p || !(is_punct(c, i - 1, ':')))
+    if (i >= e || i <= p || !(is_punct(c, i - 1, ':') || comma_lead_in(c, p, i)))
         return p;
     const td_qregion *r = region_of(c, i);
     uint32_t re = r->closed ? r->close_tok + 1 : r->end;

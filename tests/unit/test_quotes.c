@@ -707,6 +707,30 @@ TEST(speaker_after_quotation)
     td_doc_free(d);
 }
 
+/* A short lead-in ending in a comma before a quotation that opens with a
+ * capital and ends the content is the cue's object or adjunct: the content
+ * is the quotation alone. With "that" or a clause of its own it stays. */
+TEST(comma_lead_in)
+{
+    td_doc *d = run("Mayor Ann Lee turned to the crowd, telling the old fishermen, " LQ
+                    "The harbour will stay open." RQ);
+    CHECK(find(d, TD_QUOTE_DIRECT, "The harbour will stay open.") != NULL);
+    CHECK(count_kind(d, TD_QUOTE_MIXED) == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    d = run("Ann Lee said that after the storm, " LQ "We will rebuild the pier." RQ);
+    CHECK(count_kind(d, TD_QUOTE_MIXED) == 1);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    d = run("Ann Lee said she was thinking, " LQ "This cannot last." RQ);
+    CHECK(count_kind(d, TD_QUOTE_MIXED) == 1);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
 /* Only the stages this test runs, so that it tests this stage alone. */
 static td_status load(char **err)
 {
@@ -769,6 +793,7 @@ int main(void)
     RUN(content_stops_at_next_clause);
     RUN(ing_cue_after_adverb_subject);
     RUN(speaker_after_quotation);
+    RUN(comma_lead_in);
     unload();
     return DONE();
 }
