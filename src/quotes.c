@@ -1755,7 +1755,13 @@ static void verb_quotes(qctx *c, uint32_t s0, uint32_t se)
     a.cue_s = v;
     a.cue_e = v + 1;
     speaker_from_np(c, subj, &a.spk, 0);
-    add_piece(&a, v + 1, last);
+    /* "X shot back, “...”", "X lobbies for a wage: “...”": one quotation
+     * that opens with a capital after a comma or colon is the speech, what
+     * leads to it the writer's */
+    const td_qregion *r = region_of(c, first);
+    bool lead = first > v + 2 && (is_punct(c, first - 1, ',') || is_punct(c, first - 1, ':')) &&
+                first + 1 < last && is_cap(c, first + 1) && r->closed && r->close_tok + 1 == last;
+    add_piece(&a, lead ? first : v + 1, last);
     finish(c, &a, last);
 }
 

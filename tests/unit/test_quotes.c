@@ -785,6 +785,25 @@ TEST(ing_cue_subjects)
     td_doc_free(d);
 }
 
+/* A quotation with no cue of its own after a verb (the subject's verb is
+ * the cue): when one quotation that opens with a capital follows a comma or
+ * a colon, it is the speech and the words leading to it are the writer's. */
+TEST(verb_quote_lead_in)
+{
+    td_doc *d = run("Ann Lee lobbies hard for a new ferry: " LQ "The old one is a danger to us all." RQ);
+    CHECK(find(d, TD_QUOTE_DIRECT, "The old one is a danger to us all.") != NULL);
+    CHECK(count_kind(d, TD_QUOTE_MIXED) == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    /* a fragment in lower case keeps its lead-in */
+    d = run("Ann Lee lobbies hard for a ferry that is " LQ "safe for all of us" RQ ".");
+    CHECK(count_kind(d, TD_QUOTE_MIXED) == 1);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
 /* Only the stages this test runs, so that it tests this stage alone. */
 static td_status load(char **err)
 {
@@ -850,6 +869,7 @@ int main(void)
     RUN(comma_lead_in);
     RUN(speaker_after_quotation_roles);
     RUN(ing_cue_subjects);
+    RUN(verb_quote_lead_in);
     unload();
     return DONE();
 }
