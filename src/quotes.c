@@ -443,6 +443,35 @@ static uint32_t name_run_start(qctx *c, uint32_t j, uint32_t lo)
     return k;
 }
 
+/* Lower-case role words between a quotation and a name: "“...,” election
+ * law expert Rick Hasen tweeted". Returns the first of them when up to
+ * four plain words reach back to the closing mark (and its comma), else s. */
+static uint32_t role_after_quote(qctx *c, uint32_t s, uint32_t lo)
+{
+    uint32_t q = s;
+    while (q > lo + 1 && s - q < 4) {
+        uint32_t p = q - 1;
+        int w = wclass(c, p);
+        if (!is_word(c, p) || c->M.reg_of[p] >= 0 || is_cap(c, p) ||
+            (w != W_NONE && w != W_TITLE && w != W_MOD))
+            break;
+        size_t nt;
+        if (cue_at(c, p, p + 1, &nt))
+            break;
+        q = p;
+    }
+    if (q == s || q <= lo)
+        return s;
+    uint32_t m = q - 1;
+    if (!is_close_mark(c, m)) {
+        if (q < lo + 2 || !is_punct(c, q - 1, ',') || !is_close_mark(c, q - 2))
+            return s;
+        m = q - 2;
+    }
+    const td_qregion *r = region_of(c, m);
+    return r && r->open_tok == S(c, r->open_tok)->tok_first ? q : s; /* a quotation opening its sentence */
+}
+
 /* The noun phrase ending at token j (inclusive), not before lo. */
 static np np_before(qctx *c, uint32_t j, uint32_t lo)
 {
@@ -490,6 +519,7 @@ static np np_before(qctx *c, uint32_t j, uint32_t lo)
                        (is_close_mark(c, q - 2) || is_punct(c, q - 2, ','))) {
                 r.s = q; /* "“...,” CrowdStrike co-founder Dmitri Alperovitch" */
             } else {
+                r.s = role_after_quote(c, r.s, lo);
                 break;
             }
         }
@@ -1140,15 +1170,40 @@ static uint32_t cut_tail(const qctx *c, uint32_t p, uint32_t e)
     return e;
 }
 
+/* A short lead-in ending in a comma before a quotation that opens with a
+ * capital: "told the crowd, “Some ...”", "added later, “...”", "said, and
+ * I quote, “...”" - an object or an adjunct of the cue, not speech. With
+ * "that" in it the clause is reported speech and stays. */
+#define LEAD_IN_MAX 8
+static uint32_t region_words(const qctx *c, const td_qregion *r);
+static bool comma_lead_in(qctx *c, uint32_t p, uint32_t o)
+{
+    if (o - p < 2 || o - p > LEAD_IN_MAX + 1 || !is_punct(c, o - 1, ',') || o + 1 >= c->n ||
+        !is_cap(c, o + 1))
+        return false;
+    const td_qregion *r = region_of(c, o);
+    if (!r || r->open_tok != o || title_like(c, r) || region_words(c, r) < 2)
+        return false; /* "referred to her by a nickname, “Gert”" */
+    if (p > 0 && (wclass(c, p - 1) == W_COMP || is_punct(c, p - 1, ':')))
+        return false; /* "said that once ..., “...”", "Ann Lee: X, ‘...’" */
+    for (uint32_t k = p; k + 1 < o; k++) {
+        int w = wclass(c, k);
+        if (w == W_COMP || w == W_PRON || w == W_BE || is_terminal(c, k) ||
+            !(is_word(c, k) || is_punct(c, k, ',')))
+            return false; /* a clause of its own: "she was thinking, “...”" */
+    }
+    return true;
+}
+
 /* A lead-in before a quotation that ends the content is the writer's:
  * "said in an email: “...”", "added later, “...”" - the content is the
  * quotation alone. Returns its first token, else p. */
-static uint32_t lead_in_end(const qctx *c, uint32_t p, uint32_t e)
+static uint32_t lead_in_end(qctx *c, uint32_t p, uint32_t e)
 {
     uint32_t i = p;
     while (i < e && c->M.reg_of[i] < 0)
         i++;
-    if (i >= e || i <= p || !(is_punct(c, i - 1, ':')))
+    if (i >= e || i <= p || !(is_punct(c, i - 1, ':') || comma_lead_in(c, p, i)))
         return p;
     const td_qregion *r = region_of(c, i);
     uint32_t re = r->closed ? r->close_tok + 1 : r->end;
@@ -1247,6 +1302,7 @@ static bool long_appositive(qctx *c, uint32_t s0, uint32_t j, np *subj, uint32_t
     if (lo < s0)
         lo = s0;
     bool plain = true; /* every appositive so far opens as one should */
+    np fallback = {NP_NONE, 0, 0};
     for (uint32_t k = j; k-- > lo + 1;) {
         if (is_terminal(c, k) || c->M.reg_of[k] >= 0)
             return false;
@@ -1267,6 +1323,12 @@ static bool long_appositive(qctx *c, uint32_t s0, uint32_t j, np *subj, uint32_t
             *sb = n0.s;
             return true;
         }
+        if (plain && n0.kind == NP_NAME && n0.s > s0 && is_word(c, n0.s - 1) &&
+            !is_cap(c, n0.s - 1) && wclass(c, n0.s - 1) == W_ADJ) {
+            if (fallback.kind == NP_NONE)
+                fallback = n0; /* "the attorney general of Oklahoma, one of ...": */
+            continue;          /* a name after a preposition, the head only if none is */
+        }
         if (!plain)
             continue;
         if (!opener || (n0.kind != NP_NAME && T(c, k - 1)->type != TD_TOK_NUM)) {
@@ -1279,7 +1341,11 @@ static bool long_appositive(qctx *c, uint32_t s0, uint32_t j, np *subj, uint32_t
         *sb = n0.s;
         return true;
     }
-    return false;
+    if (fallback.kind == NP_NONE)
+        return false;
+    *subj = fallback;
+    *sb = fallback.s;
+    return true;
 }
 
 /* A name inside a prepositional phrase is not the subject: "Farmers in
@@ -1390,9 +1456,9 @@ static bool inherit_speaker(qctx *c, uint32_t s0, uint32_t c0, speaker *out)
         return true;
     }
     uint32_t i = s0;
-    while (i < c0 && wclass(c, i) == W_STOP)
-        i++;
-    if (i + 1 < c0 && (wclass(c, i) == W_ADJ || wclass(c, i) == W_AUX) && wclass(c, i + 1) == W_PRON)
+    while (i < c0 && (wclass(c, i) == W_STOP || wclass(c, i) == W_AUX))
+        i++; /* "And then Trump ..., saying" */
+    if (i + 1 < c0 && wclass(c, i) == W_ADJ && wclass(c, i + 1) == W_PRON)
         i++; /* "Then he ..., calling" */
     np p = {NP_NONE, i, i + 1};
     if (i < c0 && wclass(c, i) == W_PRON) {
@@ -1406,6 +1472,11 @@ static bool inherit_speaker(qctx *c, uint32_t s0, uint32_t c0, speaker *out)
     }
     if (p.kind == NP_NONE)
         p = sentence_subject(c, s0, c0); /* "In an interview, Smith ..., saying" */
+    if (p.kind == NP_NONE && is_open_mark(c, s0) && c->last_spk.has &&
+        c->last_spk_sent + 1 >= c->sent_of[c0]) {
+        *out = c->last_spk; /* “...,” adding, “...”: the speaker just before */
+        return true;
+    }
     if (p.kind == NP_NONE)
         return false;
     speaker_from_np(c, p, out, 0);
@@ -1477,12 +1548,14 @@ static void cue_verb(qctx *c, uint32_t s0, uint32_t se, uint32_t c0, uint32_t c1
     np subj = {NP_NONE, 0, 0};
     uint32_t sb = c0, p = c1;
     bool inverted = false;
-    if (subject_before(c, s0, k, &subj, &sb)) {
+    bool ing_clause = ing && k > s0 + 1 && is_punct(c, k - 1, ','); /* "..., saying" */
+    if (!ing_clause && subject_before(c, s0, k, &subj, &sb)) {
         if (ing && (subj.kind == NP_NOM || subj.kind == NP_NAME) && k == c0)
             return; /* "the warning issued", "promising niches" */
         speaker_from_np(c, subj, &a.spk, 0);
     } else if (c0 > s0 &&
-               ((ing && (is_punct(c, c0 - 1, ',') || (is_word(c, c0 - 1) && !is_cap(c, c0 - 1)))) ||
+               ((ing && (is_punct(c, c0 - 1, ',') || is_close_mark(c, c0 - 1) ||
+                         (is_word(c, c0 - 1) && !is_cap(c, c0 - 1)))) ||
                 is_coord(c, c0 - 1)) &&
                inherit_speaker(c, s0, c0, &a.spk)) {
         /* "..., adding that ...", "said ... but added" */
@@ -1608,6 +1681,8 @@ static void colon_headline(qctx *c, uint32_t s0, uint32_t se)
 static np sentence_subject(qctx *c, uint32_t i, uint32_t lim)
 {
     np r = {NP_NONE, i, i};
+    while (i < lim && wclass(c, i) == W_STOP && i + 1 < lim && wclass(c, i + 1) == W_ADJ)
+        i++; /* "Here in Columbia, Sanders ..." */
     if (i < lim && wclass(c, i) == W_ADJ) {
         uint32_t k = i;
         while (k < lim && k - i < 12 && !is_punct(c, k, ','))
@@ -1696,7 +1771,13 @@ static void verb_quotes(qctx *c, uint32_t s0, uint32_t se)
     a.cue_s = v;
     a.cue_e = v + 1;
     speaker_from_np(c, subj, &a.spk, 0);
-    add_piece(&a, v + 1, last);
+    /* "X shot back, “...”", "X lobbies for a wage: “...”": one quotation
+     * that opens with a capital after a comma or colon is the speech, what
+     * leads to it the writer's */
+    const td_qregion *r = region_of(c, first);
+    bool lead = first > v + 2 && (is_punct(c, first - 1, ',') || is_punct(c, first - 1, ':')) &&
+                first + 1 < last && is_cap(c, first + 1) && r->closed && r->close_tok + 1 == last;
+    add_piece(&a, lead ? first : v + 1, last);
     finish(c, &a, last);
 }
 

@@ -707,6 +707,103 @@ TEST(speaker_after_quotation)
     td_doc_free(d);
 }
 
+/* A short lead-in ending in a comma before a quotation that opens with a
+ * capital and ends the content is the cue's object or adjunct: the content
+ * is the quotation alone. With "that" or a clause of its own it stays. */
+TEST(comma_lead_in)
+{
+    td_doc *d = run("Mayor Ann Lee turned to the crowd, telling the old fishermen, " LQ
+                    "The harbour will stay open." RQ);
+    CHECK(find(d, TD_QUOTE_DIRECT, "The harbour will stay open.") != NULL);
+    CHECK(count_kind(d, TD_QUOTE_MIXED) == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    d = run("Ann Lee said that after the storm, " LQ "We will rebuild the pier." RQ);
+    CHECK(count_kind(d, TD_QUOTE_MIXED) == 1);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    d = run("Ann Lee said she was thinking, " LQ "This cannot last." RQ);
+    CHECK(count_kind(d, TD_QUOTE_MIXED) == 1);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* The speaker after a quotation: past an appositive whose name follows a
+ * preposition ("the mayor of Dunmore, one of ...") and past lower-case role
+ * words before the name ("harbour safety expert Ida Moss"). */
+TEST(speaker_after_quotation_roles)
+{
+    td_doc *d = run(LQ "The ferry will run again by spring," RQ
+                    " Tom Reyes, the harbour master of Dunmore, one of the towns on the delta, said on Monday.");
+    const td_quote *q = find(d, TD_QUOTE_DIRECT, "The ferry will run again by spring,");
+    if (!q)
+        q = find(d, TD_QUOTE_DIRECT, "The ferry will run again by spring");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Tom Reyes") == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    d = run(LQ "The ferry will run again by spring," RQ " harbour safety expert Ida Moss wrote on Monday.");
+    q = find(d, TD_QUOTE_DIRECT, "The ferry will run again by spring,");
+    if (!q)
+        q = find(d, TD_QUOTE_DIRECT, "The ferry will run again by spring");
+    CHECK(q && q->speaker_name && strstr(q->speaker_name, "Ida Moss") != NULL);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* An -ing cue after a comma takes the sentence's subject, not a name in an
+ * appositive or adjunct before it; the subject is found after "And then"
+ * and after "Here in X,"; a sentence that opens with a quotation takes the
+ * speaker just before. */
+TEST(ing_cue_subjects)
+{
+    td_doc *d = run("Here in Dunmore, Ann Lee turned to the harbour, saying, " LQ
+                    "The ferry will run again by spring." RQ);
+    const td_quote *q = find(d, TD_QUOTE_DIRECT, "The ferry will run again by spring.");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ann Lee") == 0);
+    CHECK(q && span_is(d, q->cue, "saying"));
+    CHECK(count_kind(d, TD_QUOTE_MIXED) == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    d = run("And then Ann Lee went on the attack, saying, " LQ "The ferry was never safe." RQ);
+    q = find(d, TD_QUOTE_DIRECT, "The ferry was never safe.");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ann Lee") == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    d = run("Ann Lee spoke at the pier.\n" LQ "The ferry was never safe," RQ " she said.\n" LQ
+            "We will fix it," RQ " adding, " LQ "The new one will run by spring." RQ);
+    q = find(d, TD_QUOTE_DIRECT, "The new one will run by spring.");
+    CHECK(q && span_is(d, q->speaker_span, "she"));
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
+/* A quotation with no cue of its own after a verb (the subject's verb is
+ * the cue): when one quotation that opens with a capital follows a comma or
+ * a colon, it is the speech and the words leading to it are the writer's. */
+TEST(verb_quote_lead_in)
+{
+    td_doc *d = run("Ann Lee lobbies hard for a new ferry: " LQ "The old one is a danger to us all." RQ);
+    CHECK(find(d, TD_QUOTE_DIRECT, "The old one is a danger to us all.") != NULL);
+    CHECK(count_kind(d, TD_QUOTE_MIXED) == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    /* a fragment in lower case keeps its lead-in */
+    d = run("Ann Lee lobbies hard for a ferry that is " LQ "safe for all of us" RQ ".");
+    CHECK(count_kind(d, TD_QUOTE_MIXED) == 1);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
 /* Only the stages this test runs, so that it tests this stage alone. */
 static td_status load(char **err)
 {
@@ -769,6 +866,10 @@ int main(void)
     RUN(content_stops_at_next_clause);
     RUN(ing_cue_after_adverb_subject);
     RUN(speaker_after_quotation);
+    RUN(comma_lead_in);
+    RUN(speaker_after_quotation_roles);
+    RUN(ing_cue_subjects);
+    RUN(verb_quote_lead_in);
     unload();
     return DONE();
 }
