@@ -1854,16 +1854,24 @@ td_status td_quotes_run(td_stage_ctx *ctx, td_doc *doc)
         !c.cue_pos)
         return TD_ENOMEM;
     memset(c.wc, W_UNSET, c.n);
-    memset(c.sent_of, 0, c.n * sizeof *c.sent_of);
     c.coref = td_coref_new(c.scratch, doc, coref_listed, &c);
     if (!c.coref)
         return TD_ENOMEM;
+    /* every token's sentence, 0 for a token outside them all: one pass */
+    uint32_t done = 0; /* tokens [0, done) are set */
     for (size_t si = 0; si < doc->sents.n; si++) {
         const td_sentence *s = TD_DOC_SENT(doc, si);
+        uint32_t b = s->tok_first < c.n ? s->tok_first : c.n;
         uint32_t e = s->tok_first + s->tok_count < c.n ? s->tok_first + s->tok_count : c.n;
-        for (uint32_t i = s->tok_first; i < e; i++)
+        for (; done < b; done++)
+            c.sent_of[done] = 0;
+        for (uint32_t i = b; i < e; i++)
             c.sent_of[i] = (uint32_t)si;
+        if (e > done)
+            done = e;
     }
+    for (; done < c.n; done++)
+        c.sent_of[done] = 0;
     find_cues(&c);
     for (size_t si = 0; si < doc->sents.n && c.st == TD_OK; si++)
         run_sentence(&c, (uint32_t)si);
