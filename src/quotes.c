@@ -60,6 +60,24 @@ static inline uint32_t wf_key(const char *w, size_t n)
     return h >> (32 - WF_LOG);
 }
 
+/* The cue filters' key: wf_key without the bit 0 of bytes >= 0x80. A cue
+ * word starts with three ASCII letters (letter3), so its fourth byte is
+ * ASCII or a lead byte, which folding never changes: bit 5 is enough. */
+static inline uint32_t cf_key(const char *w, size_t n)
+{
+    uint32_t x = 0;
+    if (n >= 4)
+        memcpy(&x, w, 4);
+    else
+        for (size_t i = 0; i < n; i++)
+            x |= (uint32_t)(unsigned char)w[i] << (8 * i);
+    x |= 0x20202020u;
+    uint32_t h = (x ^ (uint32_t)n * 0x9E3779B9u) * 0x85EBCA6Bu;
+    return h >> (32 - WF_LOG);
+}
+
+static inline bool bit_has(const uint64_t *f, uint32_t k) { return (f[k >> 6] >> (k & 63)) & 1u; }
+
 static void wf_set(uint64_t *f, const char *w, size_t n)
 {
     uint32_t k = wf_key(w, n);
@@ -84,7 +102,7 @@ typedef struct {
     td_lexicon *words;           /* quote_words.tsv */
     td_lexicon *first;           /* the first words of the multi-word cues */
     /* filters, a bit per (length, first four bytes): */
-    uint64_t cfilt[WF_BITS / 64]; /* a cue's first word */
+    uint64_t cfilt[WF_BITS / 64]; /* a cue's first word (cf_key) */
     uint64_t mfilt[WF_BITS / 64]; /* the same, for multi-word cues only */
     uint64_t wfilt[WF_BITS / 64]; /* the words of quote_words.tsv */
     uint8_t *wcls;                /* per entry id of quote_words.tsv: its class (W_*) */
@@ -111,9 +129,10 @@ static void add_first(const td_lex_entry *e, void *arg)
     const char *k = e->key;
     size_t n = strcspn(k, " ");
     if (n > 0) {
-        wf_set(b->q->cfilt, k, n);
+        uint32_t key = cf_key(k, n);
+        b->q->cfilt[key >> 6] |= 1ull << (key & 63);
         if (k[n] == ' ')
-            wf_set(b->q->mfilt, k, n);
+            b->q->mfilt[key >> 6] |= 1ull << (key & 63);
     }
     if (k[n] != ' ')
         return; /* only multi-word cues go into the first-word list */
@@ -385,11 +404,12 @@ static void find_cues(qctx *c)
         if (t->type != TD_TOK_WORD || len - 3u > 11u) /* 3 to 14 bytes */
             continue;
         const char *w = norm + t->span.s;
-        if (!wf_has(cfilt, w, len) || !letter3(w))
+        uint32_t key = cf_key(w, len);
+        if (!bit_has(cfilt, key) || !letter3(w))
             continue;
         size_t nt = 1;
         const td_lex_entry *e;
-        if (wf_has(c->R->mfilt, w, len) && td_lexicon_get(c->R->first, w, len)) {
+        if (bit_has(c->R->mfilt, key) && td_lexicon_get(c->R->first, w, len)) {
             uint32_t end = S(c, i)->tok_first + S(c, i)->tok_count;
             e = td_lexicon_match(c->R->cues, c->doc, i, end, &nt);
         } else {
@@ -1935,16 +1955,24 @@ td_status td_quotes_run(td_stage_ctx *ctx, td_doc *doc)
         !c.cue_pos)
         return TD_ENOMEM;
     memset(c.wc, W_UNSET, c.n);
-    memset(c.sent_of, 0, c.n * sizeof *c.sent_of);
     c.coref = td_coref_new(c.scratch, doc, coref_listed, &c);
     if (!c.coref)
         return TD_ENOMEM;
+    /* every token's sentence, 0 for a token outside them all: one pass */
+    uint32_t done = 0; /* tokens [0, done) are set */
     for (size_t si = 0; si < doc->sents.n; si++) {
         const td_sentence *s = TD_DOC_SENT(doc, si);
+        uint32_t b = s->tok_first < c.n ? s->tok_first : c.n;
         uint32_t e = s->tok_first + s->tok_count < c.n ? s->tok_first + s->tok_count : c.n;
-        for (uint32_t i = s->tok_first; i < e; i++)
+        for (; done < b; done++)
+            c.sent_of[done] = 0;
+        for (uint32_t i = b; i < e; i++)
             c.sent_of[i] = (uint32_t)si;
+        if (e > done)
+            done = e;
     }
+    for (; done < c.n; done++)
+        c.sent_of[done] = 0;
     find_cues(&c);
     for (size_t si = 0; si < doc->sents.n && c.st == TD_OK; si++)
         run_sentence(&c, (uint32_t)si);

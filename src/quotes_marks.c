@@ -9,6 +9,27 @@
 
 enum { MK_NONE = 0, MK_DOUBLE, MK_SINGLE };
 
+/* The two mark types are adjacent: one unsigned compare tests both. */
+_Static_assert(TD_TOK_QUOTE_CLOSE == TD_TOK_QUOTE_OPEN + 1, "quote token types");
+
+static inline bool is_mark_type(uint8_t type)
+{
+    return (uint8_t)(type - TD_TOK_QUOTE_OPEN) <= 1u;
+}
+
+/* The first mark token at or after i, or n: four tokens a step (marks are
+ * rare; most documents have a few dozen in thousands of tokens). */
+static uint32_t next_mark(const td_token *tk, uint32_t i, uint32_t n)
+{
+    for (; i + 4 <= n; i += 4)
+        if (is_mark_type(tk[i].type) | is_mark_type(tk[i + 1].type) |
+            is_mark_type(tk[i + 2].type) | is_mark_type(tk[i + 3].type))
+            break;
+    while (i < n && !is_mark_type(tk[i].type))
+        i++;
+    return i;
+}
+
 /* Which mark token i is: double, single or none. */
 static int mark_kind(const td_doc *doc, const td_token *t)
 {
@@ -184,13 +205,12 @@ td_status td_quotes_find_marks(td_arena *scratch, const td_doc *doc, td_qmarks *
     for (uint32_t i = 0; i < n; i++) {
         bool open_state = ls.depth > 0 || ls.single != TD_QNONE;
         if (!open_state) { /* line ends matter only while a mark is open */
-            while (i < n && tk[i].type != TD_TOK_QUOTE_OPEN && tk[i].type != TD_TOK_QUOTE_CLOSE)
-                i++;
+            i = next_mark(tk, i, (uint32_t)n);
             if (i >= n)
                 break;
         }
         const td_token *t = &tk[i];
-        bool mark = t->type == TD_TOK_QUOTE_OPEN || t->type == TD_TOK_QUOTE_CLOSE;
+        bool mark = is_mark_type(t->type);
         if (open_state && i > 0 && (t->block != blk || (t->flags & TD_TOKF_LINE_START))) {
             if (ls.depth > 0)
                 add_region(&b, ls.stack[0], TD_QNONE, i - 1);

@@ -257,6 +257,26 @@ TEST(nested_quote)
     td_doc_free(d);
 }
 
+/* The opening mark at every token offset modulo 4 (the mark scan looks at
+ * four tokens a step), and a mark among the last tokens of a document. */
+TEST(marks_at_every_offset)
+{
+    char text[512];
+    for (int k = 0; k < 8; k++) {
+        size_t n = 0;
+        for (int j = 0; j < k; j++)
+            n += (size_t)snprintf(text + n, sizeof text - n, "Hi there. ");
+        snprintf(text + n, sizeof text - n, "%s", LQ "We will win the vote," RQ " Paul Berg said.");
+        td_doc *d = run(text);
+        const td_quote *q = find(d, TD_QUOTE_DIRECT, "We will win the vote");
+        CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Paul Berg") == 0);
+        td_doc_free(d);
+    }
+    td_doc *d = run("Paul Berg said: " LQ "We win." RQ);
+    CHECK(find(d, TD_QUOTE_DIRECT, "We win.") != NULL);
+    td_doc_free(d);
+}
+
 /* Stray and unbalanced marks: nothing crashes, nothing runs past its line. */
 TEST(stray_marks)
 {
@@ -843,6 +863,7 @@ int main(void)
     RUN(split_quote);
     RUN(multi_paragraph_quote);
     RUN(nested_quote);
+    RUN(marks_at_every_offset);
     RUN(stray_marks);
     RUN(scare_quotes_and_titles);
     RUN(mixed_attribution);
