@@ -1210,7 +1210,7 @@ static void fill(state *S, int idx, const char *cc, const char *cameo, const cha
     if (idx < 0)
         return;
     td_entity *e = ENT(S, idx);
-    if (cc && strlen(cc) == 2 && !e->country[0])
+    if (cc && !e->country[0] && cc[0] && cc[1] && !cc[2]) /* two letters */
         memcpy(e->country, cc, 3);
     if (cameo && *cameo && !e->cameo)
         e->cameo = cameo;
@@ -1934,7 +1934,7 @@ static uint8_t sent_marks(const td_doc *doc, size_t t0, size_t t1, size_t caps, 
 
 /* The word cache hash of token i, computed here (first use), and the
  * prefetch of its entry. */
-static void prefetch_new(state *S, size_t i, const td_token *t)
+static inline void prefetch_new(state *S, size_t i, const td_token *t)
 {
     size_t n = t->span.e - t->span.s;
     if (!S->wc || n > WC_LEN)
