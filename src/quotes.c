@@ -1332,7 +1332,15 @@ static bool long_appositive(qctx *c, uint32_t s0, uint32_t j, np *subj, uint32_t
         int w = wclass(c, m);
         bool opener = w == W_DET || w == W_REL || w == W_TITLE || w == W_MOD || w == W_ADJ ||
                       is_cap(c, m) || T(c, m)->type == TD_TOK_NUM;
-        np n0 = np_before(c, k - 1, s0);
+        uint32_t h = k; /* "Rep. Ann Lee (D-Md.), chair of ..., said": the name before */
+        if (h > lo + 2 && is_punct(c, h - 1, ')')) {
+            uint32_t o = h - 1;
+            while (o > lo && h - o < 10 && !is_punct(c, o, '('))
+                o--;
+            if (is_punct(c, o, '('))
+                h = o;
+        }
+        np n0 = np_before(c, h - 1, s0);
         if (n0.kind == NP_NAME &&
             (n0.s == s0 || is_close_mark(c, n0.s - 1) ||
              (n0.s >= s0 + 2 && is_punct(c, n0.s - 1, ',') && is_close_mark(c, n0.s - 2)))) {
@@ -1534,6 +1542,27 @@ static uint32_t skip_object(qctx *c, uint32_t q, uint32_t se)
     return q;
 }
 
+/* A party tag set off by commas before the comma at j: "Rand Paul, R-Ky.,"
+ * (a capital R, D or I, a hyphen, a state). Returns the tag's opening
+ * comma, else j + 1. */
+static uint32_t party_tag(const qctx *c, uint32_t s0, uint32_t j)
+{
+    uint32_t b = j;
+    while (b > s0 && j - b < 6 && !is_punct(c, b - 1, ','))
+        b--;
+    if (b <= s0 + 1 || !is_punct(c, b - 1, ',') || b >= j)
+        return j + 1;
+    const td_token *t = T(c, b);
+    const char *w = c->doc->norm + t->span.s;
+    size_t n = t->span.e - t->span.s;
+    bool rdi = w[0] == 'R' || w[0] == 'D' || w[0] == 'I';
+    if (!rdi || !((n >= 3 && w[1] == '-' && w[2] >= 'A' && w[2] <= 'Z') ||
+                  (n == 1 && b + 1 < j && is_dash(c, b + 1)) ||
+                  (n == 1 && b + 1 < j && tok_is(c, b + 1, "-"))))
+        return j + 1;
+    return b - 1;
+}
+
 static void cue_verb(qctx *c, uint32_t s0, uint32_t se, uint32_t c0, uint32_t c1,
                      const td_lex_entry *e)
 {
@@ -1556,6 +1585,8 @@ static void cue_verb(qctx *c, uint32_t s0, uint32_t se, uint32_t c0, uint32_t c1
     }
     if (k > s0 && tok_is(c, k - 1, "to"))
         return; /* "to say" */
+    if (k > s0 + 3 && is_punct(c, k - 1, ','))
+        k = party_tag(c, s0, k - 1); /* "Sen. Rand Paul, R-Ky., said" */
     if (k > s0 + 2 && is_punct(c, k - 1, ',') && is_punct(c, k - 2, ')'))
         k--;                                     /* "Gov. John Kasich (R-OH), said" */
     if (k > s0 + 1 && is_punct(c, k - 1, ')')) { /* "Rep. John Mica (R-Fla.) said" */

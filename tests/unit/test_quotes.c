@@ -824,6 +824,28 @@ TEST(verb_quote_lead_in)
     td_doc_free(d);
 }
 
+/* A party tag set off by commas ("Ann Lee, D-Ore., said") and a bracketed
+ * one before an appositive ("Ann Lee (D-Ore.), chair of ..., said") stay
+ * with the name before them. */
+TEST(party_tags)
+{
+    td_doc *d = run(LQ "The ferry will run again by spring," RQ " Sen. Ann Lee, D-Ore., said on Monday.");
+    const td_quote *q = find(d, TD_QUOTE_DIRECT, "The ferry will run again by spring,");
+    if (!q)
+        q = find(d, TD_QUOTE_DIRECT, "The ferry will run again by spring");
+    CHECK(q && q->speaker_name && strstr(q->speaker_name, "Ann Lee") != NULL);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+    d = run("Rep. Tom Reyes (D-Ore.), chair of the harbour board, said that the ferry was " LQ
+            "a danger to us all." RQ);
+    q = find_prefix(d, TD_QUOTE_MIXED, "the ferry was");
+    CHECK(q && q->speaker_name && strstr(q->speaker_name, "Tom Reyes") != NULL);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
 /* Only the stages this test runs, so that it tests this stage alone. */
 static td_status load(char **err)
 {
@@ -891,6 +913,7 @@ int main(void)
     RUN(speaker_after_quotation_roles);
     RUN(ing_cue_subjects);
     RUN(verb_quote_lead_in);
+    RUN(party_tags);
     unload();
     return DONE();
 }
