@@ -9,6 +9,7 @@
 #include "lexicon.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,8 +219,35 @@ static ent_slot *cache_put(ent_cache *c, const char *key, sqlite3_int64 entity)
     return sl;
 }
 
+/* ---- checkpoints --------------------------------------------------------
+ * A writable store copies the WAL back into the database (a checkpoint) on
+ * a thread of its own, with its own connection, rather than in the commit
+ * that passed CKPT_FRAMES frames of WAL: at 100k documents the copy and its
+ * fsyncs were a good part of the writer's time, and the writer is what
+ * limits ingest. The WAL then only starts over from its beginning when a
+ * write transaction begins after a checkpoint that copied all of it, which
+ * an ingest that begins its next batch at once rarely leaves room for: so
+ * once the WAL holds CKPT_WAIT_FRAMES frames, td_store_begin() waits for
+ * the running checkpoint to end (the WAL then starts over). */
+#define CKPT_FRAMES 8192       /* 32 MB of 4 KB pages */
+#define CKPT_WAIT_FRAMES 65536 /* 256 MB */
+
+typedef struct ckpt {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+    sqlite3 *db;     /* the checkpointer's connection */
+    bool started;    /* the thread runs (else checkpoints are inline) */
+    bool want, busy, stop;
+    int frames;      /* frames in the WAL at the last commit */
+    int at;          /* frames that start a checkpoint (CKPT_FRAMES) */
+    long runs;       /* checkpoints run */
+} ckpt;
+
 struct td_store {
     sqlite3 *db;
+    char *path;
+    ckpt ck;
     unsigned flags;
     int busy_ms;
     bool in_tx;
@@ -521,6 +549,107 @@ static td_status pragma_int(td_store *st, const char *sql, long long *v)
     return TD_OK;
 }
 
+/* The checkpointer thread: a passive checkpoint whenever a commit asks. */
+static void *ckpt_main(void *arg)
+{
+    ckpt *k = arg;
+    pthread_mutex_lock(&k->mu);
+    for (;;) {
+        while (!k->want && !k->stop)
+            pthread_cond_wait(&k->cv, &k->mu);
+        if (k->stop)
+            break;
+        k->want = false;
+        k->busy = true;
+        pthread_mutex_unlock(&k->mu);
+        sqlite3_wal_checkpoint_v2(k->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&k->mu);
+        k->busy = false;
+        k->runs++;
+        pthread_cond_broadcast(&k->cv);
+    }
+    pthread_mutex_unlock(&k->mu);
+    return NULL;
+}
+
+/* Start the checkpointer (on the first checkpoint); false: checkpoint
+ * inline instead. */
+static bool ckpt_start(td_store *st)
+{
+    ckpt *k = &st->ck;
+    if (k->started)
+        return true;
+    if (k->db)
+        return false; /* tried and failed before */
+    /* a connection checkpoints only once it has read the database (it then
+     * knows the WAL) */
+    if (sqlite3_open_v2(st->path, &k->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(k->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) !=
+            SQLITE_OK)
+        return false;
+    k->started = pthread_create(&k->thread, NULL, ckpt_main, k) == 0;
+    return k->started;
+}
+
+/* After every commit (sqlite3_wal_hook), on the writer's thread. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    td_store *st = arg;
+    ckpt *k = &st->ck;
+    pthread_mutex_lock(&k->mu);
+    int at = k->at;
+    pthread_mutex_unlock(&k->mu);
+    if (frames < at)
+        return SQLITE_OK;
+    if (!ckpt_start(st)) {
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&k->mu);
+        k->runs++;
+        pthread_mutex_unlock(&k->mu);
+        return SQLITE_OK;
+    }
+    pthread_mutex_lock(&k->mu);
+    k->frames = frames;
+    k->want = true;
+    pthread_cond_broadcast(&k->cv);
+    pthread_mutex_unlock(&k->mu);
+    return SQLITE_OK;
+}
+
+/* Before a write transaction: when the WAL has grown long, wait for the
+ * checkpoint under way, so that this transaction starts the WAL over. */
+static void ckpt_wait(td_store *st)
+{
+    ckpt *k = &st->ck;
+    if (!k->started)
+        return;
+    pthread_mutex_lock(&k->mu);
+    if (k->frames >= k->at * (CKPT_WAIT_FRAMES / CKPT_FRAMES)) {
+        while (k->want || k->busy)
+            pthread_cond_wait(&k->cv, &k->mu);
+        k->frames = 0;
+    }
+    pthread_mutex_unlock(&k->mu);
+}
+
+/* Stop the checkpointer (td_store_close; closing the last connection then
+ * checkpoints what is left). */
+static void ckpt_stop(td_store *st)
+{
+    ckpt *k = &st->ck;
+    if (k->started) {
+        pthread_mutex_lock(&k->mu);
+        k->stop = true;
+        pthread_cond_broadcast(&k->cv);
+        pthread_mutex_unlock(&k->mu);
+        pthread_join(k->thread, NULL);
+    }
+    sqlite3_close(k->db);
+    pthread_mutex_destroy(&k->mu);
+    pthread_cond_destroy(&k->cv);
+}
+
 /* Create or migrate the schema (writable stores). */
 static td_status migrate(td_store *st)
 {
@@ -645,13 +774,17 @@ static td_status open_db(td_store *st, const char *path)
         sqlite3_finalize(q);
         if (rc != SQLITE_OK)
             return db_fail(st, rc, what);
-        /* a checkpoint (and its fsync) every 32 MB of WAL rather than 4 MB;
-         * a 256 MB page cache keeps the index pages that inserts touch in
-         * memory as the database grows past 100k documents */
+        /* a checkpoint (and its fsync) every 32 MB of WAL rather than 4 MB,
+         * on the checkpointer's thread (wal_hook replaces the automatic
+         * checkpoints); a 256 MB page cache keeps the index pages that
+         * inserts touch in memory as the database grows past 100k
+         * documents */
         s = exec(st, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; "
-                     "PRAGMA wal_autocheckpoint = 8192; PRAGMA journal_size_limit = 67108864; "
+                     "PRAGMA journal_size_limit = 67108864; "
                      "PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF",
                  what);
+        if (s == TD_OK)
+            sqlite3_wal_hook(st->db, wal_hook, st);
         if (s == TD_OK)
             s = migrate(st);
     } else {
@@ -692,7 +825,11 @@ td_status td_store_open(const char *path, unsigned flags, td_store **out, char *
         return TD_ENOMEM;
     st->flags = flags;
     st->busy_ms = TD_STORE_DEFAULT_BUSY_MS;
-    td_status s = load_rules(st);
+    st->ck.at = CKPT_FRAMES;
+    pthread_mutex_init(&st->ck.mu, NULL);
+    pthread_cond_init(&st->ck.cv, NULL);
+    st->path = strdup(path);
+    td_status s = st->path ? load_rules(st) : TD_ENOMEM;
     if (s == TD_OK)
         s = open_db(st, path);
     if (s == TD_OK && !(flags & TD_STORE_READONLY))
@@ -716,7 +853,9 @@ void td_store_close(td_store *st)
     for (int i = 0; i < S_COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
     cache_clear(&st->cache);
+    ckpt_stop(st);
     sqlite3_close(st->db);
+    free(st->path);
     free(st);
 }
 
@@ -724,6 +863,21 @@ void td_store_set_busy_timeout(td_store *st, int ms)
 {
     st->busy_ms = ms < 0 ? 0 : ms;
     sqlite3_busy_timeout(st->db, st->busy_ms);
+}
+
+void td_store_set_checkpoint_frames(td_store *st, int frames)
+{
+    pthread_mutex_lock(&st->ck.mu);
+    st->ck.at = frames < 1 ? 1 : frames;
+    pthread_mutex_unlock(&st->ck.mu);
+}
+
+long td_store_checkpoints(td_store *st)
+{
+    pthread_mutex_lock(&st->ck.mu);
+    long n = st->ck.runs;
+    pthread_mutex_unlock(&st->ck.mu);
+    return n;
 }
 
 const char *td_store_error(const td_store *st) { return st->err; }
@@ -734,6 +888,7 @@ td_status td_store_begin(td_store *st)
 {
     if (st->in_tx)
         return TD_OK;
+    ckpt_wait(st);
     td_status s = exec(st, "BEGIN IMMEDIATE", "cannot start a transaction");
     st->in_tx = s == TD_OK;
     long long v = 0;
