@@ -244,9 +244,26 @@ typedef struct ckpt {
     long runs;       /* checkpoints run */
 } ckpt;
 
+/* Names folded by this store's writer (speakers of quotes, entities the
+ * entity cache does not hold): a name -> key table, as folding (NFKC,
+ * case, rules) costs more than the insert it is for and names repeat.
+ * Folding reads no database, so the table is never out of date; it stops
+ * growing at FOLD_CACHE_MAX. */
+typedef struct fold_slot {
+    char *name, *key; /* name NULL: empty */
+} fold_slot;
+
+typedef struct fold_cache {
+    fold_slot *slots;
+    size_t cap, n; /* cap: a power of 2 */
+} fold_cache;
+
+#define FOLD_CACHE_MAX 16384
+
 struct td_store {
     sqlite3 *db;
     char *path;
+    fold_cache folds;
     ckpt ck;
     unsigned flags;
     int busy_ms;
@@ -464,6 +481,76 @@ td_status td_store_fold(const td_store *st, const char *name, td_buf *out)
     if (rs == TD_OK)
         out->ptr[out->len] = '\0';
     return rs;
+}
+
+static void fold_cache_clear(fold_cache *c)
+{
+    for (size_t i = 0; i < c->cap; i++) {
+        free(c->slots[i].name);
+        free(c->slots[i].key);
+    }
+    free(c->slots);
+    memset(c, 0, sizeof *c);
+}
+
+static fold_slot *fold_find(fold_cache *c, const char *name)
+{
+    for (size_t i = (size_t)cache_hash(name) & (c->cap - 1);; i = (i + 1) & (c->cap - 1))
+        if (!c->slots[i].name || strcmp(c->slots[i].name, name) == 0)
+            return &c->slots[i];
+}
+
+/* Remember name -> key; a full or failing cache just stops growing. */
+static void fold_remember(fold_cache *c, const char *name, const char *key)
+{
+    if (c->n >= FOLD_CACHE_MAX)
+        return;
+    if ((c->n + 1) * 2 > c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        fold_cache g = {calloc(cap, sizeof(fold_slot)), cap, c->n};
+        if (!g.slots)
+            return;
+        for (size_t i = 0; i < c->cap; i++)
+            if (c->slots[i].name)
+                *fold_find(&g, c->slots[i].name) = c->slots[i];
+        free(c->slots);
+        *c = g;
+    }
+    fold_slot *sl = fold_find(c, name);
+    if (sl->name)
+        return;
+    char *n = strdup(name), *k = strdup(key);
+    if (!n || !k) {
+        free(n);
+        free(k);
+        return;
+    }
+    sl->name = n;
+    sl->key = k;
+    c->n++;
+}
+
+/* td_store_fold through the store's table of folded names; out is
+ * cleared first. */
+static td_status fold_cached(td_store *st, const char *name, td_buf *out)
+{
+    td_buf_clear(out);
+    if (st->folds.cap) {
+        fold_slot *sl = fold_find(&st->folds, name);
+        if (sl->name) {
+            size_t n = strlen(sl->key);
+            td_status s = td_buf_reserve(out, n + 1);
+            if (s == TD_OK) {
+                memcpy(out->ptr, sl->key, n + 1); /* with its NUL, as td_store_fold */
+                out->len = n;
+            }
+            return s;
+        }
+    }
+    td_status s = td_store_fold(st, name, out);
+    if (s == TD_OK)
+        fold_remember(&st->folds, name, out->ptr ? out->ptr : "");
+    return s;
 }
 
 /* ---- dates ------------------------------------------------------------- */
@@ -853,6 +940,7 @@ void td_store_close(td_store *st)
     for (int i = 0; i < S_COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
     cache_clear(&st->cache);
+    fold_cache_clear(&st->folds);
     ckpt_stop(st);
     sqlite3_close(st->db);
     free(st->path);
@@ -1201,8 +1289,7 @@ static td_status entity_row(put_ctx *c, const td_entity *e, const char *name,
         }
         return s;
     }
-    td_buf_clear(&c->key);
-    s = td_store_fold(st, name, &c->key);
+    s = fold_cached(st, name, &c->key);
     if (s != TD_OK)
         return s;
     const char *key = c->key.ptr ? c->key.ptr : "";
@@ -1340,8 +1427,7 @@ static td_status put_quote(put_ctx *c, const td_quote *q)
             sqlite3_bind_int64(m, 7, c->ent_map[q->speaker_entity]);
         bind_text(m, 8, q->speaker_name);
         if (q->speaker_name) {
-            td_buf_clear(&c->key);
-            s = td_store_fold(c->st, q->speaker_name, &c->key);
+            s = fold_cached(c->st, q->speaker_name, &c->key);
             if (s != TD_OK)
                 return s;
             const char *key = c->key.ptr ? c->key.ptr : "";
