@@ -160,11 +160,13 @@ static int about_scan(td_store *st, const qargs *a, const q_name *en, const q_op
                       const td_buf *match, td_buf *ids)
 {
     hitset h = {NULL, 0, 0};
+    if (o->limit < 0)
+        return 0; /* all of them: sorted */
     if (hitset_fill(st, match, &h) < 0) {
         free(h.bits);
         return -1;
     }
-    if (o->limit < 0 || h.hits <= 0 ||
+    if (h.hits <= 0 ||
         (double)o->limit * (double)h.n / h.hits > h.hits * SCAN_PER_HIT) {
         free(h.bits);
         return 0;
