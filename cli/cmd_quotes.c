@@ -21,12 +21,18 @@ static const char help[] =
     "Example:\n"
     "  tidings quotes --speaker lavrov --kind direct --from 2022-11-01 --to 2022-11-30\n";
 
-/* The quotes matching --about are read in date order until LIMIT of them
- * are found when, were they spread evenly, that scan would read
- * STREAM_MARGIN times fewer quotes than match (matches bunch in time: a
- * topic's quotes are from a few weeks); otherwise all matches are
- * sorted. */
-#define STREAM_MARGIN 32.0
+/* The quotes matching --about: reading the quotes in date order
+ * (quotes_date, sequential, about 20 times cheaper a quote than looking up
+ * one match in quotes_place) until LIMIT of them match is tried when,
+ * were the matches spread evenly, it would read fewer than SCAN_PER_HIT
+ * quotes per match (a bit of a bitmap of the matches is tested for each
+ * quote read). Matches bunch in time (a topic's quotes are from a few
+ * weeks), so the scan gets a budget of SCAN_BUDGET virtual-machine steps
+ * per match, about the cost of the sort; past it, the matches are sorted
+ * instead (at worst about twice the sort alone). */
+#define SCAN_PER_HIT 10.0
+#define SCAN_BUDGET 100 /* steps: about 10 quotes read */
+#define SCAN_TICK 100   /* steps between two budget checks */
 
 typedef struct qargs {
     const char *speaker, *about, *entity, *kind;
@@ -76,7 +82,7 @@ static void filters(td_buf *sql, const qargs *a, const q_name *en, const q_opts 
         td_buf_puts(sql, " AND q.kind = ?2");
     /* the unary + keeps the index order: the matches are not the driver
      * unless cond names them */
-    if (a->about && !strstr(cond, "quotes_fts"))
+    if (a->about && !strstr(cond, "quotes_fts") && !strstr(cond, "td_about_hit"))
         td_buf_puts(sql, " AND +q.quote IN (SELECT rowid FROM quotes_fts WHERE quotes_fts "
                          "MATCH ?3)");
     if (a->entity)
@@ -89,26 +95,114 @@ static void filters(td_buf *sql, const qargs *a, const q_name *en, const q_opts 
         td_buf_printf(sql, " AND q.date_lo <= '%s'", o->hi);
 }
 
-/* Whether the quotes matching --about are better found by reading all
- * quotes in date order until LIMIT match (many match: the scan stops
- * early) than by sorting the matches (few match). */
-static bool about_streams(td_store *st, const td_buf *match, long limit)
+/* The quotes matching --about, as a bitmap by quote id, for
+ * td_about_hit(quote) in SQL: testing a bit costs less than looking the
+ * quote up in a set of ids SQLite builds from the full-text query. */
+typedef struct hitset {
+    unsigned char *bits;
+    sqlite3_int64 n; /* bits */
+    double hits;     /* quotes that match */
+} hitset;
+
+static void hit_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
-    if (limit < 0)
-        return false;
-    sqlite3_stmt *s = q_prepare(st, "SELECT (SELECT count(*) FROM quotes_fts WHERE quotes_fts "
-                                    "MATCH ?1), (SELECT max(quote) FROM quotes)");
+    (void)argc;
+    const hitset *h = sqlite3_user_data(cx);
+    sqlite3_int64 q = sqlite3_value_int64(argv[0]);
+    sqlite3_result_int(cx, q >= 0 && q < h->n && ((h->bits[q >> 3] >> (q & 7)) & 1));
+}
+
+/* Fill h with the quotes matching match; -1 on error (printed). */
+static int hitset_fill(td_store *st, const td_buf *match, hitset *h)
+{
+    sqlite3_stmt *s = q_prepare(st, "SELECT max(quote) FROM quotes");
     if (!s)
-        return false;
+        return -1;
+    h->n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) + 1 : 1;
+    sqlite3_finalize(s);
+    h->bits = calloc((size_t)(h->n + 7) / 8, 1);
+    s = h->bits ? q_prepare(st, "SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?1") : NULL;
+    if (!s)
+        return -1;
     sqlite3_bind_text(s, 1, match->ptr, -1, SQLITE_STATIC);
-    double hits = 0, all = 0;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        hits = (double)sqlite3_column_int64(s, 0);
-        all = (double)sqlite3_column_int64(s, 1);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        sqlite3_int64 q = sqlite3_column_int64(s, 0);
+        if (q >= 0 && q < h->n) {
+            h->bits[q >> 3] |= (unsigned char)(1u << (q & 7));
+            h->hits++;
+        }
     }
     sqlite3_finalize(s);
-    /* a scan reads about limit * all / hits quotes, a sort hits quotes */
-    return hits > 0 && (double)limit * all / hits * STREAM_MARGIN < hits;
+    if (rc != SQLITE_DONE) {
+        cli_error("query failed: %s", sqlite3_errmsg(td_store_db(st)));
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct budget {
+    long ticks, cap;
+} budget;
+
+static int over_budget(void *arg)
+{
+    budget *b = arg;
+    return ++b->ticks > b->cap;
+}
+
+/* The first LIMIT quotes matching --about (and the other options) in
+ * listing order, found by reading the quotes in date order within a budget
+ * of steps for the number of matches: their ids go to ids ("1,5,9", ""
+ * for none). 1 found, 0 over budget (or not worth trying), -1 error
+ * (printed). */
+static int about_scan(td_store *st, const qargs *a, const q_name *en, const q_opts *o,
+                      const td_buf *match, td_buf *ids)
+{
+    hitset h = {NULL, 0, 0};
+    if (o->limit < 0)
+        return 0; /* all of them: sorted */
+    if (hitset_fill(st, match, &h) < 0) {
+        free(h.bits);
+        return -1;
+    }
+    if (h.hits <= 0 ||
+        (double)o->limit * (double)h.n / h.hits > h.hits * SCAN_PER_HIT) {
+        free(h.bits);
+        return 0;
+    }
+    sqlite3 *db = td_store_db(st);
+    td_buf sql;
+    td_buf_init(&sql, 0);
+    td_buf_puts(&sql, "SELECT q.quote FROM quotes q INDEXED BY quotes_date");
+    filters(&sql, a, en, o, "td_about_hit(q.quote)");
+    td_buf_printf(&sql, " ORDER BY q.date_lo, q.doc, q.span_start, q.quote LIMIT %ld",
+                  o->limit);
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_create_function_v2(db, "td_about_hit", 1, SQLITE_UTF8, &h, hit_fn, NULL, NULL,
+                                   NULL) == SQLITE_OK)
+        s = q_prepare(st, sql.ptr);
+    else
+        cli_error("query failed: %s", sqlite3_errmsg(db));
+    td_buf_release(&sql);
+    int rc = SQLITE_ERROR;
+    if (s) {
+        if (a->kind)
+            sqlite3_bind_text(s, 2, a->kind, -1, SQLITE_STATIC);
+        budget b = {0, (long)(h.hits * SCAN_BUDGET / SCAN_TICK) + 1};
+        sqlite3_progress_handler(db, SCAN_TICK, over_budget, &b);
+        td_buf_clear(ids);
+        for (long n = 0; (rc = sqlite3_step(s)) == SQLITE_ROW; n++)
+            td_buf_printf(ids, "%s%lld", n ? "," : "", (long long)sqlite3_column_int64(s, 0));
+        sqlite3_progress_handler(db, 0, NULL, NULL);
+        if (rc != SQLITE_DONE && rc != SQLITE_INTERRUPT)
+            cli_error("query failed: %s", sqlite3_errmsg(db));
+        sqlite3_finalize(s);
+    }
+    sqlite3_create_function_v2(db, "td_about_hit", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL,
+                               NULL);
+    free(h.bits);
+    return rc == SQLITE_DONE ? 1 : rc == SQLITE_INTERRUPT ? 0 : -1;
 }
 
 int cmd_quotes(int argc, char **argv)
@@ -125,9 +219,11 @@ int cmd_quotes(int argc, char **argv)
     q_name sp, en;
     memset(&sp, 0, sizeof sp);
     memset(&en, 0, sizeof en);
-    td_buf sql, match;
+    int scan = 0;
+    td_buf sql, match, ids;
     td_buf_init(&sql, 0);
     td_buf_init(&match, 0);
+    td_buf_init(&ids, 0);
     int code = EXIT_FATAL;
     if (a.speaker && q_resolve(st, a.speaker, NULL, &sp) < 0)
         goto out;
@@ -170,8 +266,16 @@ int cmd_quotes(int argc, char **argv)
             filters(&sql, &a, &en, &o, cond.ptr);
             td_buf_release(&cond);
         }
-    } else if (a.about && !about_streams(st, &match, o.limit)) {
-        /* few quotes match the words: they are sorted */
+    } else if (a.about && (scan = about_scan(st, &a, &en, &o, &match, &ids)) != 0) {
+        /* the scan in date order found them (or failed) */
+        if (scan < 0)
+            goto out;
+        td_buf_printf(&sql, "SELECT q.quote AS quote, q.date_lo AS lo, q.doc AS doc, "
+                            "q.span_start AS ss FROM quotes q INDEXED BY quotes_place "
+                            "WHERE q.quote IN (%s)", ids.ptr ? ids.ptr : "");
+    } else if (a.about) {
+        /* few quotes match the words, or they lie far into the listing:
+         * they are sorted */
         td_buf_puts(&sql, "SELECT q.quote AS quote, q.date_lo AS lo, q.doc AS doc, "
                           "q.span_start AS ss FROM quotes q INDEXED BY quotes_place");
         filters(&sql, &a, &en, &o, "q.quote IN (SELECT rowid FROM quotes_fts WHERE "
@@ -215,6 +319,7 @@ out:
         q_name_release(&en);
     td_buf_release(&sql);
     td_buf_release(&match);
+    td_buf_release(&ids);
     td_store_close(st);
     return code;
 }

@@ -74,6 +74,13 @@ void td_store_close(td_store *st);
 /* How long to wait for another writer's lock (default 5000 ms). */
 void td_store_set_busy_timeout(td_store *st, int ms);
 
+/* Checkpoints (copying the WAL back into the database) run on a thread of
+ * the store's own, with its own connection, after a commit leaves `frames`
+ * pages or more in the WAL (default 8192, 32 MB); td_store_checkpoints()
+ * counts those run so far. */
+void td_store_set_checkpoint_frames(td_store *st, int frames);
+long td_store_checkpoints(td_store *st);
+
 /* The words for the last error on this store ("" when none). */
 const char *td_store_error(const td_store *st);
 

@@ -9,6 +9,7 @@
 #include "lexicon.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,8 +219,52 @@ static ent_slot *cache_put(ent_cache *c, const char *key, sqlite3_int64 entity)
     return sl;
 }
 
+/* ---- checkpoints --------------------------------------------------------
+ * A writable store copies the WAL back into the database (a checkpoint) on
+ * a thread of its own, with its own connection, rather than in the commit
+ * that passed CKPT_FRAMES frames of WAL: at 100k documents the copy and its
+ * fsyncs were a good part of the writer's time, and the writer is what
+ * limits ingest. The WAL then only starts over from its beginning when a
+ * write transaction begins after a checkpoint that copied all of it, which
+ * an ingest that begins its next batch at once rarely leaves room for: so
+ * once the WAL holds CKPT_WAIT_FRAMES frames, td_store_begin() waits for
+ * the running checkpoint to end (the WAL then starts over). */
+#define CKPT_FRAMES 8192       /* 32 MB of 4 KB pages */
+#define CKPT_WAIT_FRAMES 65536 /* 256 MB */
+
+typedef struct ckpt {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+    sqlite3 *db;     /* the checkpointer's connection */
+    bool started;    /* the thread runs (else checkpoints are inline) */
+    bool want, busy, stop;
+    int frames;      /* frames in the WAL at the last commit */
+    int at;          /* frames that start a checkpoint (CKPT_FRAMES) */
+    long runs;       /* checkpoints run */
+} ckpt;
+
+/* Names folded by this store's writer (speakers of quotes, entities the
+ * entity cache does not hold): a name -> key table, as folding (NFKC,
+ * case, rules) costs more than the insert it is for and names repeat.
+ * Folding reads no database, so the table is never out of date; it stops
+ * growing at FOLD_CACHE_MAX. */
+typedef struct fold_slot {
+    char *name, *key; /* name NULL: empty */
+} fold_slot;
+
+typedef struct fold_cache {
+    fold_slot *slots;
+    size_t cap, n; /* cap: a power of 2 */
+} fold_cache;
+
+#define FOLD_CACHE_MAX 16384
+
 struct td_store {
     sqlite3 *db;
+    char *path;
+    fold_cache folds;
+    ckpt ck;
     unsigned flags;
     int busy_ms;
     bool in_tx;
@@ -438,6 +483,76 @@ td_status td_store_fold(const td_store *st, const char *name, td_buf *out)
     return rs;
 }
 
+static void fold_cache_clear(fold_cache *c)
+{
+    for (size_t i = 0; i < c->cap; i++) {
+        free(c->slots[i].name);
+        free(c->slots[i].key);
+    }
+    free(c->slots);
+    memset(c, 0, sizeof *c);
+}
+
+static fold_slot *fold_find(fold_cache *c, const char *name)
+{
+    for (size_t i = (size_t)cache_hash(name) & (c->cap - 1);; i = (i + 1) & (c->cap - 1))
+        if (!c->slots[i].name || strcmp(c->slots[i].name, name) == 0)
+            return &c->slots[i];
+}
+
+/* Remember name -> key; a full or failing cache just stops growing. */
+static void fold_remember(fold_cache *c, const char *name, const char *key)
+{
+    if (c->n >= FOLD_CACHE_MAX)
+        return;
+    if ((c->n + 1) * 2 > c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        fold_cache g = {calloc(cap, sizeof(fold_slot)), cap, c->n};
+        if (!g.slots)
+            return;
+        for (size_t i = 0; i < c->cap; i++)
+            if (c->slots[i].name)
+                *fold_find(&g, c->slots[i].name) = c->slots[i];
+        free(c->slots);
+        *c = g;
+    }
+    fold_slot *sl = fold_find(c, name);
+    if (sl->name)
+        return;
+    char *n = strdup(name), *k = strdup(key);
+    if (!n || !k) {
+        free(n);
+        free(k);
+        return;
+    }
+    sl->name = n;
+    sl->key = k;
+    c->n++;
+}
+
+/* td_store_fold through the store's table of folded names; out is
+ * cleared first. */
+static td_status fold_cached(td_store *st, const char *name, td_buf *out)
+{
+    td_buf_clear(out);
+    if (st->folds.cap) {
+        fold_slot *sl = fold_find(&st->folds, name);
+        if (sl->name) {
+            size_t n = strlen(sl->key);
+            td_status s = td_buf_reserve(out, n + 1);
+            if (s == TD_OK) {
+                memcpy(out->ptr, sl->key, n + 1); /* with its NUL, as td_store_fold */
+                out->len = n;
+            }
+            return s;
+        }
+    }
+    td_status s = td_store_fold(st, name, out);
+    if (s == TD_OK)
+        fold_remember(&st->folds, name, out->ptr ? out->ptr : "");
+    return s;
+}
+
 /* ---- dates ------------------------------------------------------------- */
 
 static int days_in_month(int y, int m)
@@ -519,6 +634,107 @@ static td_status pragma_int(td_store *st, const char *sql, long long *v)
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return db_fail(st, rc, "cannot read the database");
     return TD_OK;
+}
+
+/* The checkpointer thread: a passive checkpoint whenever a commit asks. */
+static void *ckpt_main(void *arg)
+{
+    ckpt *k = arg;
+    pthread_mutex_lock(&k->mu);
+    for (;;) {
+        while (!k->want && !k->stop)
+            pthread_cond_wait(&k->cv, &k->mu);
+        if (k->stop)
+            break;
+        k->want = false;
+        k->busy = true;
+        pthread_mutex_unlock(&k->mu);
+        sqlite3_wal_checkpoint_v2(k->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&k->mu);
+        k->busy = false;
+        k->runs++;
+        pthread_cond_broadcast(&k->cv);
+    }
+    pthread_mutex_unlock(&k->mu);
+    return NULL;
+}
+
+/* Start the checkpointer (on the first checkpoint); false: checkpoint
+ * inline instead. */
+static bool ckpt_start(td_store *st)
+{
+    ckpt *k = &st->ck;
+    if (k->started)
+        return true;
+    if (k->db)
+        return false; /* tried and failed before */
+    /* a connection checkpoints only once it has read the database (it then
+     * knows the WAL) */
+    if (sqlite3_open_v2(st->path, &k->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(k->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) !=
+            SQLITE_OK)
+        return false;
+    k->started = pthread_create(&k->thread, NULL, ckpt_main, k) == 0;
+    return k->started;
+}
+
+/* After every commit (sqlite3_wal_hook), on the writer's thread. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    td_store *st = arg;
+    ckpt *k = &st->ck;
+    pthread_mutex_lock(&k->mu);
+    int at = k->at;
+    pthread_mutex_unlock(&k->mu);
+    if (frames < at)
+        return SQLITE_OK;
+    if (!ckpt_start(st)) {
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&k->mu);
+        k->runs++;
+        pthread_mutex_unlock(&k->mu);
+        return SQLITE_OK;
+    }
+    pthread_mutex_lock(&k->mu);
+    k->frames = frames;
+    k->want = true;
+    pthread_cond_broadcast(&k->cv);
+    pthread_mutex_unlock(&k->mu);
+    return SQLITE_OK;
+}
+
+/* Before a write transaction: when the WAL has grown long, wait for the
+ * checkpoint under way, so that this transaction starts the WAL over. */
+static void ckpt_wait(td_store *st)
+{
+    ckpt *k = &st->ck;
+    if (!k->started)
+        return;
+    pthread_mutex_lock(&k->mu);
+    if (k->frames >= k->at * (CKPT_WAIT_FRAMES / CKPT_FRAMES)) {
+        while (k->want || k->busy)
+            pthread_cond_wait(&k->cv, &k->mu);
+        k->frames = 0;
+    }
+    pthread_mutex_unlock(&k->mu);
+}
+
+/* Stop the checkpointer (td_store_close; closing the last connection then
+ * checkpoints what is left). */
+static void ckpt_stop(td_store *st)
+{
+    ckpt *k = &st->ck;
+    if (k->started) {
+        pthread_mutex_lock(&k->mu);
+        k->stop = true;
+        pthread_cond_broadcast(&k->cv);
+        pthread_mutex_unlock(&k->mu);
+        pthread_join(k->thread, NULL);
+    }
+    sqlite3_close(k->db);
+    pthread_mutex_destroy(&k->mu);
+    pthread_cond_destroy(&k->cv);
 }
 
 /* Create or migrate the schema (writable stores). */
@@ -645,13 +861,17 @@ static td_status open_db(td_store *st, const char *path)
         sqlite3_finalize(q);
         if (rc != SQLITE_OK)
             return db_fail(st, rc, what);
-        /* a checkpoint (and its fsync) every 32 MB of WAL rather than 4 MB;
-         * a 256 MB page cache keeps the index pages that inserts touch in
-         * memory as the database grows past 100k documents */
+        /* a checkpoint (and its fsync) every 32 MB of WAL rather than 4 MB,
+         * on the checkpointer's thread (wal_hook replaces the automatic
+         * checkpoints); a 256 MB page cache keeps the index pages that
+         * inserts touch in memory as the database grows past 100k
+         * documents */
         s = exec(st, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; "
-                     "PRAGMA wal_autocheckpoint = 8192; PRAGMA journal_size_limit = 67108864; "
+                     "PRAGMA journal_size_limit = 67108864; "
                      "PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF",
                  what);
+        if (s == TD_OK)
+            sqlite3_wal_hook(st->db, wal_hook, st);
         if (s == TD_OK)
             s = migrate(st);
     } else {
@@ -692,7 +912,11 @@ td_status td_store_open(const char *path, unsigned flags, td_store **out, char *
         return TD_ENOMEM;
     st->flags = flags;
     st->busy_ms = TD_STORE_DEFAULT_BUSY_MS;
-    td_status s = load_rules(st);
+    st->ck.at = CKPT_FRAMES;
+    pthread_mutex_init(&st->ck.mu, NULL);
+    pthread_cond_init(&st->ck.cv, NULL);
+    st->path = strdup(path);
+    td_status s = st->path ? load_rules(st) : TD_ENOMEM;
     if (s == TD_OK)
         s = open_db(st, path);
     if (s == TD_OK && !(flags & TD_STORE_READONLY))
@@ -716,7 +940,10 @@ void td_store_close(td_store *st)
     for (int i = 0; i < S_COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
     cache_clear(&st->cache);
+    fold_cache_clear(&st->folds);
+    ckpt_stop(st);
     sqlite3_close(st->db);
+    free(st->path);
     free(st);
 }
 
@@ -724,6 +951,21 @@ void td_store_set_busy_timeout(td_store *st, int ms)
 {
     st->busy_ms = ms < 0 ? 0 : ms;
     sqlite3_busy_timeout(st->db, st->busy_ms);
+}
+
+void td_store_set_checkpoint_frames(td_store *st, int frames)
+{
+    pthread_mutex_lock(&st->ck.mu);
+    st->ck.at = frames < 1 ? 1 : frames;
+    pthread_mutex_unlock(&st->ck.mu);
+}
+
+long td_store_checkpoints(td_store *st)
+{
+    pthread_mutex_lock(&st->ck.mu);
+    long n = st->ck.runs;
+    pthread_mutex_unlock(&st->ck.mu);
+    return n;
 }
 
 const char *td_store_error(const td_store *st) { return st->err; }
@@ -734,6 +976,7 @@ td_status td_store_begin(td_store *st)
 {
     if (st->in_tx)
         return TD_OK;
+    ckpt_wait(st);
     td_status s = exec(st, "BEGIN IMMEDIATE", "cannot start a transaction");
     st->in_tx = s == TD_OK;
     long long v = 0;
@@ -1046,8 +1289,7 @@ static td_status entity_row(put_ctx *c, const td_entity *e, const char *name,
         }
         return s;
     }
-    td_buf_clear(&c->key);
-    s = td_store_fold(st, name, &c->key);
+    s = fold_cached(st, name, &c->key);
     if (s != TD_OK)
         return s;
     const char *key = c->key.ptr ? c->key.ptr : "";
@@ -1185,8 +1427,7 @@ static td_status put_quote(put_ctx *c, const td_quote *q)
             sqlite3_bind_int64(m, 7, c->ent_map[q->speaker_entity]);
         bind_text(m, 8, q->speaker_name);
         if (q->speaker_name) {
-            td_buf_clear(&c->key);
-            s = td_store_fold(c->st, q->speaker_name, &c->key);
+            s = fold_cached(c->st, q->speaker_name, &c->key);
             if (s != TD_OK)
                 return s;
             const char *key = c->key.ptr ? c->key.ptr : "";

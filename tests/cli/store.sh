@@ -191,6 +191,13 @@ exact quotes_lavrov "$T" quotes --speaker lavrov
 exact quotes_sergei_direct "$T" quotes --speaker 'SERGEI LAVROV' --kind direct
 exact quotes_nov2022_json "$T" quotes --speaker lavrov --from 2022-11-01 --to 2022-11-30 --format json
 exact quotes_about_csv "$T" quotes --about china --format csv
+# with a small --limit the matches are found by reading the quotes in date
+# order (not by sorting them all): the same rows, in the same order
+check "quotes --about --limit 1 (date-order scan) lists the first sorted match" \
+    [ "$("$T" quotes --about china --format csv --limit 1)" = "$(head -n 2 "$EXP/quotes_about_csv.out")" ]
+check "quotes --about --kind --limit 1 (date-order scan) applies the kind" \
+    [ "$("$T" quotes --about china --kind reported --format csv --limit 1)" = \
+      "$(sed -n '1p;3p' "$EXP/quotes_about_csv.out")" ]
 exact quotes_entity "$T" quotes --entity china
 exact quotes_reported "$T" quotes --kind reported
 exact entities_all "$T" entities

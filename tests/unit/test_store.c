@@ -12,6 +12,7 @@
 #include "store.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- building documents ------------------------------------------------- */
@@ -586,6 +587,43 @@ TEST(entity_cache_across_transactions)
     td_store_close(st);
 }
 
+/* The size of the WAL file in frames of 4 KB pages: the most it held
+ * since it was made. */
+static long long wal_frames(const char *path)
+{
+    char p[300];
+    struct stat sb;
+    snprintf(p, sizeof p, "%s-wal", path);
+    return stat(p, &sb) == 0 ? (long long)sb.st_size / (4096 + 24) : -1;
+}
+
+TEST(checkpoints_on_their_thread)
+{
+    td_store *st = open_fixture("ckpt.db");
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    /* a checkpoint after every commit that leaves 4 frames or more; the
+     * WAL starts over once it holds 32 (8 times as many) */
+    td_store_set_checkpoint_frames(st, 4);
+    for (int i = 0; i < 60; i++) {
+        char id[32], name[64];
+        snprintf(id, sizeof id, "ck-%d", i);
+        snprintf(name, sizeof name, "Person Number%c%c", 'a' + i % 26, 'a' + i / 26);
+        CHECK_INT(put_person(st, id, name), TD_STORE_STORED);
+    }
+    CHECK(td_store_checkpoints(st) > 0);
+    /* 60 transactions of a few frames each: the WAL started over */
+    long long most = wal_frames(db_path("ckpt.db"));
+    if (most <= 0 || most >= 100)
+        fprintf(stderr, "WAL of %lld frames\n", most);
+    CHECK(most > 0 && most < 100);
+    CHECK_INT(count(st, "SELECT count(*) FROM documents"), 65);
+    CHECK_INT(count(st, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check "
+                        "= 'ok'"), 1);
+    td_store_close(st);
+}
+
 TEST(record_hash_leaves_out_source)
 {
     td_doc *d = mk("rh-1", "t", "Some text.", "2023-05-01", TD_PREC_DAY);
@@ -752,6 +790,7 @@ int main(int argc, char **argv)
     RUN(errors_are_clear);
     RUN(batch_rollback);
     RUN(entity_cache_across_transactions);
+    RUN(checkpoints_on_their_thread);
     RUN(record_hash_leaves_out_source);
     RUN(migration_from_version_3);
     char cmd[300];
