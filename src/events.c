@@ -562,6 +562,8 @@ static inline long multi_phrase(const ed_dict *d, int kind, const ed_word *wd, s
     const uint32_t *by = d->by2[kind] + wd->first[kind];
     const uint32_t *second = d->by2w1[kind] + wd->first[kind];
     uint32_t w1 = at(ctx, 1), lo = 0, hi = wd->n2[kind];
+    if (w1 == ED_NONE)
+        return -1; /* no dictionary word next: no phrase goes on */
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
         if (second[mid] < w1)
