@@ -562,6 +562,8 @@ static inline long multi_phrase(const ed_dict *d, int kind, const ed_word *wd, s
     const uint32_t *by = d->by2[kind] + wd->first[kind];
     const uint32_t *second = d->by2w1[kind] + wd->first[kind];
     uint32_t w1 = at(ctx, 1), lo = 0, hi = wd->n2[kind];
+    if (w1 == ED_NONE)
+        return -1; /* no dictionary word next: no phrase goes on */
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
         if (second[mid] < w1)
@@ -728,50 +730,46 @@ static int find_chunks(sent *S, chunk *ch, int max)
     return nc;
 }
 
-/* "GOV" already in "USAGOV" (at a 3-letter boundary)? */
-static bool code_has(const char *code, const char *ag)
+/* "GOV" (ag[0..m)) already in "USAGOV" (code[0..n)), at a 3-letter
+ * boundary? */
+static bool code_has(const char *code, size_t n, const char *ag, size_t m)
 {
-    size_t n = strlen(code), m = strlen(ag);
     for (size_t k = 3; k + m <= n; k += 3)
         if (memcmp(code + k, ag, m) == 0)
             return true;
     return false;
 }
 
-/* a then b into out[128], cut at 127 bytes (as snprintf "%s%s" does). */
-static void cat2(char *out, const char *a, const char *b)
-{
-    size_t na = strlen(a), nb = strlen(b);
-    if (na > 127)
-        na = 127;
-    if (nb > 127 - na)
-        nb = 127 - na;
-    memmove(out, a, na);
-    memcpy(out + na, b, nb);
-    out[na + nb] = '\0';
-}
-
+/* The actor's code with its agents' (prefix or suffix, each once), cut
+ * at 127 bytes at every step; in the doc arena. */
 static const char *compose(sent *S, const char *actor, const uint32_t *agents, int n_agents)
 {
     if (actor && !n_agents && strnlen(actor, 128) < 128)
         return actor; /* in the doc arena already (chunk_set_actor) */
-    char buf[128], tmp[128];
-    cat2(buf, actor ? actor : "---", "");
+    char buf[128];
+    const char *a = actor ? actor : "---";
+    size_t n = strnlen(a, 127);
+    memcpy(buf, a, n);
     for (int k = 0; k < n_agents; k++) {
         const ed_agent *ag = &S->d->agents[agents[k]];
         const char *c = ed_str(S->d, ag->code);
+        size_t m = strlen(c);
         if (ag->prefix) {
-            if (strncmp(buf, c, strlen(c)) == 0)
+            if (m <= n && memcmp(buf, c, m) == 0)
                 continue;
-            cat2(tmp, c, buf);
+            size_t na = m > 127 ? 127 : m, nb = n > 127 - na ? 127 - na : n;
+            memmove(buf + na, buf, nb);
+            memcpy(buf, c, na);
+            n = na + nb;
         } else {
-            if (code_has(buf, c))
+            if (code_has(buf, n, c, m))
                 continue;
-            cat2(tmp, buf, c);
+            size_t nb = m > 127 - n ? 127 - n : m;
+            memcpy(buf + n, c, nb);
+            n += nb;
         }
-        memcpy(buf, tmp, sizeof buf);
     }
-    return td_arena_strdup(S->arena, buf);
+    return td_arena_strndup(S->arena, buf, n);
 }
 
 /* Add a chunk's codes to a group; an agent-only chunk after "Danish media"
