@@ -139,6 +139,11 @@ static td_status expand(const td_pattern_set *ps, const char *src, char **out, c
     return TD_OK;
 }
 
+td_status td_pattern_expand(const td_pattern_set *ps, const char *regex, char **out)
+{
+    return expand(ps, regex, out, NULL);
+}
+
 td_status td_pattern_define(td_pattern_set *ps, const char *name, const char *regex)
 {
     char *x;

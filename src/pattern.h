@@ -47,6 +47,9 @@ td_status td_pattern_define(td_pattern_set *ps, const char *name, const char *re
  * true match only as written; the others caselessly (ASCII). */
 td_status td_pattern_define_words(td_pattern_set *ps, const char *name, const char *const *words,
                                   const bool *cs, size_t n);
+/* regex with its macros (defined so far) and spaces expanded, into *out
+ * (caller frees). */
+td_status td_pattern_expand(const td_pattern_set *ps, const char *regex, char **out);
 /* Add a rule; rule ids are 0, 1, 2... in the order added (returned in *id). */
 td_status td_pattern_add(td_pattern_set *ps, const char *regex, int *id);
 /* Compile no union in td_pattern_compile (call before it): for callers

@@ -151,31 +151,23 @@ static const char *macro_class(const char *macro, size_t n)
     return NULL;
 }
 
+static td_status need_check(const time_res *r, const char *need, const char *re, const char *x);
+
 /* Check need list `need` of a rule whose regex is re, and give it a need
  * set (the same list: the same set). Items are lower-case words or
- * %MACRO% word classes; each must occur in the regex. With all TIME_NEEDS
- * sets taken, the rule gets none (it is always tried). */
+ * %MACRO% word classes; each must occur in the regex (a word: in the
+ * regex with its macros expanded). With all TIME_NEEDS sets taken, the
+ * rule gets none (it is always tried). */
 static td_status need_set(time_res *r, const char *need, const char *re, int *out)
 {
-    for (const char *p = need; *p;) {
-        const char *q = strchr(p, '|');
-        size_t n = q ? (size_t)(q - p) : strlen(p);
-        bool ok = n > 0 && n < sizeof r->need_tab[0].w;
-        if (ok && p[0] == '%')
-            ok = n > 2 && p[n - 1] == '%' && macro_class(p + 1, n - 2);
-        else
-            for (size_t i = 0; i < n && ok; i++)
-                ok = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9');
-        char item[32];
-        if (ok) {
-            memcpy(item, p, n);
-            item[n] = 0;
-            ok = strcasestr(re, item) != NULL;
-        }
-        if (!ok)
-            return TD_EFORMAT;
-        p += n + (q != NULL);
-    }
+    char *x;
+    td_status st = td_pattern_expand(r->ps, re, &x);
+    if (st != TD_OK)
+        return st;
+    st = need_check(r, need, re, x);
+    free(x);
+    if (st != TD_OK)
+        return st;
     *out = -1;
     for (int k = 0; k < r->nneeds; k++)
         if (strcmp(r->need_src[k], need) == 0)
@@ -185,6 +177,32 @@ static td_status need_set(time_res *r, const char *need, const char *re, int *ou
         if (!r->need_src[r->nneeds])
             return TD_ENOMEM;
         *out = r->nneeds++;
+    }
+    return TD_OK;
+}
+
+/* Every item of need occurs in the regex: a class as %MACRO% in re, a
+ * word in x (re expanded). */
+static td_status need_check(const time_res *r, const char *need, const char *re, const char *x)
+{
+    for (const char *p = need; *p;) {
+        const char *q = strchr(p, '|');
+        size_t n = q ? (size_t)(q - p) : strlen(p);
+        bool ok = n > 0 && n < sizeof r->need_tab[0].w;
+        if (ok && p[0] == '%')
+            ok = n > 2 && p[n - 1] == '%' && macro_class(p + 1, n - 2);
+        else /* a word begins with a letter (need_run skips leading digits) */
+            for (size_t i = 0; i < n && ok; i++)
+                ok = (p[i] >= 'a' && p[i] <= 'z') || (i && p[i] >= '0' && p[i] <= '9');
+        char item[32];
+        if (ok) {
+            memcpy(item, p, n);
+            item[n] = 0;
+            ok = strcasestr(item[0] == '%' ? re : x, item) != NULL;
+        }
+        if (!ok)
+            return TD_EFORMAT;
+        p += n + (q != NULL);
     }
     return TD_OK;
 }
@@ -874,10 +892,20 @@ static inline uint32_t word_bytes(const char *x, size_t n)
     return m;
 }
 
-/* Note the need sets of word x[a, e) (a maximal run of word bytes). */
+/* Note the need sets of word x[a, e) (a maximal run of word bytes), and
+ * of its part after leading digits ("5pm": "pm"), which a rule may take
+ * right after a number. */
 static inline void need_run(const time_res *r, const char *x, uint32_t a, uint32_t e,
                             const char *end, uint32_t last[TIME_NEEDS], uint32_t *present)
 {
+    if (x[a] >= '0' && x[a] <= '9') {
+        uint32_t d = a + 1;
+        while (d < e && x[d] >= '0' && x[d] <= '9')
+            d++;
+        if (d == e)
+            return;
+        a = d;
+    }
     uint32_t n = e - a;
     if (n >= 32 || !(r->need_lens[(unsigned char)x[a]] & (1u << n)))
         return;

@@ -152,6 +152,22 @@ TEST(unknown_day_stays_unresolved)
     CHECK(expect("They meet in March.", NULL, "March", D, "XXXX-03"));
 }
 
+/* Rules with a need list (time_rules.tsv column 6) are tried only where
+ * one of its words follows: words inside hyphenated and possessive tokens,
+ * after a period (p.m.) and time zones count. */
+TEST(need_filter_words)
+{
+    const char *day = "2022-11-18";
+    CHECK(expect("The vote closed at 5 p.m. on Friday.", day, "5 p.m. on Friday", T,
+                 "2022-11-18T17:00"));
+    CHECK(expect("It ended at 11 PM.", day, "11 PM", T, "2022-11-18T23:00"));
+    CHECK(expect("Trading opens at 9:30 EST.", day, "9:30 EST", T, "2022-11-18T09:30"));
+    CHECK(expect("Output rose in the first-quarter.", day, "first-quarter", D, "2022-Q1"));
+    CHECK(expect("The quarter's results beat forecasts.", day, "The quarter", D, "2022-Q3"));
+    CHECK(expect("Net income rose from the year-earlier period.", day, "the year-earlier period",
+                 D, "2021"));
+}
+
 TEST(pattern_engine)
 {
     td_pattern_set *ps;
@@ -199,6 +215,7 @@ int main(void)
     RUN(durations_sets_refs);
     RUN(extents_follow_timeml);
     RUN(unknown_day_stays_unresolved);
+    RUN(need_filter_words);
     RUN(pattern_engine);
     fx_release();
     return DONE();
