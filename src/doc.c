@@ -68,7 +68,8 @@ static char *dup_opt(td_arena *a, const char *s)
     return s ? td_arena_strdup(a, s) : NULL;
 }
 
-td_status td_doc_create(const td_doc_input *in, td_doc **out)
+/* td_doc_create(); valid: the caller vouches the text is valid UTF-8 */
+static td_status doc_create(const td_doc_input *in, bool valid, td_doc **out)
 {
     td_doc *doc = td_malloc(sizeof *doc);
     if (!doc)
@@ -80,7 +81,7 @@ td_status td_doc_create(const td_doc_input *in, td_doc **out)
 
     const char *text = in->text ? in->text : "";
     size_t len = in->text ? in->text_len : 0;
-    size_t bad = td_utf8_first_invalid(text, len);
+    size_t bad = valid ? len : td_utf8_first_invalid(text, len);
     if (bad == len) {
         doc->base = td_arena_strndup(a, text, len);
         doc->base_len = len;
@@ -122,6 +123,16 @@ out_free_doc:
     td_arena_release(&doc->arena);
     free(doc);
     return st;
+}
+
+td_status td_doc_create(const td_doc_input *in, td_doc **out)
+{
+    return doc_create(in, false, out);
+}
+
+td_status td_doc_create_valid(const td_doc_input *in, td_doc **out)
+{
+    return doc_create(in, true, out);
 }
 
 td_status td_doc_new(const td_doc_input *in, td_doc **out) { return td_doc_create(in, out); }

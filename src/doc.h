@@ -298,4 +298,9 @@ int td_doc_block_at(const td_doc *doc, uint32_t off);
  * (copied into a new arena; invalid UTF-8 repaired). */
 td_status td_doc_create(const td_doc_input *in, td_doc **out);
 
+/* td_doc_create() for a text the caller already made valid UTF-8 (the JSON
+ * reader's decoded string: td_json_string() repairs as it decodes), which
+ * is not checked again. */
+td_status td_doc_create_valid(const td_doc_input *in, td_doc **out);
+
 #endif

@@ -141,7 +141,8 @@ td_status td_read_jsonl_next(td_reader *rd, td_doc **out)
         in.offset = off;
         in.line = rd->lineno;
         if (ft) {
-            st = td_doc_create(&in, out);
+            /* td_json_string() left the text valid UTF-8 */
+            st = td_doc_create_valid(&in, out);
             if (st == TD_OK)
                 (*out)->content_type = "text";
         } else {

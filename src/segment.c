@@ -165,9 +165,14 @@ static size_t clitic_len(const char *s, size_t i, size_t e)
 static void set_case_flags(td_doc *doc, td_token *t);
 
 /* Tokenise one line s[a..b); every token gets its case flags as it is cut. */
+/* The tokens split_line() must look at (punctuation, abbreviations) are
+ * noted as they are cut, up to this many a line (more: it reads them all) */
+#define SEG_CAND_MAX 512
+
 static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, size_t b,
-                               uint16_t block)
+                               uint16_t block, uint32_t *cand, size_t *ncand)
 {
+    *ncand = 0;
     text t = {doc->norm, b};
     size_t i = a;
     bool space_before = true;
@@ -358,6 +363,14 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
         tk->flags = (uint8_t)(flags | (space_before ? TD_TOKF_SPACE_BEFORE : 0) |
                               (line_start ? TD_TOKF_LINE_START : 0));
         tk->block = block;
+        if (type == TD_TOK_PUNCT || (flags & TD_TOKF_ABBREV)) {
+            if (*ncand < SEG_CAND_MAX)
+                cand[*ncand] = (uint32_t)(doc->toks.n - 1);
+            if (*ncand != SIZE_MAX)
+                (*ncand)++;
+            if (*ncand > SEG_CAND_MAX)
+                *ncand = SIZE_MAX; /* too many: split_line() reads every token */
+        }
         set_case_flags(doc, tk);
         space_before = false;
         line_start = false;
@@ -441,12 +454,21 @@ static td_status push_sent(td_doc *doc, size_t t0, size_t t1, uint16_t block)
     return TD_OK;
 }
 
-/* Sentences over the tokens [t0, t1) of one line. */
+/* Sentences over the tokens [t0, t1) of one line. Only punctuation and
+ * abbreviations can end one: with ncand != SIZE_MAX, cand[0..ncand) lists
+ * all of them (ascending) and the other tokens are not read. */
 static td_status split_line(const td_resources *res, td_doc *doc, size_t t0, size_t t1,
-                            uint16_t block)
+                            uint16_t block, const uint32_t *cand, size_t ncand)
 {
     size_t start = t0;
-    for (size_t i = t0; i < t1; i++) {
+    bool all = ncand == SIZE_MAX;
+    size_t nc = all ? t1 - t0 : ncand;
+    size_t next = t0; /* the first token not absorbed by a sentence end */
+    for (size_t ci = 0; ci < nc; ci++) {
+        size_t i = all ? t0 + ci : cand[ci];
+        if (i < next)
+            continue;
+        next = i + 1;
         td_token *t = TD_DOC_TOK(doc, i);
         bool end = false;
         size_t last = i;
@@ -488,7 +510,7 @@ static td_status split_line(const td_resources *res, td_doc *doc, size_t t0, siz
             if (st != TD_OK)
                 return st;
             start = last + 1;
-            i = last;
+            next = last + 1;
         }
     }
     return push_sent(doc, start, t1, block);
@@ -497,6 +519,7 @@ static td_status split_line(const td_resources *res, td_doc *doc, size_t t0, siz
 td_status td_segment_run(td_stage_ctx *ctx, td_doc *doc)
 {
     const td_resources *res = ctx->res;
+    uint32_t cand[SEG_CAND_MAX];
     /* news text has a token every ~5 bytes and a sentence every ~120 */
     if (td_vec_reserve(&doc->arena, &doc->toks, doc->norm_len / 4 + 16, sizeof(td_token)) ||
         td_vec_reserve(&doc->arena, &doc->sents, doc->norm_len / 64 + 8, sizeof(td_sentence)))
@@ -509,11 +532,13 @@ td_status td_segment_run(td_stage_ctx *ctx, td_doc *doc)
         while (a < bl->span.e) {
             const char *nl = memchr(doc->norm + a, '\n', bl->span.e - a);
             size_t e = nl ? (size_t)(nl - doc->norm) : bl->span.e;
-            size_t t0 = doc->toks.n;
-            td_status st = tokenize_line(res, doc, a, e, (uint16_t)(bi < 0xffff ? bi : 0xffff));
+            size_t t0 = doc->toks.n, ncand;
+            td_status st = tokenize_line(res, doc, a, e, (uint16_t)(bi < 0xffff ? bi : 0xffff),
+                                         cand, &ncand);
             if (st != TD_OK)
                 return st;
-            st = split_line(res, doc, t0, doc->toks.n, (uint16_t)(bi < 0xffff ? bi : 0xffff));
+            st = split_line(res, doc, t0, doc->toks.n, (uint16_t)(bi < 0xffff ? bi : 0xffff),
+                            cand, ncand);
             if (st != TD_OK)
                 return st;
             a = e + 1;
