@@ -1054,7 +1054,10 @@ static uint32_t pre_bit(lex_id l)
 
 /* Longest entry of lx at token k within [k, end): as td_lexicon_match (words
  * joined by one space where white space separates the tokens), but it stops
- * as soon as the text read is the prefix of no key (the set pre). */
+ * as soon as the text read is the prefix of no key (the set pre). The key is
+ * read in place in doc->norm while the tokens are joined there exactly so
+ * (nothing between them, or one ' '), and copied into key[] only after the
+ * first gap that is not. */
 static const td_lex_entry *longest(const state *S, lex_id l, size_t k, size_t end, size_t *n)
 {
     if (k >= end || !is(S, k, pre_bit(l)))
@@ -1069,27 +1072,37 @@ static const td_lex_entry *longest(const state *S, lex_id l, size_t k, size_t en
     size_t kl = tok_n(S, k);
     if (kl >= sizeof key)
         return best;
-    memcpy(key, tok_s(S, k), kl);
+    const char *norm = S->doc->norm;
+    const char *kp = tok_s(S, k); /* the key: in place, or key[] */
+    size_t prev = TD_DOC_TOK(S->doc, k)->span.e;
     uint64_t h = fold ? tok_fnv_fold(S, k) : tok_fnv(S, k);
     for (size_t i = k + 1; i < end && i - k < 24; i++) {
         const td_token *t = TD_DOC_TOK(S->doc, i);
         size_t tl = t->span.e - t->span.s;
-        if (t->flags & TD_TOKF_SPACE_BEFORE) {
-            if (kl + 1 >= sizeof key)
-                break;
-            key[kl++] = ' ';
+        bool sp = (t->flags & TD_TOKF_SPACE_BEFORE) != 0;
+        if (kl + sp >= sizeof key || kl + sp + tl >= sizeof key)
+            break;
+        const char *w = norm + t->span.s;
+        if (kp != key &&
+            !(sp ? t->span.s == prev + 1 && norm[prev] == ' ' : t->span.s == prev)) {
+            memcpy(key, kp, kl); /* not joined in place: copy from now on */
+            kp = key;
+        }
+        if (sp) {
+            if (kp == key)
+                key[kl] = ' ';
+            kl++;
             h = fw_step(h, ' ', fold);
         }
-        if (kl + tl >= sizeof key)
-            break;
-        const char *w = S->doc->norm + t->span.s;
-        for (size_t b = 0; b < tl; b++) {
-            key[kl++] = w[b];
+        if (kp == key)
+            memcpy(key + kl, w, tl);
+        kl += tl;
+        for (size_t b = 0; b < tl; b++)
             h = fw_step(h, (unsigned char)w[b], fold);
-        }
+        prev = t->span.e;
         if (!fw_has(pre, h))
             break;
-        const td_lex_entry *e = td_lexicon_get(lx, key, kl);
+        const td_lex_entry *e = td_lexicon_get(lx, kp, kl);
         if (e) {
             best = e;
             if (n)
