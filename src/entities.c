@@ -956,20 +956,32 @@ static inline uint64_t tok_kh(const state *S, size_t i)
     return (S->have[i] & KH_HAVE) ? S->kh[i] : tok_kh_new(S, i);
 }
 
-/* a[0..n) == b[0..n), n <= WC_LEN; a has room for 8 bytes, and b when b8 holds. */
+/* a[0..n) == b[0..n), n <= WC_LEN; a has room for 8 bytes, and b when b8
+ * holds (else n > 8). Eight bytes at a time, the last eight overlapping. */
 static inline bool same_bytes(const char *a, const char *b, size_t n, bool b8)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (n <= 8 && b8) {
-        uint64_t x, y;
+    uint64_t x, y;
+    if (n <= 8) {
+        if (!b8)
+            return memcmp(a, b, n) == 0;
         memcpy(&x, a, 8);
         memcpy(&y, b, 8);
         return ((x ^ y) & (~0ull >> (64 - 8 * n))) == 0;
     }
+    uint64_t d = 0;
+    for (size_t j = 0; j + 8 < n; j += 8) {
+        memcpy(&x, a + j, 8);
+        memcpy(&y, b + j, 8);
+        d |= x ^ y;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return (d | (x ^ y)) == 0;
 #else
     (void)b8;
-#endif
     return memcmp(a, b, n) == 0;
+#endif
 }
 
 /* wcls of a token missing from the word cache (e: its entry, or NULL). */
@@ -992,9 +1004,8 @@ static ENT_NOINLINE uint32_t wcls_miss(const state *S, size_t i, wcent *e)
     return c;
 }
 
-/* wcls of a token not seen yet in this document: the word cache's answer
- * (a few instructions), else wcls_miss. */
-static uint32_t wcls_new(const state *S, size_t i)
+/* wcls_new for a token near the end of norm (or when S has no word cache). */
+static ENT_NOINLINE uint32_t wcls_tail(const state *S, size_t i)
 {
     const td_token *t = TD_DOC_TOK(S->doc, i);
     size_t n = t->span.e - t->span.s;
@@ -1005,6 +1016,55 @@ static uint32_t wcls_new(const state *S, size_t i)
     wcent *e = &S->wc->e[kh & (WC_N - 1)];
     if (e->len == n && e->tag == (uint32_t)(kh >> 32) &&
         same_bytes(e->s, w, n, S->doc->norm + S->doc->norm_len - w >= 8)) {
+        S->wr[i] = e->wr;
+        S->th[i][0] = e->fnv[0];
+        S->th[i][1] = e->fnv[1];
+        S->have[i] |= TH_HAVE | TH_FOLD;
+        return S->cls[i] = e->cls;
+    }
+    return wcls_miss(S, i, e);
+}
+
+/* wcls of a token not seen yet in this document: the word cache's answer
+ * (a few instructions with no calls when WC_LEN + 1 bytes of norm can be
+ * read at the token), else wcls_tail / wcls_miss (tail calls). */
+static uint32_t wcls_new(const state *S, size_t i)
+{
+    const td_token *t = TD_DOC_TOK(S->doc, i);
+    size_t n = t->span.e - t->span.s;
+    const char *w = S->doc->norm + t->span.s;
+    if (!S->wc || (size_t)(S->doc->norm + S->doc->norm_len - w) <= WC_LEN)
+        return wcls_tail(S, i);
+    if (n == 0 || n > WC_LEN)
+        return wcls_miss(S, i, NULL);
+    uint64_t kh;
+    if (S->have[i] & KH_HAVE) {
+        kh = S->kh[i];
+    } else { /* tok_kh_new; key_hash with room to read 8 bytes */
+        kh = 0x9e3779b97f4a7c15ull ^ n;
+        uint64_t x;
+        size_t j = 0;
+        for (; j + 8 <= n; j += 8) {
+            memcpy(&x, w + j, 8);
+            kh = (kh ^ x) * 0xbf58476d1ce4e5b9ull;
+            kh ^= kh >> 31;
+        }
+        if (j < n) {
+            memcpy(&x, w + j, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            x &= ~0ull >> (64 - 8 * (n - j));
+#else
+            x = 0;
+            memcpy(&x, w + j, n - j);
+#endif
+            kh = (kh ^ x) * 0x94d049bb133111ebull;
+        }
+        kh ^= kh >> 29;
+        S->kh[i] = kh;
+        S->have[i] |= KH_HAVE;
+    }
+    wcent *e = &S->wc->e[kh & (WC_N - 1)];
+    if (e->len == n && e->tag == (uint32_t)(kh >> 32) && same_bytes(e->s, w, n, true)) {
         S->wr[i] = e->wr;
         S->th[i][0] = e->fnv[0];
         S->th[i][1] = e->fnv[1];
@@ -1054,7 +1114,10 @@ static uint32_t pre_bit(lex_id l)
 
 /* Longest entry of lx at token k within [k, end): as td_lexicon_match (words
  * joined by one space where white space separates the tokens), but it stops
- * as soon as the text read is the prefix of no key (the set pre). */
+ * as soon as the text read is the prefix of no key (the set pre). The key is
+ * read in place in doc->norm while the tokens are joined there exactly so
+ * (nothing between them, or one ' '), and copied into key[] only after the
+ * first gap that is not. */
 static const td_lex_entry *longest(const state *S, lex_id l, size_t k, size_t end, size_t *n)
 {
     if (k >= end || !is(S, k, pre_bit(l)))
@@ -1069,27 +1132,37 @@ static const td_lex_entry *longest(const state *S, lex_id l, size_t k, size_t en
     size_t kl = tok_n(S, k);
     if (kl >= sizeof key)
         return best;
-    memcpy(key, tok_s(S, k), kl);
+    const char *norm = S->doc->norm;
+    const char *kp = tok_s(S, k); /* the key: in place, or key[] */
+    size_t prev = TD_DOC_TOK(S->doc, k)->span.e;
     uint64_t h = fold ? tok_fnv_fold(S, k) : tok_fnv(S, k);
     for (size_t i = k + 1; i < end && i - k < 24; i++) {
         const td_token *t = TD_DOC_TOK(S->doc, i);
         size_t tl = t->span.e - t->span.s;
-        if (t->flags & TD_TOKF_SPACE_BEFORE) {
-            if (kl + 1 >= sizeof key)
-                break;
-            key[kl++] = ' ';
+        bool sp = (t->flags & TD_TOKF_SPACE_BEFORE) != 0;
+        if (kl + sp >= sizeof key || kl + sp + tl >= sizeof key)
+            break;
+        const char *w = norm + t->span.s;
+        if (kp != key &&
+            !(sp ? t->span.s == prev + 1 && norm[prev] == ' ' : t->span.s == prev)) {
+            memcpy(key, kp, kl); /* not joined in place: copy from now on */
+            kp = key;
+        }
+        if (sp) {
+            if (kp == key)
+                key[kl] = ' ';
+            kl++;
             h = fw_step(h, ' ', fold);
         }
-        if (kl + tl >= sizeof key)
-            break;
-        const char *w = S->doc->norm + t->span.s;
-        for (size_t b = 0; b < tl; b++) {
-            key[kl++] = w[b];
+        if (kp == key)
+            memcpy(key + kl, w, tl);
+        kl += tl;
+        for (size_t b = 0; b < tl; b++)
             h = fw_step(h, (unsigned char)w[b], fold);
-        }
+        prev = t->span.e;
         if (!fw_has(pre, h))
             break;
-        const td_lex_entry *e = td_lexicon_get(lx, key, kl);
+        const td_lex_entry *e = td_lexicon_get(lx, kp, kl);
         if (e) {
             best = e;
             if (n)
