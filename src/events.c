@@ -2303,8 +2303,10 @@ enum { SB_HEAD = 1, SB_CHUNK = 2, SB_DISC = 4, SB_VPH = 8, SB_DYAD = 16, SB_EXAC
 static uint8_t token_bits(const td_token *t, const char *s, size_t len, uint8_t kb, uint32_t fw,
                           bool inside, int *chunks)
 {
-    uint8_t b = 0;
     bool cap = (t->flags & TD_TOKF_CAP) != 0;
+    if (!kb && !cap)
+        return 0; /* most tokens: no dictionary bits, not capitalised */
+    uint8_t b = 0;
     if ((kb & ED_WB_VERB) && !(fw & (FW_AUX | FW_BE)) && !(cap && inside))
         b |= SB_HEAD;
     if (kb & ED_WB_VPHRASE)
