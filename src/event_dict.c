@@ -1216,8 +1216,9 @@ static int index_by2(ed_dict *d, int k)
 {
     d->by2[k] = malloc(((size_t)d->n_phr[k] + 1) * sizeof(uint32_t));
     d->by2w1[k] = malloc(((size_t)d->n_phr[k] + 1) * sizeof(uint32_t));
+    d->by2w2[k] = malloc(((size_t)d->n_phr[k] + 1) * sizeof(uint32_t));
     uint64_t *key = malloc(((size_t)d->n_phr[k] + 1) * sizeof(uint64_t));
-    if (!d->by2[k] || !d->by2w1[k] || !key) {
+    if (!d->by2[k] || !d->by2w1[k] || !d->by2w2[k] || !key) {
         free(key);
         return -1;
     }
@@ -1237,8 +1238,11 @@ static int index_by2(ed_dict *d, int k)
         for (uint32_t j = 0; j < n2; j++)
             d->by2[k][f + j] = (uint32_t)key[j];
     }
-    for (uint32_t i = 0; i < d->n_phr[k]; i++)
-        d->by2w1[k][i] = d->phr[k][d->by2[k][i]].w1;
+    for (uint32_t i = 0; i < d->n_phr[k]; i++) {
+        const ed_phrase *p = &d->phr[k][d->by2[k][i]];
+        d->by2w1[k][i] = p->w1;
+        d->by2w2[k][i] = p->n >= 3 ? d->wpool[p->w + 2] : ED_NONE;
+    }
     free(key);
     return 0;
 }
@@ -1392,6 +1396,7 @@ void ed_dict_free(ed_dict *d)
         free(d->phr[k]);
         free(d->by2[k]);
         free(d->by2w1[k]);
+        free(d->by2w2[k]);
     }
     free(d->actors);
     free(d->codes);

@@ -148,6 +148,9 @@ typedef struct ed_dict {
     /* the second word of by2's phrases, by2w1[k][j] = phr[k][by2[k][j]].w1:
      * the binary search by second word reads one small array */
     uint32_t *by2w1[ED_KINDS];
+    /* the third word of by2's phrases (ED_NONE: two words or fewer): the
+     * phrases that share a second word are rejected without reading them */
+    uint32_t *by2w2[ED_KINDS];
 } ed_dict;
 
 /* Load the set in dir (NULL: the built-in copy). On failure *err says

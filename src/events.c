@@ -561,6 +561,7 @@ static inline long multi_phrase(const ed_dict *d, int kind, const ed_word *wd, s
     const ed_phrase *ph = d->phr[kind];
     const uint32_t *by = d->by2[kind] + wd->first[kind];
     const uint32_t *second = d->by2w1[kind] + wd->first[kind];
+    const uint32_t *third = d->by2w2[kind] + wd->first[kind];
     uint32_t w1 = at(ctx, 1), lo = 0, hi = wd->n2[kind];
     if (w1 == ED_NONE)
         return -1; /* no dictionary word next: no phrase goes on */
@@ -571,7 +572,12 @@ static inline long multi_phrase(const ed_dict *d, int kind, const ed_word *wd, s
         else
             hi = mid;
     }
+    /* the word after w1, ED_NONE past the end: no phrase of three words
+     * or more fits then, and none has ED_NONE for a word */
+    uint32_t w2 = avail > 2 ? at(ctx, 2) : ED_NONE;
     for (; lo < wd->n2[kind] && second[lo] == w1; lo++) {
+        if (third[lo] != ED_NONE && third[lo] != w2)
+            continue; /* its third word is not the next one */
         const ed_phrase *p = &ph[by[lo]];
         if (p->n > avail)
             continue;
@@ -1836,18 +1842,6 @@ static void drop_frames(evbuf *eb, int n)
 
 /* ---- sentences ---------------------------------------------------------------- */
 
-static bool dateline_led(const sent *S)
-{
-    for (uint32_t k = 0; k < S->n && k < 6; k++) {
-        const wtok *t = &S->w[k];
-        if (t->punct)
-            return k > 0 && (t->pc == ':' || t->pc == '-');
-        if (!t->cap)
-            return false;
-    }
-    return false;
-}
-
 /* -1 story discard, 1 sentence discard, 0 none. */
 static int discarded(const sent *S)
 {
@@ -1858,6 +1852,62 @@ static int discarded(const sent *S)
             return S->d->phr[ED_DISCARD][p].payload ? -1 : 1;
     }
     return 0;
+}
+
+/* The longest phrase of kind at token ti of a sentence ending at token end,
+ * on the document's word ids: match_phrase_at for a sentence whose words
+ * are its tokens. */
+static long phrase_idx_at(const ed_dict *d, int kind, const uint32_t *twid, size_t ti,
+                          size_t end)
+{
+    const ed_word *wd = &d->words[twid[ti]];
+    uint32_t len;
+    if (wd->n2[kind] && ti + 1 < end) {
+        long k = multi_phrase(d, kind, wd, end - ti, twid_wid, twid + ti, &len);
+        if (k >= 0)
+            return k;
+    }
+    if (wd->n2[kind] < wd->n[kind])
+        return (long)(wd->first[kind] + wd->n2[kind]);
+    return -1;
+}
+
+/* discarded() on the document's arrays, for a sentence whose words are
+ * its tokens (SB_EXACT): no load_words for it. */
+static int discarded_doc(const ed_dict *d, const td_sentence *se, const uint32_t *twid,
+                         const uint8_t *tkb)
+{
+    size_t end = (size_t)se->tok_first + se->tok_count;
+    for (size_t ti = se->tok_first; ti < end; ti++) {
+        if (!(tkb[ti] & ED_WB_DISC))
+            continue;
+        long p = phrase_idx_at(d, ED_DISCARD, twid, ti, end);
+        if (p >= 0)
+            return d->phr[ED_DISCARD][p].payload ? -1 : 1;
+    }
+    return 0;
+}
+
+/* A sentence led by a dateline ("PARIS -", "WASHINGTON:"), read from the
+ * document's tokens (the '_' tokens load_words drops skipped), before
+ * any load_words. */
+static bool dateline_doc(const td_doc *doc, const td_sentence *se)
+{
+    uint32_t end = se->tok_first + se->tok_count, k = 0;
+    for (uint32_t ti = se->tok_first; ti < end && k < 6; ti++) {
+        const td_token *t = TD_DOC_TOK(doc, ti);
+        const char *s = doc->norm + t->span.s;
+        uint32_t len = t->span.e - t->span.s;
+        if (t->type == TD_TOK_SYM && len == 1 && s[0] == '_')
+            continue;
+        if (t->type == TD_TOK_PUNCT || t->type == TD_TOK_QUOTE_OPEN ||
+            t->type == TD_TOK_QUOTE_CLOSE)
+            return k > 0 && (s[0] == ':' || s[0] == '-');
+        if (!(t->flags & TD_TOKF_CAP))
+            return false;
+        k++;
+    }
+    return false;
 }
 
 static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
@@ -2245,15 +2295,18 @@ static inline __attribute__((always_inline)) uint32_t word_id(const ed_dict *d, 
  * from the words alone): a verb head the verb loop would try (not
  * auxiliary, not a capitalised word inside the sentence), a verb phrase,
  * a token that may start an actor or agent chunk; or a discard word. */
-enum { SB_HEAD = 1, SB_CHUNK = 2, SB_DISC = 4, SB_VPH = 8, SB_DYAD = 16 };
+enum { SB_HEAD = 1, SB_CHUNK = 2, SB_DISC = 4, SB_VPH = 8, SB_DYAD = 16, SB_EXACT = 32 };
+/* SB_EXACT: the sentence's words are its tokens (no '_' dropped, not over MAX_W) */
 
 /* A token's SB_* bits; *chunks counts the tokens that may start a chunk,
  * SB_DYAD when one may bring two actor codes alone. */
 static uint8_t token_bits(const td_token *t, const char *s, size_t len, uint8_t kb, uint32_t fw,
                           bool inside, int *chunks)
 {
-    uint8_t b = 0;
     bool cap = (t->flags & TD_TOKF_CAP) != 0;
+    if (!kb && !cap)
+        return 0; /* most tokens: no dictionary bits, not capitalised */
+    uint8_t b = 0;
     if ((kb & ED_WB_VERB) && !(fw & (FW_AUX | FW_BE)) && !(cap && inside))
         b |= SB_HEAD;
     if (kb & ED_WB_VPHRASE)
@@ -2411,6 +2464,8 @@ static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, uint32_t
         }
         if (chunks >= 2)
             b |= SB_DYAD;
+        if (exact)
+            b |= SB_EXACT;
         sbits[i] = b;
     }
     while (done < nt)
@@ -2452,11 +2507,14 @@ td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
     uint8_t need = SB_HEAD | SB_VPH | SB_CHUNK | (S->require_dyad ? SB_DYAD : 0);
     for (size_t i = 0; i < doc->sents.n; i++) {
         const td_sentence *se = TD_DOC_SENT(doc, i);
-        bool loaded = false;
         if (sbits[i] & SB_DISC) {
-            load_words(S, doc, se);
-            loaded = true;
-            int dc = discarded(S);
+            int dc;
+            if (sbits[i] & SB_EXACT) {
+                dc = discarded_doc(r->dict, se, twid, tkb);
+            } else {
+                load_words(S, doc, se);
+                dc = discarded(S);
+            }
             if (dc < 0) {
                 doc->events.n = n_events;
                 return TD_OK;
@@ -2467,10 +2525,9 @@ td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
         /* a sentence with no verb, or no actor or agent, codes nothing */
         if ((sbits[i] & need) != need)
             continue;
-        if (!loaded)
-            load_words(S, doc, se);
-        if (dateline_led(S))
+        if (dateline_doc(doc, se))
             continue;
+        load_words(S, doc, se);
         td_status st = code_sentence(S, doc, se, r);
         if (st != TD_OK)
             return st;
