@@ -977,9 +977,9 @@ static void emit(qctx *c, attr *a)
     }
     if (n == 0 || in + out == 0)
         return;
-    for (int k = 0; k < a->np; k++)
-        for (uint32_t i = a->ps[k]; i < a->pe[k]; i++)
-            if (c->eval_pass && c->claimed[i])
+    if (c->eval_pass) /* evaluative cues never take claimed words */
+        for (int k = 0; k < a->np; k++)
+            if (memchr(c->claimed + a->ps[k], 1, a->pe[k] - a->ps[k]))
                 return;
     for (int k = 0; k < a->np; k++)
         memset(c->claimed + a->ps[k], 1, a->pe[k] - a->ps[k]);
