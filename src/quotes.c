@@ -106,9 +106,21 @@ typedef struct {
     uint64_t mfilt[WF_BITS / 64]; /* the same, for multi-word cues only */
     uint64_t wfilt[WF_BITS / 64]; /* the words of quote_words.tsv */
     uint8_t *wcls;                /* per entry id of quote_words.tsv: its class (W_*) */
+    uint8_t *cflag;               /* per entry id of quote_cues.tsv: its CF_* bits */
 } qres;
 
+/* A cue's fields as bits, once at init (no strcmp per use). */
+enum {
+    CF_EVAL = 1,  /* field 0 "eval" */
+    CF_PREP = 2,  /* field 0 "prep" */
+    CF_TELL = 4,  /* field 0 "tell" */
+    CF_BASE = 8,  /* field 1 "base" */
+    CF_ING = 16,  /* field 1 "ing" */
+    CF_NOCAP = 32 /* field 3 "nocap" */
+};
+
 static td_status build_wcls(qres *q);
+static td_status build_cflag(qres *q);
 
 /* Whether the first three bytes are ASCII letters (every cue word's are). */
 static inline bool letter3(const char *w)
@@ -173,8 +185,11 @@ td_status td_quotes_init(td_resources *res, char **err)
         td_lexicon_each(q->words, add_wfilt, q->wfilt);
     if (st == TD_OK)
         st = build_wcls(q);
+    if (st == TD_OK)
+        st = build_cflag(q);
     if (st != TD_OK) {
         free(q->wcls);
+        free(q->cflag);
         td_lexicon_free(q->cues);
         td_lexicon_free(q->words);
         td_lexicon_free(q->first);
@@ -194,6 +209,7 @@ void td_quotes_release(td_resources *res)
     td_lexicon_free(q->words);
     td_lexicon_free(q->first);
     free(q->wcls);
+    free(q->cflag);
     free(q);
     res->quotes = NULL;
 }
@@ -245,6 +261,32 @@ static td_status build_wcls(qres *q)
     td_lexicon_each(q->words, add_wcls, q->wcls);
     return TD_OK;
 }
+
+static void add_cflag(const td_lex_entry *e, void *arg)
+{
+    const char *f0 = td_lex_field(e, 0), *f1 = td_lex_field(e, 1);
+    uint8_t b = 0;
+    b |= strcmp(f0, "eval") == 0 ? CF_EVAL : 0;
+    b |= strcmp(f0, "prep") == 0 ? CF_PREP : 0;
+    b |= strcmp(f0, "tell") == 0 ? CF_TELL : 0;
+    b |= strcmp(f1, "base") == 0 ? CF_BASE : 0;
+    b |= strcmp(f1, "ing") == 0 ? CF_ING : 0;
+    b |= strcmp(td_lex_field(e, 3), "nocap") == 0 ? CF_NOCAP : 0;
+    ((uint8_t *)arg)[e->id] = b;
+}
+
+/* The flags of every cue of quote_cues.tsv, once, by entry id. */
+static td_status build_cflag(qres *q)
+{
+    q->cflag = calloc(td_lexicon_entries(q->cues) + 1, 1);
+    if (!q->cflag)
+        return TD_ENOMEM;
+    td_lexicon_each(q->cues, add_cflag, q->cflag);
+    return TD_OK;
+}
+
+/* The CF_* bits of a cue entry. */
+#define CUEF(c, e) ((c)->R->cflag[(e)->id])
 
 enum { NP_NONE = 0, NP_PRON, NP_REL, NP_NAME, NP_NOM };
 
@@ -430,7 +472,7 @@ static inline const td_lex_entry *cue_at(qctx *c, uint32_t i, uint32_t end, size
         return NULL;
     const td_lex_entry *e = c->cue_ent[i];
     if ((T(c, i)->flags & TD_TOKF_CAP) && !(T(c, i)->flags & TD_TOKF_SENT_START) &&
-        strcmp(td_lex_field(e, 3), "nocap") == 0)
+        (CUEF(c, e) & CF_NOCAP))
         return NULL; /* "Harvest Fears Grow": a noun in a title-case line */
     *ntok = c->cue_len[i];
     return e;
@@ -883,8 +925,8 @@ static td_quote *push_quote(qctx *c, td_quote_kind kind, const attr *a)
     q->speaker_name = a->spk.name;
     if (q->speaker_name) { /* never a pronoun */
         const td_lex_entry *e = word_entry(c->R, q->speaker_name, strlen(q->speaker_name));
-        const char *f = e ? td_lex_field(e, 0) : "";
-        if (!strcmp(f, "pron") || !strcmp(f, "obj") || !strcmp(f, "rel") || !strcmp(f, "det"))
+        int k = e ? c->R->wcls[e->id] : W_NONE;
+        if (k == W_PRON || k == W_OBJ || k == W_REL || k == W_DET)
             q->speaker_name = NULL;
     }
     q->speaker_span = a->spk.span;
@@ -935,9 +977,9 @@ static void emit(qctx *c, attr *a)
     }
     if (n == 0 || in + out == 0)
         return;
-    for (int k = 0; k < a->np; k++)
-        for (uint32_t i = a->ps[k]; i < a->pe[k]; i++)
-            if (c->eval_pass && c->claimed[i])
+    if (c->eval_pass) /* evaluative cues never take claimed words */
+        for (int k = 0; k < a->np; k++)
+            if (memchr(c->claimed + a->ps[k], 1, a->pe[k] - a->ps[k]))
                 return;
     for (int k = 0; k < a->np; k++)
         memset(c->claimed + a->ps[k], 1, a->pe[k] - a->ps[k]);
@@ -1057,8 +1099,7 @@ static void add_continuations(qctx *c, attr *a, uint32_t q, bool quoted_before)
             if (c->M.reg_of[i] >= 0 && i < nx + 3)
                 holds_quote = true;
             const td_lex_entry *ce = cue_at(c, i, se, &nt);
-            if (ce && strcmp(td_lex_field(ce, 1), "base") != 0 &&
-                strcmp(td_lex_field(ce, 0), "eval") != 0)
+            if (ce && !(CUEF(c, ce) & (CF_BASE | CF_EVAL)))
                 cue_in = true; /* another attribution ("think" is none) */
         }
         /* "X is so Y, he said, that Z": "that" goes on with the content */
@@ -1566,8 +1607,8 @@ static uint32_t party_tag(const qctx *c, uint32_t s0, uint32_t j)
 static void cue_verb(qctx *c, uint32_t s0, uint32_t se, uint32_t c0, uint32_t c1,
                      const td_lex_entry *e)
 {
-    const char *cls = td_lex_field(e, 0), *tense = td_lex_field(e, 1);
-    bool ing = strcmp(tense, "ing") == 0;
+    uint8_t cf = CUEF(c, e);
+    bool ing = (cf & CF_ING) != 0;
     attr a;
     memset(&a, 0, sizeof a);
     a.cue_s = c0;
@@ -1630,7 +1671,7 @@ static void cue_verb(qctx *c, uint32_t s0, uint32_t se, uint32_t c0, uint32_t c1
     /* what follows the cue: object, adjuncts */
     uint32_t q = p;
     bool skipped = false;
-    if (strcmp(cls, "tell") == 0 && q < se && !inverted) {
+    if ((cf & CF_TELL) && q < se && !inverted) {
         q = skip_object(c, q, se);
         skipped = q > p;
     }
@@ -1940,10 +1981,10 @@ static void run_sentence(qctx *c, uint32_t si)
             if (!e || nt == 0)
                 continue;
             next = i + (uint32_t)nt;
-            bool ev = strcmp(td_lex_field(e, 0), "eval") == 0;
+            bool ev = (CUEF(c, e) & CF_EVAL) != 0;
             if (i < c->floor || ev != c->eval_pass || c->claimed[i])
                 continue;
-            if (strcmp(td_lex_field(e, 0), "prep") == 0)
+            if (CUEF(c, e) & CF_PREP)
                 cue_according(c, s0, se, i, i + (uint32_t)nt);
             else
                 cue_verb(c, s0, se, i, i + (uint32_t)nt, e);
