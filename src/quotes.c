@@ -43,11 +43,9 @@
 #define WF_LOG 15
 #define WF_BITS (1u << WF_LOG)
 
-/* The filter bit of w[0..n) (n >= 1): the first four bytes (zero padded)
- * with bit 5 set in each (ASCII case) and bit 0 too in a byte >= 0x80 (the
- * second bytes the lexicon's folding changes: +0x20 or |1), and n. Bytes
- * equal under folding give the same key. */
-static inline uint32_t wf_key(const char *w, size_t n)
+/* The first four bytes of w[0..n) (n >= 1), zero padded, hashed with n to
+ * a filter bit; hi is ORed in with bit 5 of each byte (ASCII case). */
+static inline uint32_t filter_key(const char *w, size_t n, bool hi)
 {
     uint32_t x = 0;
     if (n >= 4)
@@ -55,26 +53,20 @@ static inline uint32_t wf_key(const char *w, size_t n)
     else
         for (size_t i = 0; i < n; i++)
             x |= (uint32_t)(unsigned char)w[i] << (8 * i);
-    x |= 0x20202020u | ((x >> 7) & 0x01010101u);
+    x |= 0x20202020u | (hi ? (x >> 7) & 0x01010101u : 0);
     uint32_t h = (x ^ (uint32_t)n * 0x9E3779B9u) * 0x85EBCA6Bu;
     return h >> (32 - WF_LOG);
 }
 
+/* The word filters' key: bit 0 is set too in a byte >= 0x80 (the second
+ * bytes the lexicon's folding changes: +0x20 or |1), so bytes equal under
+ * folding give the same key. */
+static inline uint32_t wf_key(const char *w, size_t n) { return filter_key(w, n, true); }
+
 /* The cue filters' key: wf_key without the bit 0 of bytes >= 0x80. A cue
  * word starts with three ASCII letters (letter3), so its fourth byte is
  * ASCII or a lead byte, which folding never changes: bit 5 is enough. */
-static inline uint32_t cf_key(const char *w, size_t n)
-{
-    uint32_t x = 0;
-    if (n >= 4)
-        memcpy(&x, w, 4);
-    else
-        for (size_t i = 0; i < n; i++)
-            x |= (uint32_t)(unsigned char)w[i] << (8 * i);
-    x |= 0x20202020u;
-    uint32_t h = (x ^ (uint32_t)n * 0x9E3779B9u) * 0x85EBCA6Bu;
-    return h >> (32 - WF_LOG);
-}
+static inline uint32_t cf_key(const char *w, size_t n) { return filter_key(w, n, false); }
 
 static inline bool bit_has(const uint64_t *f, uint32_t k) { return (f[k >> 6] >> (k & 63)) & 1u; }
 
