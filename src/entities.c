@@ -1004,6 +1004,22 @@ static ENT_NOINLINE uint32_t wcls_miss(const state *S, size_t i, wcent *e)
     return c;
 }
 
+/* wcls of token i (text w[0..n), key hash kh) from its word-cache entry
+ * when that holds the word, else wcls_miss; b8: w has room for 8 bytes. */
+static inline uint32_t wcls_cached(const state *S, size_t i, uint64_t kh, const char *w,
+                                   size_t n, bool b8)
+{
+    wcent *e = &S->wc->e[kh & (WC_N - 1)];
+    if (e->len == n && e->tag == (uint32_t)(kh >> 32) && same_bytes(e->s, w, n, b8)) {
+        S->wr[i] = e->wr;
+        S->th[i][0] = e->fnv[0];
+        S->th[i][1] = e->fnv[1];
+        S->have[i] |= TH_HAVE | TH_FOLD;
+        return S->cls[i] = e->cls;
+    }
+    return wcls_miss(S, i, e);
+}
+
 /* wcls_new for a token near the end of norm (or when S has no word cache). */
 static ENT_NOINLINE uint32_t wcls_tail(const state *S, size_t i)
 {
@@ -1013,16 +1029,7 @@ static ENT_NOINLINE uint32_t wcls_tail(const state *S, size_t i)
         return wcls_miss(S, i, NULL);
     const char *w = S->doc->norm + t->span.s;
     uint64_t kh = tok_kh(S, i);
-    wcent *e = &S->wc->e[kh & (WC_N - 1)];
-    if (e->len == n && e->tag == (uint32_t)(kh >> 32) &&
-        same_bytes(e->s, w, n, S->doc->norm + S->doc->norm_len - w >= 8)) {
-        S->wr[i] = e->wr;
-        S->th[i][0] = e->fnv[0];
-        S->th[i][1] = e->fnv[1];
-        S->have[i] |= TH_HAVE | TH_FOLD;
-        return S->cls[i] = e->cls;
-    }
-    return wcls_miss(S, i, e);
+    return wcls_cached(S, i, kh, w, n, S->doc->norm + S->doc->norm_len - w >= 8);
 }
 
 /* wcls of a token not seen yet in this document: the word cache's answer
@@ -1040,38 +1047,11 @@ static uint32_t wcls_new(const state *S, size_t i)
     uint64_t kh;
     if (S->have[i] & KH_HAVE) {
         kh = S->kh[i];
-    } else { /* tok_kh_new; key_hash with room to read 8 bytes */
-        kh = 0x9e3779b97f4a7c15ull ^ n;
-        uint64_t x;
-        size_t j = 0;
-        for (; j + 8 <= n; j += 8) {
-            memcpy(&x, w + j, 8);
-            kh = (kh ^ x) * 0xbf58476d1ce4e5b9ull;
-            kh ^= kh >> 31;
-        }
-        if (j < n) {
-            memcpy(&x, w + j, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            x &= ~0ull >> (64 - 8 * (n - j));
-#else
-            x = 0;
-            memcpy(&x, w + j, n - j);
-#endif
-            kh = (kh ^ x) * 0x94d049bb133111ebull;
-        }
-        kh ^= kh >> 29;
-        S->kh[i] = kh;
+    } else {
+        kh = S->kh[i] = key_hash(w, n, S->doc->norm + S->doc->norm_len);
         S->have[i] |= KH_HAVE;
     }
-    wcent *e = &S->wc->e[kh & (WC_N - 1)];
-    if (e->len == n && e->tag == (uint32_t)(kh >> 32) && same_bytes(e->s, w, n, true)) {
-        S->wr[i] = e->wr;
-        S->th[i][0] = e->fnv[0];
-        S->th[i][1] = e->fnv[1];
-        S->have[i] |= TH_HAVE | TH_FOLD;
-        return S->cls[i] = e->cls;
-    }
-    return wcls_miss(S, i, e);
+    return wcls_cached(S, i, kh, w, n, true);
 }
 
 /* The WI_* bits of token i (and its word record in wr[i]): from the
