@@ -62,6 +62,15 @@ static inline void cw_put(cw *c, const char *s, size_t n)
 
 /* A literal run (a string constant: its length is known, the copy inlined). */
 #define CW_LIT(c, s) cw_put((c), "" s, sizeof(s) - 1)
+/* The literal key and the string s, when s is not NULL. */
+#define CW_OPT(c, key, s)                                                                   \
+    do {                                                                                   \
+        const char *opt_ = (s);                                                            \
+        if (opt_) {                                                                        \
+            CW_LIT(c, key);                                                                \
+            cw_cstr(c, opt_);                                                              \
+        }                                                                                  \
+    } while (0)
 
 /* ---- escaping: the escapes of td_json_escape (json.c) ---- */
 
@@ -332,22 +341,10 @@ static void cw_entities(cw *c, const td_doc *doc)
         cw_cstr(c, td_entity_type_name(e->type));
         CW_LIT(c, ",\"name\":");
         cw_cstr(c, e->name);
-        if (e->role) {
-            CW_LIT(c, ",\"role\":");
-            cw_cstr(c, e->role);
-        }
-        if (e->country[0]) {
-            CW_LIT(c, ",\"country\":");
-            cw_cstr(c, e->country);
-        }
-        if (e->acronym) {
-            CW_LIT(c, ",\"acronym\":");
-            cw_cstr(c, e->acronym);
-        }
-        if (e->cameo) {
-            CW_LIT(c, ",\"cameo\":");
-            cw_cstr(c, e->cameo);
-        }
+        CW_OPT(c, ",\"role\":", e->role);
+        CW_OPT(c, ",\"country\":", e->country[0] ? e->country : NULL);
+        CW_OPT(c, ",\"acronym\":", e->acronym);
+        CW_OPT(c, ",\"cameo\":", e->cameo);
         CW_LIT(c, ",\"mentions\":[");
         for (size_t k = 0; k < e->mentions.n; k++) {
             const td_mention *m = TD_VEC_AT(e->mentions, td_mention, k);
@@ -426,10 +423,7 @@ static void cw_times(cw *c, const td_doc *doc)
         cw_cstr(c, td_time_type_name(t->type));
         CW_LIT(c, ",\"value\":");
         cw_cstr(c, t->value);
-        if (t->mod) {
-            CW_LIT(c, ",\"mod\":");
-            cw_cstr(c, t->mod);
-        }
+        CW_OPT(c, ",\"mod\":", t->mod);
         CW_LIT(c, "}");
     }
     CW_LIT(c, "]");
