@@ -21,19 +21,6 @@ static const char help[] =
     "Example:\n"
     "  tidings quotes --speaker lavrov --kind direct --from 2022-11-01 --to 2022-11-30\n";
 
-/* The quotes matching --about: reading the quotes in date order
- * (quotes_date, sequential, about 20 times cheaper a quote than looking up
- * one match in quotes_place) until LIMIT of them match is tried when,
- * were the matches spread evenly, it would read fewer than SCAN_PER_HIT
- * quotes per match (a bit of a bitmap of the matches is tested for each
- * quote read). Matches bunch in time (a topic's quotes are from a few
- * weeks), so the scan gets a budget of SCAN_BUDGET virtual-machine steps
- * per match, about the cost of the sort; past it, the matches are sorted
- * instead (at worst about twice the sort alone). */
-#define SCAN_PER_HIT 10.0
-#define SCAN_BUDGET 100 /* steps: about 10 quotes read */
-#define SCAN_TICK 100   /* steps between two budget checks */
-
 typedef struct qargs {
     const char *speaker, *about, *entity, *kind;
 } qargs;
@@ -71,138 +58,57 @@ static int parse(int argc, char **argv, q_opts *o, qargs *a)
 }
 
 /* " WHERE cond AND ..." of the options, on quotes q (and, for --from,
- * documents d). */
+ * documents d); key is the column that holds the quote's id in the
+ * driving table (q.quote, or f.rowid for the full-text index), on which
+ * --from and --to also become a range of ids (an id is its day, see
+ * data/schema.sql): a document dated to a year at most overlaps a range
+ * that begins 366 days after its first day. */
 static void filters(td_buf *sql, const qargs *a, const q_name *en, const q_opts *o,
-                    const char *cond)
+                    const char *cond, const char *key)
 {
     if (o->lo[0])
         td_buf_puts(sql, " JOIN documents d INDEXED BY documents_dates ON d.doc = q.doc");
     td_buf_printf(sql, " WHERE %s", cond);
     if (a->kind)
         td_buf_puts(sql, " AND q.kind = ?2");
-    /* the unary + keeps the index order: the matches are not the driver
-     * unless cond names them */
-    if (a->about && !strstr(cond, "quotes_fts") && !strstr(cond, "td_about_hit"))
-        td_buf_puts(sql, " AND +q.quote IN (SELECT rowid FROM quotes_fts WHERE quotes_fts "
+    if (a->about && !strstr(cond, "quotes_fts"))
+        td_buf_puts(sql, " AND q.quote IN (SELECT rowid FROM quotes_fts WHERE quotes_fts "
                          "MATCH ?3)");
     if (a->entity)
         td_buf_printf(sql, " AND EXISTS (SELECT 1 FROM mentions m WHERE m.doc = q.doc AND "
                            "m.entity IN (%s) AND m.span_start >= q.span_start AND "
                            "m.span_end <= q.span_end)", en->n ? en->ids.ptr : "NULL");
     if (o->lo[0])
-        td_buf_printf(sql, " AND d.date_hi >= '%s'", o->lo);
+        td_buf_printf(sql, " AND d.date_hi >= '%s' AND %s >= ((CAST(julianday('%s') AS "
+                           "INTEGER) - 366) << 31)", o->lo, key, o->lo);
     if (o->hi[0])
-        td_buf_printf(sql, " AND q.date_lo <= '%s'", o->hi);
+        td_buf_printf(sql, " AND q.date_lo <= '%s' AND %s < ((CAST(julianday('%s') AS "
+                           "INTEGER) + 1) << 31)", o->hi, key, o->hi);
 }
 
-/* The quotes matching --about, as a bitmap by quote id, for
- * td_about_hit(quote) in SQL: testing a bit costs less than looking the
- * quote up in a set of ids SQLite builds from the full-text query. */
-typedef struct hitset {
-    unsigned char *bits;
-    sqlite3_int64 n; /* bits */
-    double hits;     /* quotes that match */
-} hitset;
-
-static void hit_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+/* The ids of the entities whose acronym is NAME but not their name (the
+ * other quotes of --speaker), for "IN (...)"; 0 none, -1 error (printed). */
+static long acronym_ids(td_store *st, const char *name, const q_name *sp, td_buf *ids)
 {
-    (void)argc;
-    const hitset *h = sqlite3_user_data(cx);
-    sqlite3_int64 q = sqlite3_value_int64(argv[0]);
-    sqlite3_result_int(cx, q >= 0 && q < h->n && ((h->bits[q >> 3] >> (q & 7)) & 1));
-}
-
-/* Fill h with the quotes matching match; -1 on error (printed). */
-static int hitset_fill(td_store *st, const td_buf *match, hitset *h)
-{
-    sqlite3_stmt *s = q_prepare(st, "SELECT max(quote) FROM quotes");
+    sqlite3_stmt *s = q_prepare(st, sp->one_word
+                                        ? "SELECT entity FROM entities WHERE lower(acronym) = "
+                                          "lower(?1) AND key <> ?2 AND last <> ?2"
+                                        : "SELECT entity FROM entities WHERE lower(acronym) = "
+                                          "lower(?1) AND key <> ?2");
     if (!s)
         return -1;
-    h->n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) + 1 : 1;
-    sqlite3_finalize(s);
-    h->bits = calloc((size_t)(h->n + 7) / 8, 1);
-    s = h->bits ? q_prepare(st, "SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?1") : NULL;
-    if (!s)
-        return -1;
-    sqlite3_bind_text(s, 1, match->ptr, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, sp->key.ptr, -1, SQLITE_STATIC);
+    long n = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        sqlite3_int64 q = sqlite3_column_int64(s, 0);
-        if (q >= 0 && q < h->n) {
-            h->bits[q >> 3] |= (unsigned char)(1u << (q & 7));
-            h->hits++;
-        }
-    }
-    sqlite3_finalize(s);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        td_buf_printf(ids, "%s%lld", n++ ? "," : "", (long long)sqlite3_column_int64(s, 0));
     if (rc != SQLITE_DONE) {
         cli_error("query failed: %s", sqlite3_errmsg(td_store_db(st)));
-        return -1;
+        n = -1;
     }
-    return 0;
-}
-
-typedef struct budget {
-    long ticks, cap;
-} budget;
-
-static int over_budget(void *arg)
-{
-    budget *b = arg;
-    return ++b->ticks > b->cap;
-}
-
-/* The first LIMIT quotes matching --about (and the other options) in
- * listing order, found by reading the quotes in date order within a budget
- * of steps for the number of matches: their ids go to ids ("1,5,9", ""
- * for none). 1 found, 0 over budget (or not worth trying), -1 error
- * (printed). */
-static int about_scan(td_store *st, const qargs *a, const q_name *en, const q_opts *o,
-                      const td_buf *match, td_buf *ids)
-{
-    hitset h = {NULL, 0, 0};
-    if (o->limit < 0)
-        return 0; /* all of them: sorted */
-    if (hitset_fill(st, match, &h) < 0) {
-        free(h.bits);
-        return -1;
-    }
-    if (h.hits <= 0 ||
-        (double)o->limit * (double)h.n / h.hits > h.hits * SCAN_PER_HIT) {
-        free(h.bits);
-        return 0;
-    }
-    sqlite3 *db = td_store_db(st);
-    td_buf sql;
-    td_buf_init(&sql, 0);
-    td_buf_puts(&sql, "SELECT q.quote FROM quotes q INDEXED BY quotes_date");
-    filters(&sql, a, en, o, "td_about_hit(q.quote)");
-    td_buf_printf(&sql, " ORDER BY q.date_lo, q.doc, q.span_start, q.quote LIMIT %ld",
-                  o->limit);
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_create_function_v2(db, "td_about_hit", 1, SQLITE_UTF8, &h, hit_fn, NULL, NULL,
-                                   NULL) == SQLITE_OK)
-        s = q_prepare(st, sql.ptr);
-    else
-        cli_error("query failed: %s", sqlite3_errmsg(db));
-    td_buf_release(&sql);
-    int rc = SQLITE_ERROR;
-    if (s) {
-        if (a->kind)
-            sqlite3_bind_text(s, 2, a->kind, -1, SQLITE_STATIC);
-        budget b = {0, (long)(h.hits * SCAN_BUDGET / SCAN_TICK) + 1};
-        sqlite3_progress_handler(db, SCAN_TICK, over_budget, &b);
-        td_buf_clear(ids);
-        for (long n = 0; (rc = sqlite3_step(s)) == SQLITE_ROW; n++)
-            td_buf_printf(ids, "%s%lld", n ? "," : "", (long long)sqlite3_column_int64(s, 0));
-        sqlite3_progress_handler(db, 0, NULL, NULL);
-        if (rc != SQLITE_DONE && rc != SQLITE_INTERRUPT)
-            cli_error("query failed: %s", sqlite3_errmsg(db));
-        sqlite3_finalize(s);
-    }
-    sqlite3_create_function_v2(db, "td_about_hit", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL,
-                               NULL);
-    free(h.bits);
-    return rc == SQLITE_DONE ? 1 : rc == SQLITE_INTERRUPT ? 0 : -1;
+    sqlite3_finalize(s);
+    return n;
 }
 
 int cmd_quotes(int argc, char **argv)
@@ -219,7 +125,6 @@ int cmd_quotes(int argc, char **argv)
     q_name sp, en;
     memset(&sp, 0, sizeof sp);
     memset(&en, 0, sizeof en);
-    int scan = 0;
     td_buf sql, match, ids;
     td_buf_init(&sql, 0);
     td_buf_init(&match, 0);
@@ -231,61 +136,52 @@ int cmd_quotes(int argc, char **argv)
         goto out;
     if (a.entity && q_resolve(st, a.entity, NULL, &en) < 0)
         goto out;
-    /* The matching quotes are found and ordered (date_lo, doc, span_start,
-     * quote) on narrow columns first, from indexes that hold them in that
-     * order (schema version 4), so that the LIMIT stops the scan; only the
-     * LIMIT rows that win are read in full. */
+    /* The matching quotes are found in the order of their ids, which is
+     * date order (schema version 5), from an index or the full-text index
+     * that holds them in that order, so that the LIMIT stops the scan; only
+     * the LIMIT rows that win are read in full. */
     td_buf_puts(&sql, "WITH top AS (");
     if (a.speaker) {
         /* A quote is NAME's when its speaker's folded name is NAME's (or
          * ends with it: speaker_last is the last word of speaker_key, so for
          * a one-word name those with speaker_key = ?1 are among them) ... */
         bool one = sp.one_word;
-        td_buf_printf(&sql, "SELECT q.quote AS quote, q.date_lo AS lo, q.doc AS doc, "
-                            "q.span_start AS ss FROM quotes q INDEXED BY %s",
+        td_buf_printf(&sql, "SELECT q.quote AS quote, q.doc AS doc FROM quotes q INDEXED BY %s",
                       one ? "quotes_speaker_last" : "quotes_speaker_key");
-        filters(&sql, &a, &en, &o, one ? "q.speaker_last = ?1" : "q.speaker_key = ?1");
+        filters(&sql, &a, &en, &o, one ? "q.speaker_last = ?1" : "q.speaker_key = ?1",
+                "q.quote");
         /* ... or when its speaker entity has NAME for acronym (merged in
          * order, those the first part did not list). The entities NAME
          * designates by their name are not looked up one by one: their
          * quotes carry that name (a surname can designate thousands of
          * entities, one per document). */
-        if (sp.n) {
+        long na = sp.n ? acronym_ids(st, a.speaker, &sp, &ids) : 0;
+        if (na < 0)
+            goto out;
+        if (na > 0) {
             td_buf cond;
             td_buf_init(&cond, 0);
-            td_buf_printf(&cond, "q.speaker_entity IN (SELECT entity FROM entities WHERE "
-                                 "lower(acronym) = lower(?4) AND key <> ?1%s) AND ",
-                          one ? " AND last <> ?1" : "");
+            td_buf_printf(&cond, "q.speaker_entity %s%s%s AND ", na == 1 ? "= " : "IN (",
+                          ids.ptr, na == 1 ? "" : ")");
             if (one)
                 td_buf_puts(&cond, "NOT (q.speaker_key IS ?1 OR substr(q.speaker_key, "
                                    "-length(?1) - 1) IS (' ' || ?1))");
             else
                 td_buf_puts(&cond, "q.speaker_key IS NOT ?1");
-            td_buf_puts(&sql, " UNION ALL SELECT q.quote, q.date_lo, q.doc, q.span_start FROM "
-                              "quotes q INDEXED BY quotes_speaker");
-            filters(&sql, &a, &en, &o, cond.ptr);
+            td_buf_puts(&sql, " UNION ALL SELECT q.quote, q.doc FROM quotes q INDEXED BY "
+                              "quotes_speaker");
+            filters(&sql, &a, &en, &o, cond.ptr, "q.quote");
             td_buf_release(&cond);
         }
-    } else if (a.about && (scan = about_scan(st, &a, &en, &o, &match, &ids)) != 0) {
-        /* the scan in date order found them (or failed) */
-        if (scan < 0)
-            goto out;
-        td_buf_printf(&sql, "SELECT q.quote AS quote, q.date_lo AS lo, q.doc AS doc, "
-                            "q.span_start AS ss FROM quotes q INDEXED BY quotes_place "
-                            "WHERE q.quote IN (%s)", ids.ptr ? ids.ptr : "");
     } else if (a.about) {
-        /* few quotes match the words, or they lie far into the listing:
-         * they are sorted */
-        td_buf_puts(&sql, "SELECT q.quote AS quote, q.date_lo AS lo, q.doc AS doc, "
-                          "q.span_start AS ss FROM quotes q INDEXED BY quotes_place");
-        filters(&sql, &a, &en, &o, "q.quote IN (SELECT rowid FROM quotes_fts WHERE "
-                                   "quotes_fts MATCH ?3)");
+        td_buf_puts(&sql, "SELECT f.rowid AS quote, q.doc AS doc FROM quotes_fts f CROSS JOIN "
+                          "quotes q ON q.quote = f.rowid");
+        filters(&sql, &a, &en, &o, "quotes_fts MATCH ?3", "f.rowid");
     } else {
-        td_buf_puts(&sql, "SELECT q.quote AS quote, q.date_lo AS lo, q.doc AS doc, "
-                          "q.span_start AS ss FROM quotes q INDEXED BY quotes_date");
-        filters(&sql, &a, &en, &o, "1");
+        td_buf_puts(&sql, "SELECT q.quote AS quote, q.doc AS doc FROM quotes q");
+        filters(&sql, &a, &en, &o, "1", "q.quote");
     }
-    td_buf_printf(&sql, " ORDER BY lo, doc, ss, quote LIMIT %ld) ", o.limit);
+    td_buf_printf(&sql, " ORDER BY quote LIMIT %ld) ", o.limit);
     td_buf_puts(&sql,
                 "SELECT d.date AS date, q.kind AS kind, coalesce(e.name, q.speaker_name) AS "
                 "speaker, q.text AS quote, d.id AS document, d.date_precision AS "
@@ -294,14 +190,12 @@ int cmd_quotes(int argc, char **argv)
                 "d.url AS _url FROM top CROSS JOIN quotes q ON q.quote = top.quote "
                 "CROSS JOIN documents d ON d.doc = top.doc "
                 "LEFT JOIN entities e ON e.entity = q.speaker_entity "
-                "ORDER BY top.lo, top.doc, top.ss, top.quote");
+                "ORDER BY top.quote");
     sqlite3_stmt *s = q_prepare(st, sql.ptr);
     if (!s)
         goto out;
     if (a.speaker) {
         sqlite3_bind_text(s, 1, sp.key.ptr, -1, SQLITE_STATIC);
-        if (sp.n)
-            sqlite3_bind_text(s, 4, a.speaker, -1, SQLITE_STATIC);
     }
     if (a.kind)
         sqlite3_bind_text(s, 2, a.kind, -1, SQLITE_STATIC);

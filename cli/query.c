@@ -405,8 +405,10 @@ long q_resolve(td_store *st, const char *name, const char *type, q_name *out)
     resolve_cond(&cond, out, name, type);
     /* Bare surnames kept to their document (scope <> 0) can be thousands
      * (a word the entity stage took for a person in every copy of an
-     * article): they are not listed one by one but through a subquery. */
-    td_buf_printf(&sql, "SELECT EXISTS (SELECT 1 FROM entities WHERE scope <> 0 AND %s)",
+     * article): they are not listed one by one but through a subquery.
+     * (scope > 0, not <> 0: a range the indexes (key, scope) and (last,
+     * scope) can seek.) */
+    td_buf_printf(&sql, "SELECT EXISTS (SELECT 1 FROM entities WHERE scope > 0 AND %s)",
                   cond.ptr);
     sqlite3_stmt *s = q_prepare(st, sql.ptr);
     if (!s) {

@@ -1,4 +1,4 @@
--- schema.sql - the tidings store (SQLite), schema version 4 (PRAGMA user_version).
+-- schema.sql - the tidings store (SQLite), schema version 5 (PRAGMA user_version).
 --
 -- This file is the documented source; src/store_schema.c holds the same text
 -- as a C string (tests/unit/test_store.c checks that both are identical).
@@ -61,6 +61,9 @@ CREATE TABLE entities (
 -- (last, scope): a surname's shared entities without its bare-surname ones
 -- (one per document) (version 4)
 CREATE INDEX entities_last ON entities (last, scope);
+-- (key, scope): a name's shared entities without its bare-surname ones
+-- (version 5)
+CREATE INDEX entities_key ON entities (key, scope);
 CREATE INDEX entities_scope ON entities (scope) WHERE scope <> 0;
 CREATE INDEX entities_acronym ON entities (lower(acronym)); -- version 3
 
@@ -77,9 +80,16 @@ CREATE TABLE mentions (
 CREATE INDEX mentions_entity ON mentions (entity, doc);
 CREATE INDEX mentions_doc ON mentions (doc);
 
--- Who said what: one row per attribution.
+-- Who said what: one row per attribution. A quote's id is its place in
+-- date order (version 5): (Julian day number of date_lo) * 2^31 + its number
+-- on that day (1, 2, ... as stored; day 0 for undated documents), so that
+-- the table, every index on it and quotes_fts list quotes oldest first by
+-- rowid, and "the first 50 quotes of a speaker" or "about a word" read 50
+-- index entries, not all the matches and a sort. Ids stay below 2^53 (exact
+-- as JSON numbers in every language) for dates before the year 6700.
+--   SELECT date((quote >> 31) + 0.5) FROM quotes  -- gives the day back
 CREATE TABLE quotes (
-    quote          INTEGER PRIMARY KEY,
+    quote          INTEGER PRIMARY KEY,      -- (julianday(date_lo) << 31) + n
     doc            INTEGER NOT NULL,
     kind           TEXT NOT NULL,        -- direct, mixed, reported
     span_start     INTEGER NOT NULL,
@@ -99,17 +109,11 @@ CREATE TABLE quotes (
     date_lo        TEXT                  -- documents.date_lo of its document (version 4)
 );
 CREATE INDEX quotes_doc ON quotes (doc);
--- Quotes are listed oldest first: (date_lo, doc, span_start, quote). The
--- speaker indexes and quotes_date hold them in that order (version 4), so
--- that "the first 50 quotes of a speaker" reads 50 index entries, not all
--- of the speaker's quotes and a sort.
-CREATE INDEX quotes_speaker ON quotes (speaker_entity, speaker_key, date_lo, doc, span_start);
-CREATE INDEX quotes_speaker_key ON quotes (speaker_key, date_lo, doc, span_start);
-CREATE INDEX quotes_speaker_last ON quotes (speaker_last, date_lo, doc, span_start);
-CREATE INDEX quotes_date ON quotes (date_lo, doc, span_start);
--- Where and when each quote is: quotes found by quotes_fts are ordered from
--- this narrow index, not from the wide rows.
-CREATE INDEX quotes_place ON quotes (quote, date_lo, doc, span_start);
+-- The speaker indexes end, as every index does, with the rowid: for one
+-- speaker they are in date order.
+CREATE INDEX quotes_speaker ON quotes (speaker_entity);
+CREATE INDEX quotes_speaker_key ON quotes (speaker_key);
+CREATE INDEX quotes_speaker_last ON quotes (speaker_last);
 
 -- Time expressions (TIMEX3).
 CREATE TABLE times (

@@ -42,6 +42,7 @@ enum {
     S_FTS_DEL,
     S_QFTS_INS,
     S_QFTS_DEL,
+    S_QDAY_MAX,
     S_COUNT
 };
 
@@ -70,8 +71,9 @@ static const char *const stmt_sql[S_COUNT] = {
                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [S_QUO_INS] = "INSERT INTO quotes (doc, kind, span_start, span_end, text, spans, "
                   "speaker_entity, speaker_name, speaker_key, speaker_last, speaker_start, "
-                  "speaker_end, speaker_text, cue_start, cue_end, cue_text, date_lo) VALUES (?1, "
-                  "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                  "speaker_end, speaker_text, cue_start, cue_end, cue_text, date_lo, quote) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+                  "?17, ?18)",
     [S_TIM_INS] = "INSERT INTO times (doc, span_start, span_end, text, type, value, mod) "
                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [S_EVT_INS] = "INSERT INTO events (doc, actor, target, code, span_start, span_end, text, "
@@ -93,6 +95,7 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_QFTS_INS] = "INSERT INTO quotes_fts (rowid, text) VALUES (?1, ?2)",
     [S_QFTS_DEL] = "INSERT INTO quotes_fts (quotes_fts, rowid, text) SELECT 'delete', quote, "
                    "text FROM quotes WHERE doc = ?1",
+    [S_QDAY_MAX] = "SELECT max(quote) FROM quotes WHERE quote BETWEEN ?1 AND ?2",
 };
 
 /* Migrations: migrations[v] takes a database from version v to v + 1.
@@ -128,6 +131,32 @@ static const char *const migrations[] = {
     "CREATE VIRTUAL TABLE documents_fts USING fts5 (title, body, content = 'documents', "
     "content_rowid = 'doc', tokenize = 'unicode61 remove_diacritics 2');"
     "INSERT INTO documents_fts (documents_fts) VALUES ('rebuild');",
+    /* 4 -> 5: a quote's id is its place in date order, (day of date_lo) *
+     * 2^31 + its number on that day, so that the quotes table and
+     * quotes_fts list quotes in date order by their rowid; quotes_date and
+     * quotes_place go, the speaker indexes keep only their key; entities
+     * get an index (key, scope) */
+    "DROP TABLE quotes_fts;"
+    "CREATE TABLE quotes_v5 (quote INTEGER PRIMARY KEY, doc INTEGER NOT NULL, "
+    "kind TEXT NOT NULL, span_start INTEGER NOT NULL, span_end INTEGER NOT NULL, "
+    "text TEXT NOT NULL, spans TEXT, speaker_entity INTEGER, speaker_name TEXT, "
+    "speaker_key TEXT, speaker_last TEXT, speaker_start INTEGER, speaker_end INTEGER, "
+    "speaker_text TEXT, cue_start INTEGER, cue_end INTEGER, cue_text TEXT, date_lo TEXT);"
+    "INSERT INTO quotes_v5 SELECT (coalesce(CAST(julianday(date_lo) AS INTEGER), 0) << 31) + "
+    "row_number() OVER (PARTITION BY date_lo ORDER BY doc, span_start, quote), doc, kind, "
+    "span_start, span_end, text, spans, speaker_entity, speaker_name, speaker_key, "
+    "speaker_last, speaker_start, speaker_end, speaker_text, cue_start, cue_end, cue_text, "
+    "date_lo FROM quotes;"
+    "DROP TABLE quotes;"
+    "ALTER TABLE quotes_v5 RENAME TO quotes;"
+    "CREATE INDEX quotes_doc ON quotes (doc);"
+    "CREATE INDEX quotes_speaker ON quotes (speaker_entity);"
+    "CREATE INDEX quotes_speaker_key ON quotes (speaker_key);"
+    "CREATE INDEX quotes_speaker_last ON quotes (speaker_last);"
+    "CREATE VIRTUAL TABLE quotes_fts USING fts5 (text, content = 'quotes', "
+    "content_rowid = 'quote', tokenize = 'unicode61 remove_diacritics 2');"
+    "INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild');"
+    "CREATE INDEX entities_key ON entities (key, scope);",
 };
 
 /* ---- transliteration rules --------------------------------------------- */
@@ -272,6 +301,9 @@ struct td_store {
     ent_cache cache; /* shared entities seen (see ent_cache) */
     long long data_version; /* PRAGMA data_version when the cache was checked */
     bool cache_valid;       /* the cache may be kept at the next begin */
+    /* the last quote id given in this transaction and the base of its day
+     * (see quote_id); qday_base -1: none */
+    sqlite3_int64 qday_base, qday_last;
     rule rules[MAX_RULES];
     int n_rules;
     char err[1024];
@@ -561,6 +593,25 @@ static int days_in_month(int y, int m)
     if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
         return 29;
     return d[m - 1];
+}
+
+static int digits(const char *s, int n);
+
+/* The Julian day number of "YYYY-MM-DD" as SQLite's
+ * CAST(julianday(d) AS INTEGER) gives it (the day that begins at its
+ * noon before: 2440587 for 1970-01-01); 0 for no date. */
+static sqlite3_int64 julian_day(const char *d)
+{
+    if (!d || strlen(d) < 10)
+        return 0;
+    int y = digits(d, 4), m = digits(d + 5, 2), dd = digits(d + 8, 2);
+    if (y < 0 || m < 1 || m > 12 || dd < 1)
+        return 0;
+    /* days from 1970-01-01 (H. Hinnant's days_from_civil) */
+    long long yy = y - (m <= 2), era = (yy >= 0 ? yy : yy - 399) / 400;
+    long long yoe = yy - era * 400, mp = (m + 9) % 12;
+    long long doy = (153 * mp + 2) / 5 + dd - 1, doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return 2440587 + era * 146097 + doe - 719468;
 }
 
 static int digits(const char *s, int n)
@@ -912,6 +963,7 @@ td_status td_store_open(const char *path, unsigned flags, td_store **out, char *
         return TD_ENOMEM;
     st->flags = flags;
     st->busy_ms = TD_STORE_DEFAULT_BUSY_MS;
+    st->qday_base = -1;
     st->ck.at = CKPT_FRAMES;
     pthread_mutex_init(&st->ck.mu, NULL);
     pthread_cond_init(&st->ck.cv, NULL);
@@ -991,6 +1043,7 @@ td_status td_store_begin(td_store *st)
         cache_clear(&st->cache); /* another connection wrote: its ids may differ */
     st->data_version = v;
     st->cache_valid = true;
+    st->qday_base = -1;
     return TD_OK;
 }
 
@@ -1013,6 +1066,7 @@ void td_store_rollback(td_store *st)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->in_tx = false;
     st->cache_valid = false;
+    st->qday_base = -1;
     cache_clear(&st->cache);
 }
 
@@ -1408,10 +1462,45 @@ static td_status spans_json(put_ctx *c, const td_quote *q)
     return s;
 }
 
+/* The id of a new quote of this document: (day of its date_lo) * 2^31 +
+ * its number on that day (one more than the day's last), so that rowid
+ * order is date order, then the order quotes were stored in. Undated
+ * quotes have day 0 (they come first, as NULL dates sort). */
+static td_status quote_id(put_ctx *c, sqlite3_int64 *out)
+{
+    td_store *st = c->st;
+    sqlite3_int64 base = julian_day(c->date_lo) << 31;
+    if (st->qday_base != base) {
+        sqlite3_stmt *q = st->stmt[S_QDAY_MAX];
+        sqlite3_bind_int64(q, 1, base);
+        sqlite3_bind_int64(q, 2, base + 0x7fffffffLL);
+        int rc = sqlite3_step(q);
+        sqlite3_int64 last = rc == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL
+                                 ? sqlite3_column_int64(q, 0)
+                                 : base;
+        sqlite3_reset(q);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return db_fail(st, rc, "cannot number a quote");
+        st->qday_base = base;
+        st->qday_last = last;
+    }
+    if (st->qday_last - base >= 0x7fffffffLL) {
+        set_err(st, "more than 2,147,483,646 quotes dated %s",
+                c->date_lo[0] ? c->date_lo : "never");
+        return TD_EDB;
+    }
+    *out = ++st->qday_last;
+    return TD_OK;
+}
+
 static td_status put_quote(put_ctx *c, const td_quote *q)
 {
     sqlite3_stmt *m = c->st->stmt[S_QUO_INS];
-    td_status s = TD_OK;
+    sqlite3_int64 id = 0;
+    td_status s = quote_id(c, &id);
+    if (s != TD_OK)
+        return s;
+    sqlite3_bind_int64(m, 18, id);
     sqlite3_bind_int64(m, 1, c->docid);
     sqlite3_bind_text(m, 2, td_quote_kind_name(q->kind), -1, SQLITE_STATIC);
     bind_span_text(c, m, 3, q->span);
@@ -1449,7 +1538,7 @@ static td_status put_quote(put_ctx *c, const td_quote *q)
         b.e = (uint32_t)c->doc->base_len;
     if (b.s > b.e)
         b.s = b.e;
-    sqlite3_bind_int64(f, 1, sqlite3_last_insert_rowid(c->st->db));
+    sqlite3_bind_int64(f, 1, id);
     sqlite3_bind_text(f, 2, c->doc->base + b.s, (int)(b.e - b.s), SQLITE_STATIC);
     return step(c, f, "cannot index a quote");
 }

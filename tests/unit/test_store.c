@@ -687,6 +687,51 @@ static void schema_shape(td_store *st, td_buf *out)
     sqlite3_finalize(s);
 }
 
+TEST(quote_ids_in_date_order)
+{
+    td_store *st = open_fixture("qids.db");
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    /* an id is (Julian day of date_lo) * 2^31 + its number on that day */
+    CHECK_INT(count(st, "SELECT count(*) FROM quotes WHERE quote >> 31 IS NOT "
+                        "CAST(julianday(date_lo) AS INTEGER)"), 0);
+    CHECK_INT(count(st, "SELECT count(*) FROM quotes a JOIN quotes b ON a.quote < b.quote "
+                        "WHERE a.date_lo > b.date_lo"), 0);
+    /* fx-2 (2022, so 2022-01-01) was stored after fx-1 (2022-11-18) but
+     * comes first; its two quotes are the day's 1 and 2 */
+    CHECK_INT(count(st, "SELECT doc FROM quotes ORDER BY quote LIMIT 1"), 2);
+    CHECK_INT(count(st, "SELECT min(quote & 2147483647) * 10 + max(quote & 2147483647) "
+                        "FROM quotes WHERE doc = 2"), 12);
+    CHECK_INT(count(st, "SELECT max(quote) - min(quote) FROM quotes WHERE doc = 1"), 1);
+    td_store_close(st);
+    /* a later transaction goes on numbering the day; an undated quote has
+     * day 0 and comes first */
+    CHECK(td_store_open(db_path("qids.db"), 0, &st, NULL) == TD_OK);
+    td_doc *d = mk("fx-6", "Lavrov again", "“We talk,” Lavrov said.", "2022-11-18",
+                   TD_PREC_DAY);
+    int a = ent(d, TD_ENT_PERSON, "Sergey Lavrov", "RU", NULL);
+    men(d, a, "Lavrov", 0, TD_FORM_NAME);
+    quo(d, TD_QUOTE_DIRECT, "We talk,", a, "Sergey Lavrov", "Lavrov", 0);
+    CHECK_INT(put(st, d), TD_STORE_STORED);
+    td_doc_free(d);
+    CHECK_INT(count(st, "SELECT quote & 2147483647 FROM quotes WHERE text = 'We talk,'"), 3);
+    d = mk("fx-7", "Undated", "“Later,” Lavrov said.", NULL, TD_PREC_UNKNOWN);
+    a = ent(d, TD_ENT_PERSON, "Sergey Lavrov", "RU", NULL);
+    men(d, a, "Lavrov", 0, TD_FORM_NAME);
+    quo(d, TD_QUOTE_DIRECT, "Later,", a, "Sergey Lavrov", "Lavrov", 0);
+    CHECK_INT(put(st, d), TD_STORE_STORED);
+    td_doc_free(d);
+    CHECK_INT(count(st, "SELECT quote FROM quotes ORDER BY quote LIMIT 1"), 1);
+    /* the full-text index follows the ids */
+    CHECK_INT(count(st, "SELECT count(*) FROM quotes_fts f JOIN quotes q ON q.quote = f.rowid "
+                        "WHERE quotes_fts MATCH 'talk' AND q.doc = 6"), 1);
+    sqlite3_exec(td_store_db(st), "INSERT INTO quotes_fts(quotes_fts, rank) "
+                                  "VALUES('integrity-check', 1)", NULL, NULL, NULL);
+    CHECK_INT(sqlite3_errcode(td_store_db(st)), SQLITE_OK);
+    td_store_close(st);
+}
+
 TEST(migration_from_version_3)
 {
     /* a version-3 database, as the version-3 store wrote the fixture */
@@ -742,6 +787,14 @@ TEST(migration_from_version_3)
                         "'hybrid'"), 1);
     CHECK_INT(count(st, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH "
                         "'ready'"), 1);
+    /* quotes are renumbered in date order (version 5) and re-indexed */
+    CHECK_INT(count(st, "SELECT count(*) FROM quotes WHERE quote >> 31 IS NOT "
+                        "CAST(julianday(date_lo) AS INTEGER)"), 0);
+    CHECK_INT(count(st, "SELECT q.span_start FROM quotes_fts f JOIN quotes q ON "
+                        "q.quote = f.rowid WHERE quotes_fts MATCH 'ready'"), 28);
+    sqlite3_exec(td_store_db(st), "INSERT INTO quotes_fts(quotes_fts, rank) "
+                                  "VALUES('integrity-check', 1)", NULL, NULL, NULL);
+    CHECK_INT(sqlite3_errcode(td_store_db(st)), SQLITE_OK);
     sqlite3_exec(td_store_db(st), "INSERT INTO documents_fts(documents_fts, rank) "
                                   "VALUES('integrity-check', 1)", NULL, NULL, NULL);
     CHECK_INT(sqlite3_errcode(td_store_db(st)), SQLITE_OK);
@@ -792,6 +845,7 @@ int main(int argc, char **argv)
     RUN(entity_cache_across_transactions);
     RUN(checkpoints_on_their_thread);
     RUN(record_hash_leaves_out_source);
+    RUN(quote_ids_in_date_order);
     RUN(migration_from_version_3);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
