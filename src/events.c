@@ -2387,34 +2387,40 @@ static bool discard_starts(const ed_dict *d, const td_sentence *se, const uint32
 
 enum { PREFETCH = 16 }; /* tokens ahead: the cache is bigger than L1 */
 
+/* The document's tokens and text, in locals: doc_words stores bytes
+ * (tkb), which may alias every field read through doc, so reading them
+ * from doc again would reload them after each store. */
+typedef struct tview {
+    const td_token *toks;
+    const char *norm, *end; /* end: doc->norm + doc->norm_len */
+    size_t nt;
+} tview;
+
 /* Prefetch the cache set of token ti, if it has one. */
-static inline __attribute__((always_inline)) void tok_prefetch(wcaches *wc,
-                                                               const td_doc *doc, size_t ti)
+static inline __attribute__((always_inline)) void tok_prefetch(wcaches *wc, tview tv, size_t ti)
 {
-    const td_token *t = TD_DOC_TOK(doc, ti);
-    const char *s = doc->norm + t->span.s, *end = doc->norm + doc->norm_len;
+    const td_token *t = &tv.toks[ti];
+    const char *s = tv.norm + t->span.s;
     size_t len = t->span.e - t->span.s;
     if (len - 1 < 8)
-        __builtin_prefetch(short_set(wc, short_key(s, len, end)));
+        __builtin_prefetch(short_set(wc, short_key(s, len, tv.end)));
     else if (len - 9 < WCACHE_LEN - 8) /* 9 to WCACHE_LEN */
-        __builtin_prefetch(long_set(wc, long_hash(s, len, end)));
+        __builtin_prefetch(long_set(wc, long_hash(s, len, tv.end)));
 }
 
 /* Token ti's word id, ED_WB_* bits and function-word classes into
  * twid, tkb and tfw; the dictionary word phrase_at will read is
  * prefetched, and the cache set of token ti + PREFETCH. */
 static inline __attribute__((always_inline)) void tok_word(const ed_dict *d, wcaches *wc,
-                                                           const td_doc *doc, size_t ti,
-                                                           uint32_t *twid, uint8_t *tkb,
-                                                           uint32_t *tfw)
+                                                           tview tv, size_t ti, uint32_t *twid,
+                                                           uint8_t *tkb, uint32_t *tfw)
 {
-    if (wc && ti + PREFETCH < doc->toks.n)
-        tok_prefetch(wc, doc, ti + PREFETCH);
-    const td_token *t = TD_DOC_TOK(doc, ti);
+    if (wc && ti + PREFETCH < tv.nt)
+        tok_prefetch(wc, tv, ti + PREFETCH);
+    const td_token *t = &tv.toks[ti];
     uint8_t kb;
     uint32_t fw;
-    uint32_t w = word_id(d, wc, doc->norm + t->span.s, t->span.e - t->span.s,
-                         doc->norm + doc->norm_len, &kb, &fw);
+    uint32_t w = word_id(d, wc, tv.norm + t->span.s, t->span.e - t->span.s, tv.end, &kb, &fw);
     twid[ti] = w;
     tkb[ti] = kb;
     tfw[ti] = fw;
@@ -2428,25 +2434,28 @@ static inline __attribute__((always_inline)) void tok_word(const ed_dict *d, wca
 static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, uint32_t *twid,
                       uint8_t *tkb, uint32_t *tfw, uint8_t *sbits)
 {
-    size_t nt = doc->toks.n, done = 0; /* tokens [0, done) have their words */
+    const tview tv = {(const td_token *)doc->toks.items, doc->norm, doc->norm + doc->norm_len,
+                      doc->toks.n};
+    const td_sentence *sents = doc->sents.items;
+    size_t nt = tv.nt, ns = doc->sents.n, done = 0; /* tokens [0, done) have their words */
     for (size_t i = 0; wc && i < nt && i < PREFETCH; i++)
-        tok_prefetch(wc, doc, i);
-    for (size_t i = 0; i < doc->sents.n; i++) {
-        const td_sentence *se = TD_DOC_SENT(doc, i);
-        while (done < se->tok_first && done < nt)
-            tok_word(d, wc, doc, done++, twid, tkb, tfw);
+        tok_prefetch(wc, tv, i);
+    for (size_t i = 0; i < ns; i++) {
+        const td_sentence *se = &sents[i];
+        uint32_t first = se->tok_first, count = se->tok_count;
+        while (done < first && done < nt)
+            tok_word(d, wc, tv, done++, twid, tkb, tfw);
         uint8_t b = 0;
         bool inside = false; /* a word (load_words keeps) came before */
         int chunks = 0;
-        bool exact = se->tok_count <= MAX_W; /* the sentence's words are its tokens */
-        for (uint32_t k = 0; k < se->tok_count; k++) {
-            uint32_t ti = se->tok_first + k;
+        bool exact = count <= MAX_W; /* the sentence's words are its tokens */
+        for (uint32_t ti = first; ti < first + count; ti++) {
             if (ti >= done) {
-                tok_word(d, wc, doc, ti, twid, tkb, tfw);
+                tok_word(d, wc, tv, ti, twid, tkb, tfw);
                 done = (size_t)ti + 1;
             }
-            const td_token *t = TD_DOC_TOK(doc, ti);
-            const char *s = doc->norm + t->span.s;
+            const td_token *t = &tv.toks[ti];
+            const char *s = tv.norm + t->span.s;
             size_t len = t->span.e - t->span.s;
             b |= token_bits(t, s, len, tkb[ti], tfw[ti], inside, &chunks);
             if (!(t->type == TD_TOK_SYM && len == 1 && s[0] == '_'))
@@ -2469,7 +2478,7 @@ static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, uint32_t
         sbits[i] = b;
     }
     while (done < nt)
-        tok_word(d, wc, doc, done++, twid, tkb, tfw);
+        tok_word(d, wc, tv, done++, twid, tkb, tfw);
 }
 
 td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
