@@ -2160,6 +2160,18 @@ static inline bool same_bytes(const char *a, const char *b, size_t n, bool b8)
 #else
     (void)b8;
 #endif
+    if (n >= 8) { /* eight bytes at a time, the last eight overlapping */
+        uint64_t x, y;
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
     for (size_t i = 0; i < n; i++)
         if (a[i] != b[i])
             return false;
@@ -2236,23 +2248,12 @@ static uint32_t dict_word(const ed_dict *d, const char *s, size_t len, const cha
 /* Word ids the short cache can hold (20 bits, ED_NONE as 0). */
 #define WSHORT_MAXW ((1u << 20) - 1)
 
-/* word_id's miss: the dictionary's answer, into the cache. */
-static __attribute__((noinline)) uint32_t word_miss(const ed_dict *d, wcaches *wc, const char *s,
-                                                    size_t len, const char *end, uint8_t *kinds,
-                                                    uint32_t *fw)
+/* The long cache's answer for s[0..len) of long_hash h (1 to WCACHE_LEN
+ * bytes), else the dictionary's, into the cache. */
+static __attribute__((noinline)) uint32_t word_long(const ed_dict *d, wcaches *wc, const char *s,
+                                                    size_t len, const char *end, uint32_t h,
+                                                    uint8_t *kinds, uint32_t *fw)
 {
-    if (!wc || len > WCACHE_LEN || len == 0)
-        return dict_word(d, s, len, end, kinds, fw);
-    if (len <= 8 && d->n_words < WSHORT_MAXW) {
-        wshort *set = short_set(wc, short_key(s, len, end));
-        uint32_t w = dict_word(d, s, len, end, kinds, fw);
-        memmove(set + 1, set, (WSHORT_WAYS - 1) * sizeof *set); /* the newest first */
-        set->key = short_key(s, len, end);
-        set->wk = (w + 1) << 12 | (uint32_t)len << 8 | *kinds;
-        set->fw = *fw;
-        return w;
-    }
-    uint32_t h = long_hash(s, len, end);
     wcache *e = long_set(wc, h);
     for (int k = 0; k < 2; k++)
         if (e[k].len == len && e[k].hash == h && same_bytes(e[k].s, s, len, end - s >= 8)) {
@@ -2269,6 +2270,25 @@ static __attribute__((noinline)) uint32_t word_miss(const ed_dict *d, wcaches *w
     e->fw = *fw = (w != ED_NONE ? d->words[w].fw : 0) | plural_bits(d, s, len);
     memcpy(e->s, s, len);
     return w;
+}
+
+/* word_id's miss: the dictionary's answer, into the cache. */
+static __attribute__((noinline)) uint32_t word_miss(const ed_dict *d, wcaches *wc, const char *s,
+                                                    size_t len, const char *end, uint8_t *kinds,
+                                                    uint32_t *fw)
+{
+    if (!wc || len > WCACHE_LEN || len == 0)
+        return dict_word(d, s, len, end, kinds, fw);
+    if (len <= 8 && d->n_words < WSHORT_MAXW) {
+        wshort *set = short_set(wc, short_key(s, len, end));
+        uint32_t w = dict_word(d, s, len, end, kinds, fw);
+        memmove(set + 1, set, (WSHORT_WAYS - 1) * sizeof *set); /* the newest first */
+        set->key = short_key(s, len, end);
+        set->wk = (w + 1) << 12 | (uint32_t)len << 8 | *kinds;
+        set->fw = *fw;
+        return w;
+    }
+    return word_long(d, wc, s, len, end, long_hash(s, len, end), kinds, fw);
 }
 
 /* dict_word through the cache wc (NULL: none): a token of 1 to 8 bytes
@@ -2345,15 +2365,17 @@ static bool phrase_at(const ed_dict *d, int kind, const uint32_t *twid, size_t t
  * more), by find_chunks' tests: an actor phrase on a capitalised word
  * (or "the" before one), a plural of a one-word actor, an agent phrase.
  * Only for a sentence whose words are its tokens (no '_' token dropped,
- * not over MAX_W). */
-static int chunk_starts(const ed_dict *d, const td_doc *doc, const td_sentence *se,
-                        const uint32_t *twid, const uint8_t *tkb, const uint32_t *tfw)
+ * not over MAX_W). Only its tokens cand[0..nc) are tested, in order: those
+ * token_bits gave SB_CHUNK, a superset of the tokens these tests accept. */
+static int chunk_starts(const ed_dict *d, const td_token *toks, const td_sentence *se,
+                        const uint32_t *twid, const uint8_t *tkb, const uint32_t *tfw,
+                        const uint32_t *cand, uint32_t nc)
 {
     int n = 0;
     size_t end = (size_t)se->tok_first + se->tok_count;
-    for (size_t ti = se->tok_first; ti < end && n < 2; ti++) {
-        const td_token *t = TD_DOC_TOK(doc, ti);
-        bool cap = (t->flags & TD_TOKF_CAP) != 0;
+    for (uint32_t c = 0; c < nc && n < 2; c++) {
+        size_t ti = cand[c];
+        bool cap = (toks[ti].flags & TD_TOKF_CAP) != 0;
         bool hit = false;
         if (tfw[ti] & FW_1AGENT) {
             n++; /* a one-word agent */
@@ -2361,7 +2383,7 @@ static int chunk_starts(const ed_dict *d, const td_doc *doc, const td_sentence *
         }
         if (tkb[ti] & ED_WB_ACTOR) {
             bool capped = cap || ((tfw[ti] & FW_DET) && ti + 1 < end &&
-                                  (TD_DOC_TOK(doc, ti + 1)->flags & TD_TOKF_CAP));
+                                  (toks[ti + 1].flags & TD_TOKF_CAP));
             hit = capped && ((tfw[ti] & FW_1ACTOR) || phrase_at(d, ED_ACTOR, twid, ti, end));
         }
         if (!hit && (tkb[ti] & ED_WB_AGENT))
@@ -2387,34 +2409,81 @@ static bool discard_starts(const ed_dict *d, const td_sentence *se, const uint32
 
 enum { PREFETCH = 16 }; /* tokens ahead: the cache is bigger than L1 */
 
-/* Prefetch the cache set of token ti, if it has one. */
-static inline __attribute__((always_inline)) void tok_prefetch(wcaches *wc,
-                                                               const td_doc *doc, size_t ti)
+/* The document's tokens and text, in locals: doc_words stores bytes
+ * (tkb), which may alias every field read through doc, so reading them
+ * from doc again would reload them after each store. */
+typedef struct tview {
+    const td_token *toks;
+    const char *norm, *end; /* end: doc->norm + doc->norm_len */
+    size_t nt;
+} tview;
+
+/* The short-cache keys and sets (a long token's long_hash in key) of
+ * the next PREFETCH tokens (slot ti % PREFETCH), computed once, when the
+ * set is prefetched. */
+typedef struct tring {
+    uint64_t key[PREFETCH];
+    const wshort *set[PREFETCH];
+} tring;
+
+/* Prefetch the cache set of token ti, if it has one (a short token's key
+ * and set into its ring slot). */
+static inline __attribute__((always_inline)) void tok_prefetch(wcaches *wc, tring *rg, tview tv,
+                                                               size_t ti)
 {
-    const td_token *t = TD_DOC_TOK(doc, ti);
-    const char *s = doc->norm + t->span.s, *end = doc->norm + doc->norm_len;
+    const td_token *t = &tv.toks[ti];
+    const char *s = tv.norm + t->span.s;
     size_t len = t->span.e - t->span.s;
-    if (len - 1 < 8)
-        __builtin_prefetch(short_set(wc, short_key(s, len, end)));
-    else if (len - 9 < WCACHE_LEN - 8) /* 9 to WCACHE_LEN */
-        __builtin_prefetch(long_set(wc, long_hash(s, len, end)));
+    if (len - 1 < 8) {
+        uint64_t key = short_key(s, len, tv.end);
+        const wshort *set = short_set(wc, key);
+        rg->key[ti % PREFETCH] = key;
+        rg->set[ti % PREFETCH] = set;
+        __builtin_prefetch(set);
+    } else if (len - 9 < WCACHE_LEN - 8) { /* 9 to WCACHE_LEN */
+        uint32_t h = long_hash(s, len, tv.end);
+        rg->key[ti % PREFETCH] = h;
+        __builtin_prefetch(long_set(wc, h));
+    }
 }
 
 /* Token ti's word id, ED_WB_* bits and function-word classes into
  * twid, tkb and tfw; the dictionary word phrase_at will read is
- * prefetched, and the cache set of token ti + PREFETCH. */
+ * prefetched, and the cache set of token ti + PREFETCH. With a cache,
+ * token ti's set was prefetched (tok_prefetch) and its ring slot is
+ * read before token ti + PREFETCH takes it. */
 static inline __attribute__((always_inline)) void tok_word(const ed_dict *d, wcaches *wc,
-                                                           const td_doc *doc, size_t ti,
+                                                           tring *rg, tview tv, size_t ti,
                                                            uint32_t *twid, uint8_t *tkb,
                                                            uint32_t *tfw)
 {
-    if (wc && ti + PREFETCH < doc->toks.n)
-        tok_prefetch(wc, doc, ti + PREFETCH);
-    const td_token *t = TD_DOC_TOK(doc, ti);
+    const td_token *t = &tv.toks[ti];
+    const char *s = tv.norm + t->span.s;
+    size_t len = t->span.e - t->span.s;
     uint8_t kb;
-    uint32_t fw;
-    uint32_t w = word_id(d, wc, doc->norm + t->span.s, t->span.e - t->span.s,
-                         doc->norm + doc->norm_len, &kb, &fw);
+    uint32_t fw, w;
+    if (!wc) {
+        w = word_miss(d, NULL, s, len, tv.end, &kb, &fw);
+    } else {
+        uint64_t key = rg->key[ti % PREFETCH];
+        const wshort *set = rg->set[ti % PREFETCH];
+        if (ti + PREFETCH < tv.nt)
+            tok_prefetch(wc, rg, tv, ti + PREFETCH);
+        w = ED_NONE - 1; /* not found yet */
+        if (len - 1 < 8) {
+            for (int k = 0; k < WSHORT_WAYS; k++)
+                if (set[k].key == key && ((set[k].wk >> 8) & 15) == len) {
+                    kb = (uint8_t)set[k].wk;
+                    fw = set[k].fw;
+                    w = (set[k].wk >> 12) - 1;
+                    break;
+                }
+        } else if (len - 9 < WCACHE_LEN - 8) { /* the long cache, with its hash */
+            w = word_long(d, wc, s, len, tv.end, (uint32_t)key, &kb, &fw);
+        }
+        if (w == ED_NONE - 1)
+            w = word_miss(d, wc, s, len, tv.end, &kb, &fw);
+    }
     twid[ti] = w;
     tkb[ti] = kb;
     tfw[ti] = fw;
@@ -2423,32 +2492,36 @@ static inline __attribute__((always_inline)) void tok_word(const ed_dict *d, wca
 }
 
 /* Word ids, ED_WB_* bits and function-word classes of every token of the
- * document (one cached lookup a token), and each sentence's SB_* in
- * sbits, in one pass over the tokens. */
+ * document (one cached lookup a token), then each sentence's SB_* in
+ * sbits. */
 static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, uint32_t *twid,
                       uint8_t *tkb, uint32_t *tfw, uint8_t *sbits)
 {
-    size_t nt = doc->toks.n, done = 0; /* tokens [0, done) have their words */
+    const tview tv = {(const td_token *)doc->toks.items, doc->norm, doc->norm + doc->norm_len,
+                      doc->toks.n};
+    const td_sentence *sents = doc->sents.items;
+    size_t nt = tv.nt, ns = doc->sents.n;
+    tring rg;
     for (size_t i = 0; wc && i < nt && i < PREFETCH; i++)
-        tok_prefetch(wc, doc, i);
-    for (size_t i = 0; i < doc->sents.n; i++) {
-        const td_sentence *se = TD_DOC_SENT(doc, i);
-        while (done < se->tok_first && done < nt)
-            tok_word(d, wc, doc, done++, twid, tkb, tfw);
+        tok_prefetch(wc, &rg, tv, i);
+    for (size_t ti = 0; ti < nt; ti++)
+        tok_word(d, wc, &rg, tv, ti, twid, tkb, tfw);
+    for (size_t i = 0; i < ns; i++) {
+        const td_sentence *se = &sents[i];
+        uint32_t first = se->tok_first, count = se->tok_count;
         uint8_t b = 0;
         bool inside = false; /* a word (load_words keeps) came before */
         int chunks = 0;
-        bool exact = se->tok_count <= MAX_W; /* the sentence's words are its tokens */
-        for (uint32_t k = 0; k < se->tok_count; k++) {
-            uint32_t ti = se->tok_first + k;
-            if (ti >= done) {
-                tok_word(d, wc, doc, ti, twid, tkb, tfw);
-                done = (size_t)ti + 1;
-            }
-            const td_token *t = TD_DOC_TOK(doc, ti);
-            const char *s = doc->norm + t->span.s;
+        bool exact = count <= MAX_W; /* the sentence's words are its tokens */
+        uint32_t cand[MAX_W], nc = 0; /* tokens token_bits gave SB_CHUNK */
+        for (uint32_t ti = first; ti < first + count; ti++) {
+            const td_token *t = &tv.toks[ti];
+            const char *s = tv.norm + t->span.s;
             size_t len = t->span.e - t->span.s;
-            b |= token_bits(t, s, len, tkb[ti], tfw[ti], inside, &chunks);
+            uint8_t tb = token_bits(t, s, len, tkb[ti], tfw[ti], inside, &chunks);
+            b |= tb;
+            if ((tb & SB_CHUNK) && nc < MAX_W)
+                cand[nc++] = ti;
             if (!(t->type == TD_TOK_SYM && len == 1 && s[0] == '_'))
                 inside = true;
             else
@@ -2458,7 +2531,7 @@ static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, uint32_t
             b &= (uint8_t)~SB_DISC; /* no discard phrase: nothing to check */
         if ((b & (SB_HEAD | SB_VPH | SB_CHUNK)) == (SB_HEAD | SB_VPH | SB_CHUNK) && exact) {
             /* the sentence may be coded: count the chunks that can start */
-            chunks = chunk_starts(d, doc, se, twid, tkb, tfw);
+            chunks = chunk_starts(d, tv.toks, se, twid, tkb, tfw, cand, nc);
             if (!chunks)
                 b &= (uint8_t)~(SB_CHUNK | SB_DYAD);
         }
@@ -2468,8 +2541,6 @@ static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, uint32_t
             b |= SB_EXACT;
         sbits[i] = b;
     }
-    while (done < nt)
-        tok_word(d, wc, doc, done++, twid, tkb, tfw);
 }
 
 td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
