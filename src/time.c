@@ -386,8 +386,12 @@ td_status td_time_init(td_resources *res, char **err)
     if (st == TD_OK)
         st = build_needs(r);
     for (size_t i = 0; i < r->nrules && i < 128 && st == TD_OK; i++)
-        for (int g = 0; g < TG_COUNT; g++)
-            td_pattern_group_numbers(r->ps, (int)i, group_names[g], r->group_num[i][g], 2);
+        for (int g = 0; g < TG_COUNT; g++) {
+            int *gn = r->group_num[i][g];
+            td_pattern_group_numbers(r->ps, (int)i, group_names[g], gn, 2);
+            if (gn[0] > 0)
+                r->groups[i][r->ngroups[i]++] = (struct time_group){g, {gn[0], gn[1]}};
+        }
     if (st == TD_OK)
         st = each_line(&res->opts, "time_events.tsv", add_event, r, err);
     if (st == TD_OK)
@@ -527,6 +531,25 @@ static void dateline_facts(const td_doc *doc, td_tx *t, uint32_t ls, uint32_t le
     }
 }
 
+/* The groups of the last match (rule < 128) into t->g: of the (one or
+ * two) numbers of each group the rule has, the first that took part. */
+static void take_groups(scan *sc, td_tx *t, int rule)
+{
+    int count;
+    const size_t *ov = td_pattern_offsets(sc->st, &count);
+    const struct time_group *gr = sc->r->groups[rule];
+    for (int i = 0; ov && i < sc->r->ngroups[rule]; i++) {
+        int n = gr[i].n[0];
+        if (n >= count || ov[2 * n] == TD_PATTERN_UNSET) {
+            n = gr[i].n[1];
+            if (n <= 0 || n >= count || ov[2 * n] == TD_PATTERN_UNSET)
+                continue;
+        }
+        if (ov[2 * n + 1] > ov[2 * n])
+            t->g[gr[i].g] = td_span_make((uint32_t)ov[2 * n], (uint32_t)ov[2 * n + 1]);
+    }
+}
+
 static td_status take(scan *sc, const td_pattern_match *m, int line, uint32_t ls, uint32_t le,
                       size_t tok)
 {
@@ -539,13 +562,11 @@ static td_status take(scan *sc, const td_pattern_match *m, int line, uint32_t ls
     t->action = tr->action;
     t->type = tr->type;
     t->line = line;
-    for (int g = 0; g < TG_COUNT; g++) {
+    if (m->rule < 128)
+        take_groups(sc, t, m->rule);
+    for (int g = 0; g < TG_COUNT && m->rule >= 128; g++) {
         size_t s, e;
-        const int *gn = m->rule < 128 ? sc->r->group_num[m->rule][g] : NULL;
-        bool got = gn ? (gn[0] > 0 && td_pattern_group_at(sc->st, gn[0], &s, &e)) ||
-                            (gn[1] > 0 && td_pattern_group_at(sc->st, gn[1], &s, &e))
-                      : td_pattern_group(sc->st, group_names[g], &s, &e);
-        if (got && e > s)
+        if (td_pattern_group(sc->st, group_names[g], &s, &e) && e > s)
             t->g[g] = td_span_make((uint32_t)s, (uint32_t)e);
     }
     td_time_parse_parts(sc->r, sc->doc, t);
