@@ -628,6 +628,14 @@ bool td_pattern_group_at(const td_pattern_state *st, int n, size_t *s, size_t *e
     return true;
 }
 
+const size_t *td_pattern_offsets(const td_pattern_state *st, int *count)
+{
+    _Static_assert(sizeof(PCRE2_SIZE) == sizeof(size_t) && PCRE2_UNSET == TD_PATTERN_UNSET,
+                   "PCRE2 offsets are size_t");
+    *count = st->code ? st->rc : 0;
+    return st->code ? pcre2_get_ovector_pointer(st->md[0]) : NULL;
+}
+
 bool td_pattern_group(const td_pattern_state *st, const char *name, size_t *s, size_t *e)
 {
     if (!st->code)

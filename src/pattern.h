@@ -109,6 +109,12 @@ int td_pattern_group_numbers(const td_pattern_set *ps, int rule, const char *nam
                              int max);
 /* Group number n of the last match: true and [*s, *e) when it took part. */
 bool td_pattern_group_at(const td_pattern_state *st, int n, size_t *s, size_t *e);
+/* The offsets of the last match: group n < *count took part when
+ * ov[2n] != TD_PATTERN_UNSET, as [ov[2n], ov[2n + 1]); NULL (and *count 0)
+ * when there is none. Valid until the next match: td_pattern_group_at
+ * without a call per group. */
+#define TD_PATTERN_UNSET (~(size_t)0)
+const size_t *td_pattern_offsets(const td_pattern_state *st, int *count);
 /* The named group of the last match: true and [*s, *e) when it took part. */
 bool td_pattern_group(const td_pattern_state *st, const char *name, size_t *s, size_t *e);
 

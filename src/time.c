@@ -386,8 +386,12 @@ td_status td_time_init(td_resources *res, char **err)
     if (st == TD_OK)
         st = build_needs(r);
     for (size_t i = 0; i < r->nrules && i < 128 && st == TD_OK; i++)
-        for (int g = 0; g < TG_COUNT; g++)
-            td_pattern_group_numbers(r->ps, (int)i, group_names[g], r->group_num[i][g], 2);
+        for (int g = 0; g < TG_COUNT; g++) {
+            int *gn = r->group_num[i][g];
+            td_pattern_group_numbers(r->ps, (int)i, group_names[g], gn, 2);
+            if (gn[0] > 0)
+                r->groups[i][r->ngroups[i]++] = (struct time_group){g, {gn[0], gn[1]}};
+        }
     if (st == TD_OK)
         st = each_line(&res->opts, "time_events.tsv", add_event, r, err);
     if (st == TD_OK)
@@ -419,14 +423,14 @@ void td_time_release(td_resources *res)
 /* ---- tagging ----------------------------------------------------------- */
 
 /* What pass 1 (tok_infos) learns about every token. */
-typedef struct tok_info {
+typedef struct tok_info { /* 8 bytes: written by one store */
     uint8_t role;  /* R_* (pass 1, then R_TRIG for numbers that trigger) */
     uint8_t chain; /* R_START/R_TRIG/R_LINK of the word (its part before a
                       hyphen): may it begin or continue an expression */
     int8_t cue;    /* tense cue: -1 past, +1 future, 0 none */
+    uint8_t done;  /* chain and mask are filled (tok_facts) */
     int16_t mask;  /* index into r->masks of the rules that may start at
                       it; -1: any rule (by first byte) */
-    uint8_t done;  /* chain and mask are filled (tok_facts) */
     uint8_t mlen;   /* length of the word the mask is of (the token or
                        its part before a hyphen) */
     uint8_t failed; /* scan_tokens tried its rules here and none matched:
@@ -527,6 +531,25 @@ static void dateline_facts(const td_doc *doc, td_tx *t, uint32_t ls, uint32_t le
     }
 }
 
+/* The groups of the last match (rule < 128) into t->g: of the (one or
+ * two) numbers of each group the rule has, the first that took part. */
+static void take_groups(scan *sc, td_tx *t, int rule)
+{
+    int count;
+    const size_t *ov = td_pattern_offsets(sc->st, &count);
+    const struct time_group *gr = sc->r->groups[rule];
+    for (int i = 0; ov && i < sc->r->ngroups[rule]; i++) {
+        int n = gr[i].n[0];
+        if (n >= count || ov[2 * n] == TD_PATTERN_UNSET) {
+            n = gr[i].n[1];
+            if (n <= 0 || n >= count || ov[2 * n] == TD_PATTERN_UNSET)
+                continue;
+        }
+        if (ov[2 * n + 1] > ov[2 * n])
+            t->g[gr[i].g] = td_span_make((uint32_t)ov[2 * n], (uint32_t)ov[2 * n + 1]);
+    }
+}
+
 static td_status take(scan *sc, const td_pattern_match *m, int line, uint32_t ls, uint32_t le,
                       size_t tok)
 {
@@ -539,13 +562,11 @@ static td_status take(scan *sc, const td_pattern_match *m, int line, uint32_t ls
     t->action = tr->action;
     t->type = tr->type;
     t->line = line;
-    for (int g = 0; g < TG_COUNT; g++) {
+    if (m->rule < 128)
+        take_groups(sc, t, m->rule);
+    for (int g = 0; g < TG_COUNT && m->rule >= 128; g++) {
         size_t s, e;
-        const int *gn = m->rule < 128 ? sc->r->group_num[m->rule][g] : NULL;
-        bool got = gn ? (gn[0] > 0 && td_pattern_group_at(sc->st, gn[0], &s, &e)) ||
-                            (gn[1] > 0 && td_pattern_group_at(sc->st, gn[1], &s, &e))
-                      : td_pattern_group(sc->st, group_names[g], &s, &e);
-        if (got && e > s)
+        if (td_pattern_group(sc->st, group_names[g], &s, &e) && e > s)
             t->g[g] = td_span_make((uint32_t)s, (uint32_t)e);
     }
     td_time_parse_parts(sc->r, sc->doc, t);
@@ -647,13 +668,25 @@ static inline uint64_t quick_hash(const char *w, size_t n, const char *end)
     return quick_hash_raw(w, n, end, &raw);
 }
 
-/* Does w[0..n) (raw: its first 8 bytes, zero past n) hold a hyphen? */
+/* Is one of the 8 bytes of x a hyphen? */
+static inline bool hyphen8(uint64_t x)
+{
+    uint64_t v = x ^ 0x2d2d2d2d2d2d2d2dull;
+    return ((v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull) != 0;
+}
+
+/* Does w[0..n) (raw: its first 8 bytes, zero past n) hold a hyphen? Up to
+ * 16 bytes: its first and its last 8 (they may overlap). */
 static inline bool has_hyphen(const char *w, size_t n, uint64_t raw)
 {
-    if (n > 8)
+    if (n > 16)
         return memchr(w, '-', n) != NULL;
-    uint64_t v = raw ^ 0x2d2d2d2d2d2d2d2dull;
-    return ((v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull) != 0;
+    if (hyphen8(raw))
+        return true;
+    uint64_t last = 0;
+    if (n > 8)
+        memcpy(&last, w + n - 8, 8);
+    return n > 8 && hyphen8(last);
 }
 
 static uint32_t wt_home(uint64_t q) { return (uint32_t)(q >> 24); }
@@ -1016,11 +1049,12 @@ static const word_info *word_info_of(const time_res *r, int want, const char *w,
 
 /* Pass 1, every token: numbers, triggers, event cues, a.m./p.m., and its
  * tense cue. One quick hash and one load rule out most words. */
-static tok_info tok_info_of(const time_res *r, const td_doc *doc, const td_token *t)
+static inline tok_info tok_info_of(const time_res *r, const char *norm, const char *end,
+                                   const td_token *t)
 {
-    const char *w = doc->norm + t->span.s, *end = doc->norm + doc->norm_len;
+    const char *w = norm + t->span.s;
     size_t n = t->span.e - t->span.s;
-    tok_info ti = {0, 0, 0, -1, 0, 0, 0};
+    tok_info ti = {.mask = -1};
     if (n && w[0] >= '0' && w[0] <= '9') {
         ti.role = R_NUM | R_START;
         return ti;
@@ -1136,14 +1170,18 @@ static tok_info *tok_infos(const time_res *r, const td_doc *doc, td_arena *a, to
     int line = -1;
     unsigned cur = 0xffffu;
     size_t k = 0;
-    for (size_t i = 0; i < doc->toks.n; i++) {
-        const td_token *t = TD_DOC_TOK(doc, i);
+    /* loop invariants in locals: the byte stores to ti may alias doc */
+    const td_token *toks = doc->toks.items;
+    const char *norm = doc->norm, *end = doc->norm + doc->norm_len;
+    for (size_t i = 0, nt = doc->toks.n; i < nt; i++) {
+        const td_token *t = &toks[i];
         if (t->block != cur) {
             cur = t->block;
             line++;
         }
-        ti[i] = tok_info_of(r, doc, t);
-        if (ti[i].role & (R_TRIG | R_EVENT | R_NUM))
+        tok_info x = tok_info_of(r, norm, end, t);
+        ti[i] = x;
+        if (x.role & (R_TRIG | R_EVENT | R_NUM))
             c[k++] = (tok_cand){(uint32_t)i, line};
     }
     size_t m = 0;

@@ -83,6 +83,11 @@ typedef struct time_res {
     } *masks;                  /* sorted by entry address */
     size_t nmasks;
     int group_num[128][TG_COUNT][2]; /* rule x group: its PCRE2 group numbers */
+    struct time_group {
+        int g;    /* TG_* */
+        int n[2]; /* its PCRE2 group numbers (n[1] 0: none) */
+    } groups[128][TG_COUNT]; /* rule: the groups it has, first ngroups */
+    uint8_t ngroups[128];
     /* Every single word of words and tense in one open-addressing table
      * (power of two, folded keys, hashes stored): one probe per token
      * gives its role, tense cue and rule mask (see time.c, word_info). */
