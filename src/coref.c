@@ -110,9 +110,12 @@ static void add_fullname(td_coref *c, size_t first, size_t last)
     }
 }
 
-static void collect_names(td_coref *c)
+/* The name runs of the document, in order: first and last token of each
+ * run kept as a full name, in runs[] (room for toks.n / 2 + 1). Returns
+ * how many. */
+static size_t collect_names(const td_coref *c, uint32_t (*runs)[2])
 {
-    size_t n = c->doc->toks.n;
+    size_t n = c->doc->toks.n, k = 0;
     for (size_t i = 0; i < n;) {
         if (!name_tok(TD_DOC_TOK(c->doc, i))) {
             i++;
@@ -125,10 +128,14 @@ static void collect_names(td_coref *c)
         size_t f = i;
         while (f < j && strippable(c, f))
             f++;
-        if (j - f >= 2 && j - f <= 4 && !(TD_DOC_TOK(c->doc, j - 1)->flags & TD_TOKF_ALLCAPS))
-            add_fullname(c, f, j - 1);
+        if (j - f >= 2 && j - f <= 4 && !(TD_DOC_TOK(c->doc, j - 1)->flags & TD_TOKF_ALLCAPS)) {
+            runs[k][0] = (uint32_t)f;
+            runs[k][1] = (uint32_t)(j - 1);
+            k++;
+        }
         i = j;
     }
+    return k;
 }
 
 static int cmp_ment(const void *x, const void *y)
@@ -191,14 +198,23 @@ td_coref *td_coref_new(td_arena *scratch, td_doc *doc, td_coref_listed_fn listed
 
 td_status td_coref_status(const td_coref *c) { return c ? c->st : TD_OK; }
 
-/* The name index, built on first use. False when out of memory. */
+/* The name index, built on first use: the runs are found first, so the
+ * table is sized by them (load <= 1/2), not by the tokens. False when out
+ * of memory. */
 static bool need_names(td_coref *c)
 {
     if (c->names_built)
         return c->names != NULL;
     c->names_built = true;
-    size_t cap = 64;
-    while (cap < c->doc->toks.n / 2 && cap < (1u << 20))
+    /* a kept run has two tokens at least: at most toks.n / 2 of them */
+    uint32_t(*runs)[2] = td_arena_alloc(c->scratch, (c->doc->toks.n / 2 + 1) * sizeof *runs);
+    if (!runs) {
+        c->st = TD_ENOMEM;
+        return false;
+    }
+    size_t k = collect_names(c, runs);
+    size_t cap = 16;
+    while (cap < k * 2)
         cap <<= 1;
     c->names = td_arena_calloc(c->scratch, cap * sizeof *c->names);
     if (!c->names) {
@@ -206,7 +222,8 @@ static bool need_names(td_coref *c)
         return false;
     }
     c->names_cap = cap;
-    collect_names(c);
+    for (size_t i = 0; i < k; i++)
+        add_fullname(c, runs[i][0], runs[i][1]);
     return true;
 }
 

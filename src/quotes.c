@@ -307,7 +307,8 @@ typedef struct {
     td_arena *scratch;
     td_qmarks M;
     uint32_t n;
-    uint32_t *sent_of;
+    uint32_t *sent_map; /* per token: its sentence, only when the sentences
+                         * overlap or are out of order (else sent_of searches) */
     uint8_t *wc;
     uint8_t *reg_used;
     td_coref *coref;
@@ -325,7 +326,12 @@ typedef struct {
     uint8_t *cue_len;             /* its length in tokens, 0: no cue there */
     uint32_t *cue_pos;            /* the tokens where a cue starts, in order */
     uint32_t n_cues;
+    uint32_t *mark_pos;           /* the quote mark tokens, in order (find_cues) */
+    uint32_t n_marks;
     bool eval_pass;               /* trying the evaluative cues: never over claimed words */
+    bool rf_known;                /* the last first_region_from: its token and answer */
+    uint32_t rf_tok;
+    size_t rf_reg;
     td_status st;
 } qctx;
 
@@ -402,6 +408,14 @@ static inline const td_qregion *region_of(const qctx *c, uint32_t i)
     return r >= 0 ? &c->M.regs[r] : NULL;
 }
 
+/* The last token of a region: its closing mark, or its last word. */
+static inline uint32_t region_last(const td_qregion *r)
+{
+    return r->closed ? r->close_tok : r->end - 1;
+}
+
+static size_t first_region_from(qctx *c, uint32_t i);
+
 static bool is_open_mark(const qctx *c, uint32_t i)
 {
     const td_qregion *r = region_of(c, i);
@@ -417,14 +431,36 @@ static bool is_close_mark(const qctx *c, uint32_t i)
 static bool is_adverb(qctx *c, uint32_t i);
 static bool is_coord(qctx *c, uint32_t i);
 
+/* The sentence of token i: the last one holding it, 0 when none does.
+ * The sentences are in order and disjoint (else sent_map answers): the
+ * last one starting at or before i holds it or none does. */
+static uint32_t sent_of(const qctx *c, uint32_t i)
+{
+    if (c->sent_map)
+        return c->sent_map[i];
+    size_t lo = 0, hi = c->doc->sents.n; /* the first starting after i */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (TD_DOC_SENT(c->doc, mid)->tok_first <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return 0;
+    const td_sentence *s = TD_DOC_SENT(c->doc, lo - 1);
+    return i - s->tok_first < s->tok_count ? (uint32_t)(lo - 1) : 0;
+}
+
 static const td_sentence *S(const qctx *c, uint32_t i)
 {
-    return TD_DOC_SENT(c->doc, c->sent_of[i]);
+    return TD_DOC_SENT(c->doc, sent_of(c, i));
 }
 
 /* The cue starting at token i, found once per document: a filter, then one
  * lookup (the multi-word match only after the first word of a multi-word
- * cue). Cue words are of 3 to 14 letters. */
+ * cue). Cue words are of 3 to 14 letters. The same pass lists the quote
+ * mark tokens for td_quotes_find_marks. */
 static void find_cues(qctx *c)
 {
     /* locals: the stores below cannot alias them, so they stay in registers */
@@ -432,10 +468,16 @@ static void find_cues(qctx *c)
     const char *norm = c->doc->norm;
     const uint64_t *cfilt = c->R->cfilt;
     uint32_t n = c->n;
+    uint32_t *marks = c->mark_pos, nm = 0;
     for (uint32_t i = 0; i < n; i++) {
         const td_token *t = &tk[i];
         uint32_t len = t->span.e - t->span.s;
-        if (t->type != TD_TOK_WORD || len - 3u > 11u) /* 3 to 14 bytes */
+        if (t->type != TD_TOK_WORD) {
+            if ((uint8_t)(t->type - TD_TOK_QUOTE_OPEN) <= 1u) /* open or close */
+                marks[nm++] = i;
+            continue;
+        }
+        if (len - 3u > 11u) /* 3 to 14 bytes */
             continue;
         const char *w = norm + t->span.s;
         uint32_t key = cf_key(w, len);
@@ -455,6 +497,7 @@ static void find_cues(qctx *c)
             c->cue_pos[c->n_cues++] = i;
         }
     }
+    c->n_marks = nm;
 }
 
 /* The cue at token i (not inside quote marks) ending before end, or NULL. */
@@ -808,7 +851,7 @@ static void resolve_they(qctx *c, np p, speaker *out)
 {
     if (!(tok_is(c, p.s, "they") || tok_is(c, p.s, "They")) || !c->has_group)
         return;
-    uint32_t s = c->sent_of[p.s];
+    uint32_t s = sent_of(c, p.s);
     if (s < c->last_group_sent || s - c->last_group_sent > THEY_SENTS)
         return;
     out->name = c->last_group;
@@ -824,7 +867,7 @@ static void speaker_from_np(qctx *c, np p, speaker *out, int depth)
         c->has_group = true;
         c->last_group = out->name;
         c->last_group_ent = out->entity;
-        c->last_group_sent = c->sent_of[p.s];
+        c->last_group_sent = sent_of(c, p.s);
     }
 }
 
@@ -992,9 +1035,10 @@ static void emit(qctx *c, attr *a)
         }
     /* the quoted runs: used; inside a mixed attribution, direct items too */
     for (int k = 0; k < a->np; k++)
-        for (uint32_t i = a->ps[k]; i < a->pe[k]; i++) {
-            int32_t r = c->M.reg_of[i];
-            if (r < 0 || c->M.regs[r].open_tok != i || c->reg_used[r])
+        for (size_t r = first_region_from(c, a->ps[k]);
+             r < c->M.n && c->M.regs[r].open_tok < a->pe[k]; r++) {
+            uint32_t i = c->M.regs[r].open_tok;
+            if (i < a->ps[k] || c->M.reg_of[i] != (int32_t)r || c->reg_used[r])
                 continue;
             c->reg_used[r] = 1;
             if (kind != TD_QUOTE_MIXED || title_like(c, &c->M.regs[r]))
@@ -1006,7 +1050,7 @@ static void emit(qctx *c, attr *a)
         }
     if (a->spk.has) {
         c->last_spk = a->spk;
-        c->last_spk_sent = c->sent_of[a->cue_s];
+        c->last_spk_sent = sent_of(c, a->cue_s);
     }
 }
 
@@ -1266,6 +1310,18 @@ static uint32_t lead_in_end(qctx *c, uint32_t p, uint32_t e)
     return r->open_tok == i ? i : p;
 }
 
+/* A comma, "and" or "but" (is_punct(i, ',') || is_coord(i), in one look
+ * at the token). */
+static inline bool comma_or_coord(const qctx *c, uint32_t i)
+{
+    const td_token *t = T(c, i);
+    const char *w = c->doc->norm + t->span.s;
+    if (t->type == TD_TOK_PUNCT)
+        return t->span.e - t->span.s == 1 && w[0] == ',';
+    return t->type == TD_TOK_WORD && t->span.e - t->span.s == 3 &&
+           (memcmp(w, "and", 3) == 0 || memcmp(w, "but", 3) == 0);
+}
+
 /* Pattern A: the content runs from a to the end of the sentence. */
 static void content_after(qctx *c, attr *a, uint32_t p)
 {
@@ -1285,9 +1341,15 @@ static void content_after(qctx *c, attr *a, uint32_t p)
     /* "..., suggesting that ..." and "... and insisted that ..." are
      * attributions of their own: the content stops before them */
     for (uint32_t i = p + 1; i + 1 < e; i++) {
-        bool sep = is_close_mark(c, i) && is_punct(c, i - 1, ','); /* “...,” adding */
-        if (!sep && (c->M.reg_of[i] >= 0 || !(is_punct(c, i, ',') || is_coord(c, i))))
+        bool sep = false; /* “...,” adding */
+        int32_t r = c->M.reg_of[i];
+        if (r >= 0) {
+            if (c->M.regs[r].close_tok != i || !is_punct(c, i - 1, ','))
+                continue;
+            sep = true;
+        } else if (!comma_or_coord(c, i)) {
             continue;
+        }
         size_t nt;
         uint32_t j = i + 1;
         if (j + 1 < e && is_coord(c, j))
@@ -1512,7 +1574,7 @@ static np sentence_subject(qctx *c, uint32_t i, uint32_t lim);
  * sentence, else the name or pronoun the sentence starts with. */
 static bool inherit_speaker(qctx *c, uint32_t s0, uint32_t c0, speaker *out)
 {
-    if (c->last_spk.has && c->last_spk_sent == c->sent_of[c0]) {
+    if (c->last_spk.has && c->last_spk_sent == sent_of(c, c0)) {
         *out = c->last_spk;
         return true;
     }
@@ -1534,7 +1596,7 @@ static bool inherit_speaker(qctx *c, uint32_t s0, uint32_t c0, speaker *out)
     if (p.kind == NP_NONE)
         p = sentence_subject(c, s0, c0); /* "In an interview, Smith ..., saying" */
     if (p.kind == NP_NONE && is_open_mark(c, s0) && c->last_spk.has &&
-        c->last_spk_sent + 1 >= c->sent_of[c0]) {
+        c->last_spk_sent + 1 >= sent_of(c, c0)) {
         *out = c->last_spk; /* “...,” adding, “...”: the speaker just before */
         return true;
     }
@@ -1824,18 +1886,18 @@ static void verb_quotes(qctx *c, uint32_t s0, uint32_t se)
 {
     uint32_t lo = s0 > c->floor ? s0 : c->floor;
     uint32_t first = TD_QNONE, last = 0;
-    for (uint32_t i = lo; i < se; i++) {
-        int32_t r = c->M.reg_of[i];
-        if (r < 0 || c->M.regs[r].open_tok != i)
-            continue;
+    /* the regions opening in [lo, se), in order (they are disjoint) */
+    for (size_t r = first_region_from(c, lo); r < c->M.n && c->M.regs[r].open_tok < se; r++) {
         const td_qregion *q = &c->M.regs[r];
+        uint32_t i = q->open_tok;
+        if (i < lo || c->M.reg_of[i] != (int32_t)r)
+            continue;
         uint32_t re = q->closed ? q->close_tok + 1 : q->end;
         if (!c->reg_used[r] && !title_like(c, q) && region_words(c, q) >= VQ_MIN_WORDS) {
             if (first == TD_QNONE)
                 first = i;
             last = re;
         }
-        i = re - 1;
     }
     if (first == TD_QNONE)
         return;
@@ -1866,19 +1928,28 @@ static void verb_quotes(qctx *c, uint32_t s0, uint32_t se)
 }
 
 /* The first quoted region whose last token is at or after token i (the
- * regions are disjoint and in order). */
-static size_t first_region_from(const qctx *c, uint32_t i)
+ * regions are disjoint and in order). The answer is kept: the next
+ * question, for the same or a later token (the sentences come in order),
+ * walks on from it instead of searching again. */
+static size_t first_region_from(qctx *c, uint32_t i)
 {
     size_t lo = 0, hi = c->M.n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        const td_qregion *r = &c->M.regs[mid];
-        uint32_t last = r->closed ? r->close_tok : r->end - 1;
-        if (last < i)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (c->rf_known && i >= c->rf_tok) {
+        lo = c->rf_reg;
+        while (lo < hi && region_last(&c->M.regs[lo]) < i)
+            lo++;
+    } else {
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (region_last(&c->M.regs[mid]) < i)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
     }
+    c->rf_known = true;
+    c->rf_tok = i;
+    c->rf_reg = lo;
     return lo;
 }
 
@@ -1993,6 +2064,43 @@ static void run_sentence(qctx *c, uint32_t si)
         verb_quotes(c, s0, se);
 }
 
+/* Whether the sentences are in order and disjoint (sent_of can search). */
+static bool sents_ordered(const td_doc *doc)
+{
+    uint32_t end = 0;
+    for (size_t si = 0; si < doc->sents.n; si++) {
+        const td_sentence *s = TD_DOC_SENT(doc, si);
+        if (s->tok_first < end || s->tok_first + s->tok_count < s->tok_first)
+            return false;
+        end = s->tok_first + s->tok_count;
+    }
+    return true;
+}
+
+/* Every token's sentence (the last holding it), 0 for a token outside them
+ * all: one pass. */
+static uint32_t *sent_map(td_arena *scratch, const td_doc *doc, uint32_t n)
+{
+    uint32_t *m = td_arena_alloc(scratch, (n ? n : 1) * sizeof *m);
+    if (!m)
+        return NULL;
+    uint32_t done = 0; /* tokens [0, done) are set */
+    for (size_t si = 0; si < doc->sents.n; si++) {
+        const td_sentence *s = TD_DOC_SENT(doc, si);
+        uint32_t b = s->tok_first < n ? s->tok_first : n;
+        uint32_t e = s->tok_first + s->tok_count < n ? s->tok_first + s->tok_count : n;
+        for (; done < b; done++)
+            m[done] = 0;
+        for (uint32_t i = b; i < e; i++)
+            m[i] = (uint32_t)si;
+        if (e > done)
+            done = e;
+    }
+    for (; done < n; done++)
+        m[done] = 0;
+    return m;
+}
+
 static bool coref_listed(void *arg, uint32_t tok) { return wclass(arg, tok) != W_NONE; }
 
 td_status td_quotes_run(td_stage_ctx *ctx, td_doc *doc)
@@ -2005,39 +2113,30 @@ td_status td_quotes_run(td_stage_ctx *ctx, td_doc *doc)
     c.R = ctx->res->quotes;
     c.scratch = &ctx->scratch;
     c.n = (uint32_t)doc->toks.n;
-    td_status st = td_quotes_find_marks(c.scratch, doc, &c.M);
-    if (st != TD_OK)
-        return st;
-    c.sent_of = td_arena_alloc(c.scratch, c.n * sizeof *c.sent_of);
     c.wc = td_arena_alloc(c.scratch, c.n);
-    c.reg_used = td_arena_calloc(c.scratch, c.M.n + 1);
     c.claimed = td_arena_calloc(c.scratch, c.n);
     c.cue_ent = td_arena_alloc(c.scratch, c.n * sizeof *c.cue_ent);
     c.cue_len = td_arena_calloc(c.scratch, c.n);
     c.cue_pos = td_arena_alloc(c.scratch, c.n * sizeof *c.cue_pos);
-    if (!c.sent_of || !c.wc || !c.reg_used || !c.claimed || !c.cue_ent || !c.cue_len ||
-        !c.cue_pos)
+    c.mark_pos = td_arena_alloc(c.scratch, c.n * sizeof *c.mark_pos);
+    if (!c.wc || !c.claimed || !c.cue_ent || !c.cue_len || !c.cue_pos || !c.mark_pos)
+        return TD_ENOMEM;
+    find_cues(&c); /* and the quote mark tokens */
+    td_status st = td_quotes_find_marks(c.scratch, doc, c.mark_pos, c.n_marks, &c.M);
+    if (st != TD_OK)
+        return st;
+    c.reg_used = td_arena_calloc(c.scratch, c.M.n + 1);
+    if (!c.reg_used)
         return TD_ENOMEM;
     memset(c.wc, W_UNSET, c.n);
     c.coref = td_coref_new(c.scratch, doc, coref_listed, &c);
     if (!c.coref)
         return TD_ENOMEM;
-    /* every token's sentence, 0 for a token outside them all: one pass */
-    uint32_t done = 0; /* tokens [0, done) are set */
-    for (size_t si = 0; si < doc->sents.n; si++) {
-        const td_sentence *s = TD_DOC_SENT(doc, si);
-        uint32_t b = s->tok_first < c.n ? s->tok_first : c.n;
-        uint32_t e = s->tok_first + s->tok_count < c.n ? s->tok_first + s->tok_count : c.n;
-        for (; done < b; done++)
-            c.sent_of[done] = 0;
-        for (uint32_t i = b; i < e; i++)
-            c.sent_of[i] = (uint32_t)si;
-        if (e > done)
-            done = e;
+    if (!sents_ordered(doc)) {
+        c.sent_map = sent_map(c.scratch, doc, c.n);
+        if (!c.sent_map)
+            return TD_ENOMEM;
     }
-    for (; done < c.n; done++)
-        c.sent_of[done] = 0;
-    find_cues(&c);
     for (size_t si = 0; si < doc->sents.n && c.st == TD_OK; si++)
         run_sentence(&c, (uint32_t)si);
     if (c.st == TD_OK)

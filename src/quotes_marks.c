@@ -188,7 +188,8 @@ static uint32_t pair_mark(builder *b, line_state *ls, uint32_t i, int k, uint16_
     return i;
 }
 
-td_status td_quotes_find_marks(td_arena *scratch, const td_doc *doc, td_qmarks *out)
+td_status td_quotes_find_marks(td_arena *scratch, const td_doc *doc, const uint32_t *marks,
+                               size_t n_marks, td_qmarks *out)
 {
     memset(out, 0, sizeof *out);
     size_t n = doc->toks.n;
@@ -202,10 +203,17 @@ td_status td_quotes_find_marks(td_arena *scratch, const td_doc *doc, td_qmarks *
     line_state ls = {{0}, 0, TD_QNONE};
     uint16_t blk = n ? TD_DOC_TOK(doc, 0)->block : 0;
     const td_token *tk = n ? TD_DOC_TOK(doc, 0) : NULL;
+    size_t mi = 0; /* marks[mi]: the first listed mark at or after i */
     for (uint32_t i = 0; i < n; i++) {
         bool open_state = ls.depth > 0 || ls.single != TD_QNONE;
         if (!open_state) { /* line ends matter only while a mark is open */
-            i = next_mark(tk, i, (uint32_t)n);
+            if (marks) {
+                while (mi < n_marks && marks[mi] < i)
+                    mi++;
+                i = mi < n_marks ? marks[mi] : (uint32_t)n;
+            } else {
+                i = next_mark(tk, i, (uint32_t)n);
+            }
             if (i >= n)
                 break;
         }

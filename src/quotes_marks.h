@@ -34,7 +34,11 @@ typedef struct td_qmarks {
     int32_t *reg_of; /* per token: the outermost region holding it, marks included, or -1 */
 } td_qmarks;
 
-/* Find the quoted regions of doc (arrays in scratch). */
-td_status td_quotes_find_marks(td_arena *scratch, const td_doc *doc, td_qmarks *out);
+/* Find the quoted regions of doc (arrays in scratch). marks, when not
+ * NULL, lists the n_marks tokens of type TD_TOK_QUOTE_OPEN or _CLOSE in
+ * order (the caller's pass over the tokens found them), so the tokens
+ * outside quotes need no second look. */
+td_status td_quotes_find_marks(td_arena *scratch, const td_doc *doc, const uint32_t *marks,
+                               size_t n_marks, td_qmarks *out);
 
 #endif
