@@ -472,6 +472,11 @@ size_t td_json_escape_quoted(char *out, const char *s, size_t len)
     return escape_quoted_long(out, s, len);
 }
 
+size_t td_json_escape_raw(char *out, const char *s, size_t len)
+{
+    return escape_into(out, s, len);
+}
+
 void td_jw_str(td_json_w *w, const char *s, size_t len)
 {
     before_value(w);

@@ -77,6 +77,8 @@ td_status td_json_escape(td_buf *b, const char *s, size_t len);
  * out, which has room for the worst case (len * 6 + 2 bytes); returns the
  * bytes written. */
 size_t td_json_escape_quoted(char *out, const char *s, size_t len);
+/* The same without the quotes: room for len * 6 bytes. */
+size_t td_json_escape_raw(char *out, const char *s, size_t len);
 
 typedef enum {
     TD_JSON_STRING, TD_JSON_NUMBER, TD_JSON_OBJECT, TD_JSON_ARRAY, TD_JSON_TRUE,

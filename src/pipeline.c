@@ -172,18 +172,45 @@ static int cmp_mention(const void *x, const void *y)
     return cmp_span(a->span, b->span);
 }
 
+/* Sort n items of sz bytes by cmp, stably. The lists come from the stages
+ * mostly in order already: a first pass checks that (no call to qsort, no
+ * buffer), a short list out of order is finished by insertion, and only a
+ * long one goes to qsort. glibc's qsort is a merge sort here (stable), so
+ * the order of equal items is the same either way. */
+static void sort_items(void *items, size_t n, size_t sz, int (*cmp)(const void *, const void *))
+{
+    char *a = items;
+    size_t i = 1;
+    while (i < n && cmp(a + (i - 1) * sz, a + i * sz) <= 0)
+        i++;
+    if (i >= n)
+        return;
+    _Alignas(16) unsigned char tmp[256];
+    if (n > 32 || sz > sizeof tmp) {
+        qsort(items, n, sz, cmp);
+        return;
+    }
+    for (; i < n; i++) {
+        if (cmp(a + (i - 1) * sz, a + i * sz) <= 0)
+            continue;
+        memcpy(tmp, a + i * sz, sz);
+        size_t j = i;
+        do {
+            memcpy(a + j * sz, a + (j - 1) * sz, sz);
+            j--;
+        } while (j > 0 && cmp(a + (j - 1) * sz, tmp) > 0);
+        memcpy(a + j * sz, tmp, sz);
+    }
+}
+
 static void finish(td_doc *doc)
 {
-    if (doc->quotes.n > 1)
-        qsort(doc->quotes.items, doc->quotes.n, sizeof(td_quote), cmp_quote);
-    if (doc->times.n > 1)
-        qsort(doc->times.items, doc->times.n, sizeof(td_time), cmp_time);
-    if (doc->events.n > 1)
-        qsort(doc->events.items, doc->events.n, sizeof(td_event), cmp_event);
+    sort_items(doc->quotes.items, doc->quotes.n, sizeof(td_quote), cmp_quote);
+    sort_items(doc->times.items, doc->times.n, sizeof(td_time), cmp_time);
+    sort_items(doc->events.items, doc->events.n, sizeof(td_event), cmp_event);
     for (size_t i = 0; i < doc->entities.n; i++) {
         td_entity *e = TD_VEC_AT(doc->entities, td_entity, i);
-        if (e->mentions.n > 1)
-            qsort(e->mentions.items, e->mentions.n, sizeof(td_mention), cmp_mention);
+        sort_items(e->mentions.items, e->mentions.n, sizeof(td_mention), cmp_mention);
     }
 }
 

@@ -22,11 +22,18 @@
  * writer call per key, comma and bracket: the same bytes as the td_jw_*
  * path above writes with pretty off (tests compare both). */
 
+#define CW_BUCKETS 512 /* at most, of 64 bytes or more each */
+
 typedef struct cw {
     td_buf *b;
     char *o, *end; /* the write position in b and the end of its room */
     td_status st;
-    size_t hint_s, hint_e; /* checkpoints of the last span mapped (cw_map) */
+    /* the checkpoint index of cw_map: cnt[b] checkpoints lie before byte
+     * b << shift of the norm text, for the nb buckets that cover it, and
+     * cnt[nb] is all of them */
+    unsigned shift;
+    size_t nb;
+    uint32_t cnt[CW_BUCKETS + 1];
 } cw;
 
 /* Make room for n more bytes at c->o (the bytes before o are b's). */
@@ -125,6 +132,20 @@ static void cw_cstr(cw *c, const char *s) /* NULL: null */
         CW_LIT(c, "null");
 }
 
+/* "s" for a name of the program's own (a kind, a type, a form: short
+ * ASCII words with nothing to escape), without strlen or the escaper. */
+static inline void cw_name(cw *c, const char *s)
+{
+    if (!cw_room(c, 66))
+        return;
+    char *o = c->o;
+    *o++ = '"';
+    for (const char *e = s + 64; *s && s < e; s++)
+        *o++ = *s;
+    *o++ = '"';
+    c->o = o;
+}
+
 /* The decimal digits of v (as printf's %lld) written backwards ending at
  * e; returns the first. */
 static char *cw_digits(char *e, long long v)
@@ -170,50 +191,66 @@ static inline char *cw_u32(char *o, uint32_t v)
     return e;
 }
 
-/* ---- norm -> base by a cursor ----
+/* ---- norm -> base by a bucket index ----
  * td_doc_span_to_base() (doc.c) searches all the checkpoints of the offset
- * map for each end of a span. The spans of a list come in text order, so
- * here the search starts at the checkpoint the last span found and gallops
- * forward (binary search when it has to go back); the offsets are those of
- * td_doc_to_base() and td_doc_to_base_end(). */
+ * map for each end of a span. Here a small index built once per record
+ * (cw_index) gives, for the bucket of an offset, the checkpoints that can
+ * hold the answer (mostly none or one), and the search runs among those
+ * only; the offsets are those of td_doc_to_base() and td_doc_to_base_end(). */
 
-/* The first i with a[i] > off (upper) or a[i] >= off, a non-decreasing. */
-static size_t cw_bound(const uint32_t *a, size_t n, uint32_t off, bool upper, size_t *hint)
+static void cw_index(cw *c, const td_doc *doc)
 {
-#define CW_BELOW(i) (upper ? a[(i)] <= off : a[(i)] < off)
-    size_t h = *hint < n ? *hint : n, lo, hi;
-    if (h == 0 || CW_BELOW(h - 1)) { /* at h or after it */
-        lo = h;
-        hi = h;
-        for (size_t step = 1; hi < n && CW_BELOW(hi); step *= 2) {
-            lo = hi + 1;
-            hi = hi + step < n ? hi + step : n;
-        }
+    size_t n = doc->map_n, len = doc->norm_len;
+    const uint32_t *mn = doc->map_norm;
+    c->nb = 0;
+    if (n == 0 || !mn)
+        return;
+    unsigned shift = 6;
+    while ((len >> shift) >= CW_BUCKETS)
+        shift++;
+    size_t nb = (len >> shift) + 1, k = 0;
+    for (size_t b = 0; b < nb; b++) {
+        uint64_t at = (uint64_t)b << shift;
+        while (k < n && mn[k] < at)
+            k++;
+        c->cnt[b] = (uint32_t)k;
+    }
+    c->cnt[nb] = (uint32_t)n;
+    c->shift = shift;
+    c->nb = nb;
+}
+
+/* The first i with a[i] > off (upper) or a[i] >= off, a non-decreasing:
+ * between the counts of off's bucket and the next one's, since every
+ * checkpoint before the bucket is below off and every one after it above. */
+static inline size_t cw_bound(const cw *c, const uint32_t *a, uint32_t off, bool upper)
+{
+    size_t b = off >> c->shift, lo, hi;
+    if (b < c->nb) {
+        lo = c->cnt[b];
+        hi = c->cnt[b + 1];
     } else {
-        lo = 0;
-        hi = h - 1;
+        lo = c->cnt[c->nb - 1];
+        hi = c->cnt[c->nb];
     }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (CW_BELOW(mid))
+        if (upper ? a[mid] <= off : a[mid] < off)
             lo = mid + 1;
         else
             hi = mid;
     }
-#undef CW_BELOW
-    *hint = lo;
     return lo;
 }
 
-/* td_doc_span_to_base, with the checkpoints found from the last span's */
-static td_span cw_map(cw *c, const td_doc *doc, td_span sp)
+/* td_doc_span_to_base, with the checkpoints found through the index */
+static td_span cw_map(const cw *c, const td_doc *doc, td_span sp)
 {
-    size_t n = doc->map_n;
-    const uint32_t *mn = doc->map_norm;
-    if (n == 0 || !mn)
+    if (c->nb == 0)
         return td_doc_span_to_base(doc, sp);
-    td_span r = {td_doc_base_at(doc, sp.s, cw_bound(mn, n, sp.s, true, &c->hint_s)),
-                 td_doc_base_end_at(doc, sp.e, cw_bound(mn, n, sp.e, false, &c->hint_e))};
+    const uint32_t *mn = doc->map_norm;
+    td_span r = {td_doc_base_at(doc, sp.s, cw_bound(c, mn, sp.s, true)),
+                 td_doc_base_end_at(doc, sp.e, cw_bound(c, mn, sp.e, false))};
     if (r.e < r.s)
         r.e = r.s;
     return r;
@@ -293,7 +330,7 @@ static void cw_blocks(cw *c, const td_doc *doc)
         if (i)
             CW_LIT(c, ",");
         CW_LIT(c, "{\"kind\":");
-        cw_cstr(c, td_block_kind_name(b->kind));
+        cw_name(c, td_block_kind_name(b->kind));
         CW_LIT(c, ",\"span\":");
         cw_span(c, doc, b->span);
         CW_LIT(c, "}");
@@ -318,7 +355,7 @@ static void cw_date(cw *c, const td_doc *doc)
     CW_LIT(c, ",\"date\":{\"value\":");
     cw_cstr(c, doc->date.value);
     CW_LIT(c, ",\"precision\":");
-    cw_cstr(c, td_precision_name(doc->date.value ? doc->date.precision : TD_PREC_UNKNOWN));
+    cw_name(c, td_precision_name(doc->date.value ? doc->date.precision : TD_PREC_UNKNOWN));
     CW_LIT(c, ",\"source\":");
     cw_cstr(c, doc->date.source);
     CW_LIT(c, ",\"header\":");
@@ -338,7 +375,7 @@ static void cw_entities(cw *c, const td_doc *doc)
         CW_LIT(c, "{\"id\":");
         cw_int(c, e->id);
         CW_LIT(c, ",\"type\":");
-        cw_cstr(c, td_entity_type_name(e->type));
+        cw_name(c, td_entity_type_name(e->type));
         CW_LIT(c, ",\"name\":");
         cw_cstr(c, e->name);
         CW_OPT(c, ",\"role\":", e->role);
@@ -351,7 +388,7 @@ static void cw_entities(cw *c, const td_doc *doc)
             CW_LIT(c, "{");
             cw_span_text(c, doc, m->span);
             CW_LIT(c, ",\"form\":");
-            cw_cstr(c, td_mention_form_name(m->form));
+            cw_name(c, td_mention_form_name(m->form));
             if (k + 1 < e->mentions.n)
                 CW_LIT(c, "},");
             else
@@ -370,7 +407,7 @@ static void cw_quotes(cw *c, const td_doc *doc)
         if (i)
             CW_LIT(c, ",");
         CW_LIT(c, "{\"kind\":");
-        cw_cstr(c, td_quote_kind_name(q->kind));
+        cw_name(c, td_quote_kind_name(q->kind));
         CW_LIT(c, ",");
         cw_span_text(c, doc, q->span);
         if (q->spans.n > 0) {
@@ -420,7 +457,7 @@ static void cw_times(cw *c, const td_doc *doc)
             CW_LIT(c, "{");
         cw_span_text(c, doc, t->span);
         CW_LIT(c, ",\"type\":");
-        cw_cstr(c, td_time_type_name(t->type));
+        cw_name(c, td_time_type_name(t->type));
         CW_LIT(c, ",\"value\":");
         cw_cstr(c, t->value);
         CW_OPT(c, ",\"mod\":", t->mod);
@@ -502,10 +539,66 @@ static void cw_events(cw *c, const td_doc *doc)
     CW_LIT(c, "]");
 }
 
+/* The body text (td_doc_body_text: the body lines with text, joined by
+ * newlines) as one string, each line escaped straight into the record
+ * with "\n" between them: the same bytes as the text built first and then
+ * escaped, without building it. */
+static td_status cw_body(cw *c, const td_doc *doc)
+{
+    const char *t = doc->norm ? doc->norm : doc->base;
+    size_t tl = doc->norm ? doc->norm_len : doc->base_len, total = 0;
+    bool ok = t != NULL && doc->blocks.n > 0;
+    for (size_t i = 0; ok && i < doc->blocks.n; i++) {
+        const td_block *bl = TD_DOC_BLOCK(doc, i);
+        if (bl->kind == TD_BLOCK_BODY && bl->span.e > bl->span.s && bl->span.e <= tl)
+            total += bl->span.e - bl->span.s + 1;
+    }
+    if (ok && total < (SIZE_MAX - 8) / 6 && c->st == TD_OK && c->o &&
+        ((size_t)(c->end - c->o) >= total * 6 + 2 || cw_room(c, total * 6 + 2))) {
+        char *o = c->o;
+        *o++ = '"';
+        bool any = false;
+        for (size_t i = 0; i < doc->blocks.n; i++) {
+            const td_block *bl = TD_DOC_BLOCK(doc, i);
+            if (bl->kind != TD_BLOCK_BODY || bl->span.e <= bl->span.s || bl->span.e > tl)
+                continue;
+            size_t k = bl->span.s;
+            while (k < bl->span.e && t[k] == ' ')
+                k++;
+            if (k == bl->span.e)
+                continue; /* a blank line */
+            if (any) {
+                o[0] = '\\';
+                o[1] = 'n';
+                o += 2;
+            }
+            any = true;
+            o += td_json_escape_raw(o, t + bl->span.s, bl->span.e - bl->span.s);
+        }
+        *o++ = '"';
+        c->o = o;
+        return TD_OK;
+    }
+    /* no blocks, or a capped buffer: build the text, then escape it */
+    td_buf body;
+    td_buf_init(&body, 0);
+    td_status st = td_buf_reserve(&body, tl + doc->blocks.n);
+    if (st == TD_OK)
+        st = td_doc_body_text(doc, &body);
+    if (st == TD_OK)
+        cw_str(c, body.ptr ? body.ptr : "", body.len);
+    td_buf_release(&body);
+    return st;
+}
+
 static td_status write_compact(const td_doc *doc, td_buf *out)
 {
-    cw c = {out, out->ptr ? out->ptr + out->len : NULL,
-            out->ptr ? out->ptr + out->cap - 1 : NULL, TD_OK, 0, 0};
+    cw c; /* field by field: the index is filled by cw_index only as far as used */
+    c.b = out;
+    c.o = out->ptr ? out->ptr + out->len : NULL;
+    c.end = out->ptr ? out->ptr + out->cap - 1 : NULL;
+    c.st = TD_OK;
+    cw_index(&c, doc);
     CW_LIT(&c, "{\"id\":");
     cw_cstr(&c, doc->id);
     CW_LIT(&c, ",\"lang\":");
@@ -516,18 +609,10 @@ static td_status write_compact(const td_doc *doc, td_buf *out)
     CW_LIT(&c, ",\"caption\":");
     cw_cstr(&c, doc->caption);
 
-    td_buf body;
-    td_buf_init(&body, 0);
-    td_status st = td_buf_reserve(&body, (doc->norm ? doc->norm_len : doc->base_len) + doc->blocks.n);
-    if (st == TD_OK)
-        st = td_doc_body_text(doc, &body);
-    if (st != TD_OK) {
-        td_buf_release(&body);
-        return st;
-    }
     CW_LIT(&c, ",\"text\":");
-    cw_str(&c, body.ptr ? body.ptr : "", body.len);
-    td_buf_release(&body);
+    td_status st = cw_body(&c, doc);
+    if (st != TD_OK)
+        return st;
 
     cw_blocks(&c, doc);
     cw_date(&c, doc);

@@ -1,7 +1,10 @@
 /*
  * test_record.c - the record writer (record.c): the compact record into a
  * capped buffer (td_buf max) holds the same bytes as into an uncapped one
- * whenever they fit, and is refused (TD_ETOOBIG) when they do not.
+ * whenever they fit, and is refused (TD_ETOOBIG) when they do not; every
+ * span of a long text whose norm offsets differ from its base offsets is
+ * written as td_doc_span_to_base() maps it; the body text is its lines
+ * joined by newlines.
  */
 #include "harness.h"
 #include "fixture.h"
@@ -46,11 +49,71 @@ TEST(capped_buffer)
     td_doc_free(doc);
 }
 
+/* `"span":[s,e],"text":` of sp mapped to base, found in rec after *from
+ * (spans of a list come in order); advances *from. */
+static int has_span(const char *rec, const char **from, const td_doc *doc, td_span sp)
+{
+    td_span b = td_doc_span_to_base(doc, sp);
+    char want[64];
+    snprintf(want, sizeof want, "\"span\":[%u,%u],\"text\":", (unsigned)b.s, (unsigned)b.e);
+    const char *at = strstr(*from, want);
+    if (!at)
+        return 0;
+    *from = at + 1;
+    (void)rec;
+    return 1;
+}
+
+TEST(spans_mapped)
+{
+    /* about 60 KB (many buckets of the writer's index, more than 64 bytes
+     * each), with a decomposed e + U+0301 in every sentence: NFC makes it
+     * one character, so norm offsets drift from base ones all along */
+    static char text[70000];
+    size_t n = 0;
+    const char *s = "Jose\xCC\x81 Lavrov said on Monday that Russia and China met in Vienna.\n";
+    size_t sl = strlen(s);
+    while (n + sl < 60000) {
+        memcpy(text + n, s, sl);
+        n += sl;
+    }
+    text[n] = 0;
+    td_doc *doc = fx_run(text, "2008-03-04");
+    CHECK(doc != NULL);
+    if (!doc)
+        return;
+    CHECK(doc->map_n > 100);
+    CHECK(doc->norm_len < n);
+    td_buf rec;
+    td_buf_init(&rec, 0);
+    CHECK(td_record_write(doc, 0, &rec) == TD_OK);
+    size_t spans = 0, found = 0;
+    const char *from = rec.ptr ? rec.ptr : "";
+    for (size_t i = 0; i < doc->entities.n && rec.ptr; i++) {
+        const td_entity *e = TD_VEC_AT(doc->entities, td_entity, i);
+        for (size_t k = 0; k < e->mentions.n; k++, spans++)
+            found += (size_t)has_span(rec.ptr, &from, doc, TD_VEC_AT(e->mentions, td_mention, k)->span);
+    }
+    for (size_t i = 0; i < doc->times.n && rec.ptr; i++, spans++)
+        found += (size_t)has_span(rec.ptr, &from, doc, TD_VEC_AT(doc->times, td_time, i)->span);
+    CHECK(spans > 1000);
+    CHECK(found == spans);
+
+    /* the body text: the lines, NFC, one "\n" between them */
+    const char *body = rec.ptr ? strstr(rec.ptr, ",\"text\":\"Jos\xC3\xA9 Lavrov said") : NULL;
+    CHECK(body != NULL);
+    CHECK(body && strstr(body, "Vienna.\\nJos\xC3\xA9 Lavrov") != NULL);
+    CHECK(body && strstr(body, "Vienna.\",\"blocks\"") != NULL);
+    td_buf_release(&rec);
+    td_doc_free(doc);
+}
+
 int main(void)
 {
     if (fx_load(NULL))
         return 1;
     RUN(capped_buffer);
+    RUN(spans_mapped);
     fx_release();
     return DONE();
 }
