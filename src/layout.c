@@ -889,6 +889,9 @@ static bool measure_lines(lay_ctx *c, const td_lay_stop *stop)
     c->kind = td_arena_calloc(c->scratch, n);
     if (!c->lines || !c->idx || !c->kind)
         return false;
+    const uint64_t *map = td_lay_alnum_map(doc->norm, doc->norm_len, c->scratch);
+    if (!map)
+        return false;
     size_t capw = 0, nw = 0;
     c->words = NULL;
     uint32_t i = 0, len = (uint32_t)doc->norm_len;
@@ -904,7 +907,7 @@ static bool measure_lines(lay_ctx *c, const td_lay_stop *stop)
             c->lines[k].e = e;
             c->lines[k].blank = true; /* not a line of the text proper */
             c->kind[k] = TD_BLOCK_HEADER;
-        } else if (!td_lay_line_measure(doc->norm, i, e, stop, c->scratch, &c->words, &nw, &capw,
+        } else if (!td_lay_line_measure(doc->norm, map, i, e, stop, c->scratch, &c->words, &nw, &capw,
                                         &c->lines[k])) {
             return false;
         }

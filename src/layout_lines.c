@@ -390,6 +390,91 @@ static inline size_t ascii_run_hash(hstate *s, const unsigned char *p, size_t n,
     return k;
 }
 
+/* ---- the map of ASCII letters and digits ------------------------------ */
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Bits of the 16 bytes at p that are ASCII letters or digits. Signed
+ * compares on bytes moved so that each range starts at -128: a byte of
+ * 0x80 or more never lands in one. */
+static inline uint64_t alnum16(const unsigned char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i lo = _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8(0x80 - 'a'));
+    __m128i dg = _mm_add_epi8(v, _mm_set1_epi8(0x80 - '0'));
+    __m128i letter = _mm_cmpgt_epi8(_mm_set1_epi8(-128 + 26), lo);
+    __m128i digit = _mm_cmpgt_epi8(_mm_set1_epi8(-128 + 10), dg);
+    return (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
+}
+
+static inline uint64_t alnum64(const unsigned char *p)
+{
+    return alnum16(p) | alnum16(p + 16) << 16 | alnum16(p + 32) << 32 | alnum16(p + 48) << 48;
+}
+#else
+static inline uint64_t alnum64(const unsigned char *p)
+{
+    uint64_t m = 0;
+    for (unsigned k = 0; k < 64; k++)
+        m |= (uint64_t)td_ascii_alnum[p[k]] << k;
+    return m;
+}
+#endif
+
+uint64_t *td_lay_alnum_map(const char *text, size_t len, td_arena *a)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    uint64_t *m = td_arena_alloc(a, (len / 64 + 2) * sizeof *m);
+    if (!m)
+        return NULL;
+    size_t k = 0;
+    for (; len - k >= 64; k += 64)
+        m[k / 64] = alnum64(t + k);
+    unsigned char tail[64];
+    memset(tail, 0, sizeof tail);
+    memcpy(tail, t + k, len - k);
+    m[k / 64] = alnum64(tail);
+    m[k / 64 + 1] = 0;
+    return m;
+}
+
+/* Length of the run of ASCII letters and digits at i (t[i] is one). */
+static inline size_t run_len(const uint64_t *map, size_t i)
+{
+    size_t w = i / 64;
+    uint64_t x = ~map[w] >> (i % 64);
+    if (x)
+        return (size_t)__builtin_ctzll(x);
+    size_t n = 64 - i % 64;
+    while (!(x = ~map[++w]))
+        n += 64;
+    return n + (size_t)__builtin_ctzll(x);
+}
+
+/* The hash of the ASCII letters and digits t[i..j), folded, as hs_byte()
+ * and hs_final() give it: the full eights, then the rest read from the 8
+ * bytes that end at j (text before it is readable). */
+static inline uint64_t ascii_word_hash(const unsigned char *t, size_t i, size_t j)
+{
+    uint64_t h = HS_SEED;
+    size_t p = i;
+    for (; j - p >= 8; p += 8) {
+        h = (h ^ (load_be64(t + p) | 0x2020202020202020ull)) * MIX_K;
+        h ^= h >> 29;
+    }
+    size_t r = j - p;
+    uint64_t acc = 0;
+    if (r && j >= 8)
+        acc = (load_be64(t + j - 8) | 0x2020202020202020ull) & (~0ull >> (64 - 8 * r));
+    else
+        for (; p < j; p++)
+            acc = acc << 8 | (t[p] | 0x20u);
+    h = (h ^ acc ^ ((uint64_t)r << 59)) * MIX_K;
+    h ^= h >> 31;
+    return h ? h : 1;
+}
+
 /* The class and length of the character at t[i] (te bounds it). */
 static inline int class_at(const unsigned char *t, size_t i, size_t te, size_t *k)
 {
@@ -545,9 +630,105 @@ static bool sentence_break(const unsigned char *t, size_t i, size_t ts, size_t t
     return (nc == CH_UPPER || nc == CH_DIGIT || opener) && real;
 }
 
-bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_stop *stop,
-                         td_arena *a, uint64_t **words, size_t *nwords, size_t *capw,
-                         td_lay_line *out)
+/* The counters of a line that the ASCII fast path and the general loop
+ * of td_lay_line_measure() share. */
+typedef struct line_acc {
+    size_t toks;   /* runs of non-space bytes */
+    size_t n;      /* hashes stored */
+    uint16_t sents;
+    bool in_tok;   /* inside a run of non-space bytes */
+    bool link;
+} line_acc;
+
+/* The common case of a line: ASCII text read with no word open. Words of
+ * ASCII letters and digits are found in the map (td_lay_alnum_map()),
+ * hashed from whole loads and counted at once when the byte after them
+ * closes them (the line's end, a space or an ASCII mark other than an
+ * apostrophe); spaces and ASCII marks are taken as the general loop takes
+ * them. Stops at the first byte of 0x80 or more, and before a word the
+ * general loop must read (followed by an apostrophe or a non-ASCII
+ * character, which may continue it); returns where it stopped. Its state
+ * is held in locals: the general loop's, in memory, is read and written
+ * once a call. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static size_t ascii_fast(const unsigned char *t, size_t i, size_t ts, size_t te,
+                         const uint64_t *map, const td_lay_stop *stop, uint64_t *w,
+                         word_state *st, line_acc *la)
+{
+    size_t toks = la->toks, n = la->n, prev_chars = st->prev_chars;
+    uint64_t wc = st->wc, ld = st->ld;
+    int prev_first = st->prev_first;
+    bool in_tok = la->in_tok, link = la->link;
+    uint16_t sents = la->sents;
+    size_t maxchars = stop->maxchars;
+    while (i < te) {
+        unsigned char b = t[i];
+        if (td_ascii_alnum[b]) {
+            size_t len = run_len(map, i);
+            size_t j = i + len; /* <= te: the bytes after te are spaces */
+            if (j < te && (t[j] >= 0x80 || t[j] == '\''))
+                break;
+            if (!in_tok) {
+                toks++;
+                in_tok = true;
+                if ((b == 'h' && te - i >= 4 && memcmp(t + i, "http", 4) == 0) ||
+                    (b == 'w' && te - i >= 4 && memcmp(t + i, "www.", 4) == 0))
+                    link = true;
+            }
+            uint64_t h = ascii_word_hash(t, i, j);
+            if (len > maxchars)
+                h = not_function(stop, h);
+            prev_first = ascii_class[b];
+            prev_chars = len;
+            size_t k = (size_t)prev_first * 2 + (len >= 4);
+            wc += count_wc[k];
+            ld += count_ld[k];
+            w[n] = h;
+            n += len >= 3;
+            i = j;
+            if (j < te && t[j] == ' ') {
+                in_tok = false; /* the space after it, as below */
+                i++;
+            }
+            continue;
+        }
+        if (b == ' ' || b == '\t' || b == '\r') {
+            in_tok = false;
+            i++;
+            continue;
+        }
+        if (b >= 0x80)
+            break;
+        /* an ASCII mark (an apostrophe too: no word is open) */
+        if (!in_tok) {
+            toks++;
+            in_tok = true;
+        }
+        if ((b == '.' || b == '!' || b == '?') &&
+            sentence_break(t, i, ts, te, prev_first, prev_chars))
+            SAT_INC(sents);
+        if (b == '@' && i + 1 < te && ascii_class[t[i + 1] & 0x7F] >= CH_UPPER &&
+            ascii_class[t[i + 1] & 0x7F] <= CH_LOWER && t[i + 1] < 0x80)
+            link = true;
+        i++;
+    }
+    la->toks = toks;
+    la->n = n;
+    la->in_tok = in_tok;
+    la->link = link;
+    la->sents = sents;
+    st->wc = wc;
+    st->ld = ld;
+    st->prev_first = prev_first;
+    st->prev_chars = prev_chars;
+    return i;
+}
+
+bool td_lay_line_measure(const char *text, const uint64_t *map, uint32_t s, uint32_t e,
+                         const td_lay_stop *stop, td_arena *a, uint64_t **words, size_t *nwords,
+                         size_t *capw, td_lay_line *out)
 {
     const unsigned char *t = (const unsigned char *)text;
     td_lay_line ln;
@@ -573,43 +754,32 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
     word_state st = {.ws = SIZE_MAX, .first = CH_SEP, .apos_at = SIZE_MAX, .prev_first = CH_SEP};
     hstate h; /* the running hash of the open word */
     hs_init(&h);
-    size_t cjk = 0, toks = 0;
+    line_acc la = {0, sink.n, 0, false, false};
+    size_t cjk = 0;
     const unsigned char *prev_cjk_p = NULL;
-    bool in_tok = false;
     for (size_t i = ts; i < te;) {
         unsigned char b = t[i];
+        if (st.ws == SIZE_MAX && b < 0x80) {
+            /* ASCII with no word open: the fast path, as far as it goes */
+            size_t ni = ascii_fast(t, i, ts, te, map, stop, sink.w, &st, &la);
+            if (ni != i) {
+                prev_cjk_p = NULL;
+                i = ni;
+                continue;
+            }
+        }
+        sink.n = la.n;
         if (td_ascii_alnum[b]) {
-            /* the common case first: a run of ASCII letters and digits,
-             * found and hashed from the same 8-byte loads */
-            if (!in_tok) {
-                toks++;
-                in_tok = true;
+            /* a run of ASCII letters and digits inside a word, or one
+             * that a non-ASCII letter or an apostrophe may continue */
+            if (!la.in_tok) {
+                la.toks++;
+                la.in_tok = true;
                 if ((b == 'h' && te - i >= 4 && memcmp(t + i, "http", 4) == 0) ||
                     (b == 'w' && te - i >= 4 && memcmp(t + i, "www.", 4) == 0))
-                    ln.link = true;
+                    la.link = true;
             }
             prev_cjk_p = NULL;
-            if (st.ws == SIZE_MAX && e - i >= 8) {
-                /* a fresh word: when it ends within 8 bytes at a space or
-                 * an ASCII mark (not an apostrophe), it is hashed and
-                 * counted here from one load */
-                uint64_t x = td_load_le64(t + i);
-                uint64_t stopm = ~td_swar_alnum(x) & 0x8080808080808080ull;
-                size_t wl = (size_t)__builtin_ctzll(stopm | 0x8000000000000000ull) >> 3;
-                if (stopm && i + wl <= te &&
-                    (i + wl == te || (t[i + wl] < 0x80 && t[i + wl] != '\''))) {
-                    uint64_t acc = __builtin_bswap64(x | 0x2020202020202020ull) >> (64 - 8 * wl);
-                    uint64_t hh = (HS_SEED ^ acc ^ ((uint64_t)wl << 59)) * MIX_K;
-                    hh ^= hh >> 31;
-                    word_count(&st, ascii_class[b], wl, hh ? hh : 1, &sink);
-                    i += wl;
-                    if (i < te && t[i] == ' ') {
-                        in_tok = false; /* the space after it, as below */
-                        i++;
-                    }
-                    continue;
-                }
-            }
             if (st.ws == SIZE_MAX) {
                 st.ws = i;
                 st.nchars = 0;
@@ -624,14 +794,15 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
         }
         if (b == ' ' || b == '\t' || b == '\r') {
             word_end(&st, &h, t, i, stop, &sink, &ln);
+            la.n = sink.n;
             prev_cjk_p = NULL;
-            in_tok = false;
+            la.in_tok = false;
             i++;
             continue;
         }
-        if (!in_tok) { /* not an ASCII letter: cannot open "http" or "www." */
-            toks++;
-            in_tok = true;
+        if (!la.in_tok) { /* not an ASCII letter: cannot open "http" or "www." */
+            la.toks++;
+            la.in_tok = true;
         }
         size_t k;
         int cl = class_at(t, i, te, &k);
@@ -659,6 +830,7 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
                 fold_char(&hb, t + i, k);
                 sink.w[sink.n++] = not_function(stop, hs_final(hb));
             }
+            la.n = sink.n;
             prev_cjk_p = t + i;
             i += k;
             continue;
@@ -677,13 +849,15 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
         }
         /* a separator */
         word_end(&st, &h, t, i, stop, &sink, &ln);
+        la.n = sink.n;
         if ((b == '.' || b == '!' || b == '?') && sentence_break(t, i, ts, te, st.prev_first, st.prev_chars))
-            SAT_INC(ln.sents);
+            SAT_INC(la.sents);
         if (b == '@' && i + 1 < te && ascii_class[t[i + 1] & 0x7F] >= CH_UPPER &&
             ascii_class[t[i + 1] & 0x7F] <= CH_LOWER && t[i + 1] < 0x80)
-            ln.link = true;
+            la.link = true;
         i += k;
     }
+    sink.n = la.n;
     word_end(&st, &h, t, te, stop, &sink, &ln);
     ln.words = sat16((uint32_t)st.wc);
     ln.cap = sat16((uint32_t)(st.wc >> 32));
@@ -694,6 +868,9 @@ bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_
         size_t add = (cjk + 1) / 2;
         ln.words = (uint16_t)(ln.words + add > 65535 ? 65535 : ln.words + add);
     }
+    ln.link = la.link;
+    ln.sents = la.sents;
+    size_t toks = la.toks;
     if (toks < ln.words && cjk)
         toks = ln.words;
     ln.tokens = (uint16_t)(toks > 65535 ? 65535 : toks);

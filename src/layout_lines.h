@@ -115,11 +115,17 @@ static inline bool td_lay_stop_has(const td_lay_stop *st, uint64_t h)
 /* Add h to the set (the table has room: built at init). */
 void td_lay_stop_add(td_lay_stop *st, uint64_t h);
 
-/* Measure the line [s, e) of text. The hashes of its words of 3+
- * characters are appended to *words (growing it in a); stop gives the
- * longest function word (see TD_LAY_NOT_STOP). false on no memory. */
-bool td_lay_line_measure(const char *text, uint32_t s, uint32_t e, const td_lay_stop *stop,
-                         td_arena *a, uint64_t **words, size_t *nwords, size_t *capw,
-                         td_lay_line *out);
+/* The map of the ASCII letters and digits of text[0..len): bit k of word
+ * k / 64 set when text[k] is one; bits from len on clear, and one clear
+ * word after the last. In a (NULL: no memory). */
+uint64_t *td_lay_alnum_map(const char *text, size_t len, td_arena *a);
+
+/* Measure the line [s, e) of text (map: its td_lay_alnum_map()). The
+ * hashes of its words of 3+ characters are appended to *words (growing it
+ * in a); stop gives the longest function word (see TD_LAY_NOT_STOP).
+ * false on no memory. */
+bool td_lay_line_measure(const char *text, const uint64_t *map, uint32_t s, uint32_t e,
+                         const td_lay_stop *stop, td_arena *a, uint64_t **words, size_t *nwords,
+                         size_t *capw, td_lay_line *out);
 
 #endif

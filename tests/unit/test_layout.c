@@ -413,7 +413,8 @@ TEST(line_word_hashes_match_word_hash)
         uint64_t *hs = NULL;
         size_t nw = 0, cap = 0;
         td_lay_line ln;
-        CHECK(td_lay_line_measure(line, 0, (uint32_t)n, &stop, &a, &hs, &nw, &cap, &ln));
+        CHECK(td_lay_line_measure(line, td_lay_alnum_map(line, n, &a), 0, (uint32_t)n, &stop, &a, &hs,
+                                  &nw, &cap, &ln));
         size_t k = 0;
         for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
             const char *wd = words[w];
@@ -433,6 +434,34 @@ TEST(line_word_hashes_match_word_hash)
     }
     CHECK_INT(bad, 0);
     CHECK(checked > 100);
+    td_arena_release(&a);
+}
+
+/* The map of ASCII letters and digits the line measure finds words in:
+ * one bit per byte, every byte value, at every length around the 64-byte
+ * words of the map; the bits past the text are clear. */
+TEST(alnum_map_bits)
+{
+    td_arena a;
+    td_arena_init(&a);
+    unsigned char text[300];
+    for (size_t k = 0; k < sizeof text; k++)
+        text[k] = (unsigned char)(k * 7 + 3); /* every byte value */
+    size_t bad = 0;
+    for (size_t len = 0; len <= sizeof text; len += len < 140 ? 1 : 37) {
+        const uint64_t *m = td_lay_alnum_map((const char *)text, len, &a);
+        CHECK(m != NULL);
+        if (!m)
+            break;
+        for (size_t k = 0; k < len / 64 * 64 + 128; k++) {
+            int want = k < len && ((text[k] >= 'a' && text[k] <= 'z') ||
+                                   (text[k] >= 'A' && text[k] <= 'Z') ||
+                                   (text[k] >= '0' && text[k] <= '9'));
+            if ((int)((m[k / 64] >> (k % 64)) & 1) != want)
+                bad++;
+        }
+    }
+    CHECK_INT(bad, 0);
     td_arena_release(&a);
 }
 
@@ -456,7 +485,8 @@ TEST(line_words_possessive_of_function_word)
     uint64_t *hs = NULL;
     size_t nw = 0, cap = 0;
     td_lay_line ln;
-    CHECK(td_lay_line_measure(line, 0, (uint32_t)strlen(line), &stop, &a, &hs, &nw, &cap, &ln));
+    CHECK(td_lay_line_measure(line, td_lay_alnum_map(line, strlen(line), &a), 0,
+                              (uint32_t)strlen(line), &stop, &a, &hs, &nw, &cap, &ln));
     CHECK_INT(ln.words, 4);
     CHECK_INT(nw, 3); /* "is" is too short to keep */
     if (nw == 3) {
@@ -482,6 +512,7 @@ int main(void)
     RUN(pathological_many_headlines);
     RUN(line_words_possessive_of_function_word);
     RUN(line_word_hashes_match_word_hash);
+    RUN(alnum_map_bits);
     teardown();
     return DONE();
 }
