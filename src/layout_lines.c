@@ -668,7 +668,9 @@ static size_t ascii_fast(const unsigned char *t, size_t i, size_t ts, size_t te,
         if (td_ascii_alnum[b]) {
             size_t len = run_len(map, i);
             size_t j = i + len; /* <= te: the bytes after te are spaces */
-            if (j < te && (t[j] >= 0x80 || t[j] == '\''))
+            /* len 0 would mean the map and td_ascii_alnum disagree: the
+             * general loop takes the word rather than this one spinning */
+            if (len == 0 || (j < te && (t[j] >= 0x80 || t[j] == '\'')))
                 break;
             if (!in_tok) {
                 toks++;
