@@ -471,12 +471,12 @@ static void find_cues(qctx *c)
     uint32_t *marks = c->mark_pos, nm = 0;
     for (uint32_t i = 0; i < n; i++) {
         const td_token *t = &tk[i];
-        uint32_t len = t->span.e - t->span.s;
-        if (t->type != TD_TOK_WORD) {
+        if (__builtin_expect(t->type != TD_TOK_WORD, 0)) {
             if ((uint8_t)(t->type - TD_TOK_QUOTE_OPEN) <= 1u) /* open or close */
                 marks[nm++] = i;
             continue;
         }
+        uint32_t len = t->span.e - t->span.s;
         if (len - 3u > 11u) /* 3 to 14 bytes */
             continue;
         const char *w = norm + t->span.s;
