@@ -477,6 +477,7 @@ typedef struct {
     uint8_t *cue_len;             /* its length in tokens, 0: no cue there */
     uint32_t *cue_pos;            /* the tokens where a cue starts, in order */
     uint32_t n_cues;
+    uint32_t cue_s0, cue_first;   /* run_sentence's last s0 and its first cue */
     uint32_t *mark_pos;           /* the quote mark tokens, in order (find_cues) */
     uint32_t n_marks;
     bool eval_pass;               /* trying the evaluative cues: never over claimed words */
@@ -2171,14 +2172,24 @@ static void run_sentence(qctx *c, uint32_t si)
         (c->M.reg_of[s0] < 0 || is_open_mark(c, s0)))
         colon_headline(c, s0, se);
     uint32_t floor0 = c->floor, floor1 = c->floor;
-    uint32_t first_cue = 0, hi = c->n_cues; /* the first cue at or after s0 */
-    while (first_cue < hi) {
-        uint32_t mid = (first_cue + hi) / 2;
-        if (c->cue_pos[mid] < s0)
-            first_cue = mid + 1;
-        else
-            hi = mid;
+    /* the first cue at or after s0: on from the last sentence's (they come
+     * in order), else searched */
+    uint32_t first_cue = 0, hi = c->n_cues;
+    if (s0 >= c->cue_s0) {
+        first_cue = c->cue_first;
+        while (first_cue < hi && c->cue_pos[first_cue] < s0)
+            first_cue++;
+    } else {
+        while (first_cue < hi) {
+            uint32_t mid = (first_cue + hi) / 2;
+            if (c->cue_pos[mid] < s0)
+                first_cue = mid + 1;
+            else
+                hi = mid;
+        }
     }
+    c->cue_s0 = s0;
+    c->cue_first = first_cue;
     for (int pass = 0; pass < 2; pass++) {
         /* speech cues first; evaluative ones only over unclaimed words */
         c->eval_pass = pass == 1;
