@@ -4,8 +4,9 @@
  * See coref.h. Built per document in O(tokens), each index on its first
  * use (most documents ask for neither): one pass collects capitalised name
  * runs (titles stripped) into a hash keyed by their last word (for
- * td_coref_full_name), and the person entities' mentions sorted by offset
- * (for td_coref_resolve_pronoun). Every query is bounded: at most
+ * td_coref_full_name; the pass goes only as far as the questions need),
+ * and the person entities' mentions sorted by offset (for
+ * td_coref_resolve_pronoun). Every query is bounded: at most
  * TD_COREF_PERSONS persons are kept, most recent first.
  */
 #include "coref.h"
@@ -38,6 +39,9 @@ struct td_coref {
     td_doc *doc;
     td_arena *scratch;
     bool names_built, ments_built;
+    uint32_t (*runs)[2];   /* the name runs found so far: first, last token */
+    size_t n_runs;
+    size_t scan_tok;       /* the token the search for runs goes on from */
     td_status st; /* TD_ENOMEM when an index could not be built */
     td_coref_listed_fn listed;
     void *listed_arg;
@@ -110,13 +114,14 @@ static void add_fullname(td_coref *c, size_t first, size_t last)
     }
 }
 
-/* The name runs of the document, in order: first and last token of each
- * run kept as a full name, in runs[] (room for toks.n / 2 + 1). Returns
- * how many. */
-static size_t collect_names(const td_coref *c, uint32_t (*runs)[2])
+/* The name runs of the document starting before norm offset pos, in
+ * order, after those found already: first and last token of each run kept
+ * as a full name, appended to c->runs (room for toks.n / 2 + 1: a kept
+ * run has two tokens at least). */
+static void collect_names(td_coref *c, uint32_t pos)
 {
-    size_t n = c->doc->toks.n, k = 0;
-    for (size_t i = 0; i < n;) {
+    size_t n = c->doc->toks.n, i = c->scan_tok, k = c->n_runs;
+    while (i < n && TD_DOC_TOK(c->doc, i)->span.s < pos) {
         if (!name_tok(TD_DOC_TOK(c->doc, i))) {
             i++;
             continue;
@@ -129,13 +134,14 @@ static size_t collect_names(const td_coref *c, uint32_t (*runs)[2])
         while (f < j && strippable(c, f))
             f++;
         if (j - f >= 2 && j - f <= 4 && !(TD_DOC_TOK(c->doc, j - 1)->flags & TD_TOKF_ALLCAPS)) {
-            runs[k][0] = (uint32_t)f;
-            runs[k][1] = (uint32_t)(j - 1);
+            c->runs[k][0] = (uint32_t)f;
+            c->runs[k][1] = (uint32_t)(j - 1);
             k++;
         }
         i = j;
     }
-    return k;
+    c->scan_tok = i;
+    c->n_runs = k;
 }
 
 static int cmp_ment(const void *x, const void *y)
@@ -186,6 +192,9 @@ td_coref *td_coref_new(td_arena *scratch, td_doc *doc, td_coref_listed_fn listed
     c->names_built = c->ments_built = false;
     c->names = NULL;
     c->names_cap = 0;
+    c->runs = NULL;
+    c->n_runs = 0;
+    c->scan_tok = 0;
     c->ments = NULL;
     c->n_ments = 0;
     c->doc = doc;
@@ -198,32 +207,42 @@ td_coref *td_coref_new(td_arena *scratch, td_doc *doc, td_coref_listed_fn listed
 
 td_status td_coref_status(const td_coref *c) { return c ? c->st : TD_OK; }
 
-/* The name index, built on first use: the runs are found first, so the
- * table is sized by them (load <= 1/2), not by the tokens. False when out
- * of memory. */
-static bool need_names(td_coref *c)
+/* The name index of the runs starting before norm offset pos, built as the
+ * questions come (a full name is only wanted before the surname asking for
+ * it): the runs are found first, so the table is sized by them (load <=
+ * 1/2), and grows. The runs go in in document order, so the first full
+ * name for a last word is kept, as if all were indexed at once. False when
+ * out of memory. */
+static bool need_names(td_coref *c, uint32_t pos)
 {
-    if (c->names_built)
-        return c->names != NULL;
-    c->names_built = true;
-    /* a kept run has two tokens at least: at most toks.n / 2 of them */
-    uint32_t(*runs)[2] = td_arena_alloc(c->scratch, (c->doc->toks.n / 2 + 1) * sizeof *runs);
-    if (!runs) {
-        c->st = TD_ENOMEM;
+    if (!c->names_built) {
+        c->names_built = true;
+        c->runs = td_arena_alloc(c->scratch, (c->doc->toks.n / 2 + 1) * sizeof *c->runs);
+        if (!c->runs) {
+            c->st = TD_ENOMEM;
+            return false;
+        }
+    } else if (!c->names && !c->runs) {
         return false;
     }
-    size_t k = collect_names(c, runs);
-    size_t cap = 16;
-    while (cap < k * 2)
-        cap <<= 1;
-    c->names = td_arena_calloc(c->scratch, cap * sizeof *c->names);
-    if (!c->names) {
-        c->st = TD_ENOMEM;
-        return false;
+    size_t k0 = c->n_runs;
+    collect_names(c, pos);
+    size_t k = c->n_runs;
+    if (!c->names || k * 2 > c->names_cap) {
+        size_t cap = c->names_cap ? c->names_cap : 16;
+        while (cap < k * 2)
+            cap <<= 1;
+        c->names = td_arena_calloc(c->scratch, cap * sizeof *c->names);
+        if (!c->names) {
+            c->runs = NULL;
+            c->st = TD_ENOMEM;
+            return false;
+        }
+        c->names_cap = cap;
+        k0 = 0; /* all again, in order */
     }
-    c->names_cap = cap;
-    for (size_t i = 0; i < k; i++)
-        add_fullname(c, runs[i][0], runs[i][1]);
+    for (size_t i = k0; i < k; i++)
+        add_fullname(c, c->runs[i][0], c->runs[i][1]);
     return true;
 }
 
@@ -355,7 +374,7 @@ bool td_coref_resolve_title(const td_coref *c, uint32_t pos, const char *title, 
 
 const char *td_coref_full_name(td_coref *c, uint32_t pos, const char *s, size_t len)
 {
-    if (!need_names(c))
+    if (!need_names(c, pos))
         return NULL;
     size_t mask = c->names_cap - 1;
     for (size_t h = hash_bytes(s, len) & mask, k = 0; k < c->names_cap; k++, h = (h + 1) & mask) {

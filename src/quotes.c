@@ -89,6 +89,148 @@ static void add_wfilt(const td_lex_entry *e, void *arg)
         wf_set(arg, e->key, n);
 }
 
+/* The short words of a folded lexicon: its keys of 1 to 16 ASCII bytes,
+ * folded, in a small open-addressing table, with the entry the lexicon
+ * keeps for each. A token of 1 to 16 ASCII bytes is answered here in a
+ * few instructions (no other key can equal it); any other token goes to
+ * td_lexicon_get. */
+typedef struct {
+    uint64_t w0, w1; /* the folded key, little-endian, zero padded */
+    uint32_t len;
+    const td_lex_entry *e;
+} sw_rec;
+
+typedef struct {
+    sw_rec *rec;    /* rec[0] unused */
+    uint16_t *slot; /* 0: empty, else an index into rec */
+    uint32_t mask;  /* slots - 1; 0: no table (all go to the lexicon) */
+} swtab;
+
+#define SW_ONES8 0x0101010101010101ull
+
+/* Bytes [0, n) of p (1 <= n <= 8), little-endian, zero padded, read
+ * within them (two loads that may overlap). */
+static inline uint64_t sw_ld(const char *p, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        return (uint64_t)a | (uint64_t)b << (8 * (n - 4));
+    }
+    return (uint64_t)u[0] | (uint64_t)u[n / 2] << (8 * (n / 2)) | (uint64_t)u[n - 1] << (8 * (n - 1));
+}
+
+/* ASCII capitals of eight ASCII bytes to lower case (as the lexicon folds). */
+static inline uint64_t sw_fold8(uint64_t x)
+{
+    uint64_t a = x + SW_ONES8 * (0x80 - 'A');
+    uint64_t z = x + SW_ONES8 * (0x80 - 'Z' - 1);
+    return x | ((a & ~z & (SW_ONES8 * 0x80)) >> 2);
+}
+
+/* w[0..n), 1 <= n <= 16, folded into *w0, *w1; false when a byte is not
+ * ASCII. */
+static inline bool sw_key(const char *w, size_t n, uint64_t *w0, uint64_t *w1)
+{
+    uint64_t a, b = 0;
+    if (n <= 8) {
+        a = sw_ld(w, n);
+    } else {
+        memcpy(&a, w, 8);
+        b = sw_ld(w + 8, n - 8);
+    }
+    if ((a | b) & (SW_ONES8 * 0x80))
+        return false;
+    *w0 = sw_fold8(a);
+    *w1 = sw_fold8(b);
+    return true;
+}
+
+static inline uint32_t sw_hash(uint64_t w0, uint64_t w1, size_t n)
+{
+    uint64_t h = (w0 ^ (uint64_t)n) * 0x9E3779B97F4A7C15ull;
+    h = (h ^ (h >> 29) ^ w1) * 0xBF58476D1CE4E5B9ull;
+    return (uint32_t)(h >> 32);
+}
+
+/* The entry of lx for w[0..n) (td_lexicon_get's answer). */
+static inline const td_lex_entry *sw_get(const swtab *t, const td_lexicon *lx, const char *w,
+                                         size_t n)
+{
+    uint64_t w0, w1;
+    if (!t->mask || n == 0 || n > 16 || !sw_key(w, n, &w0, &w1))
+        return td_lexicon_get(lx, w, n);
+    for (uint32_t i = sw_hash(w0, w1, n) & t->mask;; i = (i + 1) & t->mask) {
+        uint16_t k = t->slot[i];
+        if (!k)
+            return NULL;
+        const sw_rec *r = &t->rec[k];
+        if (r->w0 == w0 && r->w1 == w1 && r->len == n)
+            return r->e;
+    }
+}
+
+typedef struct {
+    swtab *t;
+    const td_lexicon *lx;
+    uint32_t n;
+} sw_builder;
+
+static void sw_add(const td_lex_entry *e, void *arg)
+{
+    sw_builder *b = arg;
+    size_t n = strlen(e->key);
+    uint64_t w0, w1;
+    if (n == 0 || n > 16 || !sw_key(e->key, n, &w0, &w1))
+        return;
+    swtab *t = b->t;
+    uint32_t i = sw_hash(w0, w1, n) & t->mask;
+    for (; t->slot[i]; i = (i + 1) & t->mask) {
+        const sw_rec *r = &t->rec[t->slot[i]];
+        if (r->w0 == w0 && r->w1 == w1 && r->len == n)
+            return; /* the same key folded: the same entry */
+    }
+    sw_rec *r = &t->rec[++b->n];
+    r->w0 = w0;
+    r->w1 = w1;
+    r->len = (uint32_t)n;
+    r->e = td_lexicon_get(b->lx, e->key, n); /* the entry the lexicon keeps */
+    t->slot[i] = (uint16_t)b->n;
+}
+
+/* The table of lx's short words (load <= 1/4). With more entries than a
+ * slot can index, none: every word goes to the lexicon. */
+static td_status sw_make(swtab *t, const td_lexicon *lx)
+{
+    memset(t, 0, sizeof *t);
+    size_t n = td_lexicon_entries(lx);
+    if (n >= 0xffff)
+        return TD_OK;
+    size_t cap = 64;
+    while (cap < n * 4)
+        cap *= 2;
+    t->rec = calloc(n + 1, sizeof *t->rec);
+    t->slot = calloc(cap, sizeof *t->slot);
+    if (!t->rec || !t->slot) {
+        free(t->rec);
+        free(t->slot);
+        memset(t, 0, sizeof *t);
+        return TD_ENOMEM;
+    }
+    t->mask = (uint32_t)(cap - 1);
+    sw_builder b = {t, lx, 0};
+    td_lexicon_each(lx, sw_add, &b);
+    return TD_OK;
+}
+
+static void sw_free(swtab *t)
+{
+    free(t->rec);
+    free(t->slot);
+}
+
 typedef struct {
     td_lexicon *cues;            /* quote_cues.tsv */
     td_lexicon *words;           /* quote_words.tsv */
@@ -99,6 +241,7 @@ typedef struct {
     uint64_t wfilt[WF_BITS / 64]; /* the words of quote_words.tsv */
     uint8_t *wcls;                /* per entry id of quote_words.tsv: its class (W_*) */
     uint8_t *cflag;               /* per entry id of quote_cues.tsv: its CF_* bits */
+    swtab sw_words, sw_cues;      /* the short words of words and cues */
 } qres;
 
 /* A cue's fields as bits, once at init (no strcmp per use). */
@@ -179,7 +322,13 @@ td_status td_quotes_init(td_resources *res, char **err)
         st = build_wcls(q);
     if (st == TD_OK)
         st = build_cflag(q);
+    if (st == TD_OK)
+        st = sw_make(&q->sw_words, q->words);
+    if (st == TD_OK)
+        st = sw_make(&q->sw_cues, q->cues);
     if (st != TD_OK) {
+        sw_free(&q->sw_words);
+        sw_free(&q->sw_cues);
         free(q->wcls);
         free(q->cflag);
         td_lexicon_free(q->cues);
@@ -200,6 +349,8 @@ void td_quotes_release(td_resources *res)
     td_lexicon_free(q->cues);
     td_lexicon_free(q->words);
     td_lexicon_free(q->first);
+    sw_free(&q->sw_words);
+    sw_free(&q->sw_cues);
     free(q->wcls);
     free(q->cflag);
     free(q);
@@ -326,6 +477,7 @@ typedef struct {
     uint8_t *cue_len;             /* its length in tokens, 0: no cue there */
     uint32_t *cue_pos;            /* the tokens where a cue starts, in order */
     uint32_t n_cues;
+    uint32_t cue_s0, cue_first;   /* run_sentence's last s0 and its first cue */
     uint32_t *mark_pos;           /* the quote mark tokens, in order (find_cues) */
     uint32_t n_marks;
     bool eval_pass;               /* trying the evaluative cues: never over claimed words */
@@ -342,7 +494,7 @@ static inline const td_lex_entry *word_entry(const qres *R, const char *w, size_
 {
     if (len == 0 || !wf_has(R->wfilt, w, len))
         return NULL;
-    return td_lexicon_get(R->words, w, len);
+    return sw_get(&R->sw_words, R->words, w, len);
 }
 
 static int wclass_slow(qctx *c, uint32_t i)
@@ -471,12 +623,12 @@ static void find_cues(qctx *c)
     uint32_t *marks = c->mark_pos, nm = 0;
     for (uint32_t i = 0; i < n; i++) {
         const td_token *t = &tk[i];
-        uint32_t len = t->span.e - t->span.s;
-        if (t->type != TD_TOK_WORD) {
+        if (__builtin_expect(t->type != TD_TOK_WORD, 0)) {
             if ((uint8_t)(t->type - TD_TOK_QUOTE_OPEN) <= 1u) /* open or close */
                 marks[nm++] = i;
             continue;
         }
+        uint32_t len = t->span.e - t->span.s;
         if (len - 3u > 11u) /* 3 to 14 bytes */
             continue;
         const char *w = norm + t->span.s;
@@ -489,7 +641,7 @@ static void find_cues(qctx *c)
             uint32_t end = S(c, i)->tok_first + S(c, i)->tok_count;
             e = td_lexicon_match(c->R->cues, c->doc, i, end, &nt);
         } else {
-            e = td_lexicon_get(c->R->cues, w, len);
+            e = sw_get(&c->R->sw_cues, c->R->cues, w, len);
         }
         if (e && nt > 0 && nt < 255) {
             c->cue_ent[i] = e;
@@ -2020,14 +2172,24 @@ static void run_sentence(qctx *c, uint32_t si)
         (c->M.reg_of[s0] < 0 || is_open_mark(c, s0)))
         colon_headline(c, s0, se);
     uint32_t floor0 = c->floor, floor1 = c->floor;
-    uint32_t first_cue = 0, hi = c->n_cues; /* the first cue at or after s0 */
-    while (first_cue < hi) {
-        uint32_t mid = (first_cue + hi) / 2;
-        if (c->cue_pos[mid] < s0)
-            first_cue = mid + 1;
-        else
-            hi = mid;
+    /* the first cue at or after s0: on from the last sentence's (they come
+     * in order), else searched */
+    uint32_t first_cue = 0, hi = c->n_cues;
+    if (s0 >= c->cue_s0) {
+        first_cue = c->cue_first;
+        while (first_cue < hi && c->cue_pos[first_cue] < s0)
+            first_cue++;
+    } else {
+        while (first_cue < hi) {
+            uint32_t mid = (first_cue + hi) / 2;
+            if (c->cue_pos[mid] < s0)
+                first_cue = mid + 1;
+            else
+                hi = mid;
+        }
     }
+    c->cue_s0 = s0;
+    c->cue_first = first_cue;
     for (int pass = 0; pass < 2; pass++) {
         /* speech cues first; evaluative ones only over unclaimed words */
         c->eval_pass = pass == 1;

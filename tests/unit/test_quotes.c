@@ -873,6 +873,30 @@ static void unload(void)
     free(res);
 }
 
+/* A surname names the full name written before it, never one written
+ * after it, whatever the order of the questions (the name index grows as
+ * they come); a cue and word in capitals are found as in lower case. */
+TEST(surnames_in_order)
+{
+    td_doc *d = run("Anna Berg met the press.\n"
+                    "Berg said the talks would resume.\n"
+                    "Kerr said the vote was early.\n"
+                    "Tom Lind and Ruth Kerr arrived later.\n"
+                    "Lind said the roads were open.\n"
+                    "Kerr SAID the count was slow.");
+    const td_quote *q = find(d, TD_QUOTE_REPORTED, "the talks would resume");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Anna Berg") == 0);
+    q = find(d, TD_QUOTE_REPORTED, "the vote was early");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Kerr") == 0);
+    q = find(d, TD_QUOTE_REPORTED, "the roads were open");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Tom Lind") == 0);
+    q = find(d, TD_QUOTE_REPORTED, "the count was slow");
+    CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ruth Kerr") == 0);
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
 int main(void)
 {
     char *err = NULL;
@@ -882,6 +906,7 @@ int main(void)
         return 1;
     }
     RUN(seed_attributions);
+    RUN(surnames_in_order);
     RUN(split_quote);
     RUN(multi_paragraph_quote);
     RUN(nested_quote);
