@@ -66,7 +66,7 @@ int cmd_export(int argc, char **argv)
     const char *cols = NULL;
     for (size_t i = 0; table && i < sizeof tables / sizeof tables[0]; i++)
         if (strcmp(table, tables[i][0]) == 0)
-            cols = record ? "*" : tables[i][1];
+            cols = tables[i][1];
     if (!cols) {
         cli_error("export: --table wants documents, entities, mentions, quotes, times or "
                   "events");
@@ -77,7 +77,12 @@ int cmd_export(int argc, char **argv)
         return EXIT_FATAL;
     td_buf sql;
     td_buf_init(&sql, 0);
-    td_buf_printf(&sql, "SELECT %s FROM %s ORDER BY rowid LIMIT %ld", cols, table, o.limit);
+    /* the record is stored compressed (schema version 5) */
+    td_buf_printf(&sql, "SELECT %s%s FROM %s ORDER BY rowid LIMIT %ld", cols,
+                  record && strcmp(table, "documents") == 0
+                      ? ", sqlar_uncompress(record, record_size) AS record"
+                      : "",
+                  table, o.limit);
     int code = EXIT_FATAL;
     sqlite3_stmt *s = q_prepare(st, sql.ptr);
     if (s) {

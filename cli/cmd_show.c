@@ -152,7 +152,8 @@ int cmd_show(int argc, char **argv)
                           : "no document '%s' in %s", id, o.db);
         code = EXIT_SOME_FAILED;
     } else if (o.format == Q_JSON || o.format == Q_JSONL) {
-        sqlite3_stmt *s = q_prepare(st, "SELECT record FROM documents WHERE doc = ?1");
+        sqlite3_stmt *s = q_prepare(st, "SELECT sqlar_uncompress(record, record_size) FROM "
+                                        "documents WHERE doc = ?1");
         if (s) {
             sqlite3_bind_int64(s, 1, doc);
             if (sqlite3_step(s) == SQLITE_ROW)

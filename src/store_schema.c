@@ -14,7 +14,7 @@
 #include "store.h"
 
 const char *const td_store_schema_lines[] = {
-    "-- schema.sql - the tidings store (SQLite), schema version 4 (PRAGMA user_version).",
+    "-- schema.sql - the tidings store (SQLite), schema version 5 (PRAGMA user_version).",
     "--",
     "-- This file is the documented source; src/store_schema.c holds the same text",
     "-- as a C string (tests/unit/test_store.c checks that both are identical).",
@@ -47,8 +47,12 @@ const char *const td_store_schema_lines[] = {
     "    -- the long columns last, so that reading the short ones stays cheap",
     "    caption        TEXT,",
     "    body           TEXT NOT NULL DEFAULT '', -- the record's \"text\": body paragraphs",
-    "    record         TEXT NOT NULL             -- the whole JSON record",
+    "    record         BLOB NOT NULL,            -- the whole JSON record, compressed (below)",
+    "    record_size    INTEGER NOT NULL DEFAULT 0 -- its size in bytes (version 5)",
     ");",
+    "-- The record is stored as the sqlite3 shell's sqlar extension stores a",
+    "-- file: zlib-compressed, or as it is when that is not smaller. Read it with",
+    "--   SELECT sqlar_uncompress(record, record_size) FROM documents WHERE id = ...;",
     "CREATE INDEX documents_date ON documents (date_lo, date_hi);",
     "CREATE INDEX documents_url ON documents (url);",
     "-- The dates of every document in a small covering index, so that",

@@ -76,6 +76,13 @@ check "show prints the stored document" \
       "$(printf 'id: st-harbour\ntitle: Harbour reopens after storm')" ]
 check "show --format json prints the stored record" \
     [ "$("$T" show st-bridge --db "$DB" --format json | cut -c1-18)" = '{"id":"st-bridge",' ]
+if [ $have_sqlite3 = 1 ]; then
+    check "the stored record is compressed, and the sqlite3 shell reads it whole" \
+        [ "$(sqlite3 "$DB" "SELECT length(record) < record_size, sqlar_uncompress(record, record_size) FROM documents WHERE id = 'st-bridge'")" = \
+          "1|$("$T" show st-bridge --db "$DB" --format json)" ]
+fi
+check "export --record writes the whole record" \
+    [ "$("$T" export --table documents --record --db "$DB" --format jsonl --limit 1 | grep -c ',"record":"{\\"id\\":')" = 1 ]
 
 # --replace
 sed 's/reopened on Thursday/reopened on Wednesday/' "$FIX/corpus.jsonl" > "$TMP/changed.jsonl"
