@@ -1,4 +1,4 @@
--- schema.sql - the tidings store (SQLite), schema version 5 (PRAGMA user_version).
+-- schema.sql - the tidings store (SQLite), schema version 6 (PRAGMA user_version).
 --
 -- This file is the documented source; src/store_schema.c holds the same text
 -- as a C string (tests/unit/test_store.c checks that both are identical).
@@ -68,18 +68,25 @@ CREATE INDEX entities_last ON entities (last, scope);
 CREATE INDEX entities_scope ON entities (scope) WHERE scope <> 0;
 CREATE INDEX entities_acronym ON entities (lower(acronym)); -- version 3
 
--- Every mention of an entity in a document.
+-- The mentions of an entity in a document: one row per entity of the
+-- record (version 6), with all its mentions in `spans`. The rows of a
+-- document are stored together (WITHOUT ROWID, keyed by doc). One row per
+-- mention, as `tidings export --table mentions` writes them:
+--   SELECT m.doc, m.entity, m.local, j.value ->> 0 AS span_start,
+--          j.value ->> 1 AS span_end, j.value ->> 2 AS text, j.value ->> 3 AS form
+--   FROM mentions m, json_each(m.spans) j;
 CREATE TABLE mentions (
     doc        INTEGER NOT NULL,         -- documents.doc
-    entity     INTEGER NOT NULL,         -- entities.entity
+    ord        INTEGER NOT NULL,         -- the entity's place in the record's list (0, 1, ...)
     local      INTEGER NOT NULL,         -- the entity's id inside the record
-    span_start INTEGER NOT NULL,
-    span_end   INTEGER NOT NULL,
-    text       TEXT NOT NULL,
-    form       TEXT NOT NULL             -- name, acronym, demonym, metonym, pronoun, nominal
-);
+    entity     INTEGER NOT NULL,         -- entities.entity
+    count      INTEGER NOT NULL,         -- how many mentions
+    span_start INTEGER NOT NULL,         -- where the first one starts
+    spans      TEXT NOT NULL,            -- JSON [[span_start, span_end, "text", "form"], ...]
+                                         -- form: name, acronym, demonym, metonym, pronoun, nominal
+    PRIMARY KEY (doc, ord)
+) WITHOUT ROWID;
 CREATE INDEX mentions_entity ON mentions (entity, doc);
-CREATE INDEX mentions_doc ON mentions (doc);
 
 -- Who said what: one row per attribution.
 CREATE TABLE quotes (

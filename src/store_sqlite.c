@@ -67,7 +67,7 @@ static const char *const stmt_sql[S_COUNT] = {
                   "cameo) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [S_ENT_FILL] = "UPDATE entities SET role = coalesce(role, ?2), acronym = coalesce(acronym, "
                    "?3), cameo = coalesce(cameo, ?4) WHERE entity = ?1",
-    [S_MEN_INS] = "INSERT INTO mentions (doc, entity, local, span_start, span_end, text, form) "
+    [S_MEN_INS] = "INSERT INTO mentions (doc, ord, local, entity, count, span_start, spans) "
                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [S_QUO_INS] = "INSERT INTO quotes (doc, kind, span_start, span_end, text, spans, "
                   "speaker_entity, speaker_name, speaker_key, speaker_last, speaker_start, "
@@ -134,6 +134,17 @@ static const char *const migrations[] = {
     "ALTER TABLE documents ADD COLUMN record_size INTEGER NOT NULL DEFAULT 0;"
     "UPDATE documents SET record = sqlar_compress(CAST(record AS BLOB)), "
     "record_size = length(CAST(record AS BLOB));",
+    /* 5 -> 6: one mentions row per entity and document, its mentions
+     * packed in `spans`, clustered by document (WITHOUT ROWID) */
+    "CREATE TABLE mentions6 (doc INTEGER NOT NULL, ord INTEGER NOT NULL, local INTEGER NOT "
+    "NULL, entity INTEGER NOT NULL, count INTEGER NOT NULL, span_start INTEGER NOT NULL, "
+    "spans TEXT NOT NULL, PRIMARY KEY (doc, ord)) WITHOUT ROWID;"
+    "INSERT INTO mentions6 SELECT doc, row_number() OVER (PARTITION BY doc ORDER BY "
+    "min(r)) - 1, local, entity, count(*), min(span_start), json_group_array(json_array("
+    "span_start, span_end, text, form)) FROM (SELECT rowid AS r, * FROM mentions ORDER BY "
+    "doc, local, entity, rowid) GROUP BY doc, local, entity;"
+    "DROP TABLE mentions; ALTER TABLE mentions6 RENAME TO mentions;"
+    "CREATE INDEX mentions_entity ON mentions (entity, doc);",
 };
 
 /* ---- transliteration rules --------------------------------------------- */
@@ -1125,7 +1136,8 @@ typedef struct put_ctx {
     sqlite3_int64 *ent_map; /* local entity id -> entities.entity */
     int ent_max;
     td_buf tmp, key;
-    td_buf ck; /* the entity cache key */
+    td_buf ck;    /* the entity cache key */
+    td_buf spans; /* an entity's mentions, as JSON */
     char date_lo[11]; /* the document's date_lo ("" when undated) */
 } put_ctx;
 
@@ -1459,6 +1471,71 @@ static const char *entity_name(put_ctx *c, const td_entity *e)
     return c->tmp.ptr;
 }
 
+/* Append v in decimal. */
+static td_status put_uint(td_buf *b, uint32_t v)
+{
+    char d[10];
+    int n = 0;
+    do
+        d[n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    char o[10];
+    for (int i = 0; i < n; i++)
+        o[i] = d[n - 1 - i];
+    return td_buf_append(b, o, (size_t)n);
+}
+
+/* The mentions row of one entity of the document (version 6): its
+ * mentions packed as JSON [[start, end, "text", "form"], ...] in c->spans,
+ * the first start in *first. */
+static td_status mention_spans(put_ctx *c, const td_entity *e, uint32_t *first)
+{
+    td_buf *b = &c->spans;
+    td_buf_clear(b);
+    td_status s = td_buf_putc(b, '[');
+    *first = UINT32_MAX;
+    for (size_t k = 0; k < e->mentions.n && s == TD_OK; k++) {
+        const td_mention *mn = TD_VEC_AT(e->mentions, td_mention, k);
+        td_span sp = td_doc_span_to_base(c->doc, mn->span);
+        if (sp.e > c->doc->base_len)
+            sp.e = (uint32_t)c->doc->base_len;
+        if (sp.s > sp.e)
+            sp.s = sp.e;
+        if (sp.s < *first)
+            *first = sp.s;
+        const char *form = td_mention_form_name(mn->form);
+        size_t tl = sp.e - sp.s, fl = strlen(form);
+        s = td_buf_reserve(b, tl * 6 + fl + 40);
+        if (s != TD_OK)
+            break;
+        b->ptr[b->len++] = k ? ',' : '[';
+        if (k)
+            b->ptr[b->len++] = '[';
+        s = put_uint(b, sp.s);
+        if (s == TD_OK)
+            s = td_buf_putc(b, ',');
+        if (s == TD_OK)
+            s = put_uint(b, sp.e);
+        if (s != TD_OK)
+            break;
+        b->ptr[b->len++] = ',';
+        b->len += td_json_escape_quoted(b->ptr + b->len, c->doc->base ? c->doc->base + sp.s : "",
+                                        tl);
+        b->ptr[b->len++] = ',';
+        b->ptr[b->len++] = '"';
+        memcpy(b->ptr + b->len, form, fl);
+        b->len += fl;
+        b->ptr[b->len++] = '"';
+        b->ptr[b->len++] = ']';
+        b->ptr[b->len] = '\0';
+    }
+    if (s == TD_OK)
+        s = td_buf_putc(b, ']');
+    if (*first == UINT32_MAX)
+        *first = 0;
+    return s;
+}
+
 static td_status put_entities(put_ctx *c)
 {
     const td_doc *d = c->doc;
@@ -1484,16 +1561,21 @@ static td_status put_entities(put_ctx *c)
             break;
         if (e->id > 0 && e->id <= max)
             c->ent_map[e->id] = gid;
+        if (e->mentions.n == 0)
+            continue;
+        uint32_t first = 0;
+        s = mention_spans(c, e, &first);
+        if (s != TD_OK)
+            break;
         sqlite3_stmt *m = c->st->stmt[S_MEN_INS];
-        for (size_t k = 0; k < e->mentions.n && s == TD_OK; k++) {
-            const td_mention *mn = TD_VEC_AT(e->mentions, td_mention, k);
-            sqlite3_bind_int64(m, 1, c->docid);
-            sqlite3_bind_int64(m, 2, gid);
-            sqlite3_bind_int64(m, 3, e->id);
-            bind_span_text(c, m, 4, mn->span);
-            sqlite3_bind_text(m, 7, td_mention_form_name(mn->form), -1, SQLITE_STATIC);
-            s = step(c, m, "cannot store a mention");
-        }
+        sqlite3_bind_int64(m, 1, c->docid);
+        sqlite3_bind_int64(m, 2, (sqlite3_int64)i);
+        sqlite3_bind_int64(m, 3, e->id);
+        sqlite3_bind_int64(m, 4, gid);
+        sqlite3_bind_int64(m, 5, (sqlite3_int64)e->mentions.n);
+        sqlite3_bind_int64(m, 6, first);
+        sqlite3_bind_text(m, 7, c->spans.ptr, (int)c->spans.len, SQLITE_STATIC);
+        s = step(c, m, "cannot store the mentions of an entity");
     }
     return s;
 }
@@ -1764,16 +1846,18 @@ td_status td_store_put_prepared(td_store *st, const td_doc *doc, const char *rec
     td_status s = own_tx ? td_store_begin(st) : TD_OK;
     if (s != TD_OK)
         return s;
-    put_ctx c = {st, doc, 0, NULL, 0, {0}, {0}, {0}, ""};
+    put_ctx c = {st, doc, 0, NULL, 0, {0}, {0}, {0}, {0}, ""};
     td_buf_init(&c.tmp, 0);
     td_buf_init(&c.key, 0);
     td_buf_init(&c.ck, 0);
+    td_buf_init(&c.spans, 0);
     td_store_result r = TD_STORE_UNCHANGED;
     s = put_doc(&c, record, record_len, prep, &r);
     free(c.ent_map);
     td_buf_release(&c.tmp);
     td_buf_release(&c.key);
     td_buf_release(&c.ck);
+    td_buf_release(&c.spans);
     if (s != TD_OK) {
         char keep[sizeof st->err];
         memcpy(keep, st->err, sizeof keep);
