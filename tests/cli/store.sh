@@ -219,6 +219,9 @@ exact show_fx1 "$T" show fx-1
 exact show_prefix "$T" show fx-5
 exact export_quotes_csv "$T" export --table quotes
 exact export_entities_jsonl "$T" export --table entities --format jsonl
+# one row per mention, though the table packs them one row per entity and
+# document (schema version 6)
+exact export_mentions_csv "$T" export --table mentions
 export_docs() { # ingested_at and record_hash (of the whole record) are left out
     "$T" export --table documents --limit 2 --format jsonl |
         sed -e 's/,"ingested_at":"[^"]*"//' -e 's/,"record_hash":"[^"]*"//'

@@ -747,6 +747,15 @@ TEST(migration_from_version_3)
     CHECK_INT(sqlite3_errcode(td_store_db(st)), SQLITE_OK);
     CHECK_INT(count(st, "SELECT count(*) FROM pragma_integrity_check WHERE "
                         "integrity_check <> 'ok'"), 0);
+    /* the 18 mentions are packed one row per entity of a document (version 6), in
+     * the record's order */
+    CHECK_INT(count(st, "SELECT sum(count) FROM mentions"), 18);
+    CHECK_INT(count(st, "SELECT count(*) FROM mentions m, json_each(m.spans)"), 18);
+    CHECK_INT(count(st, "SELECT count(*) FROM mentions WHERE doc = 1"), 4);
+    CHECK_INT(count(st, "SELECT count(*) FROM mentions WHERE doc = 1 AND ord = 0 AND local = 1 "
+                        "AND count = 3 AND span_start = 0 AND spans = '[[0,13,\"Sergey Lavrov\","
+                        "\"name\"],[85,91,\"Lavrov\",\"name\"],[98,100,\"He\",\"pronoun\"]]'"),
+              1);
     /* the records are compressed (version 5) and read back whole */
     CHECK_INT(count(st, "SELECT count(*) FROM documents WHERE record_size = 0 OR "
                         "sqlar_uncompress(record, record_size) NOT LIKE '{\"id\":%}'"), 0);
