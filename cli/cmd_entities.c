@@ -60,7 +60,7 @@ int cmd_entities(int argc, char **argv)
     td_buf sql;
     td_buf_init(&sql, 0);
     td_buf_puts(&sql, "SELECT e.name AS name, e.type AS type, e.country AS country, "
-                      "count(*) AS mentions, count(DISTINCT m.doc) AS documents, "
+                      "sum(m.count) AS mentions, count(DISTINCT m.doc) AS documents, "
                       "substr(min(d.date_lo || '|' || d.date), 12) AS first, "
                       "substr(max(d.date_lo || '|' || d.date), 12) AS last, "
                       "e.role AS _role, e.cameo AS _cameo "

@@ -24,8 +24,17 @@ static const char *const tables[][2] = {
     {"documents", "doc, id, hash, record_hash, date, date_precision, date_lo, date_hi, "
                   "date_source, date_header, date_note, lang, title, url, source_path, "
                   "source_offset, source_line, warc_record_id, ingested_at, caption, body"},
-    {"entities", "*"}, {"mentions", "*"}, {"quotes", "*"}, {"times", "*"}, {"events", "*"},
+    {"entities", "*"}, {"mentions", NULL}, {"quotes", "*"}, {"times", "*"}, {"events", "*"},
 };
+
+/* The mentions table holds one row per entity and document, its mentions
+ * packed in `spans` (schema version 5): exported one row per mention, in
+ * the order of the record. */
+static const char mentions_sql[] =
+    "SELECT m.doc AS doc, m.entity AS entity, m.local AS local, json_extract(j.value, '$[0]') "
+    "AS span_start, json_extract(j.value, '$[1]') AS span_end, json_extract(j.value, '$[2]') "
+    "AS text, json_extract(j.value, '$[3]') AS form FROM mentions m, json_each(m.spans) j "
+    "ORDER BY m.doc, m.ord, j.key LIMIT %ld";
 
 int cmd_export(int argc, char **argv)
 {
@@ -66,7 +75,7 @@ int cmd_export(int argc, char **argv)
     const char *cols = NULL;
     for (size_t i = 0; table && i < sizeof tables / sizeof tables[0]; i++)
         if (strcmp(table, tables[i][0]) == 0)
-            cols = record ? "*" : tables[i][1];
+            cols = tables[i][1] ? tables[i][1] : "";
     if (!cols) {
         cli_error("export: --table wants documents, entities, mentions, quotes, times or "
                   "events");
@@ -77,7 +86,15 @@ int cmd_export(int argc, char **argv)
         return EXIT_FATAL;
     td_buf sql;
     td_buf_init(&sql, 0);
-    td_buf_printf(&sql, "SELECT %s FROM %s ORDER BY rowid LIMIT %ld", cols, table, o.limit);
+    /* the record is stored compressed (schema version 5) */
+    if (strcmp(table, "mentions") == 0)
+        td_buf_printf(&sql, mentions_sql, o.limit);
+    else
+        td_buf_printf(&sql, "SELECT %s%s FROM %s ORDER BY rowid LIMIT %ld", cols,
+                  record && strcmp(table, "documents") == 0
+                      ? ", sqlar_uncompress(record, record_size) AS record"
+                      : "",
+                  table, o.limit);
     int code = EXIT_FATAL;
     sqlite3_stmt *s = q_prepare(st, sql.ptr);
     if (s) {

@@ -75,9 +75,11 @@ static void filters(td_buf *sql, const qargs *a, const q_name *en, const q_opts 
         td_buf_puts(sql, " AND q.quote IN (SELECT rowid FROM quotes_fts WHERE quotes_fts "
                          "MATCH ?3)");
     if (a->entity)
-        td_buf_printf(sql, " AND EXISTS (SELECT 1 FROM mentions m WHERE m.doc = q.doc AND "
-                           "m.entity IN (%s) AND m.span_start >= q.span_start AND "
-                           "m.span_end <= q.span_end)", en->n ? en->ids.ptr : "NULL");
+        td_buf_printf(sql, " AND EXISTS (SELECT 1 FROM mentions m, json_each(m.spans) j "
+                           "WHERE m.doc = q.doc AND m.entity IN (%s) AND "
+                           "json_extract(j.value, '$[0]') >= q.span_start AND "
+                           "json_extract(j.value, '$[1]') <= q.span_end)",
+                      en->n ? en->ids.ptr : "NULL");
     if (o->lo[0])
         td_buf_printf(sql, " AND d.date_hi >= '%s' AND %s >= ((CAST(julianday('%s') AS "
                            "INTEGER) - 366) << 31)", o->lo, key, o->lo);

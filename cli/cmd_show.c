@@ -58,10 +58,13 @@ static int section(td_store *st, const q_opts *o, const char *title, const char 
 }
 
 static const char *const sections[][2] = {
+    /* one mentions row per entity (schema version 5), its mentions in spans */
     {"Entities", "SELECT m.local AS id, e.name AS name, e.type AS type, e.country AS country, "
-                 "count(*) AS mentions, group_concat(DISTINCT m.text) AS forms FROM mentions m "
-                 "JOIN entities e ON e.entity = m.entity WHERE m.doc = ?1 GROUP BY m.local, "
-                 "m.entity ORDER BY min(m.span_start), m.local"},
+                 "sum(m.count) AS mentions, (SELECT group_concat(DISTINCT json_extract(j.value, "
+                 "'$[2]')) FROM mentions n, json_each(n.spans) j WHERE n.doc = ?1 AND n.local "
+                 "= m.local AND n.entity = m.entity) AS forms FROM mentions m JOIN entities e "
+                 "ON e.entity = m.entity WHERE m.doc = ?1 GROUP BY m.local, m.entity ORDER BY "
+                 "min(m.span_start), m.local"},
     {"Quotes", "SELECT q.kind AS kind, coalesce(e.name, q.speaker_name) AS speaker, "
                "q.span_start AS start, q.text AS quote FROM quotes q LEFT JOIN entities e ON "
                "e.entity = q.speaker_entity WHERE q.doc = ?1 ORDER BY q.span_start, q.quote"},
@@ -152,7 +155,8 @@ int cmd_show(int argc, char **argv)
                           : "no document '%s' in %s", id, o.db);
         code = EXIT_SOME_FAILED;
     } else if (o.format == Q_JSON || o.format == Q_JSONL) {
-        sqlite3_stmt *s = q_prepare(st, "SELECT record FROM documents WHERE doc = ?1");
+        sqlite3_stmt *s = q_prepare(st, "SELECT sqlar_uncompress(record, record_size) FROM "
+                                        "documents WHERE doc = ?1");
         if (s) {
             sqlite3_bind_int64(s, 1, doc);
             if (sqlite3_step(s) == SQLITE_ROW)

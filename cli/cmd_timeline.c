@@ -49,7 +49,7 @@ static void build_sql(td_buf *sql, const q_name *nm, const q_opts *o, const char
                                                   : "d.date_precision <> 'day'";
     td_buf_printf(sql,
                   "WITH hits(doc, men, quo, evt) AS ("
-                  "SELECT doc, count(*), 0, 0 FROM mentions WHERE entity IN (%s) GROUP BY doc "
+                  "SELECT doc, sum(count), 0, 0 FROM mentions WHERE entity IN (%s) GROUP BY doc "
                   "UNION ALL SELECT doc, 0, 1, 0 FROM quotes WHERE speaker_entity IN (%s) "
                   "OR %s = ?1 " /* speaker_last: the last word of speaker_key */
                   "UNION ALL SELECT doc, 0, 0, 1 FROM events WHERE actor IN (SELECT cameo FROM "

@@ -31,8 +31,12 @@ CREATE TABLE documents (
     -- the long columns last, so that reading the short ones stays cheap
     caption        TEXT,
     body           TEXT NOT NULL DEFAULT '', -- the record's "text": body paragraphs
-    record         TEXT NOT NULL             -- the whole JSON record
+    record         BLOB NOT NULL,            -- the whole JSON record, compressed (below)
+    record_size    INTEGER NOT NULL DEFAULT 0 -- its size in bytes (version 5)
 );
+-- The record is stored as the sqlite3 shell's sqlar extension stores a
+-- file: zlib-compressed, or as it is when that is not smaller. Read it with
+--   SELECT sqlar_uncompress(record, record_size) FROM documents WHERE id = ...;
 CREATE INDEX documents_date ON documents (date_lo, date_hi);
 CREATE INDEX documents_url ON documents (url);
 -- The dates of every document in a small covering index, so that
@@ -67,18 +71,25 @@ CREATE INDEX entities_key ON entities (key, scope);
 CREATE INDEX entities_scope ON entities (scope) WHERE scope <> 0;
 CREATE INDEX entities_acronym ON entities (lower(acronym)); -- version 3
 
--- Every mention of an entity in a document.
+-- The mentions of an entity in a document: one row per entity of the
+-- record (version 5), with all its mentions in `spans`. The rows of a
+-- document are stored together (WITHOUT ROWID, keyed by doc). One row per
+-- mention, as `tidings export --table mentions` writes them:
+--   SELECT m.doc, m.entity, m.local, j.value ->> 0 AS span_start,
+--          j.value ->> 1 AS span_end, j.value ->> 2 AS text, j.value ->> 3 AS form
+--   FROM mentions m, json_each(m.spans) j;
 CREATE TABLE mentions (
     doc        INTEGER NOT NULL,         -- documents.doc
-    entity     INTEGER NOT NULL,         -- entities.entity
+    ord        INTEGER NOT NULL,         -- the entity's place in the record's list (0, 1, ...)
     local      INTEGER NOT NULL,         -- the entity's id inside the record
-    span_start INTEGER NOT NULL,
-    span_end   INTEGER NOT NULL,
-    text       TEXT NOT NULL,
-    form       TEXT NOT NULL             -- name, acronym, demonym, metonym, pronoun, nominal
-);
+    entity     INTEGER NOT NULL,         -- entities.entity
+    count      INTEGER NOT NULL,         -- how many mentions
+    span_start INTEGER NOT NULL,         -- where the first one starts
+    spans      TEXT NOT NULL,            -- JSON [[span_start, span_end, "text", "form"], ...]
+                                         -- form: name, acronym, demonym, metonym, pronoun, nominal
+    PRIMARY KEY (doc, ord)
+) WITHOUT ROWID;
 CREATE INDEX mentions_entity ON mentions (entity, doc);
-CREATE INDEX mentions_doc ON mentions (doc);
 
 -- Who said what: one row per attribution. A quote's id is its place in
 -- date order (version 5): (Julian day number of date_lo) * 2^31 + its number

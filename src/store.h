@@ -97,8 +97,8 @@ td_status td_store_put(td_store *st, const td_doc *doc, const char *record, size
                        td_store_result *result);
 
 /* What td_store_put() computes from a document and its record before
- * writing: the hashes that tell whether it changed and the texts of the
- * full-text index (the body). td_store_prepare() needs no store and may run on
+ * writing: the hashes that tell whether it changed, the texts of the
+ * full-text index (the body) and the compressed record. td_store_prepare() needs no store and may run on
  * another thread than the one that stores (tidings ingest runs it in its
  * sink, on cli_run's main thread, while the writer thread stores earlier
  * documents);
@@ -108,6 +108,12 @@ td_status td_store_put(td_store *st, const td_doc *doc, const char *record, size
 typedef struct td_store_prep {
     char hash[33], record_hash[33];
     td_buf body; /* NUL-terminated */
+    /* the record as stored (documents.record): zlib-compressed in the
+     * format of the sqlite3 shell's sqlar_compress (empty: stored as it is,
+     * compression did not make it smaller), and its size uncompressed
+     * (documents.record_size) */
+    td_buf record;
+    size_t record_size;
 } td_store_prep;
 td_status td_store_prepare(const td_doc *doc, const char *record, size_t record_len,
                            td_store_prep *p);
@@ -130,6 +136,13 @@ td_status td_store_fold(const td_store *st, const char *name, td_buf *out);
  * date value of the given precision covers ("2022", year: 2022-01-01 to
  * 2022-12-31). False when the value is not a date. */
 bool td_store_date_interval(const char *value, td_precision prec, char lo[11], char hi[11]);
+
+/* Every connection of a store has the SQL functions of the sqlite3
+ * shell's sqlar extension: sqlar_compress(X) (a BLOB X zlib-compressed
+ * when that makes it smaller, anything else as it is) and
+ * sqlar_uncompress(X, SIZE) (X as it is when SIZE is its length, else X
+ * uncompressed to SIZE bytes; here returned as text), so that
+ * sqlar_uncompress(record, record_size) is a document's JSON record. */
 
 /* The SQLite connection, for queries. */
 sqlite3 *td_store_db(td_store *st);

@@ -76,6 +76,13 @@ check "show prints the stored document" \
       "$(printf 'id: st-harbour\ntitle: Harbour reopens after storm')" ]
 check "show --format json prints the stored record" \
     [ "$("$T" show st-bridge --db "$DB" --format json | cut -c1-18)" = '{"id":"st-bridge",' ]
+if [ $have_sqlite3 = 1 ]; then
+    check "the stored record is compressed, and the sqlite3 shell reads it whole" \
+        [ "$(sqlite3 "$DB" "SELECT length(record) < record_size, sqlar_uncompress(record, record_size) FROM documents WHERE id = 'st-bridge'")" = \
+          "1|$("$T" show st-bridge --db "$DB" --format json)" ]
+fi
+check "export --record writes the whole record" \
+    [ "$("$T" export --table documents --record --db "$DB" --format jsonl --limit 1 | grep -c ',"record":"{\\"id\\":')" = 1 ]
 
 # --replace
 sed 's/reopened on Thursday/reopened on Wednesday/' "$FIX/corpus.jsonl" > "$TMP/changed.jsonl"
@@ -212,6 +219,9 @@ exact show_fx1 "$T" show fx-1
 exact show_prefix "$T" show fx-5
 exact export_quotes_csv "$T" export --table quotes
 exact export_entities_jsonl "$T" export --table entities --format jsonl
+# one row per mention, though the table packs them one row per entity and
+# document (schema version 5)
+exact export_mentions_csv "$T" export --table mentions
 export_docs() { # ingested_at and record_hash (of the whole record) are left out
     "$T" export --table documents --limit 2 --format jsonl |
         sed -e 's/,"ingested_at":"[^"]*"//' -e 's/,"record_hash":"[^"]*"//'

@@ -800,6 +800,58 @@ TEST(migration_from_version_3)
     CHECK_INT(sqlite3_errcode(td_store_db(st)), SQLITE_OK);
     CHECK_INT(count(st, "SELECT count(*) FROM pragma_integrity_check WHERE "
                         "integrity_check <> 'ok'"), 0);
+    /* the 18 mentions are packed one row per entity of a document (version 5), in
+     * the record's order */
+    CHECK_INT(count(st, "SELECT sum(count) FROM mentions"), 18);
+    CHECK_INT(count(st, "SELECT count(*) FROM mentions m, json_each(m.spans)"), 18);
+    CHECK_INT(count(st, "SELECT count(*) FROM mentions WHERE doc = 1"), 4);
+    CHECK_INT(count(st, "SELECT count(*) FROM mentions WHERE doc = 1 AND ord = 0 AND local = 1 "
+                        "AND count = 3 AND span_start = 0 AND spans = '[[0,13,\"Sergey Lavrov\","
+                        "\"name\"],[85,91,\"Lavrov\",\"name\"],[98,100,\"He\",\"pronoun\"]]'"),
+              1);
+    /* the records are compressed (version 5) and read back whole */
+    CHECK_INT(count(st, "SELECT count(*) FROM documents WHERE record_size = 0 OR "
+                        "sqlar_uncompress(record, record_size) NOT LIKE '{\"id\":%}'"), 0);
+    CHECK_INT(count(st, "SELECT count(*) FROM documents WHERE length(record) < record_size"),
+              count(st, "SELECT count(*) FROM documents"));
+    td_store_close(st);
+}
+
+/* The record is stored compressed (version 5) and read back whole with
+ * sqlar_uncompress(record, record_size), as in the sqlite3 shell. */
+TEST(record_compressed)
+{
+    td_store *st = open_fixture("record.db");
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    CHECK_INT(count(st, "SELECT count(*) FROM documents WHERE length(record) < record_size"), 5);
+    CHECK_INT(count(st, "SELECT count(*) FROM documents WHERE typeof(record) <> 'blob'"), 0);
+    td_doc *d = fixture(0);
+    td_buf rec;
+    td_buf_init(&rec, 0);
+    CHECK(d && td_record_write(d, 0, &rec) == TD_OK);
+    while (rec.len && rec.ptr[rec.len - 1] == '\n')
+        rec.len--;
+    sqlite3_stmt *s = NULL;
+    CHECK(sqlite3_prepare_v2(td_store_db(st), "SELECT sqlar_uncompress(record, record_size), "
+                             "record_size FROM documents WHERE id = ?1", -1, &s, NULL) == SQLITE_OK);
+    sqlite3_bind_text(s, 1, d ? d->id : "", -1, SQLITE_STATIC);
+    CHECK(sqlite3_step(s) == SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int64(s, 1), (long long)rec.len);
+    CHECK_INT(sqlite3_column_bytes(s, 0), (long long)rec.len);
+    const char *got = (const char *)sqlite3_column_text(s, 0);
+    CHECK(got && rec.ptr && memcmp(got, rec.ptr, rec.len) == 0);
+    sqlite3_finalize(s);
+    /* a blob compression does not shrink is kept as it is; a text is left alone */
+    CHECK_INT(count(st, "SELECT sqlar_compress(x'41') = x'41'"), 1);
+    CHECK_INT(count(st, "SELECT sqlar_compress('abcabcabcabcabcabcabcabc') = "
+                        "'abcabcabcabcabcabcabcabc'"), 1);
+    CHECK_INT(count(st, "SELECT length(sqlar_compress(zeroblob(1000))) < 100"), 1);
+    CHECK_INT(count(st, "SELECT sqlar_uncompress(sqlar_compress(CAST(printf('%.*c', 500, 'x') "
+                        "AS BLOB)), 500) = printf('%.*c', 500, 'x')"), 1);
+    td_buf_release(&rec);
+    td_doc_free(d);
     td_store_close(st);
 }
 
@@ -847,6 +899,7 @@ int main(int argc, char **argv)
     RUN(record_hash_leaves_out_source);
     RUN(quote_ids_in_date_order);
     RUN(migration_from_version_3);
+    RUN(record_compressed);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd) != 0)
