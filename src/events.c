@@ -73,11 +73,15 @@ enum {
     FW_1ACTOR = 1 << 24,
     FW_1AGENT = 1 << 25,
     FW_1DISC = 1 << 26,
-    /* a token's, not a word's (word_id): shaped as a plural ("Albanians",
+    /* a token's, not a word's (plural_bits): shaped as a plural ("Albanians",
      * five letters or more, "s" not after "s") of a word that is a one-word
      * actor (FW_PL1ACTOR) or starts a two-actor phrase (FW_PLMULTI) */
     FW_PL1ACTOR = 1 << 27,
-    FW_PLMULTI = 1 << 28
+    FW_PLMULTI = 1 << 28,
+    /* a token's too, from its bytes alone: shaped as a plural (five
+     * bytes or more, "s" not after "s"), or the one byte "_" */
+    FW_PLSHAPE = 1 << 29,
+    FW_USCORE = 1 << 30
 };
 
 typedef struct ev_res {
@@ -628,7 +632,7 @@ static long match_phrase_at(const sent *S, int kind, uint32_t i, uint32_t *len)
 static long plural_actor(const sent *S, uint32_t i, uint32_t *len)
 {
     if (!(S->tfw[S->w[i].tok] & FW_PL1ACTOR))
-        return -1; /* not a plural of a one-word actor (word_id) */
+        return -1; /* not a plural of a one-word actor (plural_bits) */
     const td_token *t = TD_DOC_TOK(S->doc, S->w[i].tok);
     size_t n = t->span.e - t->span.s;
     const char *s = S->doc->norm + t->span.s;
@@ -1917,25 +1921,24 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
     const uint32_t *twid = S->twid, *tfw = S->tfw;
     const uint8_t *tkb = S->tkb;
     const char *norm = doc->norm;
+    const td_token *toks = doc->toks.items;
     uint32_t n = 0;
     uint32_t end = se->tok_first + se->tok_count;
     for (uint32_t ti = se->tok_first; ti < end && n < MAX_W; ti++) {
-        const td_token *t = TD_DOC_TOK(doc, ti);
-        const char *s = norm + t->span.s;
-        uint32_t len = t->span.e - t->span.s;
-        if (t->type == TD_TOK_SYM && len == 1 && s[0] == '_')
-            continue;
+        const td_token *t = &toks[ti];
+        uint32_t f = tfw[ti];
+        if ((f & FW_USCORE) && t->type == TD_TOK_SYM)
+            continue; /* "_" */
         wtok *w = &S->w[n];
         uint32_t wid = twid[ti];
         uint8_t kb = tkb[ti];
-        uint32_t f = tfw[ti];
         uint8_t cap = (t->flags & TD_TOKF_CAP) != 0;
         if (cap && (t->flags & TD_TOKF_SENT_START) && ti == se->tok_first)
             cap = 2; /* capitalised by position only, maybe */
         w->tok = ti;
         w->punct = t->type == TD_TOK_PUNCT || t->type == TD_TOK_QUOTE_OPEN ||
                    t->type == TD_TOK_QUOTE_CLOSE;
-        w->pc = s[0];
+        w->pc = norm[t->span.s];
         w->cap = cap;
         w->wid = wid;
         w->kb = kb;
@@ -2221,15 +2224,18 @@ static inline wcache *long_set(wcaches *wc, uint32_t h)
     return &wc->lg[(h & (WCACHE_SETS - 1)) * 2];
 }
 
-/* FW_PL1ACTOR and FW_PLMULTI of the token s[0..len). */
+/* FW_USCORE, FW_PLSHAPE, FW_PL1ACTOR and FW_PLMULTI of the token
+ * s[0..len). */
 static uint32_t plural_bits(const ed_dict *d, const char *s, size_t len)
 {
+    if (len == 1 && s[0] == '_')
+        return FW_USCORE;
     if (len < 5 || s[len - 1] != 's' || s[len - 2] == 's')
         return 0;
     uint32_t w = ed_word_find(d, s, len - 1);
     if (w == ED_NONE)
-        return 0;
-    return ((d->words[w].fw & FW_1ACTOR) ? FW_PL1ACTOR : 0) |
+        return FW_PLSHAPE;
+    return FW_PLSHAPE | ((d->words[w].fw & FW_1ACTOR) ? FW_PL1ACTOR : 0) |
            ((d->words[w].kinds & ED_WB_MULTI) ? FW_PLMULTI : 0);
 }
 
@@ -2272,7 +2278,7 @@ static __attribute__((noinline)) uint32_t word_long(const ed_dict *d, wcaches *w
     return w;
 }
 
-/* word_id's miss: the dictionary's answer, into the cache. */
+/* tok_word's miss: the dictionary's answer, into the cache (wc NULL: none). */
 static __attribute__((noinline)) uint32_t word_miss(const ed_dict *d, wcaches *wc, const char *s,
                                                     size_t len, const char *end, uint8_t *kinds,
                                                     uint32_t *fw)
@@ -2291,26 +2297,6 @@ static __attribute__((noinline)) uint32_t word_miss(const ed_dict *d, wcaches *w
     return word_long(d, wc, s, len, end, long_hash(s, len, end), kinds, fw);
 }
 
-/* dict_word through the cache wc (NULL: none): a token of 1 to 8 bytes
- * found in the short cache here, everything else in word_miss. */
-static inline __attribute__((always_inline)) uint32_t word_id(const ed_dict *d, wcaches *wc,
-                                                              const char *s, size_t len,
-                                                              const char *end, uint8_t *kinds,
-                                                              uint32_t *fw)
-{
-    if (wc && len - 1 < 8) {
-        uint64_t key = short_key(s, len, end);
-        const wshort *set = short_set(wc, key);
-        for (int k = 0; k < WSHORT_WAYS; k++)
-            if (set[k].key == key && ((set[k].wk >> 8) & 15) == len) {
-                *kinds = (uint8_t)set[k].wk;
-                *fw = set[k].fw;
-                return (set[k].wk >> 12) - 1;
-            }
-    }
-    return word_miss(d, wc, s, len, end, kinds, fw);
-}
-
 /* What a sentence holds that coding needs (necessary conditions, computed
  * from the words alone): a verb head the verb loop would try (not
  * auxiliary, not a capitalised word inside the sentence), a verb phrase,
@@ -2320,8 +2306,7 @@ enum { SB_HEAD = 1, SB_CHUNK = 2, SB_DISC = 4, SB_VPH = 8, SB_DYAD = 16, SB_EXAC
 
 /* A token's SB_* bits; *chunks counts the tokens that may start a chunk,
  * SB_DYAD when one may bring two actor codes alone. */
-static uint8_t token_bits(const td_token *t, const char *s, size_t len, uint8_t kb, uint32_t fw,
-                          bool inside, int *chunks)
+static uint8_t token_bits(const td_token *t, uint8_t kb, uint32_t fw, bool inside, int *chunks)
 {
     bool cap = (t->flags & TD_TOKF_CAP) != 0;
     if (!kb && !cap)
@@ -2339,7 +2324,7 @@ static uint8_t token_bits(const td_token *t, const char *s, size_t len, uint8_t 
         if (kb & ED_WB_MULTI)
             b |= SB_DYAD;
     }
-    if (cap && len >= 5 && s[len - 1] == 's' && s[len - 2] != 's') {
+    if (cap && (fw & FW_PLSHAPE)) {
         b |= SB_CHUNK; /* maybe a plural actor ("Albanians") */
         ++*chunks;
         if (fw & FW_PLMULTI)
@@ -2448,47 +2433,50 @@ static inline __attribute__((always_inline)) void tok_prefetch(wcaches *wc, trin
 }
 
 /* Token ti's word id, ED_WB_* bits and function-word classes into
- * twid, tkb and tfw; the dictionary word phrase_at will read is
- * prefetched, and the cache set of token ti + PREFETCH. With a cache,
- * token ti's set was prefetched (tok_prefetch) and its ring slot is
- * read before token ti + PREFETCH takes it. */
+ * twid, tkb and tfw, and the dictionary word phrase_at will read
+ * prefetched. */
+static inline __attribute__((always_inline)) void tok_put(const ed_dict *d, size_t ti, uint32_t w,
+                                                          uint8_t kb, uint32_t fw, uint32_t *twid,
+                                                          uint8_t *tkb, uint32_t *tfw)
+{
+    twid[ti] = w;
+    tkb[ti] = kb;
+    tfw[ti] = fw;
+    if ((kb & (ED_WB_AGENT | ED_WB_DISC)) || ((kb & ED_WB_ACTOR) && !(fw & FW_1ACTOR)))
+        __builtin_prefetch(&d->words[w]); /* phrase_at, soon */
+}
+
+/* tok_put for token ti through the cache wc: its set was prefetched
+ * (tok_prefetch) and its ring slot is read before token ti + PREFETCH
+ * (when ahead) takes it. */
 static inline __attribute__((always_inline)) void tok_word(const ed_dict *d, wcaches *wc,
                                                            tring *rg, tview tv, size_t ti,
-                                                           uint32_t *twid, uint8_t *tkb,
-                                                           uint32_t *tfw)
+                                                           bool ahead, uint32_t *twid,
+                                                           uint8_t *tkb, uint32_t *tfw)
 {
     const td_token *t = &tv.toks[ti];
     const char *s = tv.norm + t->span.s;
     size_t len = t->span.e - t->span.s;
     uint8_t kb;
     uint32_t fw, w;
-    if (!wc) {
-        w = word_miss(d, NULL, s, len, tv.end, &kb, &fw);
+    uint64_t key = rg->key[ti % PREFETCH];
+    const wshort *set = rg->set[ti % PREFETCH];
+    if (ahead)
+        tok_prefetch(wc, rg, tv, ti + PREFETCH);
+    if (len - 1 < 8) {
+        for (int k = 0; k < WSHORT_WAYS; k++)
+            if (set[k].key == key && ((set[k].wk >> 8) & 15) == len) {
+                tok_put(d, ti, (set[k].wk >> 12) - 1, (uint8_t)set[k].wk, set[k].fw, twid, tkb,
+                        tfw);
+                return;
+            }
+        w = word_miss(d, wc, s, len, tv.end, &kb, &fw);
+    } else if (len - 9 < WCACHE_LEN - 8) { /* the long cache, with its hash */
+        w = word_long(d, wc, s, len, tv.end, (uint32_t)key, &kb, &fw);
     } else {
-        uint64_t key = rg->key[ti % PREFETCH];
-        const wshort *set = rg->set[ti % PREFETCH];
-        if (ti + PREFETCH < tv.nt)
-            tok_prefetch(wc, rg, tv, ti + PREFETCH);
-        w = ED_NONE - 1; /* not found yet */
-        if (len - 1 < 8) {
-            for (int k = 0; k < WSHORT_WAYS; k++)
-                if (set[k].key == key && ((set[k].wk >> 8) & 15) == len) {
-                    kb = (uint8_t)set[k].wk;
-                    fw = set[k].fw;
-                    w = (set[k].wk >> 12) - 1;
-                    break;
-                }
-        } else if (len - 9 < WCACHE_LEN - 8) { /* the long cache, with its hash */
-            w = word_long(d, wc, s, len, tv.end, (uint32_t)key, &kb, &fw);
-        }
-        if (w == ED_NONE - 1)
-            w = word_miss(d, wc, s, len, tv.end, &kb, &fw);
+        w = word_miss(d, wc, s, len, tv.end, &kb, &fw);
     }
-    twid[ti] = w;
-    tkb[ti] = kb;
-    tfw[ti] = fw;
-    if ((kb & (ED_WB_AGENT | ED_WB_DISC)) || ((kb & ED_WB_ACTOR) && !(fw & FW_1ACTOR)))
-        __builtin_prefetch(&d->words[w]); /* phrase_at, below */
+    tok_put(d, ti, w, kb, fw, twid, tkb, tfw);
 }
 
 /* Word ids, ED_WB_* bits and function-word classes of every token of the
@@ -2501,11 +2489,25 @@ static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, uint32_t
                       doc->toks.n};
     const td_sentence *sents = doc->sents.items;
     size_t nt = tv.nt, ns = doc->sents.n;
-    tring rg;
-    for (size_t i = 0; wc && i < nt && i < PREFETCH; i++)
-        tok_prefetch(wc, &rg, tv, i);
-    for (size_t ti = 0; ti < nt; ti++)
-        tok_word(d, wc, &rg, tv, ti, twid, tkb, tfw);
+    if (wc) {
+        tring rg;
+        size_t ti = 0, ahead = nt > PREFETCH ? nt - PREFETCH : 0;
+        for (size_t i = 0; i < nt && i < PREFETCH; i++)
+            tok_prefetch(wc, &rg, tv, i);
+        for (; ti < ahead; ti++)
+            tok_word(d, wc, &rg, tv, ti, true, twid, tkb, tfw);
+        for (; ti < nt; ti++)
+            tok_word(d, wc, &rg, tv, ti, false, twid, tkb, tfw);
+    } else {
+        for (size_t ti = 0; ti < nt; ti++) {
+            const td_token *t = &tv.toks[ti];
+            uint8_t kb;
+            uint32_t fw;
+            uint32_t w = word_miss(d, NULL, tv.norm + t->span.s, t->span.e - t->span.s, tv.end,
+                                   &kb, &fw);
+            tok_put(d, ti, w, kb, fw, twid, tkb, tfw);
+        }
+    }
     for (size_t i = 0; i < ns; i++) {
         const td_sentence *se = &sents[i];
         uint32_t first = se->tok_first, count = se->tok_count;
@@ -2516,13 +2518,12 @@ static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, uint32_t
         uint32_t cand[MAX_W], nc = 0; /* tokens token_bits gave SB_CHUNK */
         for (uint32_t ti = first; ti < first + count; ti++) {
             const td_token *t = &tv.toks[ti];
-            const char *s = tv.norm + t->span.s;
-            size_t len = t->span.e - t->span.s;
-            uint8_t tb = token_bits(t, s, len, tkb[ti], tfw[ti], inside, &chunks);
+            uint32_t fw = tfw[ti];
+            uint8_t tb = token_bits(t, tkb[ti], fw, inside, &chunks);
             b |= tb;
             if ((tb & SB_CHUNK) && nc < MAX_W)
                 cand[nc++] = ti;
-            if (!(t->type == TD_TOK_SYM && len == 1 && s[0] == '_'))
+            if (!((fw & FW_USCORE) && t->type == TD_TOK_SYM)) /* not "_" */
                 inside = true;
             else
                 exact = false; /* load_words drops it */
