@@ -1407,6 +1407,17 @@ td_status ed_dict_compact(ed_dict *d, char **err)
     }
     free(d->wph);
     d->wph = wph;
+    for (int k = 0; k < ED_KINDS; k++) {
+        free(d->second[k]);
+        d->second[k] = calloc(((size_t)d->n_words + 63) / 64 + 1, sizeof(uint64_t));
+        if (!d->second[k])
+            return TD_ENOMEM;
+        for (uint32_t i = 0; i < d->n_phr[k]; i++) {
+            uint32_t w1 = d->phr[k][i].w1;
+            if (w1 != ED_NONE)
+                d->second[k][w1 >> 6] |= 1ull << (w1 & 63);
+        }
+    }
     return TD_OK;
 }
 
@@ -1415,6 +1426,8 @@ void ed_dict_free(ed_dict *d)
     if (!d)
         return;
     free(d->wph);
+    for (int k = 0; k < ED_KINDS; k++)
+        free(d->second[k]);
     free(d->strpool);
     free(d->words);
     free(d->slots);

@@ -161,6 +161,9 @@ typedef struct ed_dict {
     uint32_t *by2w2[ED_KINDS];
     /* every word's first, n and n2, compact (ed_dict_compact), or NULL */
     ed_wph *wph;
+    /* bit w of second[k]: word w is the second word of some phrase of kind
+     * k (ed_dict_compact): a phrase search stops there when it is not */
+    uint64_t *second[ED_KINDS];
 } ed_dict;
 
 /* Load the set in dir (NULL: the built-in copy). On failure *err says
@@ -168,7 +171,7 @@ typedef struct ed_dict {
 td_status ed_dict_load(const char *dir, ed_dict **out, char **err);
 void ed_dict_free(ed_dict *d);
 
-/* Fill d->wph from the words (after the last ed_word_add). TD_EFORMAT
+/* Fill d->wph and d->second (after the last ed_word_add). TD_EFORMAT
  * (*err says why; caller frees) when a word starts more than 65535
  * phrases of one kind. */
 td_status ed_dict_compact(ed_dict *d, char **err);

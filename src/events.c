@@ -579,6 +579,8 @@ static inline long multi_phrase(const ed_dict *d, int kind, const ed_wph *wd, si
     uint32_t w1 = at(ctx, 1), lo = 0, hi = wd->n2[kind];
     if (w1 == ED_NONE)
         return -1; /* no dictionary word next: no phrase goes on */
+    if (!((d->second[kind][w1 >> 6] >> (w1 & 63)) & 1))
+        return -1; /* no phrase of the kind has it second */
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
         if (second[mid] < w1)
@@ -1933,8 +1935,8 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
     const char *norm = doc->norm;
     const td_token *toks = doc->toks.items;
     uint32_t n = 0;
-    uint32_t end = se->tok_first + se->tok_count;
-    for (uint32_t ti = se->tok_first; ti < end && n < MAX_W; ti++) {
+    uint32_t first = se->tok_first, end = first + se->tok_count;
+    for (uint32_t ti = first; ti < end && n < MAX_W; ti++) {
         const td_token *t = &toks[ti];
         uint32_t f = tfw[ti];
         if ((f & FW_USCORE) && t->type == TD_TOK_SYM)
@@ -1943,7 +1945,7 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
         uint32_t wid = twid[ti];
         uint8_t kb = tkb[ti];
         uint8_t cap = (t->flags & TD_TOKF_CAP) != 0;
-        if (cap && (t->flags & TD_TOKF_SENT_START) && ti == se->tok_first)
+        if (cap && (t->flags & TD_TOKF_SENT_START) && ti == first)
             cap = 2; /* capitalised by position only, maybe */
         w->tok = ti;
         w->punct = t->type == TD_TOK_PUNCT || t->type == TD_TOK_QUOTE_OPEN ||
