@@ -1384,10 +1384,50 @@ td_status ed_dict_load(const char *dir, ed_dict **out, char **err)
     return TD_OK;
 }
 
+td_status ed_dict_compact(ed_dict *d, char **err)
+{
+    size_t n = d->n_words ? d->n_words : 1, size = (n * sizeof(ed_wph) + 63) / 64 * 64;
+    ed_wph *wph = aligned_alloc(64, size); /* an entry never crosses a line */
+    if (!wph)
+        return TD_ENOMEM;
+    for (uint32_t i = 0; i < d->n_words; i++) {
+        const ed_word *w = &d->words[i];
+        for (int k = 0; k < ED_KINDS; k++) {
+            if (w->n[k] > UINT16_MAX) {
+                if (err && asprintf(err, "event dictionaries: over 65535 phrases start with %s",
+                                    ed_str(d, w->off)) < 0)
+                    *err = NULL;
+                free(wph);
+                return TD_EFORMAT;
+            }
+            wph[i].first[k] = w->first[k];
+            wph[i].n[k] = (uint16_t)w->n[k];
+            wph[i].n2[k] = (uint16_t)w->n2[k];
+        }
+    }
+    free(d->wph);
+    d->wph = wph;
+    for (int k = 0; k < ED_KINDS; k++) {
+        free(d->second[k]);
+        d->second[k] = calloc(((size_t)d->n_words + 63) / 64 + 1, sizeof(uint64_t));
+        if (!d->second[k])
+            return TD_ENOMEM;
+        for (uint32_t i = 0; i < d->n_phr[k]; i++) {
+            uint32_t w1 = d->phr[k][i].w1;
+            if (w1 != ED_NONE)
+                d->second[k][w1 >> 6] |= 1ull << (w1 & 63);
+        }
+    }
+    return TD_OK;
+}
+
 void ed_dict_free(ed_dict *d)
 {
     if (!d)
         return;
+    free(d->wph);
+    for (int k = 0; k < ED_KINDS; k++)
+        free(d->second[k]);
     free(d->strpool);
     free(d->words);
     free(d->slots);

@@ -73,17 +73,23 @@ enum {
     FW_1ACTOR = 1 << 24,
     FW_1AGENT = 1 << 25,
     FW_1DISC = 1 << 26,
-    /* a token's, not a word's (word_id): shaped as a plural ("Albanians",
+    /* a token's, not a word's (plural_bits): shaped as a plural ("Albanians",
      * five letters or more, "s" not after "s") of a word that is a one-word
      * actor (FW_PL1ACTOR) or starts a two-actor phrase (FW_PLMULTI) */
     FW_PL1ACTOR = 1 << 27,
-    FW_PLMULTI = 1 << 28
+    FW_PLMULTI = 1 << 28,
+    /* a token's too, from its bytes alone: shaped as a plural (five
+     * bytes or more, "s" not after "s"), or the one byte "_" */
+    FW_PLSHAPE = 1 << 29,
+    FW_USCORE = 1 << 30
 };
 
 typedef struct ev_res {
     ed_dict *dict;
     td_lexicon *cameo; /* events_cameo_codes.tsv */
     uint32_t *sing;    /* by word id: the singular a plural form is of, or ED_NONE */
+    uint8_t *wtb;      /* by word id + 1, twice (not capitalised, capitalised): the
+                        * word's part of a token's byte (word_bytes) */
     struct ev_pfilter *pf; /* a filter a pattern (pattern_filters) */
 } ev_res;
 
@@ -374,6 +380,8 @@ static ev_pfilter *pattern_filters(const ed_dict *d)
     return x;
 }
 
+static td_status word_bytes(ev_res *r);
+
 td_status td_events_init(td_resources *res, char **err)
 {
     ev_res *r = calloc(1, sizeof *r);
@@ -398,12 +406,17 @@ td_status td_events_init(td_resources *res, char **err)
         if (!r->pf)
             st = TD_ENOMEM;
     }
+    if (st == TD_OK) /* no word is added after this */
+        st = ed_dict_compact(r->dict, err);
+    if (st == TD_OK)
+        st = word_bytes(r);
     if (st == TD_OK)
         st = td_lexicon_load(&res->opts, "events_cameo_codes.tsv", 0, &r->cameo, err);
     if (st != TD_OK) {
         ed_dict_free(r->dict);
         td_lexicon_free(r->cameo);
-            free(r->sing);
+        free(r->sing);
+        free(r->wtb);
         free(r->pf);
         free(r);
         return st;
@@ -420,6 +433,7 @@ void td_events_release(td_resources *res)
     ed_dict_free(r->dict);
     td_lexicon_free(r->cameo);
     free(r->sing);
+    free(r->wtb);
     free(r->pf);
     free(r);
     res->events = NULL;
@@ -555,7 +569,7 @@ static inline uint32_t twid_wid(const void *ctx, size_t j) { return ((const uint
 /* The first phrase of kind of two or more words that starts with word wd
  * (at(ctx, 0)) and fits in the avail words from there, found through the
  * index by second word: its phrase index (its length in *len), or -1. */
-static inline long multi_phrase(const ed_dict *d, int kind, const ed_word *wd, size_t avail,
+static inline long multi_phrase(const ed_dict *d, int kind, const ed_wph *wd, size_t avail,
                                 wid_at_fn at, const void *ctx, uint32_t *len)
 {
     const ed_phrase *ph = d->phr[kind];
@@ -565,6 +579,8 @@ static inline long multi_phrase(const ed_dict *d, int kind, const ed_word *wd, s
     uint32_t w1 = at(ctx, 1), lo = 0, hi = wd->n2[kind];
     if (w1 == ED_NONE)
         return -1; /* no dictionary word next: no phrase goes on */
+    if (!((d->second[kind][w1 >> 6] >> (w1 & 63)) & 1))
+        return -1; /* no phrase of the kind has it second */
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
         if (second[mid] < w1)
@@ -610,7 +626,7 @@ static inline long match_phrase(const sent *S, int kind, uint32_t i, uint32_t *l
 static long match_phrase_at(const sent *S, int kind, uint32_t i, uint32_t *len)
 {
     const ed_dict *d = S->d;
-    const ed_word *wd = &d->words[S->w[i].wid];
+    const ed_wph *wd = &d->wph[S->w[i].wid];
     if (wd->n2[kind] && i + 1 < S->n) {
         long k = multi_phrase(d, kind, wd, S->n - i, wtok_wid, &S->w[i], len);
         if (k >= 0)
@@ -628,7 +644,7 @@ static long match_phrase_at(const sent *S, int kind, uint32_t i, uint32_t *len)
 static long plural_actor(const sent *S, uint32_t i, uint32_t *len)
 {
     if (!(S->tfw[S->w[i].tok] & FW_PL1ACTOR))
-        return -1; /* not a plural of a one-word actor (word_id) */
+        return -1; /* not a plural of a one-word actor (plural_bits) */
     const td_token *t = TD_DOC_TOK(S->doc, S->w[i].tok);
     size_t n = t->span.e - t->span.s;
     const char *s = S->doc->norm + t->span.s;
@@ -637,7 +653,7 @@ static long plural_actor(const sent *S, uint32_t i, uint32_t *len)
     uint32_t w = ed_word_find(S->d, s, n - 1);
     if (w == ED_NONE)
         return -1;
-    const ed_word *wd = &S->d->words[w];
+    const ed_wph *wd = &S->d->wph[w];
     if (wd->n2[ED_ACTOR] < wd->n[ED_ACTOR]) { /* its first one-word phrase */
         *len = 1;
         return (long)(wd->first[ED_ACTOR] + wd->n2[ED_ACTOR]);
@@ -1514,7 +1530,7 @@ static bool verb_at(const sent *S, uint32_t i, uint32_t *first, uint32_t *count,
     const ed_dict *d = S->d;
     const ed_phrase *ph = d->phr[ED_VERB];
     uint32_t end = (uint32_t)p + 1;
-    uint32_t lastw = d->words[ph[p].w0].first[ED_VERB] + d->words[ph[p].w0].n[ED_VERB];
+    uint32_t lastw = d->wph[ph[p].w0].first[ED_VERB] + d->wph[ph[p].w0].n[ED_VERB];
     while (end < lastw && ph[end].n == ph[p].n &&
            memcmp(d->wpool + ph[end].w, d->wpool + ph[p].w, ph[p].n * sizeof(uint32_t)) == 0)
         end++;
@@ -1860,7 +1876,7 @@ static int discarded(const sent *S)
 static long phrase_idx_at(const ed_dict *d, int kind, const uint32_t *twid, size_t ti,
                           size_t end)
 {
-    const ed_word *wd = &d->words[twid[ti]];
+    const ed_wph *wd = &d->wph[twid[ti]];
     uint32_t len;
     if (wd->n2[kind] && ti + 1 < end) {
         long k = multi_phrase(d, kind, wd, end - ti, twid_wid, twid + ti, &len);
@@ -1917,25 +1933,24 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
     const uint32_t *twid = S->twid, *tfw = S->tfw;
     const uint8_t *tkb = S->tkb;
     const char *norm = doc->norm;
+    const td_token *toks = doc->toks.items;
     uint32_t n = 0;
-    uint32_t end = se->tok_first + se->tok_count;
-    for (uint32_t ti = se->tok_first; ti < end && n < MAX_W; ti++) {
-        const td_token *t = TD_DOC_TOK(doc, ti);
-        const char *s = norm + t->span.s;
-        uint32_t len = t->span.e - t->span.s;
-        if (t->type == TD_TOK_SYM && len == 1 && s[0] == '_')
-            continue;
+    uint32_t first = se->tok_first, end = first + se->tok_count;
+    for (uint32_t ti = first; ti < end && n < MAX_W; ti++) {
+        const td_token *t = &toks[ti];
+        uint32_t f = tfw[ti];
+        if ((f & FW_USCORE) && t->type == TD_TOK_SYM)
+            continue; /* "_" */
         wtok *w = &S->w[n];
         uint32_t wid = twid[ti];
         uint8_t kb = tkb[ti];
-        uint32_t f = tfw[ti];
         uint8_t cap = (t->flags & TD_TOKF_CAP) != 0;
-        if (cap && (t->flags & TD_TOKF_SENT_START) && ti == se->tok_first)
+        if (cap && (t->flags & TD_TOKF_SENT_START) && ti == first)
             cap = 2; /* capitalised by position only, maybe */
         w->tok = ti;
         w->punct = t->type == TD_TOK_PUNCT || t->type == TD_TOK_QUOTE_OPEN ||
                    t->type == TD_TOK_QUOTE_CLOSE;
-        w->pc = s[0];
+        w->pc = norm[t->span.s];
         w->cap = cap;
         w->wid = wid;
         w->kb = kb;
@@ -1943,7 +1958,7 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
         w->cls = f & (FW_INTENT | FW_REFUSE | FW_INF | FW_OBLIG | FW_FUT | FW_SAY | FW_DIR |
                       FW_PART | FW_PRON);
         if (kb & (ED_WB_ACT | ED_WB_VPHRASE)) /* find_chunks, verb_at: soon */
-            __builtin_prefetch(&d->words[wid]);
+            __builtin_prefetch(&d->wph[wid]);
         n++;
     }
     S->n = n;
@@ -2221,15 +2236,18 @@ static inline wcache *long_set(wcaches *wc, uint32_t h)
     return &wc->lg[(h & (WCACHE_SETS - 1)) * 2];
 }
 
-/* FW_PL1ACTOR and FW_PLMULTI of the token s[0..len). */
+/* FW_USCORE, FW_PLSHAPE, FW_PL1ACTOR and FW_PLMULTI of the token
+ * s[0..len). */
 static uint32_t plural_bits(const ed_dict *d, const char *s, size_t len)
 {
+    if (len == 1 && s[0] == '_')
+        return FW_USCORE;
     if (len < 5 || s[len - 1] != 's' || s[len - 2] == 's')
         return 0;
     uint32_t w = ed_word_find(d, s, len - 1);
     if (w == ED_NONE)
-        return 0;
-    return ((d->words[w].fw & FW_1ACTOR) ? FW_PL1ACTOR : 0) |
+        return FW_PLSHAPE;
+    return FW_PLSHAPE | ((d->words[w].fw & FW_1ACTOR) ? FW_PL1ACTOR : 0) |
            ((d->words[w].kinds & ED_WB_MULTI) ? FW_PLMULTI : 0);
 }
 
@@ -2272,7 +2290,7 @@ static __attribute__((noinline)) uint32_t word_long(const ed_dict *d, wcaches *w
     return w;
 }
 
-/* word_id's miss: the dictionary's answer, into the cache. */
+/* tok_word's miss: the dictionary's answer, into the cache (wc NULL: none). */
 static __attribute__((noinline)) uint32_t word_miss(const ed_dict *d, wcaches *wc, const char *s,
                                                     size_t len, const char *end, uint8_t *kinds,
                                                     uint32_t *fw)
@@ -2291,26 +2309,6 @@ static __attribute__((noinline)) uint32_t word_miss(const ed_dict *d, wcaches *w
     return word_long(d, wc, s, len, end, long_hash(s, len, end), kinds, fw);
 }
 
-/* dict_word through the cache wc (NULL: none): a token of 1 to 8 bytes
- * found in the short cache here, everything else in word_miss. */
-static inline __attribute__((always_inline)) uint32_t word_id(const ed_dict *d, wcaches *wc,
-                                                              const char *s, size_t len,
-                                                              const char *end, uint8_t *kinds,
-                                                              uint32_t *fw)
-{
-    if (wc && len - 1 < 8) {
-        uint64_t key = short_key(s, len, end);
-        const wshort *set = short_set(wc, key);
-        for (int k = 0; k < WSHORT_WAYS; k++)
-            if (set[k].key == key && ((set[k].wk >> 8) & 15) == len) {
-                *kinds = (uint8_t)set[k].wk;
-                *fw = set[k].fw;
-                return (set[k].wk >> 12) - 1;
-            }
-    }
-    return word_miss(d, wc, s, len, end, kinds, fw);
-}
-
 /* What a sentence holds that coding needs (necessary conditions, computed
  * from the words alone): a verb head the verb loop would try (not
  * auxiliary, not a capitalised word inside the sentence), a verb phrase,
@@ -2318,32 +2316,65 @@ static inline __attribute__((always_inline)) uint32_t word_id(const ed_dict *d, 
 enum { SB_HEAD = 1, SB_CHUNK = 2, SB_DISC = 4, SB_VPH = 8, SB_DYAD = 16, SB_EXACT = 32 };
 /* SB_EXACT: the sentence's words are its tokens (no '_' dropped, not over MAX_W) */
 
-/* A token's SB_* bits; *chunks counts the tokens that may start a chunk,
- * SB_DYAD when one may bring two actor codes alone. */
-static uint8_t token_bits(const td_token *t, const char *s, size_t len, uint8_t kb, uint32_t fw,
-                          bool inside, int *chunks)
+/* A token's byte (ttb, doc_words): SB_HEAD, SB_CHUNK, SB_DISC, SB_VPH and
+ * SB_DYAD as if a word came before it in its sentence, and
+ *   TB_HEADCAP: a capitalised verb head, SB_HEAD only where no word
+ *               (only "_" tokens) came before it in its sentence;
+ *   TB_USC: a "_" token (load_words drops it);
+ *   TB_TWO: it may start two chunks (an actor phrase, and a plural). */
+enum { TB_HEADCAP = 32, TB_USC = 64, TB_TWO = 128 };
+
+/* The part of a token's byte its word gives (kb, its ED_WB_* bits, fw its
+ * function-word classes), capitalised or not. */
+static uint8_t word_byte(uint8_t kb, uint32_t fw, bool cap)
 {
-    bool cap = (t->flags & TD_TOKF_CAP) != 0;
-    if (!kb && !cap)
-        return 0; /* most tokens: no dictionary bits, not capitalised */
     uint8_t b = 0;
-    if ((kb & ED_WB_VERB) && !(fw & (FW_AUX | FW_BE)) && !(cap && inside))
-        b |= SB_HEAD;
+    if ((kb & ED_WB_VERB) && !(fw & (FW_AUX | FW_BE)))
+        b |= cap ? TB_HEADCAP : SB_HEAD;
     if (kb & ED_WB_VPHRASE)
         b |= SB_VPH;
     if (kb & ED_WB_DISC)
         b |= SB_DISC;
     if ((kb & ED_WB_AGENT) || ((kb & ED_WB_ACTOR) && (cap || (fw & FW_DET)))) {
         b |= SB_CHUNK;
-        ++*chunks;
         if (kb & ED_WB_MULTI)
             b |= SB_DYAD;
     }
-    if (cap && len >= 5 && s[len - 1] == 's' && s[len - 2] != 's') {
-        b |= SB_CHUNK; /* maybe a plural actor ("Albanians") */
-        ++*chunks;
-        if (fw & FW_PLMULTI)
-            b |= SB_DYAD;
+    return b;
+}
+
+/* r->wtb: word_byte of every word (and of no word, ED_NONE, first),
+ * after word_kinds. */
+static td_status word_bytes(ev_res *r)
+{
+    const ed_dict *d = r->dict;
+    r->wtb = calloc(2 * ((size_t)d->n_words + 1), 1);
+    if (!r->wtb)
+        return TD_ENOMEM;
+    for (uint32_t w = 0; w < d->n_words; w++)
+        for (int cap = 0; cap < 2; cap++)
+            r->wtb[2 * ((size_t)w + 1) + (size_t)cap] =
+                word_byte(d->words[w].kinds, d->words[w].fw, cap);
+    return TD_OK;
+}
+
+/* Token t's byte, of word w (ED_NONE: none) with ED_WB_* bits kb and
+ * classes and token bits fw: its word's part (wtb) and its own ("_", a
+ * plural). */
+static inline uint8_t token_byte(const uint8_t *wtb, const td_token *t, uint32_t w, uint32_t fw)
+{
+    bool cap = (t->flags & TD_TOKF_CAP) != 0;
+    uint8_t b = wtb[2 * (size_t)(uint32_t)(w + 1) + cap]; /* ED_NONE + 1 is 0 */
+    if (__builtin_expect((fw & (FW_USCORE | FW_PLSHAPE)) != 0, 0)) {
+        if ((fw & FW_USCORE) && t->type == TD_TOK_SYM)
+            b |= TB_USC;
+        if (cap && (fw & FW_PLSHAPE)) { /* maybe a plural actor ("Albanians") */
+            if (b & SB_CHUNK)
+                b |= TB_TWO; /* an actor phrase too */
+            b |= SB_CHUNK;
+            if (fw & FW_PLMULTI)
+                b |= SB_DYAD;
+        }
     }
     return b;
 }
@@ -2352,7 +2383,7 @@ static uint8_t token_bits(const td_token *t, const char *s, size_t len, uint8_t 
  * end (match_phrase on the document's word ids)? */
 static bool phrase_at(const ed_dict *d, int kind, const uint32_t *twid, size_t ti, size_t end)
 {
-    const ed_word *wd = &d->words[twid[ti]];
+    const ed_wph *wd = &d->wph[twid[ti]];
     if (wd->n2[kind] < wd->n[kind])
         return true; /* a one-word phrase */
     if (!wd->n2[kind] || ti + 1 >= end)
@@ -2366,7 +2397,7 @@ static bool phrase_at(const ed_dict *d, int kind, const uint32_t *twid, size_t t
  * (or "the" before one), a plural of a one-word actor, an agent phrase.
  * Only for a sentence whose words are its tokens (no '_' token dropped,
  * not over MAX_W). Only its tokens cand[0..nc) are tested, in order: those
- * token_bits gave SB_CHUNK, a superset of the tokens these tests accept. */
+ * token_byte gave SB_CHUNK, a superset of the tokens these tests accept. */
 static int chunk_starts(const ed_dict *d, const td_token *toks, const td_sentence *se,
                         const uint32_t *twid, const uint8_t *tkb, const uint32_t *tfw,
                         const uint32_t *cand, uint32_t nc)
@@ -2447,93 +2478,122 @@ static inline __attribute__((always_inline)) void tok_prefetch(wcaches *wc, trin
     }
 }
 
-/* Token ti's word id, ED_WB_* bits and function-word classes into
- * twid, tkb and tfw; the dictionary word phrase_at will read is
- * prefetched, and the cache set of token ti + PREFETCH. With a cache,
- * token ti's set was prefetched (tok_prefetch) and its ring slot is
- * read before token ti + PREFETCH takes it. */
+/* The arrays doc_words fills, by token. */
+typedef struct tarr {
+    uint32_t *twid; /* word id */
+    uint8_t *tkb;   /* ED_WB_* bits */
+    uint32_t *tfw;  /* function-word classes and token bits (FW_*) */
+    uint8_t *ttb;   /* token_byte */
+    const uint8_t *wtb; /* ev_res.wtb (read) */
+} tarr;
+
+/* Token ti's word id, ED_WB_* bits, function-word classes and token byte
+ * into ta, and the dictionary word phrase_at will read prefetched. */
+static inline __attribute__((always_inline)) void tok_put(const ed_dict *d, const td_token *t,
+                                                          size_t ti, uint32_t w, uint8_t kb,
+                                                          uint32_t fw, tarr ta)
+{
+    ta.twid[ti] = w;
+    ta.tkb[ti] = kb;
+    ta.tfw[ti] = fw;
+    ta.ttb[ti] = token_byte(ta.wtb, t, w, fw);
+    if ((kb & (ED_WB_AGENT | ED_WB_DISC)) || ((kb & ED_WB_ACTOR) && !(fw & FW_1ACTOR)))
+        __builtin_prefetch(&d->wph[w]); /* phrase_at, soon */
+}
+
+/* tok_put for token ti through the cache wc: its set was prefetched
+ * (tok_prefetch) and its ring slot is read before token ti + PREFETCH
+ * (when ahead) takes it. */
 static inline __attribute__((always_inline)) void tok_word(const ed_dict *d, wcaches *wc,
                                                            tring *rg, tview tv, size_t ti,
-                                                           uint32_t *twid, uint8_t *tkb,
-                                                           uint32_t *tfw)
+                                                           bool ahead, tarr ta)
 {
     const td_token *t = &tv.toks[ti];
     const char *s = tv.norm + t->span.s;
     size_t len = t->span.e - t->span.s;
     uint8_t kb;
     uint32_t fw, w;
-    if (!wc) {
-        w = word_miss(d, NULL, s, len, tv.end, &kb, &fw);
+    uint64_t key = rg->key[ti % PREFETCH];
+    const wshort *set = rg->set[ti % PREFETCH];
+    if (ahead)
+        tok_prefetch(wc, rg, tv, ti + PREFETCH);
+    if (len - 1 < 8) {
+        for (int k = 0; k < WSHORT_WAYS; k++)
+            if (set[k].key == key && ((set[k].wk >> 8) & 15) == len) {
+                tok_put(d, t, ti, (set[k].wk >> 12) - 1, (uint8_t)set[k].wk, set[k].fw, ta);
+                return;
+            }
+        w = word_miss(d, wc, s, len, tv.end, &kb, &fw);
+    } else if (len - 9 < WCACHE_LEN - 8) { /* the long cache, with its hash */
+        w = word_long(d, wc, s, len, tv.end, (uint32_t)key, &kb, &fw);
     } else {
-        uint64_t key = rg->key[ti % PREFETCH];
-        const wshort *set = rg->set[ti % PREFETCH];
-        if (ti + PREFETCH < tv.nt)
-            tok_prefetch(wc, rg, tv, ti + PREFETCH);
-        w = ED_NONE - 1; /* not found yet */
-        if (len - 1 < 8) {
-            for (int k = 0; k < WSHORT_WAYS; k++)
-                if (set[k].key == key && ((set[k].wk >> 8) & 15) == len) {
-                    kb = (uint8_t)set[k].wk;
-                    fw = set[k].fw;
-                    w = (set[k].wk >> 12) - 1;
-                    break;
-                }
-        } else if (len - 9 < WCACHE_LEN - 8) { /* the long cache, with its hash */
-            w = word_long(d, wc, s, len, tv.end, (uint32_t)key, &kb, &fw);
-        }
-        if (w == ED_NONE - 1)
-            w = word_miss(d, wc, s, len, tv.end, &kb, &fw);
+        w = word_miss(d, wc, s, len, tv.end, &kb, &fw);
     }
-    twid[ti] = w;
-    tkb[ti] = kb;
-    tfw[ti] = fw;
-    if ((kb & (ED_WB_AGENT | ED_WB_DISC)) || ((kb & ED_WB_ACTOR) && !(fw & FW_1ACTOR)))
-        __builtin_prefetch(&d->words[w]); /* phrase_at, below */
+    tok_put(d, t, ti, w, kb, fw, ta);
 }
 
-/* Word ids, ED_WB_* bits and function-word classes of every token of the
- * document (one cached lookup a token), then each sentence's SB_* in
- * sbits. */
-static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, uint32_t *twid,
-                      uint8_t *tkb, uint32_t *tfw, uint8_t *sbits)
+/* Word ids, ED_WB_* bits, function-word classes and token bytes of every
+ * token of the document (one cached lookup a token) into ta, then each
+ * sentence's SB_* in sbits from its tokens' bytes. */
+static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, tarr ta, uint8_t *sbits)
 {
     const tview tv = {(const td_token *)doc->toks.items, doc->norm, doc->norm + doc->norm_len,
                       doc->toks.n};
     const td_sentence *sents = doc->sents.items;
     size_t nt = tv.nt, ns = doc->sents.n;
-    tring rg;
-    for (size_t i = 0; wc && i < nt && i < PREFETCH; i++)
-        tok_prefetch(wc, &rg, tv, i);
-    for (size_t ti = 0; ti < nt; ti++)
-        tok_word(d, wc, &rg, tv, ti, twid, tkb, tfw);
+    if (wc) {
+        tring rg;
+        size_t ti = 0, ahead = nt > PREFETCH ? nt - PREFETCH : 0;
+        for (size_t i = 0; i < nt && i < PREFETCH; i++)
+            tok_prefetch(wc, &rg, tv, i);
+        for (; ti < ahead; ti++)
+            tok_word(d, wc, &rg, tv, ti, true, ta);
+        for (; ti < nt; ti++)
+            tok_word(d, wc, &rg, tv, ti, false, ta);
+    } else {
+        for (size_t ti = 0; ti < nt; ti++) {
+            const td_token *t = &tv.toks[ti];
+            uint8_t kb;
+            uint32_t fw;
+            uint32_t w = word_miss(d, NULL, tv.norm + t->span.s, t->span.e - t->span.s, tv.end,
+                                   &kb, &fw);
+            tok_put(d, t, ti, w, kb, fw, ta);
+        }
+    }
+    const uint8_t *ttb = ta.ttb;
     for (size_t i = 0; i < ns; i++) {
         const td_sentence *se = &sents[i];
-        uint32_t first = se->tok_first, count = se->tok_count;
-        uint8_t b = 0;
-        bool inside = false; /* a word (load_words keeps) came before */
-        int chunks = 0;
-        bool exact = count <= MAX_W; /* the sentence's words are its tokens */
-        uint32_t cand[MAX_W], nc = 0; /* tokens token_bits gave SB_CHUNK */
-        for (uint32_t ti = first; ti < first + count; ti++) {
-            const td_token *t = &tv.toks[ti];
-            const char *s = tv.norm + t->span.s;
-            size_t len = t->span.e - t->span.s;
-            uint8_t tb = token_bits(t, s, len, tkb[ti], tfw[ti], inside, &chunks);
-            b |= tb;
-            if ((tb & SB_CHUNK) && nc < MAX_W)
-                cand[nc++] = ti;
-            if (!(t->type == TD_TOK_SYM && len == 1 && s[0] == '_'))
-                inside = true;
-            else
-                exact = false; /* load_words drops it */
+        uint32_t first = se->tok_first, end = first + se->tok_count;
+        uint8_t o = 0;
+        for (uint32_t ti = first; ti < end; ti++)
+            o |= ttb[ti];
+        /* no word comes before its tokens up to the first that is not "_" */
+        for (uint32_t ti = first; ti < end; ti++) {
+            if (ttb[ti] & TB_HEADCAP)
+                o |= SB_HEAD;
+            if (!(ttb[ti] & TB_USC))
+                break;
         }
-        if ((b & SB_DISC) && exact && !discard_starts(d, se, twid, tkb, tfw))
+        /* the sentence's words are its tokens: no "_" dropped, not over MAX_W */
+        bool exact = se->tok_count <= MAX_W && !(o & TB_USC);
+        uint8_t b = o & (SB_HEAD | SB_CHUNK | SB_DISC | SB_VPH | SB_DYAD);
+        int chunks = 0;
+        if ((b & SB_DISC) && exact && !discard_starts(d, se, ta.twid, ta.tkb, ta.tfw))
             b &= (uint8_t)~SB_DISC; /* no discard phrase: nothing to check */
-        if ((b & (SB_HEAD | SB_VPH | SB_CHUNK)) == (SB_HEAD | SB_VPH | SB_CHUNK) && exact) {
-            /* the sentence may be coded: count the chunks that can start */
-            chunks = chunk_starts(d, tv.toks, se, twid, tkb, tfw, cand, nc);
-            if (!chunks)
-                b &= (uint8_t)~(SB_CHUNK | SB_DYAD);
+        if ((b & (SB_HEAD | SB_VPH | SB_CHUNK)) == (SB_HEAD | SB_VPH | SB_CHUNK)) {
+            /* the sentence may be coded: the tokens that may start a chunk */
+            uint32_t cand[MAX_W], nc = 0;
+            for (uint32_t ti = first; ti < end; ti++)
+                if (ttb[ti] & SB_CHUNK) {
+                    if (nc < MAX_W)
+                        cand[nc++] = ti;
+                    chunks += ttb[ti] & TB_TWO ? 2 : 1;
+                }
+            if (exact) { /* count those that can start one */
+                chunks = chunk_starts(d, tv.toks, se, ta.twid, ta.tkb, ta.tfw, cand, nc);
+                if (!chunks)
+                    b &= (uint8_t)~(SB_CHUNK | SB_DYAD);
+            }
         }
         if (chunks >= 2)
             b |= SB_DYAD;
@@ -2561,13 +2621,14 @@ td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
     uint32_t *twid = td_arena_alloc(&ctx->scratch, (doc->toks.n + 1) * sizeof *twid);
     uint8_t *tkb = td_arena_alloc(&ctx->scratch, doc->toks.n + 1);
     uint32_t *tfw = td_arena_alloc(&ctx->scratch, (doc->toks.n + 1) * sizeof *tfw);
+    uint8_t *ttb = td_arena_alloc(&ctx->scratch, doc->toks.n + 1);
     uint8_t *sbits = td_arena_alloc(&ctx->scratch, doc->sents.n);
-    if (!twid || !tkb || !tfw || !sbits)
+    if (!twid || !tkb || !tfw || !ttb || !sbits)
         return TD_ENOMEM;
     wcaches *wc = ctx->stage_state[EV_STATE];
     if (!wc) /* NULL: no cache */
         wc = ctx->stage_state[EV_STATE] = wcache_new();
-    doc_words(r->dict, wc, doc, twid, tkb, tfw, sbits);
+    doc_words(r->dict, wc, doc, (tarr){twid, tkb, tfw, ttb, r->wtb}, sbits);
     S->twid = twid;
     S->tkb = tkb;
     S->tfw = tfw;
