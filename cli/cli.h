@@ -89,4 +89,11 @@ void cli_error(const char *fmt, ...)
 
 int cli_default_jobs(void);
 
+/* cli_run, and flush(arg) once the records of a batch were handed to the
+ * sink: the records stay valid until flush returns (so a sink may keep
+ * pointers to them and write them all at once). flush returns non-zero to
+ * stop the run, as the sink does. */
+int cli_run_flushing(const td_resources *res, char **paths, const cli_run_opts *ro, cli_sink sink,
+                     int (*flush)(void *arg), void *arg, cli_run_stats *stats);
+
 #endif

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static const char help[] =
@@ -27,12 +28,49 @@ static const char help[] =
     "Example:\n"
     "  tidings extract data/sample/lavrov.txt --pretty\n";
 
+/* The records of a batch are gathered (pointers into the runner's buffers,
+ * valid until flush returns) and written by one writev: no copy through
+ * stdio. Nothing else goes to standard output while the run lasts. */
+#define SINK_IOV 256
+
 typedef struct {
-    FILE *out;
+    int fd;
     bool quiet;
-    bool broken; /* EPIPE: the reader went away */
+    bool broken; /* a write failed (EPIPE: the reader went away) */
     int io_errno;
+    struct iovec iov[SINK_IOV];
+    int n;
 } sink_state;
+
+/* Write the gathered records; non-zero on a write error. */
+static int sink_flush(void *arg)
+{
+    sink_state *s = arg;
+    struct iovec *v = s->iov;
+    int n = s->n;
+    s->n = 0;
+    while (n > 0 && !s->broken) {
+        ssize_t w = writev(s->fd, v, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            s->io_errno = errno;
+            s->broken = true;
+            break;
+        }
+        size_t left = (size_t)w;
+        while (n > 0 && left >= v->iov_len) { /* the records written whole */
+            left -= v->iov_len;
+            v++;
+            n--;
+        }
+        if (n > 0) { /* and the part of the next one */
+            v->iov_base = (char *)v->iov_base + left;
+            v->iov_len -= left;
+        }
+    }
+    return s->broken ? 1 : 0;
+}
 
 static int sink(void *arg, td_doc *doc, const td_buf *rec, const char *err)
 {
@@ -41,10 +79,12 @@ static int sink(void *arg, td_doc *doc, const td_buf *rec, const char *err)
         cli_error("%s", err);
         return 0;
     }
-    if (fwrite(rec->ptr, 1, rec->len, s->out) != rec->len) {
-        s->io_errno = errno;
-        s->broken = true;
+    if (s->n == SINK_IOV && sink_flush(s) != 0)
         return 1;
+    if (rec->len) {
+        s->iov[s->n].iov_base = rec->ptr;
+        s->iov[s->n].iov_len = rec->len;
+        s->n++;
     }
     return 0;
 }
@@ -94,14 +134,14 @@ int cmd_extract(int argc, char **argv)
         td_path_list_free(paths);
         return EXIT_FATAL;
     }
-    static char obuf[1 << 16];
-    setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-    sink_state ss = {stdout, c.quiet, false, 0};
+    fflush(stdout);
+    sink_state ss = {fileno(stdout), c.quiet, false, 0, {{NULL, 0}}, 0};
     cli_run_opts ro = {c.jobs, pretty ? TD_RECORD_PRETTY : 0,
                        progress < 0 ? (isatty(2) && !isatty(1) && !c.quiet) : progress == 1,
                        c.quiet, &c.opts};
     cli_run_stats stats;
-    int rc = cli_run(res, paths, &ro, sink, &ss, &stats);
+    int rc = cli_run_flushing(res, paths, &ro, sink, sink_flush, &ss, &stats);
+    sink_flush(&ss);
     if (!ss.broken && fflush(stdout) != 0) {
         ss.broken = true;
         ss.io_errno = errno;

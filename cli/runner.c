@@ -62,6 +62,7 @@ static void process(batch *b, int w)
         if (!s->doc)
             continue;
         td_status st = td_pipeline_run(b->pls[w], s->doc);
+        td_buf_clear(&s->rec); /* kept from the slot's last document */
         if (st == TD_OK)
             st = td_record_write(s->doc, b->flags, &s->rec);
         if (st != TD_OK) {
@@ -114,6 +115,18 @@ typedef struct feed {
     cli_run_stats *stats;
 } feed;
 
+/* The next slot of b, empty but for its record buffer (kept from batch to
+ * batch: a record is written into the room the last one left). */
+static slot *slot_take(batch *b)
+{
+    slot *s = &b->slots[b->n++];
+    td_buf rec = s->rec;
+    memset(s, 0, sizeof *s);
+    s->rec = rec;
+    td_buf_clear(&s->rec);
+    return s;
+}
+
 /* Read up to cap documents into b (main thread only). */
 static void fill_batch(feed *f, batch *b, size_t cap)
 {
@@ -125,8 +138,7 @@ static void fill_batch(feed *f, batch *b, size_t cap)
             const char *path = f->paths[f->pi];
             td_status st = td_reader_open(path, f->ro->reader_opts, &f->rd);
             if (st != TD_OK) {
-                slot *s = &b->slots[b->n++];
-                memset(s, 0, sizeof *s);
+                slot *s = slot_take(b);
                 if (asprintf(&s->err, "%s: cannot read: %s",
                              strcmp(path, "-") == 0 ? "<stdin>" : path,
                              st == TD_EUSAGE ? "is a directory" :
@@ -151,8 +163,7 @@ static void fill_batch(feed *f, batch *b, size_t cap)
             f->pi++;
             continue;
         }
-        slot *s = &b->slots[b->n++];
-        memset(s, 0, sizeof *s);
+        slot *s = slot_take(b);
         if (st == TD_OK) {
             s->doc = doc;
         } else {
@@ -183,8 +194,10 @@ static int start_workers(batch *b, int jobs, pthread_t *th, worker_arg *wa)
     return started;
 }
 
-/* Hand the records of b to the sink in order and free them. */
-static bool hand_out(batch *b, cli_sink sink, void *arg, cli_run_stats *stats, bool stop)
+/* Hand the records of b to the sink in order, then to flush, and free the
+ * documents (the record buffers stay for the next batch, but a big one). */
+static bool hand_out(batch *b, cli_sink sink, int (*flush)(void *), void *arg,
+                     cli_run_stats *stats, bool stop)
 {
     for (size_t i = 0; i < b->n; i++) {
         slot *s = &b->slots[i];
@@ -201,7 +214,14 @@ static bool hand_out(batch *b, cli_sink sink, void *arg, cli_run_stats *stats, b
         s->doc = NULL;
         free(s->err);
         s->err = NULL;
-        td_buf_release(&s->rec);
+    }
+    if (flush && !stop && flush(arg) != 0)
+        stop = true;
+    for (size_t i = 0; i < b->n; i++) {
+        slot *s = &b->slots[i];
+        if (s->rec.cap > ((size_t)1 << 20))
+            td_buf_release(&s->rec);
+        td_buf_clear(&s->rec);
     }
     b->n = 0;
     return stop;
@@ -215,6 +235,12 @@ static bool hand_out(batch *b, cli_sink sink, void *arg, cli_run_stats *stats, b
  */
 int cli_run(const td_resources *res, char **paths, const cli_run_opts *ro, cli_sink sink,
             void *arg, cli_run_stats *stats)
+{
+    return cli_run_flushing(res, paths, ro, sink, NULL, arg, stats);
+}
+
+int cli_run_flushing(const td_resources *res, char **paths, const cli_run_opts *ro, cli_sink sink,
+                     int (*flush)(void *arg), void *arg, cli_run_stats *stats)
 {
     memset(stats, 0, sizeof *stats);
     int jobs = ro->jobs > 0 ? ro->jobs : 1;
@@ -255,7 +281,7 @@ int cli_run(const td_resources *res, char **paths, const cli_run_opts *ro, cli_s
         for (int i = 1; i <= started; i++)
             pthread_join(th[i], NULL);
         started = start_workers(next, jobs, th, wa);
-        stop = hand_out(cur, sink, arg, stats, stop); /* overlaps the next run */
+        stop = hand_out(cur, sink, flush, arg, stats, stop); /* overlaps the next run */
         if (ro->progress) {
             double t = now();
             if (t - last_draw > 0.2) {
@@ -282,6 +308,9 @@ out_free:
         for (int i = 0; i < jobs; i++)
             td_pipeline_free(pls[i]);
     free(pls);
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; bb[k].slots && i < cap; i++)
+            td_buf_release(&bb[k].slots[i].rec);
     free(bb[0].slots);
     free(bb[1].slots);
     free(th);

@@ -897,6 +897,40 @@ static int read_u4(const char *p, size_t avail)
     return v;
 }
 
+/* Copy the plain run at s[0..n) (ASCII bytes but '\\') to the end of out
+ * while it has room; returns how many bytes were copied (fewer than n at a
+ * byte that is not plain, or when the room ran out). */
+static size_t copy_plain(const char *s, size_t n, td_buf *out)
+{
+    char *o = out->ptr + out->len;
+    size_t room = out->cap - out->len - 1, j = 0;
+    if (out->max && out->max - (out->max < out->len ? out->max : out->len) < room)
+        room = out->max - (out->max < out->len ? out->max : out->len); /* the cap */
+    size_t lim = n < room ? n : room;
+#if defined(__SSE2__)
+    /* 16 at a time, stored whole (the bytes past a stop are beyond len,
+     * inside the room), the stop found from the mask */
+    const __m128i bs = _mm_set1_epi8('\\');
+    while (lim - j >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+        _mm_storeu_si128((__m128i *)(void *)(o + j), v);
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, bs)));
+        if (mask)
+            return j + (size_t)__builtin_ctz(mask);
+        j += 16;
+    }
+#endif
+    while (j < lim && (unsigned char)s[j] < 0x80 && s[j] != '\\') {
+        o[j] = s[j];
+        j++;
+    }
+    return j;
+}
+
+/* One pass over the string: plain runs copied straight into out, runs of
+ * non-ASCII bytes checked (and repaired) by td_utf8_repair (a maximal
+ * invalid subpart never holds an ASCII byte, so cutting the text at ASCII
+ * bytes repairs it as a whole), escapes decoded. */
 td_status td_json_string(const char *raw, size_t len, td_buf *out, size_t *repairs)
 {
     if (len < 2 || raw[0] != '"' || raw[len - 1] != '"')
@@ -905,18 +939,33 @@ td_status td_json_string(const char *raw, size_t len, td_buf *out, size_t *repai
     size_t n = len - 2;
     size_t i = 0;
     /* the decoded text is rarely longer than the raw one: grow once (never
-     * past the cap, which td_buf_append still enforces) */
+     * past the cap, which td_buf_reserve still enforces) */
     td_status st = td_buf_reserve(out, out->max && n > out->max ? out->max - out->len : n);
     if (st != TD_OK)
         return st;
     while (i < n && st == TD_OK) {
-        const char *bsl = memchr(s + i, '\\', n - i);
-        size_t j = bsl ? (size_t)(bsl - s) : n;
-        if (j > i)
-            st = td_utf8_repair(s + i, j - i, out, repairs, NULL);
-        if (j >= n || st != TD_OK)
+        size_t k = copy_plain(s + i, n - i, out);
+        out->len += k;
+        i += k;
+        if (i >= n)
             break;
-        /* escape at j */
+        unsigned char u8 = (unsigned char)s[i];
+        if (u8 != '\\' && u8 < 0x80) { /* a plain byte, no room left for it */
+            st = td_buf_reserve(out, 16);
+            if (st == TD_ETOOBIG)
+                st = td_buf_reserve(out, 1);
+            continue;
+        }
+        if (u8 >= 0x80) {
+            size_t j = i + 1;
+            while (j < n && (unsigned char)s[j] >= 0x80)
+                j++;
+            st = td_utf8_repair(s + i, j - i, out, repairs, NULL);
+            i = j;
+            continue;
+        }
+        /* escape at i */
+        size_t j = i;
         if (j + 1 >= n) {
             st = TD_EFORMAT;
             break;
@@ -971,10 +1020,16 @@ td_status td_json_string(const char *raw, size_t len, td_buf *out, size_t *repai
             st = TD_EFORMAT;
             break;
         }
-        if (st == TD_OK)
+        if (st != TD_OK)
+            break;
+        if (out->cap - out->len > 1 && (!out->max || out->len < out->max))
+            out->ptr[out->len++] = c; /* room for it (and the NUL) */
+        else
             st = td_buf_putc(out, c);
     }
     if (st == TD_OK && out->ptr == NULL)
         st = td_buf_reserve(out, 0);
+    if (out->ptr)
+        out->ptr[out->len] = '\0';
     return st;
 }

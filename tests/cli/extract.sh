@@ -25,6 +25,17 @@ import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 sys.exit(0 if [r["source"]["line"] for r in recs] == list(range(1, 2001)) else 1)' "$TMP/j2.jsonl"
 
+# records go out in one write per batch: a reader that goes away ends the
+# run quietly (exit 0), a full disk is a write error (exit 3)
+"$T" extract --jobs 2 "$TMP/in.jsonl" 2>"$TMP/err-head" | head -n 1 >"$TMP/head.jsonl"
+check "a closed pipe ends quietly" [ ! -s "$TMP/err-head" ]
+check "head gets the first record" grep -q '"id":"doc-1999"' "$TMP/head.jsonl"
+if [ -w /dev/full ]; then
+    "$T" extract "$TMP/in.jsonl" >/dev/full 2>"$TMP/err-full"
+    check "a full disk exits 3" [ $? -eq 3 ]
+    check "a full disk says write error" grep -q "write error" "$TMP/err-full"
+fi
+
 # standard input and --pretty
 "$T" extract --pretty - <"$TMP/in.jsonl" >"$TMP/pretty.json"
 check "pretty output parses as a stream of objects" python3 -c '

@@ -309,6 +309,56 @@ TEST(string_cap_holds)
     td_buf_release(&b);
 }
 
+/* td_json_string against a byte-at-a-time decoding of the same pieces:
+ * plain runs longer than 16 bytes cut at every alignment by an escape, an
+ * invalid byte (3 bytes once repaired: the text grows past the raw length)
+ * or a two-byte letter, in a buffer without a cap, with a cap of exactly the
+ * decoded length, and with one byte less. */
+TEST(string_decoded_as_bytewise)
+{
+    static const char *const raw_piece[] = {"\\n", "\xFF", "\xC3\xA9", "\\\"", "\xFF\xFE\xFD"};
+    static const char *const dec_piece[] = {"\n", "\xEF\xBF\xBD", "\xC3\xA9", "\"",
+                                            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"};
+    const char *plain = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
+    for (size_t kind = 0; kind < 5; kind++) {
+        for (size_t at = 0; at < 40; at++) {
+            char raw[256], want[256];
+            size_t rn = 0, wn = 0;
+            raw[rn++] = '"';
+            for (int rep = 0; rep < 3; rep++) { /* plain[0..at) piece, three times */
+                memcpy(raw + rn, plain, at);
+                memcpy(want + wn, plain, at);
+                rn += at;
+                wn += at;
+                size_t pl = strlen(raw_piece[kind]), dl = strlen(dec_piece[kind]);
+                memcpy(raw + rn, raw_piece[kind], pl);
+                memcpy(want + wn, dec_piece[kind], dl);
+                rn += pl;
+                wn += dl;
+            }
+            memcpy(raw + rn, plain, 20);
+            memcpy(want + wn, plain, 20);
+            rn += 20;
+            wn += 20;
+            raw[rn++] = '"';
+            for (int cap = 0; cap < 3; cap++) {
+                td_buf b;
+                td_buf_init(&b, cap == 0 ? 0 : cap == 1 ? wn : wn - 1);
+                size_t reps = 0;
+                td_status st = td_json_string(raw, rn, &b, &reps);
+                if (cap == 2) {
+                    CHECK(st == TD_ETOOBIG);
+                } else {
+                    CHECK(st == TD_OK && b.len == wn && memcmp(b.ptr, want, wn) == 0 &&
+                          b.ptr[wn] == '\0');
+                    CHECK_INT(reps, kind == 1 ? 3 : kind == 4 ? 9 : 0);
+                }
+                td_buf_release(&b);
+            }
+        }
+    }
+}
+
 /* One value written twice, compact and pretty, by the same calls. */
 static void write_sample(td_json_w *w)
 {
@@ -376,6 +426,7 @@ int main(void)
     RUN(writer_integers_and_spans);
     RUN(reader_long_strings_at_every_alignment);
     RUN(string_cap_holds);
+    RUN(string_decoded_as_bytewise);
     RUN(pretty_reindents_compact_as_the_writer_does);
     return DONE();
 }

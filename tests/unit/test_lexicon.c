@@ -170,6 +170,35 @@ TEST(fold_edges_and_ids)
     td_lexicon_free(lx);
 }
 
+/* A text of 6,000 lines (over 255 rounds of 16 bytes of the line and tab
+ * count): every entry, with its fields and words, whatever its place; a
+ * line with a CR ending and a comment between them. */
+TEST(long_text_fields_and_words)
+{
+    size_t cap = 6000 * 40 + 64, n = 0;
+    char *text = malloc(cap);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    for (int i = 0; i < 6000; i++)
+        n += (size_t)snprintf(text + n, cap - n, i % 3 ? "w%d of %d\tf%d\tg\n" : "w%d\tf%d\r\n#c\n",
+                              i, i, i);
+    td_lexicon *lx = from_text(0, text);
+    CHECK(lx != NULL);
+    if (lx) {
+        CHECK(td_lexicon_size(lx) == 6000);
+        CHECK(td_lexicon_max_words(lx) == 3);
+        const td_lex_entry *e = td_lexicon_get(lx, "w5999 of 5999", 13);
+        CHECK(e && e->n_words == 3 && e->n_fields == 2 && strcmp(td_lex_field(e, 0), "f5999") == 0 &&
+              strcmp(td_lex_field(e, 1), "g") == 0);
+        e = td_lexicon_get(lx, "w3", 2);
+        CHECK(e && e->n_words == 1 && e->n_fields == 1 && strcmp(td_lex_field(e, 0), "f3") == 0);
+        CHECK(td_lexicon_get(lx, "#c", 2) == NULL);
+        td_lexicon_free(lx);
+    }
+    free(text);
+}
+
 int main(void)
 {
     RUN(exact_and_misses);
@@ -179,5 +208,6 @@ int main(void)
     RUN(growth);
     RUN(every_length_and_byte);
     RUN(fold_edges_and_ids);
+    RUN(long_text_fields_and_words);
     return DONE();
 }
