@@ -795,6 +795,14 @@ static bool is_word_byte(unsigned char c)
            c == '_';
 }
 
+/* The index into r->need_lens of a word that begins with byte a and ends
+ * with byte b: their low five bits after setting 0x20, so that the ASCII
+ * case does not count (other bytes may share an index: it is a filter). */
+static inline unsigned need_pair(char a, char b)
+{
+    return (((unsigned char)a | 0x20u) & 31u) << 5 | (((unsigned char)b | 0x20u) & 31u);
+}
+
 /* Add word w[0..n) (its case folded) to need sets bits. */
 static td_status need_put(time_res *r, const char *w, size_t n, uint32_t bits)
 {
@@ -808,9 +816,7 @@ static td_status need_put(time_res *r, const char *w, size_t n, uint32_t bits)
          i = (i + 1) % TIME_NEED_SLOTS, k++) {
         struct time_need *sl = &r->need_tab[i];
         if (sl->len == 0) {
-            r->need_lens[(unsigned char)f[0]] |= 1u << n;
-            r->need_lens[(unsigned char)(f[0] >= 'a' && f[0] <= 'z' ? f[0] - 32 : f[0])] |=
-                1u << n;
+            r->need_lens[need_pair(f[0], f[n - 1])] |= 1u << n;
             sl->h = (uint32_t)q;
             sl->len = (uint8_t)n;
             memcpy(sl->w, f, n);
@@ -940,7 +946,7 @@ static inline void need_run(const time_res *r, const char *x, uint32_t a, uint32
         a = d;
     }
     uint32_t n = e - a;
-    if (n >= 32 || !(r->need_lens[(unsigned char)x[a]] & (1u << n)))
+    if (n >= 32 || !(r->need_lens[need_pair(x[a], x[e - 1])] & (1u << n)))
         return;
     uint32_t bits = need_bits(r, x + a, n, end);
     *present |= bits;
