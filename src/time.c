@@ -918,12 +918,15 @@ static inline uint32_t word_bytes16(const char *x)
 }
 #endif
 
-/* Bit j: x[j] is a word byte, for the n (<= 16) bytes at x. */
-static inline uint32_t word_bytes(const char *x, size_t n)
+/* Bit j: x[j] is a word byte, for the n (<= 16) bytes at x (end: where
+ * the text ends; 16 bytes are read when there are). */
+static inline uint32_t word_bytes(const char *x, size_t n, const char *end)
 {
 #if defined(__SSE2__)
-    if (n == 16)
-        return word_bytes16(x);
+    if (end - x >= 16)
+        return word_bytes16(x) & ((1u << n) - 1);
+#else
+    (void)end;
 #endif
     uint32_t m = 0;
     for (size_t j = 0; j < n; j++)
@@ -958,8 +961,9 @@ static inline void need_run(const time_res *r, const char *x, uint32_t a, uint32
 
 /* The need sets of the text [s, e) (from where rules are first tried in a
  * block to its end): last[k] is 1 + the offset of the last word of set k
- * in it (0: none), bit k of *present set when there is one. Words are found 16 bytes at a time: a mask of the word
- * bytes, whose rises and falls are where runs start and end. */
+ * in it (0: none), bit k of *present set when there is one. Words are
+ * found 16 bytes at a time: a mask of the word bytes, whose rises and
+ * falls are where runs start and end (visited by their ends). */
 static void need_scan(const time_res *r, const td_doc *doc, uint32_t s, uint32_t e,
                       uint32_t last[TIME_NEEDS], uint32_t *present)
 {
@@ -969,17 +973,20 @@ static void need_scan(const time_res *r, const td_doc *doc, uint32_t s, uint32_t
     uint32_t in = 0, a = s; /* in: the byte before i is a word byte (run from a) */
     for (uint32_t i = s; i < e; i += 16) {
         uint32_t n = e - i < 16 ? e - i : 16;
-        uint32_t m = word_bytes(x + i, n);
-        uint32_t prev = (m << 1) | in;                /* bit j: byte j - 1 is a word byte */
-        uint32_t edges = (m ^ prev) & ((1u << n) - 1); /* starts and ends of runs */
-        while (edges) {
-            uint32_t j = (uint32_t)__builtin_ctz(edges);
-            edges &= edges - 1;
-            if (m & (1u << j))
-                a = i + j;
-            else
-                need_run(r, x, a, i + j, end, last, present);
+        uint32_t m = word_bytes(x + i, n, end);
+        uint32_t prev = (m << 1) | in; /* bit j: byte j - 1 is a word byte */
+        uint32_t live = (1u << n) - 1;
+        uint32_t starts = m & ~prev & live, ends = ~m & prev & live;
+        while (ends) { /* a run ends at j: it began at the last start before j */
+            uint32_t j = (uint32_t)__builtin_ctz(ends);
+            uint32_t before = starts & ((1u << j) - 1);
+            if (before)
+                a = i + 31 - (uint32_t)__builtin_clz(before);
+            need_run(r, x, a, i + j, end, last, present);
+            ends &= ends - 1;
         }
+        if (starts) /* the run that may go on into the next bytes */
+            a = i + 31 - (uint32_t)__builtin_clz(starts);
         in = (m >> (n - 1)) & 1;
     }
     if (in)
