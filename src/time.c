@@ -447,25 +447,28 @@ typedef struct scan {
     td_vec tx; /* of td_tx, in ctx->scratch */
     td_arena *a;
     size_t sent, tok; /* cursors (text order) */
-    size_t cue_sent;  /* the sentence whose cues are cached (+1; 0: none) */
-    int8_t cues[200]; /* its tokens' tense cues, from its first token */
-    size_t ncues;
+    size_t cue_sent;  /* the sentence whose tense is known (+1; 0: none) */
+    const tok_info *cues; /* its tokens (their tense cues), from its first */
+    size_t ncues;     /* how many of them count: the first 200 */
     int sent_tense;   /* a future cue anywhere wins, then a past one */
 } scan;
 
-/* Cache the tense cues of sentence si (its first 200 tokens). */
+/* The tense of sentence si from the cues of its first 200 tokens. */
 static void sentence_cues(scan *sc, size_t si)
 {
     const td_sentence *s = TD_DOC_SENT(sc->doc, si);
-    int fut = 0, past = 0;
+    int tense = 0;
+    sc->cues = sc->ti + s->tok_first;
     sc->ncues = s->tok_count < 200 ? s->tok_count : 200;
     for (size_t i = 0; i < sc->ncues; i++) {
-        int c = sc->ti[s->tok_first + i].cue;
-        sc->cues[i] = (int8_t)c;
-        fut |= c > 0;
-        past |= c < 0;
+        if (sc->cues[i].cue > 0) {
+            tense = 1; /* a future cue wins: no need to look further */
+            break;
+        }
+        if (sc->cues[i].cue < 0)
+            tense = -1;
     }
-    sc->sent_tense = fut ? 1 : past ? -1 : 0;
+    sc->sent_tense = tense;
     sc->cue_sent = si + 1;
 }
 
@@ -479,12 +482,12 @@ static void sentence_tense(scan *sc, size_t si, size_t tok, int *tense, int *nea
     *tense = sc->sent_tense;
     *near = 0;
     for (size_t d = 0; d <= 10; d++) {
-        if (d <= at && at - d < sc->ncues && sc->cues[at - d]) {
-            *near = sc->cues[at - d];
+        if (d <= at && at - d < sc->ncues && sc->cues[at - d].cue) {
+            *near = sc->cues[at - d].cue;
             return;
         }
-        if (at + d < sc->ncues && sc->cues[at + d]) {
-            *near = sc->cues[at + d];
+        if (at + d < sc->ncues && sc->cues[at + d].cue) {
+            *near = sc->cues[at + d].cue;
             return;
         }
     }
