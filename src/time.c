@@ -1022,12 +1022,14 @@ static const td_pattern_mask *need_mask(const time_res *r, const td_pattern_mask
         avail |= (uint32_t)(ns->last[k] > at) << k;
     }
     uint32_t miss = ~avail;
-    for (size_t j = 0; j < TD_PATTERN_MASK_BITS / 64; j++) {
-        uint64_t drop = 0;
-        for (int g = 0; g < TIME_NEEDS / 8; g++)
-            drop |= r->need_drop[g][(miss >> (8 * g)) & 0xff].w[j];
-        room->w[j] = (mk ? mk->w[j] : ~0ull) & ~drop;
+    td_pattern_mask drop = {{0}};
+    for (int g = 0; g < TIME_NEEDS / 8; g++) { /* one table row for both words */
+        const td_pattern_mask *d = &r->need_drop[g][(miss >> (8 * g)) & 0xff];
+        for (size_t j = 0; j < TD_PATTERN_MASK_BITS / 64; j++)
+            drop.w[j] |= d->w[j];
     }
+    for (size_t j = 0; j < TD_PATTERN_MASK_BITS / 64; j++)
+        room->w[j] = (mk ? mk->w[j] : ~0ull) & ~drop.w[j];
     return room;
 }
 
