@@ -1001,6 +1001,10 @@ typedef struct need_state {
     unsigned block;            /* the block (0xffff: none yet) */
     uint32_t last[TIME_NEEDS]; /* of need_scan */
     uint32_t present;          /* bit k: last[k] != 0 */
+    /* the rules need_mask dropped last, right for every offset in
+     * [lo, hi): no set comes or goes there */
+    uint32_t lo, hi;
+    td_pattern_mask drop;
 } need_state;
 
 /* Scan the text [s, e) of a block for the need sets. */
@@ -1009,6 +1013,7 @@ static void need_begin(const time_res *r, const td_doc *doc, unsigned block, uin
 {
     need_scan(r, doc, s, e, ns->last, &ns->present);
     ns->block = block;
+    ns->lo = ns->hi = 0; /* no drop mask yet */
 }
 
 /* The rules of mk (NULL: all) without those that need a set with no word
@@ -1016,20 +1021,33 @@ static void need_begin(const time_res *r, const td_doc *doc, unsigned block, uin
 static const td_pattern_mask *need_mask(const time_res *r, const td_pattern_mask *mk,
                                         need_state *ns, uint32_t at, td_pattern_mask *room)
 {
-    uint32_t avail = 0;
-    for (uint32_t p = ns->present; p; p &= p - 1) {
-        int k = __builtin_ctz(p);
-        avail |= (uint32_t)(ns->last[k] > at) << k;
-    }
-    uint32_t miss = ~avail;
-    td_pattern_mask drop = {{0}};
-    for (int g = 0; g < TIME_NEEDS / 8; g++) { /* one table row for both words */
-        const td_pattern_mask *d = &r->need_drop[g][(miss >> (8 * g)) & 0xff];
-        for (size_t j = 0; j < TD_PATTERN_MASK_BITS / 64; j++)
-            drop.w[j] |= d->w[j];
+    if (at < ns->lo || at >= ns->hi) {
+        /* set k is there for at < last[k]: the answer holds from the
+         * largest last[k] <= at to the smallest one > at */
+        uint32_t avail = 0, lo = 0, hi = UINT32_MAX;
+        for (uint32_t p = ns->present; p; p &= p - 1) {
+            int k = __builtin_ctz(p);
+            uint32_t l = ns->last[k];
+            if (l > at) {
+                avail |= 1u << k;
+                hi = l < hi ? l : hi;
+            } else {
+                lo = l > lo ? l : lo;
+            }
+        }
+        uint32_t miss = ~avail;
+        td_pattern_mask drop = {{0}};
+        for (int g = 0; g < TIME_NEEDS / 8; g++) { /* one table row for both words */
+            const td_pattern_mask *d = &r->need_drop[g][(miss >> (8 * g)) & 0xff];
+            for (size_t j = 0; j < TD_PATTERN_MASK_BITS / 64; j++)
+                drop.w[j] |= d->w[j];
+        }
+        ns->drop = drop;
+        ns->lo = lo;
+        ns->hi = hi;
     }
     for (size_t j = 0; j < TD_PATTERN_MASK_BITS / 64; j++)
-        room->w[j] = (mk ? mk->w[j] : ~0ull) & ~drop.w[j];
+        room->w[j] = (mk ? mk->w[j] : ~0ull) & ~ns->drop.w[j];
     return room;
 }
 
