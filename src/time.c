@@ -447,25 +447,28 @@ typedef struct scan {
     td_vec tx; /* of td_tx, in ctx->scratch */
     td_arena *a;
     size_t sent, tok; /* cursors (text order) */
-    size_t cue_sent;  /* the sentence whose cues are cached (+1; 0: none) */
-    int8_t cues[200]; /* its tokens' tense cues, from its first token */
-    size_t ncues;
+    size_t cue_sent;  /* the sentence whose tense is known (+1; 0: none) */
+    const tok_info *cues; /* its tokens (their tense cues), from its first */
+    size_t ncues;     /* how many of them count: the first 200 */
     int sent_tense;   /* a future cue anywhere wins, then a past one */
 } scan;
 
-/* Cache the tense cues of sentence si (its first 200 tokens). */
+/* The tense of sentence si from the cues of its first 200 tokens. */
 static void sentence_cues(scan *sc, size_t si)
 {
     const td_sentence *s = TD_DOC_SENT(sc->doc, si);
-    int fut = 0, past = 0;
+    int tense = 0;
+    sc->cues = sc->ti + s->tok_first;
     sc->ncues = s->tok_count < 200 ? s->tok_count : 200;
     for (size_t i = 0; i < sc->ncues; i++) {
-        int c = sc->ti[s->tok_first + i].cue;
-        sc->cues[i] = (int8_t)c;
-        fut |= c > 0;
-        past |= c < 0;
+        if (sc->cues[i].cue > 0) {
+            tense = 1; /* a future cue wins: no need to look further */
+            break;
+        }
+        if (sc->cues[i].cue < 0)
+            tense = -1;
     }
-    sc->sent_tense = fut ? 1 : past ? -1 : 0;
+    sc->sent_tense = tense;
     sc->cue_sent = si + 1;
 }
 
@@ -479,12 +482,12 @@ static void sentence_tense(scan *sc, size_t si, size_t tok, int *tense, int *nea
     *tense = sc->sent_tense;
     *near = 0;
     for (size_t d = 0; d <= 10; d++) {
-        if (d <= at && at - d < sc->ncues && sc->cues[at - d]) {
-            *near = sc->cues[at - d];
+        if (d <= at && at - d < sc->ncues && sc->cues[at - d].cue) {
+            *near = sc->cues[at - d].cue;
             return;
         }
-        if (at + d < sc->ncues && sc->cues[at + d]) {
-            *near = sc->cues[at + d];
+        if (at + d < sc->ncues && sc->cues[at + d].cue) {
+            *near = sc->cues[at + d].cue;
             return;
         }
     }
@@ -795,6 +798,14 @@ static bool is_word_byte(unsigned char c)
            c == '_';
 }
 
+/* The index into r->need_lens of a word that begins with byte a and ends
+ * with byte b: their low five bits after setting 0x20, so that the ASCII
+ * case does not count (other bytes may share an index: it is a filter). */
+static inline unsigned need_pair(char a, char b)
+{
+    return (((unsigned char)a | 0x20u) & 31u) << 5 | (((unsigned char)b | 0x20u) & 31u);
+}
+
 /* Add word w[0..n) (its case folded) to need sets bits. */
 static td_status need_put(time_res *r, const char *w, size_t n, uint32_t bits)
 {
@@ -808,9 +819,7 @@ static td_status need_put(time_res *r, const char *w, size_t n, uint32_t bits)
          i = (i + 1) % TIME_NEED_SLOTS, k++) {
         struct time_need *sl = &r->need_tab[i];
         if (sl->len == 0) {
-            r->need_lens[(unsigned char)f[0]] |= 1u << n;
-            r->need_lens[(unsigned char)(f[0] >= 'a' && f[0] <= 'z' ? f[0] - 32 : f[0])] |=
-                1u << n;
+            r->need_lens[need_pair(f[0], f[n - 1])] |= 1u << n;
             sl->h = (uint32_t)q;
             sl->len = (uint8_t)n;
             memcpy(sl->w, f, n);
@@ -912,12 +921,15 @@ static inline uint32_t word_bytes16(const char *x)
 }
 #endif
 
-/* Bit j: x[j] is a word byte, for the n (<= 16) bytes at x. */
-static inline uint32_t word_bytes(const char *x, size_t n)
+/* Bit j: x[j] is a word byte, for the n (<= 16) bytes at x (end: where
+ * the text ends; 16 bytes are read when there are). */
+static inline uint32_t word_bytes(const char *x, size_t n, const char *end)
 {
 #if defined(__SSE2__)
-    if (n == 16)
-        return word_bytes16(x);
+    if (end - x >= 16)
+        return word_bytes16(x) & ((1u << n) - 1);
+#else
+    (void)end;
 #endif
     uint32_t m = 0;
     for (size_t j = 0; j < n; j++)
@@ -940,7 +952,7 @@ static inline void need_run(const time_res *r, const char *x, uint32_t a, uint32
         a = d;
     }
     uint32_t n = e - a;
-    if (n >= 32 || !(r->need_lens[(unsigned char)x[a]] & (1u << n)))
+    if (n >= 32 || !(r->need_lens[need_pair(x[a], x[e - 1])] & (1u << n)))
         return;
     uint32_t bits = need_bits(r, x + a, n, end);
     *present |= bits;
@@ -952,8 +964,9 @@ static inline void need_run(const time_res *r, const char *x, uint32_t a, uint32
 
 /* The need sets of the text [s, e) (from where rules are first tried in a
  * block to its end): last[k] is 1 + the offset of the last word of set k
- * in it (0: none), bit k of *present set when there is one. Words are found 16 bytes at a time: a mask of the word
- * bytes, whose rises and falls are where runs start and end. */
+ * in it (0: none), bit k of *present set when there is one. Words are
+ * found 16 bytes at a time: a mask of the word bytes, whose rises and
+ * falls are where runs start and end (visited by their ends). */
 static void need_scan(const time_res *r, const td_doc *doc, uint32_t s, uint32_t e,
                       uint32_t last[TIME_NEEDS], uint32_t *present)
 {
@@ -963,17 +976,20 @@ static void need_scan(const time_res *r, const td_doc *doc, uint32_t s, uint32_t
     uint32_t in = 0, a = s; /* in: the byte before i is a word byte (run from a) */
     for (uint32_t i = s; i < e; i += 16) {
         uint32_t n = e - i < 16 ? e - i : 16;
-        uint32_t m = word_bytes(x + i, n);
-        uint32_t prev = (m << 1) | in;                /* bit j: byte j - 1 is a word byte */
-        uint32_t edges = (m ^ prev) & ((1u << n) - 1); /* starts and ends of runs */
-        while (edges) {
-            uint32_t j = (uint32_t)__builtin_ctz(edges);
-            edges &= edges - 1;
-            if (m & (1u << j))
-                a = i + j;
-            else
-                need_run(r, x, a, i + j, end, last, present);
+        uint32_t m = word_bytes(x + i, n, end);
+        uint32_t prev = (m << 1) | in; /* bit j: byte j - 1 is a word byte */
+        uint32_t live = (1u << n) - 1;
+        uint32_t starts = m & ~prev & live, ends = ~m & prev & live;
+        while (ends) { /* a run ends at j: it began at the last start before j */
+            uint32_t j = (uint32_t)__builtin_ctz(ends);
+            uint32_t before = starts & ((1u << j) - 1);
+            if (before)
+                a = i + 31 - (uint32_t)__builtin_clz(before);
+            need_run(r, x, a, i + j, end, last, present);
+            ends &= ends - 1;
         }
+        if (starts) /* the run that may go on into the next bytes */
+            a = i + 31 - (uint32_t)__builtin_clz(starts);
         in = (m >> (n - 1)) & 1;
     }
     if (in)
@@ -985,6 +1001,10 @@ typedef struct need_state {
     unsigned block;            /* the block (0xffff: none yet) */
     uint32_t last[TIME_NEEDS]; /* of need_scan */
     uint32_t present;          /* bit k: last[k] != 0 */
+    /* the rules need_mask dropped last, right for every offset in
+     * [lo, hi): no set comes or goes there */
+    uint32_t lo, hi;
+    td_pattern_mask drop;
 } need_state;
 
 /* Scan the text [s, e) of a block for the need sets. */
@@ -993,6 +1013,7 @@ static void need_begin(const time_res *r, const td_doc *doc, unsigned block, uin
 {
     need_scan(r, doc, s, e, ns->last, &ns->present);
     ns->block = block;
+    ns->lo = ns->hi = 0; /* no drop mask yet */
 }
 
 /* The rules of mk (NULL: all) without those that need a set with no word
@@ -1000,18 +1021,33 @@ static void need_begin(const time_res *r, const td_doc *doc, unsigned block, uin
 static const td_pattern_mask *need_mask(const time_res *r, const td_pattern_mask *mk,
                                         need_state *ns, uint32_t at, td_pattern_mask *room)
 {
-    uint32_t avail = 0;
-    for (uint32_t p = ns->present; p; p &= p - 1) {
-        int k = __builtin_ctz(p);
-        avail |= (uint32_t)(ns->last[k] > at) << k;
+    if (at < ns->lo || at >= ns->hi) {
+        /* set k is there for at < last[k]: the answer holds from the
+         * largest last[k] <= at to the smallest one > at */
+        uint32_t avail = 0, lo = 0, hi = UINT32_MAX;
+        for (uint32_t p = ns->present; p; p &= p - 1) {
+            int k = __builtin_ctz(p);
+            uint32_t l = ns->last[k];
+            if (l > at) {
+                avail |= 1u << k;
+                hi = l < hi ? l : hi;
+            } else {
+                lo = l > lo ? l : lo;
+            }
+        }
+        uint32_t miss = ~avail;
+        td_pattern_mask drop = {{0}};
+        for (int g = 0; g < TIME_NEEDS / 8; g++) { /* one table row for both words */
+            const td_pattern_mask *d = &r->need_drop[g][(miss >> (8 * g)) & 0xff];
+            for (size_t j = 0; j < TD_PATTERN_MASK_BITS / 64; j++)
+                drop.w[j] |= d->w[j];
+        }
+        ns->drop = drop;
+        ns->lo = lo;
+        ns->hi = hi;
     }
-    uint32_t miss = ~avail;
-    for (size_t j = 0; j < TD_PATTERN_MASK_BITS / 64; j++) {
-        uint64_t drop = 0;
-        for (int g = 0; g < TIME_NEEDS / 8; g++)
-            drop |= r->need_drop[g][(miss >> (8 * g)) & 0xff].w[j];
-        room->w[j] = (mk ? mk->w[j] : ~0ull) & ~drop;
-    }
+    for (size_t j = 0; j < TD_PATTERN_MASK_BITS / 64; j++)
+        room->w[j] = (mk ? mk->w[j] : ~0ull) & ~ns->drop.w[j];
     return room;
 }
 

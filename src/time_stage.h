@@ -119,8 +119,8 @@ typedef struct time_res {
         uint8_t len;      /* 0: empty */
         char w[23];
     } need_tab[TIME_NEED_SLOTS];
-    uint32_t need_lens[256]; /* byte c -> bit n: a need word of n bytes
-                                begins with c */
+    uint32_t need_lens[32 * 32]; /* need_pair(first byte, last byte) -> bit n:
+                                    a need word of n bytes begins and ends so */
 } time_res;
 
 /* The date relative expressions are resolved against. */

@@ -166,6 +166,9 @@ TEST(need_filter_words)
     CHECK(expect("The quarter's results beat forecasts.", day, "The quarter", D, "2022-Q3"));
     CHECK(expect("Net income rose from the year-earlier period.", day, "the year-earlier period",
                  D, "2021"));
+    /* decade needs "s", a run of its own after the digits */
+    CHECK(expect("Prices soared in the 1990s.", day, "the 1990s", D, "199"));
+    CHECK(expect("They met early today.", day, "early today", D, "2022-11-18"));
 }
 
 TEST(pattern_engine)
@@ -192,6 +195,10 @@ TEST(pattern_engine)
     CHECK_INT(m.e, 13);
     size_t gs, ge;
     CHECK(td_pattern_group(st, "d", &gs, &ge) && gs == 12 && ge == 13);
+    int dn[2], count;
+    CHECK(td_pattern_group_numbers(ps, a, "d", dn, 2) == 1);
+    const size_t *ov = td_pattern_offsets(st, &count); /* the same, all at once */
+    CHECK(ov && dn[0] < count && ov[2 * dn[0]] == 12 && ov[2 * dn[0] + 1] == 13);
     CHECK(td_pattern_next(st, s, strlen(s), m.e, &m));
     CHECK_INT(m.s, 29); /* "may" (lower case) is skipped: May is case-sensitive */
     CHECK(!td_pattern_next(st, s, strlen(s), m.e, &m));
