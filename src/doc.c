@@ -256,14 +256,9 @@ td_status td_doc_body_text(const td_doc *doc, td_buf *b)
     size_t tl = doc->norm ? doc->norm_len : doc->base_len;
     td_status s = TD_OK;
     for (size_t i = 0; i < doc->blocks.n && s == TD_OK; i++) {
-        const td_block *bl = TD_DOC_BLOCK(doc, i);
-        if (bl->kind != TD_BLOCK_BODY || bl->span.e <= bl->span.s || bl->span.e > tl)
+        if (!td_doc_body_line(doc, i, t, tl))
             continue;
-        size_t k = bl->span.s;
-        while (k < bl->span.e && t[k] == ' ')
-            k++;
-        if (k == bl->span.e)
-            continue; /* a blank line */
+        const td_block *bl = TD_DOC_BLOCK(doc, i);
         if (b->len)
             s = td_buf_putc(b, '\n');
         if (s == TD_OK)

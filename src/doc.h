@@ -291,6 +291,19 @@ static inline bool td_block_is_read(td_block_kind k)
  * when there are no blocks. */
 td_status td_doc_body_text(const td_doc *doc, td_buf *out);
 
+/* Is block i a line of the body text (a body block inside the text of
+ * length tl, not blank)? The lines td_doc_body_text() joins. */
+static inline bool td_doc_body_line(const td_doc *doc, size_t i, const char *t, size_t tl)
+{
+    const td_block *bl = TD_DOC_BLOCK(doc, i);
+    if (bl->kind != TD_BLOCK_BODY || bl->span.e <= bl->span.s || bl->span.e > tl)
+        return false;
+    size_t k = bl->span.s;
+    while (k < bl->span.e && t[k] == ' ')
+        k++;
+    return k < bl->span.e;
+}
+
 /* The block holding norm offset off, or -1. */
 int td_doc_block_at(const td_doc *doc, uint32_t off);
 

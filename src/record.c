@@ -559,14 +559,9 @@ static td_status cw_body(cw *c, const td_doc *doc)
         *o++ = '"';
         bool any = false;
         for (size_t i = 0; i < doc->blocks.n; i++) {
-            const td_block *bl = TD_DOC_BLOCK(doc, i);
-            if (bl->kind != TD_BLOCK_BODY || bl->span.e <= bl->span.s || bl->span.e > tl)
+            if (!td_doc_body_line(doc, i, t, tl))
                 continue;
-            size_t k = bl->span.s;
-            while (k < bl->span.e && t[k] == ' ')
-                k++;
-            if (k == bl->span.e)
-                continue; /* a blank line */
+            const td_block *bl = TD_DOC_BLOCK(doc, i);
             if (any) {
                 o[0] = '\\';
                 o[1] = 'n';

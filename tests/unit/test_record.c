@@ -11,20 +11,26 @@
 
 #include "buf.h"
 
+/* Fill text with copies of s while they fit in under `upto` bytes; its
+ * length. */
+static size_t repeat(char *text, const char *s, size_t upto)
+{
+    size_t n = 0, sl = strlen(s);
+    while (n + sl < upto) {
+        memcpy(text + n, s, sl);
+        n += sl;
+    }
+    text[n] = 0;
+    return n;
+}
+
 TEST(capped_buffer)
 {
     /* plain text of 3,500 bytes: the record fits a buffer of base_len * 4 +
      * 4096 bytes (what td_record_write reserves), the worst case of its
      * escaped body (6 bytes a byte) does not */
     char text[4096];
-    size_t n = 0;
-    const char *s = "Officials met in Vienna on Monday, March 3, 2008 to talk. ";
-    size_t sl = strlen(s);
-    while (n + sl < 3500) {
-        memcpy(text + n, s, sl);
-        n += sl;
-    }
-    text[n] = 0;
+    size_t n = repeat(text, "Officials met in Vienna on Monday, March 3, 2008 to talk. ", 3500);
     td_doc *doc = fx_run(text, "2008-03-04");
     CHECK(doc != NULL);
     if (!doc)
@@ -70,14 +76,9 @@ TEST(spans_mapped)
      * each), with a decomposed e + U+0301 in every sentence: NFC makes it
      * one character, so norm offsets drift from base ones all along */
     static char text[70000];
-    size_t n = 0;
-    const char *s = "Jose\xCC\x81 Lavrov said on Monday that Russia and China met in Vienna.\n";
-    size_t sl = strlen(s);
-    while (n + sl < 60000) {
-        memcpy(text + n, s, sl);
-        n += sl;
-    }
-    text[n] = 0;
+    size_t n = repeat(text,
+                      "Jose\xCC\x81 Lavrov said on Monday that Russia and China met in Vienna.\n",
+                      60000);
     td_doc *doc = fx_run(text, "2008-03-04");
     CHECK(doc != NULL);
     if (!doc)
