@@ -89,7 +89,9 @@ CREATE TABLE mentions (
                                          -- form: name, acronym, demonym, metonym, pronoun, nominal
     PRIMARY KEY (doc, ord)
 ) WITHOUT ROWID;
-CREATE INDEX mentions_entity ON mentions (entity, doc);
+-- (entity, doc, count): timeline and entities sum the counts from the index
+-- alone
+CREATE INDEX mentions_entity ON mentions (entity, doc, count);
 
 -- Who said what: one row per attribution. A quote's id is its place in
 -- date order (version 5): (Julian day number of date_lo) * 2^31 + its number

@@ -173,7 +173,7 @@ static const char *const migrations[] = {
     "span_start, span_end, text, form)) FROM (SELECT rowid AS r, * FROM mentions ORDER BY "
     "doc, local, entity, rowid) GROUP BY doc, local, entity;"
     "DROP TABLE mentions; ALTER TABLE mentions6 RENAME TO mentions;"
-    "CREATE INDEX mentions_entity ON mentions (entity, doc);",
+    "CREATE INDEX mentions_entity ON mentions (entity, doc, count);",
 };
 
 /* ---- transliteration rules --------------------------------------------- */
