@@ -254,8 +254,10 @@ enum {
     CF_NOCAP = 32 /* field 3 "nocap" */
 };
 
-static td_status build_wcls(qres *q);
-static td_status build_cflag(qres *q);
+static void add_wcls(const td_lex_entry *e, void *arg);
+static void add_cflag(const td_lex_entry *e, void *arg);
+static td_status by_entry(const td_lexicon *lx, void (*fn)(const td_lex_entry *, void *),
+                          uint8_t **out);
 
 /* Whether the first three bytes are ASCII letters (every cue word's are). */
 static inline bool letter3(const char *w)
@@ -319,9 +321,9 @@ td_status td_quotes_init(td_resources *res, char **err)
     if (st == TD_OK)
         td_lexicon_each(q->words, add_wfilt, q->wfilt);
     if (st == TD_OK)
-        st = build_wcls(q);
+        st = by_entry(q->words, add_wcls, &q->wcls); /* the class of every word */
     if (st == TD_OK)
-        st = build_cflag(q);
+        st = by_entry(q->cues, add_cflag, &q->cflag); /* the CF_* flags of every cue */
     if (st == TD_OK)
         st = sw_make(&q->sw_words, q->words);
     if (st == TD_OK)
@@ -395,16 +397,19 @@ static void add_wcls(const td_lex_entry *e, void *arg)
     ((uint8_t *)arg)[e->id] = (uint8_t)k;
 }
 
-/* The class of every entry of quote_words.tsv, once, by entry id. */
-static td_status build_wcls(qres *q)
+/* A byte for every entry of lx, by entry id, that fn(entry, table) sets:
+ * worked out once at start-up. */
+static td_status by_entry(const td_lexicon *lx, void (*fn)(const td_lex_entry *, void *),
+                          uint8_t **out)
 {
-    q->wcls = calloc(td_lexicon_entries(q->words) + 1, 1);
-    if (!q->wcls)
+    *out = calloc(td_lexicon_entries(lx) + 1, 1);
+    if (!*out)
         return TD_ENOMEM;
-    td_lexicon_each(q->words, add_wcls, q->wcls);
+    td_lexicon_each(lx, fn, *out);
     return TD_OK;
 }
 
+/* The CF_* bits of a cue entry, from its fields. */
 static void add_cflag(const td_lex_entry *e, void *arg)
 {
     const char *f0 = td_lex_field(e, 0), *f1 = td_lex_field(e, 1);
@@ -416,16 +421,6 @@ static void add_cflag(const td_lex_entry *e, void *arg)
     b |= strcmp(f1, "ing") == 0 ? CF_ING : 0;
     b |= strcmp(td_lex_field(e, 3), "nocap") == 0 ? CF_NOCAP : 0;
     ((uint8_t *)arg)[e->id] = b;
-}
-
-/* The flags of every cue of quote_cues.tsv, once, by entry id. */
-static td_status build_cflag(qres *q)
-{
-    q->cflag = calloc(td_lexicon_entries(q->cues) + 1, 1);
-    if (!q->cflag)
-        return TD_ENOMEM;
-    td_lexicon_each(q->cues, add_cflag, q->cflag);
-    return TD_OK;
 }
 
 /* The CF_* bits of a cue entry. */

@@ -152,6 +152,28 @@ static void dump(const td_doc *d)
     }
 }
 
+/* The direct quote "text" (ending in a comma), or the same without that
+ * comma: a quotation's closing comma may or may not be in its span. */
+static const td_quote *find_direct_comma(const td_doc *d, const char *text)
+{
+    const td_quote *q = find(d, TD_QUOTE_DIRECT, text);
+    if (!q) {
+        char t[256];
+        snprintf(t, sizeof t, "%.*s", (int)strlen(text) - 1, text);
+        q = find(d, TD_QUOTE_DIRECT, t);
+    }
+    return q;
+}
+
+/* The end of a case: its quotes on standard error when a check of it
+ * failed, and the document freed. */
+static void done(td_doc *d)
+{
+    if (th_cur_failed)
+        dump(d);
+    td_doc_free(d);
+}
+
 static size_t count_kind(const td_doc *d, td_quote_kind k)
 {
     size_t n = 0;
@@ -194,9 +216,7 @@ TEST(seed_attributions)
     CHECK(he && span_is(d, he->speaker_span, "he") && span_is(d, he->cue, "said"));
     const td_quote *emph = find_prefix(d, TD_QUOTE_MIXED, "the need for the");
     CHECK(emph && span_is(d, emph->cue, "emphasized"));
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* "X," he said, "Y." is one attribution whose spans hold both pieces. */
@@ -221,9 +241,7 @@ TEST(split_quote)
     CHECK_INT(d ? d->quotes.n : 0, 1);
     CHECK(q && q->spans.n == 2);
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ann Ortiz") == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* A quote over paragraphs: opened again at each, closed only at the end. */
@@ -238,9 +256,7 @@ TEST(multi_paragraph_quote)
     if (q && q->spans.n == 2)
         CHECK(span_is(d, *TD_VEC_AT(q->spans, td_span, 1),
                       "We have no debt, and we will keep it that way."));
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* A quote inside a quote stays inside: one attribution. */
@@ -252,9 +268,7 @@ TEST(nested_quote)
     CHECK_INT(d ? d->quotes.n : 0, 1);
     const td_quote *q = find_prefix(d, TD_QUOTE_DIRECT, "He told me");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Paul Berg") == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* The opening mark at every token offset modulo 4 (the mark scan looks at
@@ -285,9 +299,7 @@ TEST(stray_marks)
     CHECK(d != NULL);
     CHECK_INT(d ? d->quotes.n : 0, 1);
     CHECK(find(d, TD_QUOTE_DIRECT, "Fine") != NULL);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
     /* a pathological line: thousands of opening marks, then speech */
     size_t n = 3000;
     char *big = malloc(n * 4 + 100);
@@ -313,9 +325,7 @@ TEST(scare_quotes_and_titles)
     td_doc *d = run("The so-called " LQ "peace plan" RQ " was on the table for weeks.\n"
                     "She watched " LQ "The Long Winter" RQ " on Sunday.");
     CHECK_INT(d ? d->quotes.n : 0, 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* Reported speech holding a quoted fragment: one mixed item, and the
@@ -330,9 +340,7 @@ TEST(mixed_attribution)
     CHECK(f != NULL);
     CHECK(m && f && m->speaker_name && f->speaker_name &&
           strcmp(m->speaker_name, "Rosa Vale") == 0 && strcmp(f->speaker_name, "Rosa Vale") == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 TEST(reported_constructions)
@@ -356,9 +364,7 @@ TEST(reported_constructions)
     CHECK(q && span_is(d, q->cue, "emphasized"));
     CHECK(find_prefix(d, -1, "the river") == NULL); /* passive: no speaker, no attribution */
     CHECK_INT(d ? d->quotes.n : 0, 5);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* A headline's attribution ("Norway says ...") with the country speaking. */
@@ -405,9 +411,7 @@ TEST(speakers)
         CHECK(!n || (strcmp(n, "he") && strcmp(n, "she") && strcmp(n, "He") && strcmp(n, "They") &&
                      strcmp(n, "they")));
     }
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* Newspapers' doubled apostrophes, and an inverted cue. */
@@ -416,9 +420,7 @@ TEST(doubled_apostrophes_and_inversion)
     td_doc *d = run("''We are ready for the storm,'' said Chief Ana Ruiz of the fire service.");
     const td_quote *q = find(d, TD_QUOTE_DIRECT, "We are ready for the storm");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ana Ruiz") == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* Inverted cues before a role and a name, or a party in parentheses; a
@@ -443,9 +445,7 @@ TEST(inverted_roles_and_possessives)
             "Nothing moves." RQ);
     q = find_prefix(d, TD_QUOTE_DIRECT, "The port stays shut");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ines Kahl") == 0 && q->spans.n == 2);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* NYT triple apostrophes: an inner quote closing with the outer one. */
@@ -454,9 +454,7 @@ TEST(triple_apostrophes)
     td_doc *d = run("''People keep telling me, 'the river is safe,''' said Omar Reyes, a boatman.");
     const td_quote *q = find_prefix(d, TD_QUOTE_DIRECT, "People keep telling me");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Omar Reyes") == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* "as X put it", and a signature dash after a closed sentence. */
@@ -470,9 +468,7 @@ TEST(put_it_and_signatures)
             " \xe2\x80\x95 Maria Costa\nMore news follows.");
     q = find_prefix(d, TD_QUOTE_DIRECT, "The new park is a delight");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Maria Costa") == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* The head of a subject with a prepositional phrase speaks; an -ing cue
@@ -487,9 +483,7 @@ TEST(subject_heads)
             "a gift to the rich." RQ);
     q = find(d, TD_QUOTE_DIRECT, "a gift to the rich.");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ivo Brandt") == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* "they" takes the last organisation or group that spoke, nearby only. */
@@ -505,9 +499,7 @@ TEST(they_resolves_to_group)
             "Trains were late. Buses stopped. They said it was " LQ "a bad week for all." RQ);
     q = find(d, TD_QUOTE_DIRECT, "a bad week for all.");
     CHECK(q && q->speaker_name == NULL);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* A name and a colon inside a line introduce a quotation. */
@@ -522,9 +514,7 @@ TEST(colon_after_name)
     /* no name before the colon: not speech */
     d = run("It was all in the notice: " LQ "Closed for the winter season." RQ);
     CHECK(d && d->quotes.n == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* A title in quote marks before the speaker is no quotation: the content
@@ -542,9 +532,7 @@ TEST(title_before_speaker)
     q = find(d, TD_QUOTE_DIRECT, "We will not close the clinic.");
     CHECK(q != NULL);
     CHECK(find_prefix(d, -1, "On") == NULL);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* "however", "meanwhile" between the speaker and the cue. */
@@ -553,9 +541,7 @@ TEST(adverb_before_cue)
     td_doc *d = run("Ruth Okafor however said the bridge would stay " LQ "closed until further notice." RQ);
     const td_quote *q = find_prefix(d, TD_QUOTE_MIXED, "the bridge would stay");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ruth Okafor") == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* A comma or a dash after the last quotation ends a mixed content: the
@@ -587,9 +573,7 @@ TEST(comma_tail_after_quote)
     /* no comma: the content runs on */
     td_doc *d = run("Mayor Ann Lee said the plan would " LQ "bomb the budget" RQ " for a decade.");
     CHECK(find(d, TD_QUOTE_MIXED, "the plan would " LQ "bomb the budget" RQ " for a decade") != NULL);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* A name opening its sentence speaks past an appositive of any shape; an
@@ -600,18 +584,14 @@ TEST(long_appositive_at_sentence_start)
                     LQ "far too slow" RQ " in the east.");
     const td_quote *q = find_prefix(d, TD_QUOTE_MIXED, "the count was");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Nadia Brook") == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
     d = run("Later on, Tom Reyes, 44, a ferry pilot from the harbour district, said the river was "
             LQ "never this low" RQ " before.");
     q = find_prefix(d, TD_QUOTE_MIXED, "the river was");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Tom Reyes") == 0);
     /* the subject is no content */
     CHECK(find_prefix(d, -1, "Later on") == NULL);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* An inverted speaker never ends in a determiner: "..., said the plan
@@ -624,9 +604,7 @@ TEST(inverted_speaker_not_a_clause)
         const td_quote *q = TD_VEC_AT(d->quotes, td_quote, i);
         CHECK(!span_is(d, q->speaker_span, "the plan needed the"));
     }
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* A cue set off by commas inside the content: the content goes on after
@@ -638,17 +616,13 @@ TEST(parenthetical_cue)
     CHECK(find_prefix(d, -1, "The bridge is so old") != NULL);
     const td_quote *q = find_prefix(d, -1, "The bridge is so old");
     CHECK(q && q->spans.n == 2);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
     /* a base-form cue ("think") later in the sentence is no attribution of its own */
     d = run("The harbour plan, says Ida Moss, a planner, is what the town needs (think of the old "
             "docks) and more.");
     q = find_prefix(d, -1, "The harbour plan");
     CHECK(q && q->spans.n == 2);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* A lead-in ending in a colon before the quotation that ends the content
@@ -658,15 +632,11 @@ TEST(colon_lead_in)
     td_doc *d = run("Mayor Ann Lee backed the plan, telling the council: " LQ "The tower will not be built." RQ);
     CHECK(find(d, TD_QUOTE_DIRECT, "The tower will not be built.") != NULL);
     CHECK(count_kind(d, TD_QUOTE_MIXED) == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
     /* words after the quotation: the lead-in stays */
     d = run("Mayor Ann Lee said her view was this: " LQ "no tower" RQ " and no new road.");
     CHECK(count_kind(d, TD_QUOTE_MIXED) == 1);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* The content of "X said ..." stops before another cue clause: after a
@@ -679,16 +649,12 @@ TEST(content_stops_at_next_clause)
     const td_quote *q = find_prefix(d, TD_QUOTE_MIXED, "the old pier was");
     CHECK(q != NULL);
     CHECK(q && q->span.e <= (uint32_t)(strstr(d->norm, " but she") - d->norm));
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
     d = run("Ann Lee said the old pier was " LQ "unsafe," RQ " noting that two boats had sunk there in " LQ
             "the last storm." RQ);
     q = find_prefix(d, TD_QUOTE_MIXED, "the old pier was");
     CHECK(q && q->span.e <= (uint32_t)(strstr(d->norm, " noting") - d->norm));
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* An -ing cue after a comma takes the sentence's subject also after a
@@ -699,9 +665,7 @@ TEST(ing_cue_after_adverb_subject)
                     "a man of no plan" RQ " in front of the crowd.");
     const td_quote *q = find(d, TD_QUOTE_DIRECT, "a man of no plan");
     CHECK(q && span_is(d, q->speaker_span, "she"));
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* After a quotation, a name with a long appositive, or with a role word
@@ -710,21 +674,13 @@ TEST(speaker_after_quotation)
 {
     td_doc *d = run(LQ "The river has never been this low," RQ
                     " Tom Reyes, a ferry pilot, one of the few still working the delta, said.");
-    const td_quote *q = find(d, TD_QUOTE_DIRECT, "The river has never been this low,");
-    if (!q)
-        q = find(d, TD_QUOTE_DIRECT, "The river has never been this low");
+    const td_quote *q = find_direct_comma(d, "The river has never been this low,");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Tom Reyes") == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
     d = run(LQ "The river has never been this low," RQ " Harbourline co-founder Ida Moss told reporters.");
-    q = find(d, TD_QUOTE_DIRECT, "The river has never been this low,");
-    if (!q)
-        q = find(d, TD_QUOTE_DIRECT, "The river has never been this low");
+    q = find_direct_comma(d, "The river has never been this low,");
     CHECK(q && q->speaker_name && strstr(q->speaker_name, "Ida Moss") != NULL);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* A short lead-in ending in a comma before a quotation that opens with a
@@ -736,19 +692,13 @@ TEST(comma_lead_in)
                     "The harbour will stay open." RQ);
     CHECK(find(d, TD_QUOTE_DIRECT, "The harbour will stay open.") != NULL);
     CHECK(count_kind(d, TD_QUOTE_MIXED) == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
     d = run("Ann Lee said that after the storm, " LQ "We will rebuild the pier." RQ);
     CHECK(count_kind(d, TD_QUOTE_MIXED) == 1);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
     d = run("Ann Lee said she was thinking, " LQ "This cannot last." RQ);
     CHECK(count_kind(d, TD_QUOTE_MIXED) == 1);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* The speaker after a quotation: past an appositive whose name follows a
@@ -758,21 +708,13 @@ TEST(speaker_after_quotation_roles)
 {
     td_doc *d = run(LQ "The ferry will run again by spring," RQ
                     " Tom Reyes, the harbour master of Dunmore, one of the towns on the delta, said on Monday.");
-    const td_quote *q = find(d, TD_QUOTE_DIRECT, "The ferry will run again by spring,");
-    if (!q)
-        q = find(d, TD_QUOTE_DIRECT, "The ferry will run again by spring");
+    const td_quote *q = find_direct_comma(d, "The ferry will run again by spring,");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Tom Reyes") == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
     d = run(LQ "The ferry will run again by spring," RQ " harbour safety expert Ida Moss wrote on Monday.");
-    q = find(d, TD_QUOTE_DIRECT, "The ferry will run again by spring,");
-    if (!q)
-        q = find(d, TD_QUOTE_DIRECT, "The ferry will run again by spring");
+    q = find_direct_comma(d, "The ferry will run again by spring,");
     CHECK(q && q->speaker_name && strstr(q->speaker_name, "Ida Moss") != NULL);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* An -ing cue after a comma takes the sentence's subject, not a name in an
@@ -787,22 +729,16 @@ TEST(ing_cue_subjects)
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ann Lee") == 0);
     CHECK(q && span_is(d, q->cue, "saying"));
     CHECK(count_kind(d, TD_QUOTE_MIXED) == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
     d = run("And then Ann Lee went on the attack, saying, " LQ "The ferry was never safe." RQ);
     q = find(d, TD_QUOTE_DIRECT, "The ferry was never safe.");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ann Lee") == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
     d = run("Ann Lee spoke at the pier.\n" LQ "The ferry was never safe," RQ " she said.\n" LQ
             "We will fix it," RQ " adding, " LQ "The new one will run by spring." RQ);
     q = find(d, TD_QUOTE_DIRECT, "The new one will run by spring.");
     CHECK(q && span_is(d, q->speaker_span, "she"));
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* A quotation with no cue of its own after a verb (the subject's verb is
@@ -813,15 +749,11 @@ TEST(verb_quote_lead_in)
     td_doc *d = run("Ann Lee lobbies hard for a new ferry: " LQ "The old one is a danger to us all." RQ);
     CHECK(find(d, TD_QUOTE_DIRECT, "The old one is a danger to us all.") != NULL);
     CHECK(count_kind(d, TD_QUOTE_MIXED) == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
     /* a fragment in lower case keeps its lead-in */
     d = run("Ann Lee lobbies hard for a ferry that is " LQ "safe for all of us" RQ ".");
     CHECK(count_kind(d, TD_QUOTE_MIXED) == 1);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* A party tag set off by commas ("Ann Lee, D-Ore., said") and a bracketed
@@ -830,20 +762,14 @@ TEST(verb_quote_lead_in)
 TEST(party_tags)
 {
     td_doc *d = run(LQ "The ferry will run again by spring," RQ " Sen. Ann Lee, D-Ore., said on Monday.");
-    const td_quote *q = find(d, TD_QUOTE_DIRECT, "The ferry will run again by spring,");
-    if (!q)
-        q = find(d, TD_QUOTE_DIRECT, "The ferry will run again by spring");
+    const td_quote *q = find_direct_comma(d, "The ferry will run again by spring,");
     CHECK(q && q->speaker_name && strstr(q->speaker_name, "Ann Lee") != NULL);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
     d = run("Rep. Tom Reyes (D-Ore.), chair of the harbour board, said that the ferry was " LQ
             "a danger to us all." RQ);
     q = find_prefix(d, TD_QUOTE_MIXED, "the ferry was");
     CHECK(q && q->speaker_name && strstr(q->speaker_name, "Tom Reyes") != NULL);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 /* Only the stages this test runs, so that it tests this stage alone. */
@@ -892,9 +818,7 @@ TEST(surnames_in_order)
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Tom Lind") == 0);
     q = find(d, TD_QUOTE_REPORTED, "the count was slow");
     CHECK(q && q->speaker_name && strcmp(q->speaker_name, "Ruth Kerr") == 0);
-    if (th_cur_failed)
-        dump(d);
-    td_doc_free(d);
+    done(d);
 }
 
 int main(void)
