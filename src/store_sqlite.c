@@ -1317,13 +1317,20 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
         sqlite3_bind_null(s, i);
 }
 
-static void bind_span_text(put_ctx *c, sqlite3_stmt *s, int i, td_span sp)
+/* A span of the document as base offsets, kept inside the base text. */
+static td_span base_span(const put_ctx *c, td_span sp)
 {
     td_span b = td_doc_span_to_base(c->doc, sp);
     if (b.e > c->doc->base_len)
         b.e = (uint32_t)c->doc->base_len;
     if (b.s > b.e)
         b.s = b.e;
+    return b;
+}
+
+static void bind_span_text(put_ctx *c, sqlite3_stmt *s, int i, td_span sp)
+{
+    td_span b = base_span(c, sp);
     sqlite3_bind_int64(s, i, b.s);
     sqlite3_bind_int64(s, i + 1, b.e);
     sqlite3_bind_text(s, i + 2, c->doc->base ? c->doc->base + b.s : "", (int)(b.e - b.s),
@@ -1542,18 +1549,17 @@ static const char *entity_name(put_ctx *c, const td_entity *e)
     return c->tmp.ptr;
 }
 
-/* Append v in decimal. */
-static td_status put_uint(td_buf *b, uint32_t v)
+/* Write v in decimal at o; the end. */
+static char *put_uint(char *o, uint32_t v)
 {
     char d[10];
     int n = 0;
     do
         d[n++] = (char)('0' + v % 10);
     while ((v /= 10) != 0);
-    char o[10];
-    for (int i = 0; i < n; i++)
-        o[i] = d[n - 1 - i];
-    return td_buf_append(b, o, (size_t)n);
+    while (n > 0)
+        *o++ = d[--n];
+    return o;
 }
 
 /* The mentions row of one entity of the document (version 5): its
@@ -1563,48 +1569,37 @@ static td_status mention_spans(put_ctx *c, const td_entity *e, uint32_t *first)
 {
     td_buf *b = &c->spans;
     td_buf_clear(b);
-    td_status s = td_buf_putc(b, '[');
     *first = UINT32_MAX;
-    for (size_t k = 0; k < e->mentions.n && s == TD_OK; k++) {
+    for (size_t k = 0; k < e->mentions.n; k++) {
         const td_mention *mn = TD_VEC_AT(e->mentions, td_mention, k);
-        td_span sp = td_doc_span_to_base(c->doc, mn->span);
-        if (sp.e > c->doc->base_len)
-            sp.e = (uint32_t)c->doc->base_len;
-        if (sp.s > sp.e)
-            sp.s = sp.e;
+        td_span sp = base_span(c, mn->span);
         if (sp.s < *first)
             *first = sp.s;
         const char *form = td_mention_form_name(mn->form);
         size_t tl = sp.e - sp.s, fl = strlen(form);
-        s = td_buf_reserve(b, tl * 6 + fl + 40);
+        /* the escaped text takes at most 6 bytes a byte */
+        td_status s = td_buf_reserve(b, tl * 6 + fl + 40);
         if (s != TD_OK)
-            break;
-        b->ptr[b->len++] = k ? ',' : '[';
-        if (k)
-            b->ptr[b->len++] = '[';
-        s = put_uint(b, sp.s);
-        if (s == TD_OK)
-            s = td_buf_putc(b, ',');
-        if (s == TD_OK)
-            s = put_uint(b, sp.e);
-        if (s != TD_OK)
-            break;
-        b->ptr[b->len++] = ',';
-        b->len += td_json_escape_quoted(b->ptr + b->len, c->doc->base ? c->doc->base + sp.s : "",
-                                        tl);
-        b->ptr[b->len++] = ',';
-        b->ptr[b->len++] = '"';
-        memcpy(b->ptr + b->len, form, fl);
-        b->len += fl;
-        b->ptr[b->len++] = '"';
-        b->ptr[b->len++] = ']';
-        b->ptr[b->len] = '\0';
+            return s;
+        char *o = b->ptr + b->len;
+        *o++ = k ? ',' : '[';
+        *o++ = '[';
+        o = put_uint(o, sp.s);
+        *o++ = ',';
+        o = put_uint(o, sp.e);
+        *o++ = ',';
+        o += td_json_escape_quoted(o, c->doc->base ? c->doc->base + sp.s : "", tl);
+        *o++ = ',';
+        *o++ = '"';
+        memcpy(o, form, fl);
+        o += fl;
+        *o++ = '"';
+        *o++ = ']';
+        b->len = (size_t)(o - b->ptr);
     }
-    if (s == TD_OK)
-        s = td_buf_putc(b, ']');
     if (*first == UINT32_MAX)
         *first = 0;
-    return s;
+    return td_buf_append(b, e->mentions.n ? "]" : "[]", e->mentions.n ? 1 : 2);
 }
 
 static td_status put_entities(put_ctx *c)
@@ -1735,11 +1730,7 @@ static td_status put_quote(put_ctx *c, const td_quote *q)
     if (s != TD_OK)
         return s;
     sqlite3_stmt *f = c->st->stmt[S_QFTS_INS];
-    td_span b = td_doc_span_to_base(c->doc, q->span);
-    if (b.e > c->doc->base_len)
-        b.e = (uint32_t)c->doc->base_len;
-    if (b.s > b.e)
-        b.s = b.e;
+    td_span b = base_span(c, q->span);
     sqlite3_bind_int64(f, 1, id);
     sqlite3_bind_text(f, 2, c->doc->base + b.s, (int)(b.e - b.s), SQLITE_STATIC);
     return step(c, f, "cannot index a quote");
