@@ -20,21 +20,31 @@ static const char help[] =
     "Example:\n"
     "  tidings export --table quotes --format csv > quotes.csv\n";
 
-static const char *const tables[][2] = {
-    {"documents", "doc, id, hash, record_hash, date, date_precision, date_lo, date_hi, "
-                  "date_source, date_header, date_note, lang, title, url, source_path, "
-                  "source_offset, source_line, warc_record_id, ingested_at, caption, body"},
-    {"entities", "*"}, {"mentions", NULL}, {"quotes", "*"}, {"times", "*"}, {"events", "*"},
-};
+/* What each table exports: its columns, from where, in which order; and,
+ * for documents, the record (stored compressed, schema version 5) that
+ * --record adds. The mentions table holds one row per entity and document,
+ * its mentions packed in `spans`: exported one row per mention, in the
+ * order of the record. */
+typedef struct export_table {
+    const char *name, *cols, *from, *order, *record;
+} export_table;
 
-/* The mentions table holds one row per entity and document, its mentions
- * packed in `spans` (schema version 5): exported one row per mention, in
- * the order of the record. */
-static const char mentions_sql[] =
-    "SELECT m.doc AS doc, m.entity AS entity, m.local AS local, json_extract(j.value, '$[0]') "
-    "AS span_start, json_extract(j.value, '$[1]') AS span_end, json_extract(j.value, '$[2]') "
-    "AS text, json_extract(j.value, '$[3]') AS form FROM mentions m, json_each(m.spans) j "
-    "ORDER BY m.doc, m.ord, j.key LIMIT %ld";
+static const export_table tables[] = {
+    {"documents",
+     "doc, id, hash, record_hash, date, date_precision, date_lo, date_hi, date_source, "
+     "date_header, date_note, lang, title, url, source_path, source_offset, source_line, "
+     "warc_record_id, ingested_at, caption, body",
+     "documents", "rowid", ", sqlar_uncompress(record, record_size) AS record"},
+    {"entities", "*", "entities", "rowid", ""},
+    {"mentions",
+     "m.doc AS doc, m.entity AS entity, m.local AS local, json_extract(j.value, '$[0]') AS "
+     "span_start, json_extract(j.value, '$[1]') AS span_end, json_extract(j.value, '$[2]') AS "
+     "text, json_extract(j.value, '$[3]') AS form",
+     "mentions m, json_each(m.spans) j", "m.doc, m.ord, j.key", ""},
+    {"quotes", "*", "quotes", "rowid", ""},
+    {"times", "*", "times", "rowid", ""},
+    {"events", "*", "events", "rowid", ""},
+};
 
 int cmd_export(int argc, char **argv)
 {
@@ -72,11 +82,11 @@ int cmd_export(int argc, char **argv)
         cli_error("export: --format csv or jsonl");
         return EXIT_USAGE;
     }
-    const char *cols = NULL;
+    const export_table *t = NULL;
     for (size_t i = 0; table && i < sizeof tables / sizeof tables[0]; i++)
-        if (strcmp(table, tables[i][0]) == 0)
-            cols = tables[i][1] ? tables[i][1] : "";
-    if (!cols) {
+        if (strcmp(table, tables[i].name) == 0)
+            t = &tables[i];
+    if (!t) {
         cli_error("export: --table wants documents, entities, mentions, quotes, times or "
                   "events");
         return EXIT_USAGE;
@@ -86,15 +96,8 @@ int cmd_export(int argc, char **argv)
         return EXIT_FATAL;
     td_buf sql;
     td_buf_init(&sql, 0);
-    /* the record is stored compressed (schema version 5) */
-    if (strcmp(table, "mentions") == 0)
-        td_buf_printf(&sql, mentions_sql, o.limit);
-    else
-        td_buf_printf(&sql, "SELECT %s%s FROM %s ORDER BY rowid LIMIT %ld", cols,
-                  record && strcmp(table, "documents") == 0
-                      ? ", sqlar_uncompress(record, record_size) AS record"
-                      : "",
-                  table, o.limit);
+    td_buf_printf(&sql, "SELECT %s%s FROM %s ORDER BY %s LIMIT %ld", t->cols,
+                  record ? t->record : "", t->from, t->order, o.limit);
     int code = EXIT_FATAL;
     sqlite3_stmt *s = q_prepare(st, sql.ptr);
     if (s) {
