@@ -387,7 +387,7 @@ td_status td_time_init(td_resources *res, char **err)
         st = build_needs(r);
     for (size_t i = 0; i < r->nrules && i < 128 && st == TD_OK; i++)
         for (int g = 0; g < TG_COUNT; g++) {
-            int *gn = r->group_num[i][g];
+            int gn[2] = {0, 0};
             td_pattern_group_numbers(r->ps, (int)i, group_names[g], gn, 2);
             if (gn[0] > 0)
                 r->groups[i][r->ngroups[i]++] = (struct time_group){g, {gn[0], gn[1]}};

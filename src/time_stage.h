@@ -82,7 +82,6 @@ typedef struct time_res {
                                   when one space and this ASCII byte follow */
     } *masks;                  /* sorted by entry address */
     size_t nmasks;
-    int group_num[128][TG_COUNT][2]; /* rule x group: its PCRE2 group numbers */
     struct time_group {
         int g;    /* TG_* */
         int n[2]; /* its PCRE2 group numbers (n[1] 0: none) */
