@@ -1386,6 +1386,11 @@ td_status ed_dict_load(const char *dir, ed_dict **out, char **err)
 
 td_status ed_dict_compact(ed_dict *d, char **err)
 {
+    if (d->n_words > ED_MAX_WORDS) {
+        if (err && asprintf(err, "event dictionaries: over %u words", ED_MAX_WORDS) < 0)
+            *err = NULL;
+        return TD_EFORMAT;
+    }
     size_t n = d->n_words ? d->n_words : 1, size = (n * sizeof(ed_wph) + 63) / 64 * 64;
     ed_wph *wph = aligned_alloc(64, size); /* an entry never crosses a line */
     if (!wph)

@@ -173,7 +173,7 @@ void ed_dict_free(ed_dict *d);
 
 /* Fill d->wph and d->second (after the last ed_word_add). TD_EFORMAT
  * (*err says why; caller frees) when a word starts more than 65535
- * phrases of one kind. */
+ * phrases of one kind, or the set holds over ED_MAX_WORDS words. */
 td_status ed_dict_compact(ed_dict *d, char **err);
 
 /* Intern a word (upper-cased); its id, or ED_NONE when out of memory. */
@@ -252,5 +252,8 @@ static inline uint32_t ed_word_hash(const char *s, size_t n)
 static inline const char *ed_str(const ed_dict *d, uint32_t off) { return d->strpool + off; }
 
 #define ED_NONE UINT32_MAX
+/* The most words a set may hold: their ids + 1 fit in 20 bits (events.c
+ * packs them so); ed_dict_compact fails over it. */
+#define ED_MAX_WORDS 0xfffffu
 
 #endif

@@ -68,6 +68,10 @@ enum {
     FW_DIR = 131072,  /* to, toward, with, against */
     FW_PART = 262144, /* a quantity before a subject: "thousands of" */
     FW_PRON = 524288, /* it, he, she, they, we: a subject standing for one */
+    /* not a class: a phrase search will read the word's phrases (it starts
+     * an agent or discard phrase, or an actor phrase of two words or more):
+     * doc_words prefetches them (set by word_kinds) */
+    FW_PREF = 1 << 20,
     /* not function words: the word is a whole phrase of the kind (set by
      * word_kinds, read from a token's classes without the word table) */
     FW_1ACTOR = 1 << 24,
@@ -92,6 +96,21 @@ typedef struct ev_res {
                         * word's part of a token's byte (word_bytes) */
     struct ev_pfilter *pf; /* a filter a pattern (pattern_filters) */
 } ev_res;
+
+/* A token's word in 64 bits (doc_words' array, the word caches): bits 0-7
+ * the word's ED_WB_* bits, 12-31 its id + 1 (0: no word; ids fit in 20
+ * bits, ED_MAX_WORDS), 32-63 its function-word classes and the token's own
+ * FW_* bits; bits 8-11 are the short cache's (the token's length). One
+ * load and one store a token, and its word id + 1 indexes ev_res.wtb. */
+typedef uint64_t tword;
+
+static inline tword tw_make(uint32_t w, uint8_t kb, uint32_t fw)
+{
+    return (uint64_t)fw << 32 | (uint64_t)((w + 1) & 0xfffff) << 12 | kb;
+}
+static inline uint32_t tw_wid(tword x) { return ((uint32_t)x >> 12) - 1; } /* ED_NONE: none */
+static inline uint8_t tw_kb(tword x) { return (uint8_t)x; }
+static inline uint32_t tw_fw(tword x) { return (uint32_t)(x >> 32); }
 
 /* try_block's filter of a pattern, 24 bytes, not its 48-byte entry: its
  * need and synneed, and two of its literal words (the longest; ED_NONE
@@ -188,6 +207,9 @@ static void word_kinds(ed_dict *d)
             w->fw |= FW_1AGENT;
         if (w->n2[ED_DISCARD] < w->n[ED_DISCARD])
             w->fw |= FW_1DISC;
+        w->fw &= ~(uint32_t)FW_PREF;
+        if ((b & (ED_WB_AGENT | ED_WB_DISC)) || ((b & ED_WB_ACTOR) && !(w->fw & FW_1ACTOR)))
+            w->fw |= FW_PREF;
     }
     for (uint32_t k = 0; k < d->n_pats; k++) {
         ed_pattern *p = &d->pats[k];
@@ -481,9 +503,7 @@ typedef struct sent {
     int ng;
     int32_t date;
     bool require_dyad;
-    const uint32_t *twid; /* word id of every token of the document */
-    const uint8_t *tkb;   /* ED_WB_* bits of every token's word */
-    const uint32_t *tfw;  /* function-word classes of every token's word */
+    const tword *tw;      /* the word of every token of the document */
     const uint32_t *sing; /* ev_res.sing: a plural word's singular */
     const td_doc *doc;
     uint64_t bloom[64];   /* word ids present in the sentence (4096-bit filter) */
@@ -564,7 +584,7 @@ static const char *actor_code(const ed_dict *d, uint32_t actor, int32_t date)
  * document's token word ids (uint32_t). */
 typedef uint32_t (*wid_at_fn)(const void *ctx, size_t j);
 static inline uint32_t wtok_wid(const void *ctx, size_t j) { return ((const wtok *)ctx)[j].wid; }
-static inline uint32_t twid_wid(const void *ctx, size_t j) { return ((const uint32_t *)ctx)[j]; }
+static inline uint32_t tword_wid(const void *ctx, size_t j) { return tw_wid(((const tword *)ctx)[j]); }
 
 /* The first phrase of kind of two or more words that starts with word wd
  * (at(ctx, 0)) and fits in the avail words from there, found through the
@@ -643,7 +663,7 @@ static long match_phrase_at(const sent *S, int kind, uint32_t i, uint32_t *len)
  * dictionaries list demonyms in the singular. */
 static long plural_actor(const sent *S, uint32_t i, uint32_t *len)
 {
-    if (!(S->tfw[S->w[i].tok] & FW_PL1ACTOR))
+    if (!(tw_fw(S->tw[S->w[i].tok]) & FW_PL1ACTOR))
         return -1; /* not a plural of a one-word actor (plural_bits) */
     const td_token *t = TD_DOC_TOK(S->doc, S->w[i].tok);
     size_t n = t->span.e - t->span.s;
@@ -692,7 +712,7 @@ static int find_chunks(sent *S, chunk *ch, int max)
     while (i < S->n && nc < max) {
         const wtok *wi = &S->w[i];
         if (wi->punct || (!(wi->kb & ED_WB_ACT) &&
-                          !(wi->cap && (S->tfw[wi->tok] & FW_PL1ACTOR)))) {
+                          !(wi->cap && (tw_fw(S->tw[wi->tok]) & FW_PL1ACTOR)))) {
             i++; /* starts no actor, agent or plural actor */
             continue;
         }
@@ -1873,13 +1893,12 @@ static int discarded(const sent *S)
 /* The longest phrase of kind at token ti of a sentence ending at token end,
  * on the document's word ids: match_phrase_at for a sentence whose words
  * are its tokens. */
-static long phrase_idx_at(const ed_dict *d, int kind, const uint32_t *twid, size_t ti,
-                          size_t end)
+static long phrase_idx_at(const ed_dict *d, int kind, const tword *tw, size_t ti, size_t end)
 {
-    const ed_wph *wd = &d->wph[twid[ti]];
+    const ed_wph *wd = &d->wph[tw_wid(tw[ti])];
     uint32_t len;
     if (wd->n2[kind] && ti + 1 < end) {
-        long k = multi_phrase(d, kind, wd, end - ti, twid_wid, twid + ti, &len);
+        long k = multi_phrase(d, kind, wd, end - ti, tword_wid, tw + ti, &len);
         if (k >= 0)
             return k;
     }
@@ -1890,14 +1909,13 @@ static long phrase_idx_at(const ed_dict *d, int kind, const uint32_t *twid, size
 
 /* discarded() on the document's arrays, for a sentence whose words are
  * its tokens (SB_EXACT): no load_words for it. */
-static int discarded_doc(const ed_dict *d, const td_sentence *se, const uint32_t *twid,
-                         const uint8_t *tkb)
+static int discarded_doc(const ed_dict *d, const td_sentence *se, const tword *tw)
 {
     size_t end = (size_t)se->tok_first + se->tok_count;
     for (size_t ti = se->tok_first; ti < end; ti++) {
-        if (!(tkb[ti] & ED_WB_DISC))
+        if (!(tw_kb(tw[ti]) & ED_WB_DISC))
             continue;
-        long p = phrase_idx_at(d, ED_DISCARD, twid, ti, end);
+        long p = phrase_idx_at(d, ED_DISCARD, tw, ti, end);
         if (p >= 0)
             return d->phr[ED_DISCARD][p].payload ? -1 : 1;
     }
@@ -1930,20 +1948,20 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
 {
     /* locals, not S's fields: the byte stores to S->w alias everything */
     const ed_dict *d = S->d;
-    const uint32_t *twid = S->twid, *tfw = S->tfw;
-    const uint8_t *tkb = S->tkb;
+    const tword *tw = S->tw;
     const char *norm = doc->norm;
     const td_token *toks = doc->toks.items;
     uint32_t n = 0;
     uint32_t first = se->tok_first, end = first + se->tok_count;
     for (uint32_t ti = first; ti < end && n < MAX_W; ti++) {
         const td_token *t = &toks[ti];
-        uint32_t f = tfw[ti];
+        tword x = tw[ti];
+        uint32_t f = tw_fw(x);
         if ((f & FW_USCORE) && t->type == TD_TOK_SYM)
             continue; /* "_" */
         wtok *w = &S->w[n];
-        uint32_t wid = twid[ti];
-        uint8_t kb = tkb[ti];
+        uint32_t wid = tw_wid(x);
+        uint8_t kb = tw_kb(x);
         uint8_t cap = (t->flags & TD_TOKF_CAP) != 0;
         if (cap && (t->flags & TD_TOKF_SENT_START) && ti == first)
             cap = 2; /* capitalised by position only, maybe */
@@ -2125,15 +2143,15 @@ enum {
 
 typedef struct wshort {
     uint64_t key; /* the token's bytes, zero-padded */
-    uint32_t wk;  /* (word id + 1) << 12 | length << 8 | ED_WB_* bits (word
-                   * id ED_NONE: 0; length 0: an empty way) */
-    uint32_t fw;  /* function-word classes and the token's plural bits */
+    tword tw;     /* its word (tword), the token's length in bits 8-11
+                   * (0: an empty way) */
 } wshort;
 _Static_assert(sizeof(wshort) * WSHORT_WAYS == 64, "a wshort set is a 64-byte line");
 
 typedef struct wcache {
-    uint32_t hash, wid, fw;
-    uint8_t len, kinds;
+    tword tw; /* its word (tword) */
+    uint32_t hash;
+    uint8_t len;
     char s[WCACHE_LEN];
 } wcache;
 _Static_assert(sizeof(wcache) == 32, "two wcache entries a 64-byte line");
@@ -2193,18 +2211,31 @@ static inline bool same_bytes(const char *a, const char *b, size_t n, bool b8)
     return true;
 }
 
+/* The first n bytes of a little-endian load, by n (0 to 8). */
+static const uint64_t first_bytes[9] = {0,
+                                        0xffull,
+                                        0xffffull,
+                                        0xffffffull,
+                                        0xffffffffull,
+                                        0xffffffffffull,
+                                        0xffffffffffffull,
+                                        0xffffffffffffffull,
+                                        ~0ull};
+
 /* The short-cache key of a token s[0..len) of 1 to 8 bytes (bytes up to
- * end may be read): its bytes, zero-padded (with its length, it tells the
- * token from every other). */
-static inline uint64_t short_key(const char *s, size_t len, const char *end)
+ * end may be read; eight from s when safe holds): its bytes, zero-padded
+ * (with its length, it tells the token from every other). */
+static inline __attribute__((always_inline)) uint64_t short_key(const char *s, size_t len,
+                                                                const char *end, bool safe)
 {
     uint64_t x = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (end - s >= 8) {
+    if (safe || end - s >= 8) {
         memcpy(&x, s, 8);
-        return x & (~0ull >> (64 - 8 * len));
+        return x & first_bytes[len];
     }
 #endif
+    (void)safe;
     (void)end;
     memcpy(&x, s, len);
     return x;
@@ -2225,7 +2256,7 @@ static inline uint32_t long_hash(const char *s, size_t len, const char *end)
         memcpy(&a, s, 8);
         memcpy(&b, s + len - 8, 8);
     } else {
-        a = short_key(s, len, end);
+        a = short_key(s, len, end, false);
     }
     uint64_t x = (a ^ (b * 0x9e3779b97f4a7c15ull) ^ len) * 0xff51afd7ed558ccdull;
     return (uint32_t)(x >> 32);
@@ -2251,62 +2282,50 @@ static uint32_t plural_bits(const ed_dict *d, const char *s, size_t len)
            ((d->words[w].kinds & ED_WB_MULTI) ? FW_PLMULTI : 0);
 }
 
-/* The word id of s[0..len) from the dictionary itself, its ED_WB_* bits
- * in *kinds and its function-word classes with the token's plural bits
- * in *fw (bytes up to end may be read). */
-static uint32_t dict_word(const ed_dict *d, const char *s, size_t len, const char *end,
-                          uint8_t *kinds, uint32_t *fw)
+/* The word of s[0..len) from the dictionary itself, with the token's
+ * plural bits (bytes up to end may be read). */
+static tword dict_word(const ed_dict *d, const char *s, size_t len, const char *end)
 {
     uint32_t w = ed_word_find_h(d, s, len, ed_word_hash_in(s, len, end));
-    *kinds = w != ED_NONE ? d->words[w].kinds : 0;
-    *fw = (w != ED_NONE ? d->words[w].fw : 0) | plural_bits(d, s, len);
-    return w;
+    uint8_t kinds = w != ED_NONE ? d->words[w].kinds : 0;
+    uint32_t fw = (w != ED_NONE ? d->words[w].fw : 0) | plural_bits(d, s, len);
+    return tw_make(w, kinds, fw);
 }
-
-/* Word ids the short cache can hold (20 bits, ED_NONE as 0). */
-#define WSHORT_MAXW ((1u << 20) - 1)
 
 /* The long cache's answer for s[0..len) of long_hash h (1 to WCACHE_LEN
  * bytes), else the dictionary's, into the cache. */
-static __attribute__((noinline)) uint32_t word_long(const ed_dict *d, wcaches *wc, const char *s,
-                                                    size_t len, const char *end, uint32_t h,
-                                                    uint8_t *kinds, uint32_t *fw)
+static __attribute__((noinline)) tword word_long(const ed_dict *d, wcaches *wc, const char *s,
+                                                 size_t len, const char *end, uint32_t h)
 {
     wcache *e = long_set(wc, h);
     for (int k = 0; k < 2; k++)
-        if (e[k].len == len && e[k].hash == h && same_bytes(e[k].s, s, len, end - s >= 8)) {
-            *kinds = e[k].kinds;
-            *fw = e[k].fw;
-            return e[k].wid;
-        }
-    uint32_t w = ed_word_find_h(d, s, len, ed_word_hash_in(s, len, end));
+        if (e[k].len == len && e[k].hash == h && same_bytes(e[k].s, s, len, end - s >= 8))
+            return e[k].tw;
+    tword x = dict_word(d, s, len, end);
     e[1] = e[0]; /* the newest first */
+    e->tw = x;
     e->hash = h;
-    e->wid = w;
     e->len = (uint8_t)len;
-    e->kinds = *kinds = w != ED_NONE ? d->words[w].kinds : 0;
-    e->fw = *fw = (w != ED_NONE ? d->words[w].fw : 0) | plural_bits(d, s, len);
     memcpy(e->s, s, len);
-    return w;
+    return x;
 }
 
 /* tok_word's miss: the dictionary's answer, into the cache (wc NULL: none). */
-static __attribute__((noinline)) uint32_t word_miss(const ed_dict *d, wcaches *wc, const char *s,
-                                                    size_t len, const char *end, uint8_t *kinds,
-                                                    uint32_t *fw)
+static __attribute__((noinline)) tword word_miss(const ed_dict *d, wcaches *wc, const char *s,
+                                                 size_t len, const char *end)
 {
     if (!wc || len > WCACHE_LEN || len == 0)
-        return dict_word(d, s, len, end, kinds, fw);
-    if (len <= 8 && d->n_words < WSHORT_MAXW) {
-        wshort *set = short_set(wc, short_key(s, len, end));
-        uint32_t w = dict_word(d, s, len, end, kinds, fw);
+        return dict_word(d, s, len, end);
+    if (len <= 8) {
+        uint64_t key = short_key(s, len, end, false);
+        wshort *set = short_set(wc, key);
+        tword x = dict_word(d, s, len, end);
         memmove(set + 1, set, (WSHORT_WAYS - 1) * sizeof *set); /* the newest first */
-        set->key = short_key(s, len, end);
-        set->wk = (w + 1) << 12 | (uint32_t)len << 8 | *kinds;
-        set->fw = *fw;
-        return w;
+        set->key = key;
+        set->tw = x | (uint64_t)len << 8;
+        return x;
     }
-    return word_long(d, wc, s, len, end, long_hash(s, len, end), kinds, fw);
+    return word_long(d, wc, s, len, end, long_hash(s, len, end));
 }
 
 /* What a sentence holds that coding needs (necessary conditions, computed
@@ -2358,13 +2377,13 @@ static td_status word_bytes(ev_res *r)
     return TD_OK;
 }
 
-/* Token t's byte, of word w (ED_NONE: none) with ED_WB_* bits kb and
- * classes and token bits fw: its word's part (wtb) and its own ("_", a
+/* Token t's byte, of word x: its word's part (wtb) and its own ("_", a
  * plural). */
-static inline uint8_t token_byte(const uint8_t *wtb, const td_token *t, uint32_t w, uint32_t fw)
+static inline uint8_t token_byte(const uint8_t *wtb, const td_token *t, tword x)
 {
     bool cap = (t->flags & TD_TOKF_CAP) != 0;
-    uint8_t b = wtb[2 * (size_t)(uint32_t)(w + 1) + cap]; /* ED_NONE + 1 is 0 */
+    uint8_t b = wtb[2 * (size_t)((uint32_t)x >> 12) + cap]; /* word id + 1: ED_NONE is 0 */
+    uint32_t fw = tw_fw(x);
     if (__builtin_expect((fw & (FW_USCORE | FW_PLSHAPE)) != 0, 0)) {
         if ((fw & FW_USCORE) && t->type == TD_TOK_SYM)
             b |= TB_USC;
@@ -2380,16 +2399,16 @@ static inline uint8_t token_byte(const uint8_t *wtb, const td_token *t, uint32_t
 }
 
 /* Does a phrase of kind start at token ti of a sentence ending at token
- * end (match_phrase on the document's word ids)? */
-static bool phrase_at(const ed_dict *d, int kind, const uint32_t *twid, size_t ti, size_t end)
+ * end (match_phrase on the document's words)? */
+static bool phrase_at(const ed_dict *d, int kind, const tword *tw, size_t ti, size_t end)
 {
-    const ed_wph *wd = &d->wph[twid[ti]];
+    const ed_wph *wd = &d->wph[tw_wid(tw[ti])];
     if (wd->n2[kind] < wd->n[kind])
         return true; /* a one-word phrase */
     if (!wd->n2[kind] || ti + 1 >= end)
         return false;
     uint32_t len;
-    return multi_phrase(d, kind, wd, end - ti, twid_wid, twid + ti, &len) >= 0;
+    return multi_phrase(d, kind, wd, end - ti, tword_wid, tw + ti, &len) >= 0;
 }
 
 /* How many tokens of the sentence may start a chunk, 0, 1 or 2 (two or
@@ -2399,8 +2418,7 @@ static bool phrase_at(const ed_dict *d, int kind, const uint32_t *twid, size_t t
  * not over MAX_W). Only its tokens cand[0..nc) are tested, in order: those
  * token_byte gave SB_CHUNK, a superset of the tokens these tests accept. */
 static int chunk_starts(const ed_dict *d, const td_token *toks, const td_sentence *se,
-                        const uint32_t *twid, const uint8_t *tkb, const uint32_t *tfw,
-                        const uint32_t *cand, uint32_t nc)
+                        const tword *tw, const uint32_t *cand, uint32_t nc)
 {
     int n = 0;
     size_t end = (size_t)se->tok_first + se->tok_count;
@@ -2408,18 +2426,20 @@ static int chunk_starts(const ed_dict *d, const td_token *toks, const td_sentenc
         size_t ti = cand[c];
         bool cap = (toks[ti].flags & TD_TOKF_CAP) != 0;
         bool hit = false;
-        if (tfw[ti] & FW_1AGENT) {
+        uint32_t fw = tw_fw(tw[ti]);
+        uint8_t kb = tw_kb(tw[ti]);
+        if (fw & FW_1AGENT) {
             n++; /* a one-word agent */
             continue;
         }
-        if (tkb[ti] & ED_WB_ACTOR) {
-            bool capped = cap || ((tfw[ti] & FW_DET) && ti + 1 < end &&
+        if (kb & ED_WB_ACTOR) {
+            bool capped = cap || ((fw & FW_DET) && ti + 1 < end &&
                                   (toks[ti + 1].flags & TD_TOKF_CAP));
-            hit = capped && ((tfw[ti] & FW_1ACTOR) || phrase_at(d, ED_ACTOR, twid, ti, end));
+            hit = capped && ((fw & FW_1ACTOR) || phrase_at(d, ED_ACTOR, tw, ti, end));
         }
-        if (!hit && (tkb[ti] & ED_WB_AGENT))
-            hit = phrase_at(d, ED_AGENT, twid, ti, end);
-        if (!hit && cap && (tfw[ti] & FW_PL1ACTOR))
+        if (!hit && (kb & ED_WB_AGENT))
+            hit = phrase_at(d, ED_AGENT, tw, ti, end);
+        if (!hit && cap && (fw & FW_PL1ACTOR))
             hit = true; /* a plural of a one-word actor */
         n += hit;
     }
@@ -2427,13 +2447,12 @@ static int chunk_starts(const ed_dict *d, const td_token *toks, const td_sentenc
 }
 
 /* Does a discard phrase start at some token of the sentence? */
-static bool discard_starts(const ed_dict *d, const td_sentence *se, const uint32_t *twid,
-                           const uint8_t *tkb, const uint32_t *tfw)
+static bool discard_starts(const ed_dict *d, const td_sentence *se, const tword *tw)
 {
     size_t end = (size_t)se->tok_first + se->tok_count;
     for (size_t ti = se->tok_first; ti < end; ti++)
-        if ((tkb[ti] & ED_WB_DISC) &&
-            ((tfw[ti] & FW_1DISC) || phrase_at(d, ED_DISCARD, twid, ti, end)))
+        if ((tw_kb(tw[ti]) & ED_WB_DISC) &&
+            ((tw_fw(tw[ti]) & FW_1DISC) || phrase_at(d, ED_DISCARD, tw, ti, end)))
             return true;
     return false;
 }
@@ -2441,7 +2460,7 @@ static bool discard_starts(const ed_dict *d, const td_sentence *se, const uint32
 enum { PREFETCH = 16 }; /* tokens ahead: the cache is bigger than L1 */
 
 /* The document's tokens and text, in locals: doc_words stores bytes
- * (tkb), which may alias every field read through doc, so reading them
+ * (ttb), which may alias every field read through doc, so reading them
  * from doc again would reload them after each store. */
 typedef struct tview {
     const td_token *toks;
@@ -2458,15 +2477,16 @@ typedef struct tring {
 } tring;
 
 /* Prefetch the cache set of token ti, if it has one (a short token's key
- * and set into its ring slot). */
+ * and set into its ring slot); safe: eight bytes from its start may be
+ * read. */
 static inline __attribute__((always_inline)) void tok_prefetch(wcaches *wc, tring *rg, tview tv,
-                                                               size_t ti)
+                                                               size_t ti, bool safe)
 {
     const td_token *t = &tv.toks[ti];
     const char *s = tv.norm + t->span.s;
     size_t len = t->span.e - t->span.s;
     if (len - 1 < 8) {
-        uint64_t key = short_key(s, len, tv.end);
+        uint64_t key = short_key(s, len, tv.end, safe);
         const wshort *set = short_set(wc, key);
         rg->key[ti % PREFETCH] = key;
         rg->set[ti % PREFETCH] = set;
@@ -2480,61 +2500,78 @@ static inline __attribute__((always_inline)) void tok_prefetch(wcaches *wc, trin
 
 /* The arrays doc_words fills, by token. */
 typedef struct tarr {
-    uint32_t *twid; /* word id */
-    uint8_t *tkb;   /* ED_WB_* bits */
-    uint32_t *tfw;  /* function-word classes and token bits (FW_*) */
-    uint8_t *ttb;   /* token_byte */
+    tword *tw;          /* its word */
+    uint8_t *ttb;       /* token_byte */
     const uint8_t *wtb; /* ev_res.wtb (read) */
 } tarr;
 
-/* Token ti's word id, ED_WB_* bits, function-word classes and token byte
- * into ta, and the dictionary word phrase_at will read prefetched. */
+/* Token ti's word and token byte into ta, and the dictionary word
+ * phrase_at will read prefetched. */
 static inline __attribute__((always_inline)) void tok_put(const ed_dict *d, const td_token *t,
-                                                          size_t ti, uint32_t w, uint8_t kb,
-                                                          uint32_t fw, tarr ta)
+                                                          size_t ti, tword x, tarr ta)
 {
-    ta.twid[ti] = w;
-    ta.tkb[ti] = kb;
-    ta.tfw[ti] = fw;
-    ta.ttb[ti] = token_byte(ta.wtb, t, w, fw);
-    if ((kb & (ED_WB_AGENT | ED_WB_DISC)) || ((kb & ED_WB_ACTOR) && !(fw & FW_1ACTOR)))
-        __builtin_prefetch(&d->wph[w]); /* phrase_at, soon */
+    ta.tw[ti] = x;
+    ta.ttb[ti] = token_byte(ta.wtb, t, x);
+    if (x & (uint64_t)FW_PREF << 32)
+        __builtin_prefetch(&d->wph[tw_wid(x)]); /* phrase_at, soon */
 }
+
+/* How tok_word goes on: prefetch token ti + PREFETCH, eight bytes of it
+ * safe to read (AHEAD_SAFE) or not known to be (AHEAD), or nothing. */
+enum { AHEAD_NONE, AHEAD, AHEAD_SAFE };
 
 /* tok_put for token ti through the cache wc: its set was prefetched
  * (tok_prefetch) and its ring slot is read before token ti + PREFETCH
  * (when ahead) takes it. */
 static inline __attribute__((always_inline)) void tok_word(const ed_dict *d, wcaches *wc,
                                                            tring *rg, tview tv, size_t ti,
-                                                           bool ahead, tarr ta)
+                                                           int ahead, tarr ta)
 {
     const td_token *t = &tv.toks[ti];
     const char *s = tv.norm + t->span.s;
     size_t len = t->span.e - t->span.s;
-    uint8_t kb;
-    uint32_t fw, w;
+    tword x;
     uint64_t key = rg->key[ti % PREFETCH];
     const wshort *set = rg->set[ti % PREFETCH];
-    if (ahead)
-        tok_prefetch(wc, rg, tv, ti + PREFETCH);
+    if (ahead != AHEAD_NONE)
+        tok_prefetch(wc, rg, tv, ti + PREFETCH, ahead == AHEAD_SAFE);
     if (len - 1 < 8) {
         for (int k = 0; k < WSHORT_WAYS; k++)
-            if (set[k].key == key && ((set[k].wk >> 8) & 15) == len) {
-                tok_put(d, t, ti, (set[k].wk >> 12) - 1, (uint8_t)set[k].wk, set[k].fw, ta);
+            if (set[k].key == key && ((set[k].tw >> 8) & 15) == len) {
+                tok_put(d, t, ti, set[k].tw, ta);
                 return;
             }
-        w = word_miss(d, wc, s, len, tv.end, &kb, &fw);
+        x = word_miss(d, wc, s, len, tv.end);
     } else if (len - 9 < WCACHE_LEN - 8) { /* the long cache, with its hash */
-        w = word_long(d, wc, s, len, tv.end, (uint32_t)key, &kb, &fw);
+        x = word_long(d, wc, s, len, tv.end, (uint32_t)key);
     } else {
-        w = word_miss(d, wc, s, len, tv.end, &kb, &fw);
+        x = word_miss(d, wc, s, len, tv.end);
     }
-    tok_put(d, t, ti, w, kb, fw, ta);
+    tok_put(d, t, ti, x, ta);
 }
 
-/* Word ids, ED_WB_* bits, function-word classes and token bytes of every
- * token of the document (one cached lookup a token) into ta, then each
- * sentence's SB_* in sbits from its tokens' bytes. */
+/* The OR of p[0..n), eight bytes at a time. */
+static inline uint8_t or_bytes(const uint8_t *p, size_t n)
+{
+    uint64_t acc = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        acc |= x;
+    }
+    uint8_t o = 0;
+    for (; i < n; i++)
+        o |= p[i];
+    acc |= acc >> 32;
+    acc |= acc >> 16;
+    acc |= acc >> 8;
+    return o | (uint8_t)acc;
+}
+
+/* Words and token bytes of every token of the document (one cached
+ * lookup a token) into ta, then each sentence's SB_* in sbits from its
+ * tokens' bytes. */
 static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, tarr ta, uint8_t *sbits)
 {
     const tview tv = {(const td_token *)doc->toks.items, doc->norm, doc->norm + doc->norm_len,
@@ -2543,30 +2580,32 @@ static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, tarr ta,
     size_t nt = tv.nt, ns = doc->sents.n;
     if (wc) {
         tring rg;
+        /* tokens [0, safe): eight bytes from their start lie in the text */
+        size_t safe = nt;
+        while (safe && (size_t)tv.toks[safe - 1].span.s + 8 > doc->norm_len)
+            safe--;
         size_t ti = 0, ahead = nt > PREFETCH ? nt - PREFETCH : 0;
+        size_t ahead_safe = safe > PREFETCH ? safe - PREFETCH : 0;
         for (size_t i = 0; i < nt && i < PREFETCH; i++)
-            tok_prefetch(wc, &rg, tv, i);
+            tok_prefetch(wc, &rg, tv, i, false);
+        for (; ti < ahead_safe; ti++)
+            tok_word(d, wc, &rg, tv, ti, AHEAD_SAFE, ta);
         for (; ti < ahead; ti++)
-            tok_word(d, wc, &rg, tv, ti, true, ta);
+            tok_word(d, wc, &rg, tv, ti, AHEAD, ta);
         for (; ti < nt; ti++)
-            tok_word(d, wc, &rg, tv, ti, false, ta);
+            tok_word(d, wc, &rg, tv, ti, AHEAD_NONE, ta);
     } else {
         for (size_t ti = 0; ti < nt; ti++) {
             const td_token *t = &tv.toks[ti];
-            uint8_t kb;
-            uint32_t fw;
-            uint32_t w = word_miss(d, NULL, tv.norm + t->span.s, t->span.e - t->span.s, tv.end,
-                                   &kb, &fw);
-            tok_put(d, t, ti, w, kb, fw, ta);
+            tword x = word_miss(d, NULL, tv.norm + t->span.s, t->span.e - t->span.s, tv.end);
+            tok_put(d, t, ti, x, ta);
         }
     }
     const uint8_t *ttb = ta.ttb;
     for (size_t i = 0; i < ns; i++) {
         const td_sentence *se = &sents[i];
         uint32_t first = se->tok_first, end = first + se->tok_count;
-        uint8_t o = 0;
-        for (uint32_t ti = first; ti < end; ti++)
-            o |= ttb[ti];
+        uint8_t o = or_bytes(ttb + first, se->tok_count);
         /* no word comes before its tokens up to the first that is not "_" */
         for (uint32_t ti = first; ti < end; ti++) {
             if (ttb[ti] & TB_HEADCAP)
@@ -2578,7 +2617,7 @@ static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, tarr ta,
         bool exact = se->tok_count <= MAX_W && !(o & TB_USC);
         uint8_t b = o & (SB_HEAD | SB_CHUNK | SB_DISC | SB_VPH | SB_DYAD);
         int chunks = 0;
-        if ((b & SB_DISC) && exact && !discard_starts(d, se, ta.twid, ta.tkb, ta.tfw))
+        if ((b & SB_DISC) && exact && !discard_starts(d, se, ta.tw))
             b &= (uint8_t)~SB_DISC; /* no discard phrase: nothing to check */
         if ((b & (SB_HEAD | SB_VPH | SB_CHUNK)) == (SB_HEAD | SB_VPH | SB_CHUNK)) {
             /* the sentence may be coded: the tokens that may start a chunk */
@@ -2590,7 +2629,7 @@ static void doc_words(const ed_dict *d, wcaches *wc, const td_doc *doc, tarr ta,
                     chunks += ttb[ti] & TB_TWO ? 2 : 1;
                 }
             if (exact) { /* count those that can start one */
-                chunks = chunk_starts(d, tv.toks, se, ta.twid, ta.tkb, ta.tfw, cand, nc);
+                chunks = chunk_starts(d, tv.toks, se, ta.tw, cand, nc);
                 if (!chunks)
                     b &= (uint8_t)~(SB_CHUNK | SB_DYAD);
             }
@@ -2618,20 +2657,16 @@ td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
     S->arena = &doc->arena;
     S->date = doc_date(doc);
     S->require_dyad = config_require_dyad(doc);
-    uint32_t *twid = td_arena_alloc(&ctx->scratch, (doc->toks.n + 1) * sizeof *twid);
-    uint8_t *tkb = td_arena_alloc(&ctx->scratch, doc->toks.n + 1);
-    uint32_t *tfw = td_arena_alloc(&ctx->scratch, (doc->toks.n + 1) * sizeof *tfw);
+    tword *tw = td_arena_alloc(&ctx->scratch, (doc->toks.n + 1) * sizeof *tw);
     uint8_t *ttb = td_arena_alloc(&ctx->scratch, doc->toks.n + 1);
     uint8_t *sbits = td_arena_alloc(&ctx->scratch, doc->sents.n);
-    if (!twid || !tkb || !tfw || !ttb || !sbits)
+    if (!tw || !ttb || !sbits)
         return TD_ENOMEM;
     wcaches *wc = ctx->stage_state[EV_STATE];
     if (!wc) /* NULL: no cache */
         wc = ctx->stage_state[EV_STATE] = wcache_new();
-    doc_words(r->dict, wc, doc, (tarr){twid, tkb, tfw, ttb, r->wtb}, sbits);
-    S->twid = twid;
-    S->tkb = tkb;
-    S->tfw = tfw;
+    doc_words(r->dict, wc, doc, (tarr){tw, ttb, r->wtb}, sbits);
+    S->tw = tw;
     S->doc = doc;
     /* one pass: a sentence discard skips its sentence; a story discard
      * the whole document, events of sentences before it included */
@@ -2642,7 +2677,7 @@ td_status td_events_run(td_stage_ctx *ctx, td_doc *doc)
         if (sbits[i] & SB_DISC) {
             int dc;
             if (sbits[i] & SB_EXACT) {
-                dc = discarded_doc(r->dict, se, twid, tkb);
+                dc = discarded_doc(r->dict, se, tw);
             } else {
                 load_words(S, doc, se);
                 dc = discarded(S);
