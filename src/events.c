@@ -2400,48 +2400,66 @@ static inline uint8_t token_byte(const uint8_t *wtb, const td_token *t, tword x)
 
 /* Does a phrase of kind start at token ti of a sentence ending at token
  * end (match_phrase on the document's words)? */
-static bool phrase_at(const ed_dict *d, int kind, const tword *tw, size_t ti, size_t end)
+static __attribute__((noinline)) bool phrase_long(const ed_dict *d, int kind, const ed_wph *wd,
+                                                  const tword *tw, size_t avail)
+{
+    uint32_t len;
+    return multi_phrase(d, kind, wd, avail, tword_wid, tw, &len) >= 0;
+}
+
+static inline bool phrase_at(const ed_dict *d, int kind, const tword *tw, size_t ti, size_t end)
 {
     const ed_wph *wd = &d->wph[tw_wid(tw[ti])];
     if (wd->n2[kind] < wd->n[kind])
         return true; /* a one-word phrase */
     if (!wd->n2[kind] || ti + 1 >= end)
         return false;
-    uint32_t len;
-    return multi_phrase(d, kind, wd, end - ti, tword_wid, tw + ti, &len) >= 0;
+    uint32_t w1 = tw_wid(tw[ti + 1]); /* multi_phrase's first test, inline */
+    if (w1 == ED_NONE || !((d->second[kind][w1 >> 6] >> (w1 & 63)) & 1))
+        return false;
+    return phrase_long(d, kind, wd, tw + ti, end - ti);
 }
 
 /* How many tokens of the sentence may start a chunk, 0, 1 or 2 (two or
  * more), by find_chunks' tests: an actor phrase on a capitalised word
  * (or "the" before one), a plural of a one-word actor, an agent phrase.
  * Only for a sentence whose words are its tokens (no '_' token dropped,
- * not over MAX_W). Only its tokens cand[0..nc) are tested, in order: those
- * token_byte gave SB_CHUNK, a superset of the tokens these tests accept. */
+ * not over MAX_W). Only its tokens cand[0..nc) are tested: those
+ * token_byte gave SB_CHUNK, a superset of the tokens these tests accept.
+ * The count is the same in any order: the tests that read no phrase
+ * (a one-word agent or actor, a plural) go first, and phrases are
+ * searched only while fewer than two tokens are known to start one. */
 static int chunk_starts(const ed_dict *d, const td_token *toks, const td_sentence *se,
                         const tword *tw, const uint32_t *cand, uint32_t nc)
 {
     int n = 0;
     size_t end = (size_t)se->tok_first + se->tok_count;
-    for (uint32_t c = 0; c < nc && n < 2; c++) {
+    uint32_t rest[MAX_W], nr = 0;
+    for (uint32_t c = 0; c < nc; c++) {
         size_t ti = cand[c];
         bool cap = (toks[ti].flags & TD_TOKF_CAP) != 0;
-        bool hit = false;
         uint32_t fw = tw_fw(tw[ti]);
         uint8_t kb = tw_kb(tw[ti]);
-        if (fw & FW_1AGENT) {
-            n++; /* a one-word agent */
-            continue;
+        bool capped = cap || ((fw & FW_DET) && ti + 1 < end && (toks[ti + 1].flags & TD_TOKF_CAP));
+        if ((fw & FW_1AGENT) || ((kb & ED_WB_ACTOR) && capped && (fw & FW_1ACTOR)) ||
+            (cap && (fw & FW_PL1ACTOR))) {
+            if (++n == 2)
+                return 2;
+        } else if ((kb & ED_WB_AGENT) || ((kb & ED_WB_ACTOR) && capped)) {
+            rest[nr++] = (uint32_t)ti; /* maybe a phrase of two words or more */
         }
-        if (kb & ED_WB_ACTOR) {
-            bool capped = cap || ((fw & FW_DET) && ti + 1 < end &&
-                                  (toks[ti + 1].flags & TD_TOKF_CAP));
-            hit = capped && ((fw & FW_1ACTOR) || phrase_at(d, ED_ACTOR, tw, ti, end));
-        }
+    }
+    for (uint32_t r = 0; r < nr; r++) {
+        size_t ti = rest[r];
+        uint8_t kb = tw_kb(tw[ti]);
+        bool cap = (toks[ti].flags & TD_TOKF_CAP) != 0;
+        bool capped = cap || ((tw_fw(tw[ti]) & FW_DET) && ti + 1 < end &&
+                              (toks[ti + 1].flags & TD_TOKF_CAP));
+        bool hit = (kb & ED_WB_ACTOR) && capped && phrase_at(d, ED_ACTOR, tw, ti, end);
         if (!hit && (kb & ED_WB_AGENT))
             hit = phrase_at(d, ED_AGENT, tw, ti, end);
-        if (!hit && cap && (fw & FW_PL1ACTOR))
-            hit = true; /* a plural of a one-word actor */
-        n += hit;
+        if (hit && ++n == 2)
+            return 2;
     }
     return n;
 }
