@@ -2488,10 +2488,11 @@ typedef struct tview {
 
 /* The short-cache keys and sets (a long token's long_hash in key) of
  * the next PREFETCH tokens (slot ti % PREFETCH), computed once, when the
- * set is prefetched. */
+ * set is prefetched. A set is 64-byte aligned: set holds it with the
+ * token's length (1 to 8) in its low bits, or 0 for a longer token. */
 typedef struct tring {
     uint64_t key[PREFETCH];
-    const wshort *set[PREFETCH];
+    uintptr_t set[PREFETCH];
 } tring;
 
 /* Prefetch the cache set of token ti, if it has one (a short token's key
@@ -2507,12 +2508,15 @@ static inline __attribute__((always_inline)) void tok_prefetch(wcaches *wc, trin
         uint64_t key = short_key(s, len, tv.end, safe);
         const wshort *set = short_set(wc, key);
         rg->key[ti % PREFETCH] = key;
-        rg->set[ti % PREFETCH] = set;
+        rg->set[ti % PREFETCH] = (uintptr_t)set | len;
         __builtin_prefetch(set);
-    } else if (len - 9 < WCACHE_LEN - 8) { /* 9 to WCACHE_LEN */
-        uint32_t h = long_hash(s, len, tv.end);
-        rg->key[ti % PREFETCH] = h;
-        __builtin_prefetch(long_set(wc, h));
+    } else {
+        rg->set[ti % PREFETCH] = 0;
+        if (len - 9 < WCACHE_LEN - 8) { /* 9 to WCACHE_LEN */
+            uint32_t h = long_hash(s, len, tv.end);
+            rg->key[ti % PREFETCH] = h;
+            __builtin_prefetch(long_set(wc, h));
+        }
     }
 }
 
@@ -2546,19 +2550,23 @@ static inline __attribute__((always_inline)) void tok_word(const ed_dict *d, wca
                                                            int ahead, tarr ta)
 {
     const td_token *t = &tv.toks[ti];
-    const char *s = tv.norm + t->span.s;
-    size_t len = t->span.e - t->span.s;
     tword x;
     uint64_t key = rg->key[ti % PREFETCH];
-    const wshort *set = rg->set[ti % PREFETCH];
+    uintptr_t sl = rg->set[ti % PREFETCH];
     if (ahead != AHEAD_NONE)
         tok_prefetch(wc, rg, tv, ti + PREFETCH, ahead == AHEAD_SAFE);
-    if (len - 1 < 8) {
+    if (sl) { /* 1 to 8 bytes: its set and length from the ring */
+        const wshort *set = (const wshort *)(sl & ~(uintptr_t)63);
+        uint64_t lb = (uint64_t)(sl & 15) << 8;
         for (int k = 0; k < WSHORT_WAYS; k++)
-            if (set[k].key == key && ((set[k].tw >> 8) & 15) == len) {
+            if (set[k].key == key && (set[k].tw & 0xf00) == lb) {
                 tok_put(d, t, ti, set[k].tw, ta);
                 return;
             }
+    }
+    const char *s = tv.norm + t->span.s;
+    size_t len = t->span.e - t->span.s;
+    if (sl) {
         x = word_miss(d, wc, s, len, tv.end);
     } else if (len - 9 < WCACHE_LEN - 8) { /* the long cache, with its hash */
         x = word_long(d, wc, s, len, tv.end, (uint32_t)key);
