@@ -509,11 +509,12 @@ td_status td_pattern_may_follow(const td_pattern_set *ps, const char *word,
         uint64_t bit = 1ull << (i % 64);
         if (!(mask->w[i / 64] & bit))
             continue;
-        /* no match at all: no byte; a whole one (it ends at the space): any */
+        /* no match at all: no byte; a whole one (it ends at the space): any;
+         * the bytes up to the space are not narrowed (see pattern.h) */
         int k = partial(&ps->rules[i], subj, n + 1, md);
         for (unsigned c = 0; c < 128 && k; c++) {
             subj[n + 1] = (char)c;
-            if (k == 1 || partial(&ps->rules[i], subj, n + 2, md))
+            if (k == 1 || c <= ' ' || partial(&ps->rules[i], subj, n + 2, md))
                 next[c].w[i / 64] |= bit;
         }
     }
