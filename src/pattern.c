@@ -84,6 +84,14 @@ void td_pattern_set_no_union(td_pattern_set *ps) { ps->no_union = true; }
 
 void td_pattern_set_no_partial(td_pattern_set *ps) { ps->no_partial = true; }
 
+void td_pattern_engine_version(char *buf, size_t n)
+{
+    char v[64] = "";
+    if (pcre2_config(PCRE2_CONFIG_VERSION, v) < 0)
+        v[0] = 0;
+    snprintf(buf, n, "pcre2 %s", v);
+}
+
 static const macro *find_macro(const td_pattern_set *ps, const char *name, size_t len)
 {
     for (size_t i = ps->nm; i-- > 0;)

@@ -62,6 +62,9 @@ void td_pattern_set_no_union(td_pattern_set *ps);
  * partial matches then run interpreted (same answers, slower). Saves about
  * half the JIT compile time. */
 void td_pattern_set_no_partial(td_pattern_set *ps);
+/* The version of the regex engine (PCRE2) into buf: what a cache of
+ * set-up answers (td_pattern_may_start, _may_follow) depends on. */
+void td_pattern_engine_version(char *buf, size_t n);
 /* Expand and compile every rule and the union. On a syntax error *err says
  * which rule and where (caller frees). */
 td_status td_pattern_compile(td_pattern_set *ps, char **err);
