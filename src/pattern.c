@@ -84,6 +84,14 @@ void td_pattern_set_no_union(td_pattern_set *ps) { ps->no_union = true; }
 
 void td_pattern_set_no_partial(td_pattern_set *ps) { ps->no_partial = true; }
 
+void td_pattern_engine_version(char *buf, size_t n)
+{
+    char v[64] = "";
+    if (pcre2_config(PCRE2_CONFIG_VERSION, v) < 0)
+        v[0] = 0;
+    snprintf(buf, n, "pcre2 %s", v);
+}
+
 static const macro *find_macro(const td_pattern_set *ps, const char *name, size_t len)
 {
     for (size_t i = ps->nm; i-- > 0;)
@@ -509,11 +517,12 @@ td_status td_pattern_may_follow(const td_pattern_set *ps, const char *word,
         uint64_t bit = 1ull << (i % 64);
         if (!(mask->w[i / 64] & bit))
             continue;
-        /* no match at all: no byte; a whole one (it ends at the space): any */
+        /* no match at all: no byte; a whole one (it ends at the space): any;
+         * the bytes up to the space are not narrowed (see pattern.h) */
         int k = partial(&ps->rules[i], subj, n + 1, md);
         for (unsigned c = 0; c < 128 && k; c++) {
             subj[n + 1] = (char)c;
-            if (k == 1 || partial(&ps->rules[i], subj, n + 2, md))
+            if (k == 1 || c <= ' ' || partial(&ps->rules[i], subj, n + 2, md))
                 next[c].w[i / 64] |= bit;
         }
     }

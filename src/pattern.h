@@ -62,6 +62,9 @@ void td_pattern_set_no_union(td_pattern_set *ps);
  * partial matches then run interpreted (same answers, slower). Saves about
  * half the JIT compile time. */
 void td_pattern_set_no_partial(td_pattern_set *ps);
+/* The version of the regex engine (PCRE2) into buf: what a cache of
+ * set-up answers (td_pattern_may_start, _may_follow) depends on. */
+void td_pattern_engine_version(char *buf, size_t n);
 /* Expand and compile every rule and the union. On a syntax error *err says
  * which rule and where (caller frees). */
 td_status td_pattern_compile(td_pattern_set *ps, char **err);
@@ -93,7 +96,10 @@ td_status td_pattern_may_start(const td_pattern_set *ps, const char *word,
                                td_pattern_mask *mask);
 /* For each ASCII byte c, next[c]: the rules of mask that may match text
  * that begins with word, one space and c (a partial match, as in
- * td_pattern_may_start). For set-up only. */
+ * td_pattern_may_start). For c up to the space (control bytes, which
+ * normalised text rarely holds, and a second space), next[c] is not
+ * narrowed by c: every rule of mask that may match word and one space.
+ * For set-up only. */
 td_status td_pattern_may_follow(const td_pattern_set *ps, const char *word,
                                 const td_pattern_mask *mask, td_pattern_mask next[128]);
 /* td_pattern_longest_at restricted to the rules in mask (NULL: all). */

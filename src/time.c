@@ -18,6 +18,7 @@
 #define _GNU_SOURCE 1
 #include "time_stage.h"
 
+#include "buf.h"
 #include "stage.h"
 
 #include <stdio.h>
@@ -309,15 +310,22 @@ static td_status word_next(struct time_wmask *x, const td_pattern_set *ps, const
     return st;
 }
 
-/* For every single word of time_words.tsv, the rules that may start with
- * it (tried at run time only those: most rules fail at most words), and
- * which of them may go on with the byte after one space (see word_next). */
-static td_status word_masks(time_res *r)
+/* The masks' entries: every single word of time_words.tsv (masks empty). */
+static td_status mask_entries(time_res *r)
 {
     r->masks = calloc(td_lexicon_size(r->words) + 1, sizeof *r->masks);
     if (!r->masks)
         return TD_ENOMEM;
+    r->nmasks = 0;
     td_lexicon_each(r->words, count_entry, r);
+    return TD_OK;
+}
+
+/* For every single word of time_words.tsv, the rules that may start with
+ * it (tried at run time only those: most rules fail at most words), and
+ * which of them may go on with the byte after one space (see word_next). */
+static td_status compute_masks(time_res *r)
+{
     for (size_t i = 0; i < r->nmasks; i++) {
         char low[64];
         const char *k = r->masks[i].e->key;
@@ -345,22 +353,74 @@ static td_status word_masks(time_res *r)
         if (st != TD_OK)
             return st;
     }
-    qsort(r->masks, r->nmasks, sizeof *r->masks, by_entry);
     return TD_OK;
+}
+
+/* The word masks: from cache (time_masks.tsv made under key; NULL: none)
+ * when it fits, else computed; then sorted by entry. */
+static td_status word_masks(time_res *r, const char *key, const char *cache, size_t clen)
+{
+    td_status st = mask_entries(r);
+    if (st == TD_OK && cache) {
+        st = td_time_masks_load(r, key, cache, clen);
+        r->masks_cached = st == TD_OK;
+        if (st == TD_EFORMAT) { /* start again from empty masks */
+            for (size_t i = 0; i < r->nmasks; i++) {
+                free(r->masks[i].next);
+                r->masks[i].next = NULL;
+                memset(&r->masks[i].m, 0, sizeof r->masks[i].m);
+            }
+            st = TD_OK;
+        }
+    }
+    if (st == TD_OK && !r->masks_cached)
+        st = compute_masks(r);
+    if (st == TD_OK)
+        qsort(r->masks, r->nmasks, sizeof *r->masks, by_entry);
+    return st;
 }
 
 static td_status build_wtab(time_res *r);  /* below, with the roles */
 static td_status build_needs(time_res *r); /* below, with the need filter */
 
-td_status td_time_init(td_resources *res, char **err)
+/* The masks cache for the data of opts: *cache and its key when it is
+ * made under the key of that data (*owned: free it), else *cache NULL. */
+static void masks_cache(const td_options *opts, char key[17], const char **cache, size_t *len,
+                        bool *owned)
+{
+    *cache = NULL;
+    *owned = false;
+    if (td_time_masks_key(opts, key) != TD_OK ||
+        td_data_read(opts, "time_masks.tsv", cache, len, owned) != TD_OK)
+        return;
+    if (!td_time_masks_match(key, *cache, *len)) {
+        if (*owned)
+            free((void *)*cache);
+        *cache = NULL;
+        *owned = false;
+    }
+}
+
+static void time_free(time_res *r);
+
+/* Load the stage's resources for opts into *out (freed with time_free,
+ * even on failure); use_cache: take the word masks from time_masks.tsv
+ * when it fits the data. */
+static td_status time_load(const td_options *opts, bool use_cache, time_res **out, char **err)
 {
     time_res *r = calloc(1, sizeof *r);
+    *out = r;
     if (!r)
         return TD_ENOMEM;
-    res->time = r;
-    td_status st = td_lexicon_load(&res->opts, "time_words.tsv", TD_LEX_FOLD, &r->words, err);
+    char key[17] = "";
+    const char *cache = NULL;
+    size_t clen = 0;
+    bool owned = false;
+    if (use_cache)
+        masks_cache(opts, key, &cache, &clen, &owned);
+    td_status st = td_lexicon_load(opts, "time_words.tsv", TD_LEX_FOLD, &r->words, err);
     if (st == TD_OK)
-        st = td_lexicon_load(&res->opts, "time_tense.tsv", TD_LEX_FOLD, &r->tense, err);
+        st = td_lexicon_load(opts, "time_tense.tsv", TD_LEX_FOLD, &r->tense, err);
     if (st == TD_OK) {
         st = td_pattern_set_new(&r->ps);
     }
@@ -370,17 +430,21 @@ td_status td_time_init(td_resources *res, char **err)
         td_pattern_set_no_union(r->ps);
         td_pattern_set_no_union(r->events);
         td_pattern_set_no_partial(r->events); /* no rule masks: never matched partly */
+        if (cache) /* the masks are known: no partial matches (but on a bad file) */
+            td_pattern_set_no_partial(r->ps);
     }
     if (st == TD_OK)
         st = define_word_macros(r);
     if (st == TD_OK)
-        st = each_line(&res->opts, "time_macros.tsv", add_macro, r, err);
+        st = each_line(opts, "time_macros.tsv", add_macro, r, err);
     if (st == TD_OK)
-        st = each_line(&res->opts, "time_rules.tsv", add_rule, r, err);
+        st = each_line(opts, "time_rules.tsv", add_rule, r, err);
     if (st == TD_OK)
         st = td_pattern_compile(r->ps, err);
     if (st == TD_OK)
-        st = word_masks(r);
+        st = word_masks(r, key, cache, clen);
+    if (owned)
+        free((void *)cache);
     if (st == TD_OK)
         st = build_wtab(r);
     if (st == TD_OK)
@@ -393,15 +457,22 @@ td_status td_time_init(td_resources *res, char **err)
                 r->groups[i][r->ngroups[i]++] = (struct time_group){g, {gn[0], gn[1]}};
         }
     if (st == TD_OK)
-        st = each_line(&res->opts, "time_events.tsv", add_event, r, err);
+        st = each_line(opts, "time_events.tsv", add_event, r, err);
     if (st == TD_OK)
         st = td_pattern_compile(r->events, err);
     return st;
 }
 
-void td_time_release(td_resources *res)
+td_status td_time_init(td_resources *res, char **err)
 {
-    time_res *r = res->time;
+    time_res *r;
+    td_status st = time_load(&res->opts, true, &r, err);
+    res->time = r;
+    return st;
+}
+
+static void time_free(time_res *r)
+{
     if (!r)
         return;
     td_lexicon_free(r->words);
@@ -417,7 +488,43 @@ void td_time_release(td_resources *res)
     for (int k = 0; k < r->nneeds; k++)
         free(r->need_src[k]);
     free(r);
+}
+
+void td_time_release(td_resources *res)
+{
+    time_free(res->time);
     res->time = NULL;
+}
+
+td_status td_time_masks_make(const td_options *opts, char **out, size_t *len, char **err)
+{
+    *out = NULL;
+    *len = 0;
+    time_res *r;
+    char key[17];
+    td_status st = td_time_masks_key(opts, key);
+    if (st == TD_OK)
+        st = time_load(opts, false, &r, err);
+    else
+        r = NULL;
+    td_buf b;
+    td_buf_init(&b, 0);
+    if (st == TD_OK)
+        st = td_time_masks_render(r, key, &b);
+    time_free(r);
+    if (st != TD_OK) {
+        td_buf_release(&b);
+        return st;
+    }
+    *out = b.ptr;
+    *len = b.len;
+    return TD_OK;
+}
+
+bool td_time_masks_cached(const td_resources *res)
+{
+    const time_res *r = res->time;
+    return r && r->masks_cached;
 }
 
 /* ---- tagging ----------------------------------------------------------- */

@@ -120,7 +120,27 @@ typedef struct time_res {
     } need_tab[TIME_NEED_SLOTS];
     uint32_t need_lens[32 * 32]; /* need_pair(first byte, last byte) -> bit n:
                                     a need word of n bytes begins and ends so */
+    bool masks_cached; /* masks came from time_masks.tsv (time_masks.c) */
 } time_res;
+
+/* ---- the word masks as data (time_masks.c) ------------------------------ */
+
+/* The key of the masks for the time data of opts (16 hex digits). */
+td_status td_time_masks_key(const td_options *opts, char out[17]);
+/* Is text (of time_masks.tsv) made under key? */
+bool td_time_masks_match(const char *key, const char *text, size_t len);
+/* Fill the masks of r->masks[0, nmasks) (their entries set, in
+ * td_lexicon_each order) from the text of time_masks.tsv made under key;
+ * TD_EFORMAT when it is another key or does not fit (some next may then be
+ * allocated). */
+td_status td_time_masks_load(time_res *r, const char *key, const char *text, size_t len);
+/* The text of time_masks.tsv for r (masks sorted by entry) under key. */
+td_status td_time_masks_render(const time_res *r, const char *key, td_buf *b);
+/* That text for the time data of opts, computed from the rules (slow: for
+ * the test that keeps the shipped file current); caller frees *out. */
+td_status td_time_masks_make(const td_options *opts, char **out, size_t *len, char **err);
+/* Did the stage of res take its masks from time_masks.tsv? */
+bool td_time_masks_cached(const td_resources *res);
 
 /* The date relative expressions are resolved against. */
 typedef struct td_anchor {
