@@ -129,22 +129,29 @@ static inline int cls_at(text t, size_t i, size_t *l)
     return cls_at_utf8(t, i, l);
 }
 
-static inline td_token *push_tok(td_doc *doc, size_t s, size_t e, int type)
+/* The tokens being cut, doc->toks held in locals: a token's byte fields
+ * may alias anything, so through doc->toks the compiler would reload the
+ * vector (and the text) after every token written. */
+typedef struct {
+    td_token *v;
+    size_t n, cap;
+} tok_out;
+
+/* Append a token, written whole; false when out of memory. */
+static inline bool put_tok(td_doc *doc, tok_out *o, size_t s, size_t e, int type, unsigned flags,
+                           uint16_t block)
 {
-    td_token *t;
-    if (doc->toks.n < doc->toks.cap) {
-        /* the reserved room (td_segment_run): no call, a fixed-size clear */
-        t = (td_token *)doc->toks.items + doc->toks.n++;
-        memset(t, 0, sizeof *t);
-    } else {
-        t = td_vec_push(&doc->arena, &doc->toks, sizeof *t);
+    if (o->n == o->cap) {
+        /* past the reserved room (td_segment_run): double it */
+        doc->toks.n = o->n;
+        if (td_vec_reserve(&doc->arena, &doc->toks, o->cap + 64, sizeof(td_token)))
+            return false;
+        o->v = doc->toks.items;
+        o->cap = doc->toks.cap;
     }
-    if (t) {
-        t->span.s = (uint32_t)s;
-        t->span.e = (uint32_t)e;
-        t->type = (uint8_t)type;
-    }
-    return t;
+    td_token v = {{(uint32_t)s, (uint32_t)e}, (uint8_t)type, (uint8_t)flags, block};
+    o->v[o->n++] = v;
+    return true;
 }
 
 /* Length of a clitic at s[i..e) of a word ("'s", "n't"), or 0. */
@@ -162,55 +169,62 @@ static size_t clitic_len(const char *s, size_t i, size_t e)
     return 0;
 }
 
-static void set_case_flags(td_doc *doc, td_token *t);
+static void set_case_flags(const char *norm, td_token *t);
 
-/* Tokenise one line s[a..b); every token gets its case flags as it is cut. */
 /* The tokens split_line() must look at (punctuation, abbreviations) are
  * noted as they are cut, up to this many a line (more: it reads them all) */
 #define SEG_CAND_MAX 512
 
+/* Tokenise one line norm[a..b); every token gets its case flags as it is
+ * cut. */
 static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, size_t b,
                                uint16_t block, uint32_t *cand, size_t *ncand)
 {
-    *ncand = 0;
-    text t = {doc->norm, b};
+    const char *norm = doc->norm;
+    const size_t norm_len = doc->norm_len;
+    tok_out o = {doc->toks.items, doc->toks.n, doc->toks.cap};
+    size_t nc = 0;
+    text t = {norm, b};
     size_t i = a;
-    bool space_before = true;
-    bool line_start = true;
+    /* the flags the next token gets: white space before it, line start */
+    unsigned pend = TD_TOKF_SPACE_BEFORE | TD_TOKF_LINE_START;
     while (i < b) {
-        unsigned char b0 = (unsigned char)t.s[i];
-        if (b0 > '9' && td_ascii_alnum[b0] && doc->norm_len - i >= 8) {
-            /* the common token: ASCII letters (and digits) ending within
-             * 8 bytes at a space or a mark that cannot continue the word
-             * or make it an abbreviation; found from one load */
-            uint64_t x = td_load_le64(t.s + i);
-            uint64_t stopm = ~td_swar_alnum(x) & 0x8080808080808080ull;
-            size_t wl = (size_t)__builtin_ctzll(stopm | 0x8000000000000000ull) >> 3;
-            size_t j = i + wl;
-            if (stopm && j <= b) {
-                unsigned char nx = j < b ? (unsigned char)t.s[j] : ' ';
+        unsigned char b0 = (unsigned char)norm[i];
+        if (b0 > '9' && td_ascii_alnum[b0]) {
+            /* the common token: ASCII letters (and digits) ending at a
+             * space or a mark that cannot continue the word or make it an
+             * abbreviation, 16 bytes a load; the case flags from the same
+             * loads (every letter a capital: no small letter, as
+             * set_case_flags() reads it) */
+            size_t j = i;
+            unsigned small = 0;
+            for (;;) {
+                if (norm_len - j < 16) {
+                    j = SIZE_MAX; /* near the end of the text: the long way */
+                    break;
+                }
+                unsigned sm, stop = ~td_ascii_alnum16(norm + j, &sm) & 0xffffu;
+                if (stop) {
+                    unsigned wl = (unsigned)__builtin_ctz(stop);
+                    small |= sm & ((1u << wl) - 1);
+                    j += wl;
+                    break;
+                }
+                small |= sm;
+                j += 16;
+            }
+            if (j <= b) {
+                unsigned char nx = j < b ? (unsigned char)norm[j] : ' ';
                 if (nx < 0x80 && nx != '\'' && nx != '-' && nx != '.') {
-                    td_token *tk = push_tok(doc, i, j, TD_TOK_WORD);
-                    if (!tk)
-                        return TD_ENOMEM;
-                    unsigned f = (space_before ? TD_TOKF_SPACE_BEFORE : 0) |
-                                 (line_start ? TD_TOKF_LINE_START : 0);
-                    if (b0 <= 'Z') {
-                        /* a capital initial (a small one: no flags); every
-                         * letter a capital when no byte of the word is a
-                         * small letter (bit 5 of a letter), as
-                         * set_case_flags() reads it, from the same load */
-                        uint64_t small = td_swar_alpha(x) & (x << 2) &
-                                         ((1ull << (8 * wl)) - 1);
+                    unsigned f = pend;
+                    if (b0 <= 'Z')
                         f |= TD_TOKF_CAP | (small ? 0 : TD_TOKF_ALLCAPS);
-                    }
-                    tk->flags = (uint8_t)f;
-                    tk->block = block;
-                    space_before = false;
-                    line_start = false;
+                    if (!put_tok(doc, &o, i, j, TD_TOK_WORD, f, block))
+                        goto out_nomem;
+                    pend = 0;
                     i = j;
                     if (nx == ' ' && j < b) {
-                        space_before = true; /* the space after it, as below */
+                        pend = TD_TOKF_SPACE_BEFORE; /* the space after it, as below */
                         i++;
                     }
                     continue;
@@ -221,12 +235,12 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
         int c = cls_at(t, i, &l);
         if (c == C_SPACE || c == C_NL) {
             i += l;
-            space_before = true;
+            pend |= TD_TOKF_SPACE_BEFORE;
             continue;
         }
         size_t st = i;
         int type = TD_TOK_PUNCT;
-        uint8_t flags = 0;
+        unsigned flags = 0;
         if (c == C_LETTER || c == C_UPPER || c == C_MARK) {
             type = TD_TOK_WORD;
             size_t j = i;
@@ -234,15 +248,14 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
              * of initialisms (U.S.), ampersands of AT&T */
             for (;;) {
                 /* ASCII letters and digits, the common case, 8 at a time */
-                j += td_ascii_alnum_run((const unsigned char *)t.s + j, b - j,
-                                        doc->norm_len - j);
+                j += td_ascii_alnum_run((const unsigned char *)norm + j, b - j, norm_len - j);
                 size_t l2;
                 int c2 = cls_at(t, j, &l2);
                 if (is_wordc(c2)) {
                     j += l2;
                     continue;
                 }
-                if ((c2 == C_APOS || (c2 == C_PUNCT && (doc->norm[j] == '-'))) && j > st) {
+                if ((c2 == C_APOS || (c2 == C_PUNCT && (norm[j] == '-'))) && j > st) {
                     size_t l3;
                     int c3 = cls_at(t, j + l2, &l3);
                     if (is_wordc(c3)) {
@@ -256,13 +269,13 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
             size_t k = st;
             bool initialism = false;
             /* only a letter followed by a period can open one */
-            bool maybe_init = c != C_MARK && st + l < b && doc->norm[st + l] == '.';
+            bool maybe_init = c != C_MARK && st + l < b && norm[st + l] == '.';
             while (maybe_init) {
                 size_t l2, l3;
                 int c2 = cls_at(t, k, &l2);
                 if (!(c2 == C_LETTER || c2 == C_UPPER))
                     break;
-                if (k + l2 < b && doc->norm[k + l2] == '.') {
+                if (k + l2 < b && norm[k + l2] == '.') {
                     int c3 = cls_at(t, k + l2 + 1, &l3);
                     k += l2 + 1;
                     if (c3 == C_LETTER || c3 == C_UPPER) {
@@ -277,9 +290,9 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
             if (initialism && k > j) {
                 j = k;
                 flags |= TD_TOKF_ABBREV;
-            } else if (j < b && doc->norm[j] == '.') {
+            } else if (j < b && norm[j] == '.') {
                 /* Mr. / Jan. / an initial "J." */
-                const td_lex_entry *ab = td_lexicon_get(res->abbrev, doc->norm + st, j + 1 - st);
+                const td_lex_entry *ab = td_lexicon_get(res->abbrev, norm + st, j + 1 - st);
                 size_t l2;
                 int c0 = cls_at(t, st, &l2);
                 if (ab || (c0 == C_UPPER && st + l2 == j)) {
@@ -288,17 +301,12 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
                 }
             }
             /* split a clitic off the word */
-            size_t cl = (flags & TD_TOKF_ABBREV) ? 0 : clitic_len(doc->norm, st, j);
+            size_t cl = (flags & TD_TOKF_ABBREV) ? 0 : clitic_len(norm, st, j);
             if (cl) {
-                td_token *tk = push_tok(doc, st, j - cl, TD_TOK_WORD);
-                if (!tk)
-                    return TD_ENOMEM;
-                tk->flags = (uint8_t)((space_before ? TD_TOKF_SPACE_BEFORE : 0) |
-                                      (line_start ? TD_TOKF_LINE_START : 0));
-                tk->block = block;
-                set_case_flags(doc, tk);
-                space_before = false;
-                line_start = false;
+                if (!put_tok(doc, &o, st, j - cl, TD_TOK_WORD, pend, block))
+                    goto out_nomem;
+                set_case_flags(norm, &o.v[o.n - 1]);
+                pend = 0;
                 st = j - cl;
             }
             i = j;
@@ -312,9 +320,9 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
                     j += l2;
                     continue;
                 }
-                char ch = j < b ? doc->norm[j] : 0;
+                char ch = j < b ? norm[j] : 0;
                 if ((ch == ',' || ch == '.' || ch == ':' || ch == '/' || ch == '-') && j + 1 < b &&
-                    doc->norm[j + 1] >= '0' && doc->norm[j + 1] <= '9') {
+                    norm[j + 1] >= '0' && norm[j + 1] <= '9') {
                     j += 1;
                     continue;
                 }
@@ -330,7 +338,7 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
         } else if (c == C_APOS) {
             /* a clitic after a closing quote or a bare apostrophe */
             size_t j = i + 1;
-            while (j < b && ((doc->norm[j] >= 'a' && doc->norm[j] <= 'z')))
+            while (j < b && ((norm[j] >= 'a' && norm[j] <= 'z')))
                 j++;
             type = j - i > 1 && j - i <= 3 ? TD_TOK_WORD : TD_TOK_PUNCT;
             i = type == TD_TOK_WORD ? j : i + 1;
@@ -339,10 +347,10 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
             i += l;
         } else {
             /* punctuation: runs of the same ASCII mark stay one token (... --) */
-            char ch = doc->norm[i];
+            char ch = norm[i];
             size_t j = i + l;
             if (l == 1 && (ch == '.' || ch == '-' || ch == '!' || ch == '?'))
-                while (j < b && doc->norm[j] == ch)
+                while (j < b && norm[j] == ch)
                     j++;
             i = j;
         }
@@ -351,48 +359,53 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
          * character and its marks as one unit, so a token that ended
          * before them would have no exact base span. Marks start at
          * U+0300, a lead byte >= 0xCC. */
-        while (i < b && (unsigned char)doc->norm[i] >= 0xCC) {
+        while (i < b && (unsigned char)norm[i] >= 0xCC) {
             size_t l2;
             if (cls_at(t, i, &l2) != C_MARK)
                 break;
             i += l2;
         }
-        td_token *tk = push_tok(doc, st, i, type);
-        if (!tk)
-            return TD_ENOMEM;
-        tk->flags = (uint8_t)(flags | (space_before ? TD_TOKF_SPACE_BEFORE : 0) |
-                              (line_start ? TD_TOKF_LINE_START : 0));
-        tk->block = block;
+        if (!put_tok(doc, &o, st, i, type, flags | pend, block))
+            goto out_nomem;
         if (type == TD_TOK_PUNCT || (flags & TD_TOKF_ABBREV)) {
-            if (*ncand < SEG_CAND_MAX)
-                cand[*ncand] = (uint32_t)(doc->toks.n - 1);
-            if (*ncand != SIZE_MAX)
-                (*ncand)++;
-            if (*ncand > SEG_CAND_MAX)
-                *ncand = SIZE_MAX; /* too many: split_line() reads every token */
+            if (nc < SEG_CAND_MAX)
+                cand[nc] = (uint32_t)(o.n - 1);
+            if (nc != SIZE_MAX)
+                nc++;
+            if (nc > SEG_CAND_MAX)
+                nc = SIZE_MAX; /* too many: split_line() reads every token */
         }
-        set_case_flags(doc, tk);
-        space_before = false;
-        line_start = false;
+        if (type == TD_TOK_WORD)
+            set_case_flags(norm, &o.v[o.n - 1]);
+        pend = 0;
+        if (i < b && norm[i] == ' ') {
+            pend = TD_TOKF_SPACE_BEFORE; /* the space after it, as above */
+            i++;
+        }
     }
+    doc->toks.n = o.n;
+    *ncand = nc;
     return TD_OK;
+out_nomem:
+    doc->toks.n = o.n;
+    return TD_ENOMEM;
 }
 
-static void set_case_flags(td_doc *doc, td_token *t)
+static void set_case_flags(const char *norm, td_token *t)
 {
     if (t->type != TD_TOK_WORD)
         return;
-    unsigned char c0 = (unsigned char)doc->norm[t->span.s];
+    unsigned char c0 = (unsigned char)norm[t->span.s];
     if (c0 >= 'a' && c0 <= 'z')
         return; /* lower-case initial: neither CAP nor ALLCAPS */
-    text tx = {doc->norm, t->span.e};
+    text tx = {norm, t->span.e};
     size_t l;
     int c = cls_at(tx, t->span.s, &l);
     if (c == C_UPPER)
         t->flags |= TD_TOKF_CAP;
     bool all = true, any = false;
     for (size_t i = t->span.s; i < t->span.e; i += l) {
-        unsigned char b = (unsigned char)doc->norm[i];
+        unsigned char b = (unsigned char)norm[i];
         if (b < 0x80) {
             /* ASCII: no decoding (the classes of ascii_cls) */
             l = 1;
