@@ -129,28 +129,17 @@ static inline int cls_at(text t, size_t i, size_t *l)
     return cls_at_utf8(t, i, l);
 }
 
-/* The tokens being cut, doc->toks held in locals: a token's byte fields
- * may alias anything, so through doc->toks the compiler would reload the
- * vector (and the text) after every token written. */
-typedef struct {
-    td_token *v;
-    size_t n, cap;
-} tok_out;
-
-/* Append a token, written whole; false when out of memory. */
-static inline bool put_tok(td_doc *doc, tok_out *o, size_t s, size_t e, int type, unsigned flags,
+/* Append a token to doc->toks, written whole; false when out of memory. */
+static inline bool put_tok(td_doc *doc, size_t s, size_t e, int type, unsigned flags,
                            uint16_t block)
 {
-    if (o->n == o->cap) {
-        /* past the reserved room (td_segment_run): double it */
-        doc->toks.n = o->n;
-        if (td_vec_reserve(&doc->arena, &doc->toks, o->cap + 64, sizeof(td_token)))
-            return false;
-        o->v = doc->toks.items;
-        o->cap = doc->toks.cap;
-    }
+    td_token *t;
+    if (doc->toks.n < doc->toks.cap) /* the reserved room (td_segment_run) */
+        t = (td_token *)doc->toks.items + doc->toks.n++;
+    else if (!(t = td_vec_push(&doc->arena, &doc->toks, sizeof *t)))
+        return false;
     td_token v = {{(uint32_t)s, (uint32_t)e}, (uint8_t)type, (uint8_t)flags, block};
-    o->v[o->n++] = v;
+    *t = v;
     return true;
 }
 
@@ -175,219 +164,322 @@ static void set_case_flags(const char *norm, td_token *t);
  * noted as they are cut, up to this many a line (more: it reads them all) */
 #define SEG_CAND_MAX 512
 
+/* The end of the ASCII letters and digits from norm[j] on (a word longer
+ * than 16 bytes), 16 bytes a load; *small gets whether one of them is a
+ * small letter. SIZE_MAX when the word reaches the last 16 bytes of the
+ * text (cut the long way). */
+static size_t long_word_end(const char *norm, size_t norm_len, size_t j, unsigned *small)
+{
+    unsigned acc = 0;
+    while (norm_len - j >= 16) {
+        unsigned sm, stop = ~td_ascii_alnum16(norm + j, &sm) & 0xffffu;
+        if (stop) {
+            *small = acc | (sm & (stop - 1) & ~stop);
+            return j + (unsigned)__builtin_ctz(stop);
+        }
+        acc |= sm;
+        j += 16;
+    }
+    *small = acc;
+    return SIZE_MAX;
+}
+
+/* One line being cut, for the long way (cut_slow). */
+typedef struct {
+    const td_resources *res;
+    td_doc *doc;
+    const char *norm;
+    size_t norm_len, b; /* the text's length, the line's end */
+    uint32_t *cand; /* split_line()'s candidates, nc of them */
+    size_t nc;
+    unsigned pend;  /* the flags the next token gets (space before, line start) */
+    uint16_t block;
+} seg_line;
+
+/* Cut the token (or the white space) at norm[i] of the line the long way:
+ * every class of character, abbreviations, initialisms, clitics, numbers,
+ * marks. Returns the offset after it (and the space after it), SIZE_MAX
+ * when out of memory. Out of line: the short way's loop keeps its
+ * registers. */
+__attribute__((noinline)) static size_t cut_slow(seg_line *L, size_t i)
+{
+    const char *norm = L->norm;
+    const size_t norm_len = L->norm_len, b = L->b;
+    text t = {norm, b};
+    size_t l;
+    int c = cls_at(t, i, &l);
+    if (c == C_SPACE || c == C_NL) {
+        L->pend |= TD_TOKF_SPACE_BEFORE;
+        return i + l;
+    }
+    size_t st = i;
+    int type = TD_TOK_PUNCT;
+    unsigned flags = 0;
+    if (c == C_LETTER || c == C_UPPER || c == C_MARK) {
+        type = TD_TOK_WORD;
+        size_t j = i;
+        /* letters, marks, digits; inner hyphens, apostrophes, periods
+         * of initialisms (U.S.), ampersands of AT&T */
+        for (;;) {
+            /* ASCII letters and digits, the common case, 8 at a time */
+            j += td_ascii_alnum_run((const unsigned char *)norm + j, b - j, norm_len - j);
+            size_t l2;
+            int c2 = cls_at(t, j, &l2);
+            if (is_wordc(c2)) {
+                j += l2;
+                continue;
+            }
+            if ((c2 == C_APOS || (c2 == C_PUNCT && (norm[j] == '-'))) && j > st) {
+                size_t l3;
+                int c3 = cls_at(t, j + l2, &l3);
+                if (is_wordc(c3)) {
+                    j += l2;
+                    continue;
+                }
+            }
+            break;
+        }
+        /* initialism: single letters with periods, "U.S.", "a.m." */
+        size_t k = st;
+        bool initialism = false;
+        /* only a letter followed by a period can open one */
+        bool maybe_init = c != C_MARK && st + l < b && norm[st + l] == '.';
+        while (maybe_init) {
+            size_t l2, l3;
+            int c2 = cls_at(t, k, &l2);
+            if (!(c2 == C_LETTER || c2 == C_UPPER))
+                break;
+            if (k + l2 < b && norm[k + l2] == '.') {
+                int c3 = cls_at(t, k + l2 + 1, &l3);
+                k += l2 + 1;
+                if (c3 == C_LETTER || c3 == C_UPPER) {
+                    initialism = k - st > 2 || initialism;
+                    continue;
+                }
+                if (k - st > 2)
+                    initialism = true;
+            }
+            break;
+        }
+        if (initialism && k > j) {
+            j = k;
+            flags |= TD_TOKF_ABBREV;
+        } else if (j < b && norm[j] == '.') {
+            /* Mr. / Jan. / an initial "J." */
+            const td_lex_entry *ab = td_lexicon_get(L->res->abbrev, norm + st, j + 1 - st);
+            size_t l2;
+            int c0 = cls_at(t, st, &l2);
+            if (ab || (c0 == C_UPPER && st + l2 == j)) {
+                j++;
+                flags |= TD_TOKF_ABBREV;
+            }
+        }
+        /* split a clitic off the word */
+        size_t cl = (flags & TD_TOKF_ABBREV) ? 0 : clitic_len(norm, st, j);
+        if (cl) {
+            if (!put_tok(L->doc, st, j - cl, TD_TOK_WORD, L->pend, L->block))
+                return SIZE_MAX;
+            set_case_flags(norm, TD_DOC_TOK(L->doc, L->doc->toks.n - 1));
+            L->pend = 0;
+            st = j - cl;
+        }
+        i = j;
+    } else if (c == C_DIGIT) {
+        type = TD_TOK_NUM;
+        size_t j = i;
+        for (;;) {
+            size_t l2;
+            int c2 = cls_at(t, j, &l2);
+            if (is_wordc(c2)) {
+                j += l2;
+                continue;
+            }
+            char ch = j < b ? norm[j] : 0;
+            if ((ch == ',' || ch == '.' || ch == ':' || ch == '/' || ch == '-') && j + 1 < b &&
+                norm[j + 1] >= '0' && norm[j + 1] <= '9') {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        i = j;
+    } else if (c == C_OPENQ) {
+        type = TD_TOK_QUOTE_OPEN;
+        i += l;
+    } else if (c == C_CLOSEQ) {
+        type = TD_TOK_QUOTE_CLOSE;
+        i += l;
+    } else if (c == C_APOS) {
+        /* a clitic after a closing quote or a bare apostrophe */
+        size_t j = i + 1;
+        while (j < b && ((norm[j] >= 'a' && norm[j] <= 'z')))
+            j++;
+        type = j - i > 1 && j - i <= 3 ? TD_TOK_WORD : TD_TOK_PUNCT;
+        i = type == TD_TOK_WORD ? j : i + 1;
+    } else if (c == C_SYM) {
+        type = TD_TOK_SYM;
+        i += l;
+    } else {
+        /* punctuation: runs of the same ASCII mark stay one token (... --) */
+        char ch = norm[i];
+        size_t j = i + l;
+        if (l == 1 && (ch == '.' || ch == '-' || ch == '!' || ch == '?'))
+            while (j < b && norm[j] == ch)
+                j++;
+        i = j;
+    }
+    /* combining marks belong to the character before them (no break
+     * inside a grapheme cluster, UAX #29 GB9); the normaliser maps a
+     * character and its marks as one unit, so a token that ended
+     * before them would have no exact base span. Marks start at
+     * U+0300, a lead byte >= 0xCC. */
+    while (i < b && (unsigned char)norm[i] >= 0xCC) {
+        size_t l2;
+        if (cls_at(t, i, &l2) != C_MARK)
+            break;
+        i += l2;
+    }
+    if (!put_tok(L->doc, st, i, type, flags | L->pend, L->block))
+        return SIZE_MAX;
+    if (type == TD_TOK_PUNCT || (flags & TD_TOKF_ABBREV)) {
+        if (L->nc < SEG_CAND_MAX)
+            L->cand[L->nc] = (uint32_t)(L->doc->toks.n - 1);
+        if (L->nc != SIZE_MAX)
+            L->nc++;
+        if (L->nc > SEG_CAND_MAX)
+            L->nc = SIZE_MAX; /* too many: split_line() reads every token */
+    }
+    if (type == TD_TOK_WORD)
+        set_case_flags(norm, TD_DOC_TOK(L->doc, L->doc->toks.n - 1));
+    L->pend = 0;
+    if (i < b && norm[i] == ' ') {
+        L->pend = TD_TOKF_SPACE_BEFORE; /* the space after it */
+        i++;
+    }
+    return i;
+}
+
+/* Bytes < 64 that may follow a word cut the short way: all but ' - . (and
+ * every byte from 64 to 127; none from 128). */
+#define AFTER_WORD_LO (~((1ull << '\'') | (1ull << '-') | (1ull << '.')))
+
 /* Tokenise one line norm[a..b); every token gets its case flags as it is
- * cut. */
+ * cut. The common token, ASCII letters (and digits) ending at a space or
+ * a mark that cannot continue the word or make it an abbreviation, is cut
+ * here 16 bytes a load, with its case flags from the same loads (every
+ * letter a capital: no small letter, as set_case_flags() reads it); the
+ * rest by cut_slow(). */
 static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, size_t b,
                                uint16_t block, uint32_t *cand, size_t *ncand)
 {
+    seg_line L = {res, doc, doc->norm, doc->norm_len, b, cand, 0,
+                  TD_TOKF_SPACE_BEFORE | TD_TOKF_LINE_START, block};
     const char *norm = doc->norm;
     const size_t norm_len = doc->norm_len;
-    tok_out o = {doc->toks.items, doc->toks.n, doc->toks.cap};
-    size_t nc = 0;
-    text t = {norm, b};
+    /* doc->toks in locals: a token's byte fields may alias anything, so
+     * through doc->toks the compiler would reload them after every token */
+    td_token *v = doc->toks.items;
+    size_t n = doc->toks.n, cap = doc->toks.cap;
+    unsigned pend = L.pend;
     size_t i = a;
-    /* the flags the next token gets: white space before it, line start */
-    unsigned pend = TD_TOKF_SPACE_BEFORE | TD_TOKF_LINE_START;
     while (i < b) {
         unsigned char b0 = (unsigned char)norm[i];
-        if (b0 > '9' && td_ascii_alnum[b0]) {
-            /* the common token: ASCII letters (and digits) ending at a
-             * space or a mark that cannot continue the word or make it an
-             * abbreviation, 16 bytes a load; the case flags from the same
-             * loads (every letter a capital: no small letter, as
-             * set_case_flags() reads it) */
-            size_t j = i;
-            unsigned small = 0;
-            for (;;) {
-                if (norm_len - j < 16) {
-                    j = SIZE_MAX; /* near the end of the text: the long way */
-                    break;
-                }
-                unsigned sm, stop = ~td_ascii_alnum16(norm + j, &sm) & 0xffffu;
+        if (b0 > '9' && norm_len - i >= 16) {
+            unsigned sm, an = td_ascii_alnum16(norm + i, &sm);
+            if (an & 1) { /* a letter */
+                unsigned stop = ~an & 0xffffu, small;
+                size_t j;
                 if (stop) {
-                    unsigned wl = (unsigned)__builtin_ctz(stop);
-                    small |= sm & ((1u << wl) - 1);
-                    j += wl;
-                    break;
+                    j = i + (unsigned)__builtin_ctz(stop);
+                    small = sm & (stop - 1) & ~stop; /* below the stop */
+                } else {
+                    j = long_word_end(norm, norm_len, i + 16, &small);
+                    small |= sm;
                 }
-                small |= sm;
-                j += 16;
-            }
-            if (j <= b) {
-                unsigned char nx = j < b ? (unsigned char)norm[j] : ' ';
-                if (nx < 0x80 && nx != '\'' && nx != '-' && nx != '.') {
+                /* j < norm_len (SIZE_MAX: the long way): the byte after
+                 * the word is readable */
+                unsigned nx = j < b ? (unsigned char)norm[j] : ' ';
+                if (j <= b && (nx < 64 ? (AFTER_WORD_LO >> nx) & 1 : nx < 128)) {
+                    if (n == cap) {
+                        /* past the reserved room (td_segment_run): double it */
+                        doc->toks.n = n;
+                        if (td_vec_reserve(&doc->arena, &doc->toks, cap + 64, sizeof *v))
+                            goto out_nomem;
+                        v = doc->toks.items;
+                        cap = doc->toks.cap;
+                    }
                     unsigned f = pend;
                     if (b0 <= 'Z')
                         f |= TD_TOKF_CAP | (small ? 0 : TD_TOKF_ALLCAPS);
-                    if (!put_tok(doc, &o, i, j, TD_TOK_WORD, f, block))
-                        goto out_nomem;
-                    pend = 0;
-                    i = j;
-                    if (nx == ' ' && j < b) {
-                        pend = TD_TOKF_SPACE_BEFORE; /* the space after it, as below */
-                        i++;
-                    }
+                    td_token *tk = v + n++;
+                    tk->span.s = (uint32_t)i;
+                    tk->span.e = (uint32_t)j;
+                    tk->type = TD_TOK_WORD;
+                    tk->flags = (uint8_t)f;
+                    tk->block = block;
+                    /* the space after it, as below */
+                    bool sp = j < b && nx == ' ';
+                    pend = sp ? TD_TOKF_SPACE_BEFORE : 0;
+                    i = j + sp;
                     continue;
                 }
             }
         }
-        size_t l;
-        int c = cls_at(t, i, &l);
-        if (c == C_SPACE || c == C_NL) {
-            i += l;
+        if (b0 == ' ') {
             pend |= TD_TOKF_SPACE_BEFORE;
+            i++;
             continue;
         }
-        size_t st = i;
-        int type = TD_TOK_PUNCT;
-        unsigned flags = 0;
-        if (c == C_LETTER || c == C_UPPER || c == C_MARK) {
-            type = TD_TOK_WORD;
-            size_t j = i;
-            /* letters, marks, digits; inner hyphens, apostrophes, periods
-             * of initialisms (U.S.), ampersands of AT&T */
-            for (;;) {
-                /* ASCII letters and digits, the common case, 8 at a time */
-                j += td_ascii_alnum_run((const unsigned char *)norm + j, b - j, norm_len - j);
-                size_t l2;
-                int c2 = cls_at(t, j, &l2);
-                if (is_wordc(c2)) {
-                    j += l2;
-                    continue;
-                }
-                if ((c2 == C_APOS || (c2 == C_PUNCT && (norm[j] == '-'))) && j > st) {
-                    size_t l3;
-                    int c3 = cls_at(t, j + l2, &l3);
-                    if (is_wordc(c3)) {
-                        j += l2;
-                        continue;
-                    }
-                }
-                break;
-            }
-            /* initialism: single letters with periods, "U.S.", "a.m." */
-            size_t k = st;
-            bool initialism = false;
-            /* only a letter followed by a period can open one */
-            bool maybe_init = c != C_MARK && st + l < b && norm[st + l] == '.';
-            while (maybe_init) {
-                size_t l2, l3;
-                int c2 = cls_at(t, k, &l2);
-                if (!(c2 == C_LETTER || c2 == C_UPPER))
-                    break;
-                if (k + l2 < b && norm[k + l2] == '.') {
-                    int c3 = cls_at(t, k + l2 + 1, &l3);
-                    k += l2 + 1;
-                    if (c3 == C_LETTER || c3 == C_UPPER) {
-                        initialism = k - st > 2 || initialism;
-                        continue;
-                    }
-                    if (k - st > 2)
-                        initialism = true;
-                }
-                break;
-            }
-            if (initialism && k > j) {
-                j = k;
-                flags |= TD_TOKF_ABBREV;
-            } else if (j < b && norm[j] == '.') {
-                /* Mr. / Jan. / an initial "J." */
-                const td_lex_entry *ab = td_lexicon_get(res->abbrev, norm + st, j + 1 - st);
-                size_t l2;
-                int c0 = cls_at(t, st, &l2);
-                if (ab || (c0 == C_UPPER && st + l2 == j)) {
-                    j++;
-                    flags |= TD_TOKF_ABBREV;
-                }
-            }
-            /* split a clitic off the word */
-            size_t cl = (flags & TD_TOKF_ABBREV) ? 0 : clitic_len(norm, st, j);
-            if (cl) {
-                if (!put_tok(doc, &o, st, j - cl, TD_TOK_WORD, pend, block))
-                    goto out_nomem;
-                set_case_flags(norm, &o.v[o.n - 1]);
-                pend = 0;
-                st = j - cl;
-            }
-            i = j;
-        } else if (c == C_DIGIT) {
-            type = TD_TOK_NUM;
-            size_t j = i;
-            for (;;) {
-                size_t l2;
-                int c2 = cls_at(t, j, &l2);
-                if (is_wordc(c2)) {
-                    j += l2;
-                    continue;
-                }
-                char ch = j < b ? norm[j] : 0;
-                if ((ch == ',' || ch == '.' || ch == ':' || ch == '/' || ch == '-') && j + 1 < b &&
-                    norm[j + 1] >= '0' && norm[j + 1] <= '9') {
-                    j += 1;
-                    continue;
-                }
-                break;
-            }
-            i = j;
-        } else if (c == C_OPENQ) {
-            type = TD_TOK_QUOTE_OPEN;
-            i += l;
-        } else if (c == C_CLOSEQ) {
-            type = TD_TOK_QUOTE_CLOSE;
-            i += l;
-        } else if (c == C_APOS) {
-            /* a clitic after a closing quote or a bare apostrophe */
+        if (b0 < 0x80 && ascii_cls[b0] == C_PUNCT) {
+            /* ASCII punctuation, as cut_slow() cuts it: runs of the same
+             * . - ! ? stay one token; a combining mark after it (a lead
+             * byte >= 0xCC) is left to cut_slow() */
             size_t j = i + 1;
-            while (j < b && ((norm[j] >= 'a' && norm[j] <= 'z')))
-                j++;
-            type = j - i > 1 && j - i <= 3 ? TD_TOK_WORD : TD_TOK_PUNCT;
-            i = type == TD_TOK_WORD ? j : i + 1;
-        } else if (c == C_SYM) {
-            type = TD_TOK_SYM;
-            i += l;
-        } else {
-            /* punctuation: runs of the same ASCII mark stay one token (... --) */
-            char ch = norm[i];
-            size_t j = i + l;
-            if (l == 1 && (ch == '.' || ch == '-' || ch == '!' || ch == '?'))
-                while (j < b && norm[j] == ch)
+            if (b0 == '.' || b0 == '-' || b0 == '!' || b0 == '?')
+                while (j < b && (unsigned char)norm[j] == b0)
                     j++;
-            i = j;
+            unsigned nx = j < b ? (unsigned char)norm[j] : ' ';
+            if (nx < 0xCC) {
+                if (n == cap) {
+                    doc->toks.n = n;
+                    if (td_vec_reserve(&doc->arena, &doc->toks, cap + 64, sizeof *v))
+                        goto out_nomem;
+                    v = doc->toks.items;
+                    cap = doc->toks.cap;
+                }
+                td_token *tk = v + n++;
+                tk->span.s = (uint32_t)i;
+                tk->span.e = (uint32_t)j;
+                tk->type = TD_TOK_PUNCT;
+                tk->flags = (uint8_t)pend;
+                tk->block = block;
+                /* a candidate sentence end for split_line() */
+                if (L.nc < SEG_CAND_MAX)
+                    cand[L.nc] = (uint32_t)(n - 1);
+                if (L.nc != SIZE_MAX)
+                    L.nc++;
+                if (L.nc > SEG_CAND_MAX)
+                    L.nc = SIZE_MAX; /* too many: split_line() reads every token */
+                bool sp = nx == ' ' && j < b;
+                pend = sp ? TD_TOKF_SPACE_BEFORE : 0;
+                i = j + sp;
+                continue;
+            }
         }
-        /* combining marks belong to the character before them (no break
-         * inside a grapheme cluster, UAX #29 GB9); the normaliser maps a
-         * character and its marks as one unit, so a token that ended
-         * before them would have no exact base span. Marks start at
-         * U+0300, a lead byte >= 0xCC. */
-        while (i < b && (unsigned char)norm[i] >= 0xCC) {
-            size_t l2;
-            if (cls_at(t, i, &l2) != C_MARK)
-                break;
-            i += l2;
-        }
-        if (!put_tok(doc, &o, st, i, type, flags | pend, block))
-            goto out_nomem;
-        if (type == TD_TOK_PUNCT || (flags & TD_TOKF_ABBREV)) {
-            if (nc < SEG_CAND_MAX)
-                cand[nc] = (uint32_t)(o.n - 1);
-            if (nc != SIZE_MAX)
-                nc++;
-            if (nc > SEG_CAND_MAX)
-                nc = SIZE_MAX; /* too many: split_line() reads every token */
-        }
-        if (type == TD_TOK_WORD)
-            set_case_flags(norm, &o.v[o.n - 1]);
-        pend = 0;
-        if (i < b && norm[i] == ' ') {
-            pend = TD_TOKF_SPACE_BEFORE; /* the space after it, as above */
-            i++;
-        }
+        doc->toks.n = n;
+        L.pend = pend;
+        i = cut_slow(&L, i);
+        if (i == SIZE_MAX)
+            return TD_ENOMEM;
+        v = doc->toks.items;
+        n = doc->toks.n;
+        cap = doc->toks.cap;
+        pend = L.pend;
     }
-    doc->toks.n = o.n;
-    *ncand = nc;
+    doc->toks.n = n;
+    *ncand = L.nc;
     return TD_OK;
 out_nomem:
-    doc->toks.n = o.n;
     return TD_ENOMEM;
 }
 
