@@ -129,22 +129,18 @@ static inline int cls_at(text t, size_t i, size_t *l)
     return cls_at_utf8(t, i, l);
 }
 
-static inline td_token *push_tok(td_doc *doc, size_t s, size_t e, int type)
+/* Append a token to doc->toks, written whole; false when out of memory. */
+static inline bool put_tok(td_doc *doc, size_t s, size_t e, int type, unsigned flags,
+                           uint16_t block)
 {
     td_token *t;
-    if (doc->toks.n < doc->toks.cap) {
-        /* the reserved room (td_segment_run): no call, a fixed-size clear */
+    if (doc->toks.n < doc->toks.cap) /* the reserved room (td_segment_run) */
         t = (td_token *)doc->toks.items + doc->toks.n++;
-        memset(t, 0, sizeof *t);
-    } else {
-        t = td_vec_push(&doc->arena, &doc->toks, sizeof *t);
-    }
-    if (t) {
-        t->span.s = (uint32_t)s;
-        t->span.e = (uint32_t)e;
-        t->type = (uint8_t)type;
-    }
-    return t;
+    else if (!(t = td_vec_push(&doc->arena, &doc->toks, sizeof *t)))
+        return false;
+    td_token v = {{(uint32_t)s, (uint32_t)e}, (uint8_t)type, (uint8_t)flags, block};
+    *t = v;
+    return true;
 }
 
 /* Length of a clitic at s[i..e) of a word ("'s", "n't"), or 0. */
@@ -162,237 +158,346 @@ static size_t clitic_len(const char *s, size_t i, size_t e)
     return 0;
 }
 
-static void set_case_flags(td_doc *doc, td_token *t);
+static void set_case_flags(const char *norm, td_token *t);
 
-/* Tokenise one line s[a..b); every token gets its case flags as it is cut. */
 /* The tokens split_line() must look at (punctuation, abbreviations) are
  * noted as they are cut, up to this many a line (more: it reads them all) */
 #define SEG_CAND_MAX 512
 
+/* The end of the ASCII letters and digits from norm[j] on (a word longer
+ * than 16 bytes), 16 bytes a load; *small gets whether one of them is a
+ * small letter. SIZE_MAX when the word reaches the last 16 bytes of the
+ * text (cut the long way). */
+static size_t long_word_end(const char *norm, size_t norm_len, size_t j, unsigned *small)
+{
+    unsigned acc = 0;
+    while (norm_len - j >= 16) {
+        unsigned sm, stop = ~td_ascii_alnum16(norm + j, &sm) & 0xffffu;
+        if (stop) {
+            *small = acc | (sm & (stop - 1) & ~stop);
+            return j + (unsigned)__builtin_ctz(stop);
+        }
+        acc |= sm;
+        j += 16;
+    }
+    *small = acc;
+    return SIZE_MAX;
+}
+
+/* One line being cut, for the long way (cut_slow). */
+typedef struct {
+    const td_resources *res;
+    td_doc *doc;
+    const char *norm;
+    size_t norm_len, b; /* the text's length, the line's end */
+    uint32_t *cand; /* split_line()'s candidates, nc of them */
+    size_t nc;
+    unsigned pend;  /* the flags the next token gets (space before, line start) */
+    uint16_t block;
+} seg_line;
+
+/* Cut the token (or the white space) at norm[i] of the line the long way:
+ * every class of character, abbreviations, initialisms, clitics, numbers,
+ * marks. Returns the offset after it (and the space after it), SIZE_MAX
+ * when out of memory. Out of line: the short way's loop keeps its
+ * registers. */
+__attribute__((noinline)) static size_t cut_slow(seg_line *L, size_t i)
+{
+    const char *norm = L->norm;
+    const size_t norm_len = L->norm_len, b = L->b;
+    text t = {norm, b};
+    size_t l;
+    int c = cls_at(t, i, &l);
+    if (c == C_SPACE || c == C_NL) {
+        L->pend |= TD_TOKF_SPACE_BEFORE;
+        return i + l;
+    }
+    size_t st = i;
+    int type = TD_TOK_PUNCT;
+    unsigned flags = 0;
+    if (c == C_LETTER || c == C_UPPER || c == C_MARK) {
+        type = TD_TOK_WORD;
+        size_t j = i;
+        /* letters, marks, digits; inner hyphens, apostrophes, periods
+         * of initialisms (U.S.), ampersands of AT&T */
+        for (;;) {
+            /* ASCII letters and digits, the common case, 8 at a time */
+            j += td_ascii_alnum_run((const unsigned char *)norm + j, b - j, norm_len - j);
+            size_t l2;
+            int c2 = cls_at(t, j, &l2);
+            if (is_wordc(c2)) {
+                j += l2;
+                continue;
+            }
+            if ((c2 == C_APOS || (c2 == C_PUNCT && (norm[j] == '-'))) && j > st) {
+                size_t l3;
+                int c3 = cls_at(t, j + l2, &l3);
+                if (is_wordc(c3)) {
+                    j += l2;
+                    continue;
+                }
+            }
+            break;
+        }
+        /* initialism: single letters with periods, "U.S.", "a.m." */
+        size_t k = st;
+        bool initialism = false;
+        /* only a letter followed by a period can open one */
+        bool maybe_init = c != C_MARK && st + l < b && norm[st + l] == '.';
+        while (maybe_init) {
+            size_t l2, l3;
+            int c2 = cls_at(t, k, &l2);
+            if (!(c2 == C_LETTER || c2 == C_UPPER))
+                break;
+            if (k + l2 < b && norm[k + l2] == '.') {
+                int c3 = cls_at(t, k + l2 + 1, &l3);
+                k += l2 + 1;
+                if (c3 == C_LETTER || c3 == C_UPPER) {
+                    initialism = k - st > 2 || initialism;
+                    continue;
+                }
+                if (k - st > 2)
+                    initialism = true;
+            }
+            break;
+        }
+        if (initialism && k > j) {
+            j = k;
+            flags |= TD_TOKF_ABBREV;
+        } else if (j < b && norm[j] == '.') {
+            /* Mr. / Jan. / an initial "J." */
+            const td_lex_entry *ab = td_lexicon_get(L->res->abbrev, norm + st, j + 1 - st);
+            size_t l2;
+            int c0 = cls_at(t, st, &l2);
+            if (ab || (c0 == C_UPPER && st + l2 == j)) {
+                j++;
+                flags |= TD_TOKF_ABBREV;
+            }
+        }
+        /* split a clitic off the word */
+        size_t cl = (flags & TD_TOKF_ABBREV) ? 0 : clitic_len(norm, st, j);
+        if (cl) {
+            if (!put_tok(L->doc, st, j - cl, TD_TOK_WORD, L->pend, L->block))
+                return SIZE_MAX;
+            set_case_flags(norm, TD_DOC_TOK(L->doc, L->doc->toks.n - 1));
+            L->pend = 0;
+            st = j - cl;
+        }
+        i = j;
+    } else if (c == C_DIGIT) {
+        type = TD_TOK_NUM;
+        size_t j = i;
+        for (;;) {
+            size_t l2;
+            int c2 = cls_at(t, j, &l2);
+            if (is_wordc(c2)) {
+                j += l2;
+                continue;
+            }
+            char ch = j < b ? norm[j] : 0;
+            if ((ch == ',' || ch == '.' || ch == ':' || ch == '/' || ch == '-') && j + 1 < b &&
+                norm[j + 1] >= '0' && norm[j + 1] <= '9') {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        i = j;
+    } else if (c == C_OPENQ) {
+        type = TD_TOK_QUOTE_OPEN;
+        i += l;
+    } else if (c == C_CLOSEQ) {
+        type = TD_TOK_QUOTE_CLOSE;
+        i += l;
+    } else if (c == C_APOS) {
+        /* a clitic after a closing quote or a bare apostrophe */
+        size_t j = i + 1;
+        while (j < b && ((norm[j] >= 'a' && norm[j] <= 'z')))
+            j++;
+        type = j - i > 1 && j - i <= 3 ? TD_TOK_WORD : TD_TOK_PUNCT;
+        i = type == TD_TOK_WORD ? j : i + 1;
+    } else if (c == C_SYM) {
+        type = TD_TOK_SYM;
+        i += l;
+    } else {
+        /* punctuation: runs of the same ASCII mark stay one token (... --) */
+        char ch = norm[i];
+        size_t j = i + l;
+        if (l == 1 && (ch == '.' || ch == '-' || ch == '!' || ch == '?'))
+            while (j < b && norm[j] == ch)
+                j++;
+        i = j;
+    }
+    /* combining marks belong to the character before them (no break
+     * inside a grapheme cluster, UAX #29 GB9); the normaliser maps a
+     * character and its marks as one unit, so a token that ended
+     * before them would have no exact base span. Marks start at
+     * U+0300, a lead byte >= 0xCC. */
+    while (i < b && (unsigned char)norm[i] >= 0xCC) {
+        size_t l2;
+        if (cls_at(t, i, &l2) != C_MARK)
+            break;
+        i += l2;
+    }
+    if (!put_tok(L->doc, st, i, type, flags | L->pend, L->block))
+        return SIZE_MAX;
+    if (type == TD_TOK_PUNCT || (flags & TD_TOKF_ABBREV)) {
+        if (L->nc < SEG_CAND_MAX)
+            L->cand[L->nc] = (uint32_t)(L->doc->toks.n - 1);
+        if (L->nc != SIZE_MAX)
+            L->nc++;
+        if (L->nc > SEG_CAND_MAX)
+            L->nc = SIZE_MAX; /* too many: split_line() reads every token */
+    }
+    if (type == TD_TOK_WORD)
+        set_case_flags(norm, TD_DOC_TOK(L->doc, L->doc->toks.n - 1));
+    L->pend = 0;
+    if (i < b && norm[i] == ' ') {
+        L->pend = TD_TOKF_SPACE_BEFORE; /* the space after it */
+        i++;
+    }
+    return i;
+}
+
+/* Bytes < 64 that may follow a word cut the short way: all but ' - . (and
+ * every byte from 64 to 127; none from 128). */
+#define AFTER_WORD_LO (~((1ull << '\'') | (1ull << '-') | (1ull << '.')))
+
+/* Tokenise one line norm[a..b); every token gets its case flags as it is
+ * cut. The common token, ASCII letters (and digits) ending at a space or
+ * a mark that cannot continue the word or make it an abbreviation, is cut
+ * here 16 bytes a load, with its case flags from the same loads (every
+ * letter a capital: no small letter, as set_case_flags() reads it); the
+ * rest by cut_slow(). */
 static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, size_t b,
                                uint16_t block, uint32_t *cand, size_t *ncand)
 {
-    *ncand = 0;
-    text t = {doc->norm, b};
+    seg_line L = {res, doc, doc->norm, doc->norm_len, b, cand, 0,
+                  TD_TOKF_SPACE_BEFORE | TD_TOKF_LINE_START, block};
+    const char *norm = doc->norm;
+    const size_t norm_len = doc->norm_len;
+    /* doc->toks in locals: a token's byte fields may alias anything, so
+     * through doc->toks the compiler would reload them after every token */
+    td_token *v = doc->toks.items;
+    size_t n = doc->toks.n, cap = doc->toks.cap;
+    unsigned pend = L.pend;
     size_t i = a;
-    bool space_before = true;
-    bool line_start = true;
     while (i < b) {
-        unsigned char b0 = (unsigned char)t.s[i];
-        if (b0 > '9' && td_ascii_alnum[b0] && doc->norm_len - i >= 8) {
-            /* the common token: ASCII letters (and digits) ending within
-             * 8 bytes at a space or a mark that cannot continue the word
-             * or make it an abbreviation; found from one load */
-            uint64_t x = td_load_le64(t.s + i);
-            uint64_t stopm = ~td_swar_alnum(x) & 0x8080808080808080ull;
-            size_t wl = (size_t)__builtin_ctzll(stopm | 0x8000000000000000ull) >> 3;
-            size_t j = i + wl;
-            if (stopm && j <= b) {
-                unsigned char nx = j < b ? (unsigned char)t.s[j] : ' ';
-                if (nx < 0x80 && nx != '\'' && nx != '-' && nx != '.') {
-                    td_token *tk = push_tok(doc, i, j, TD_TOK_WORD);
-                    if (!tk)
-                        return TD_ENOMEM;
-                    unsigned f = (space_before ? TD_TOKF_SPACE_BEFORE : 0) |
-                                 (line_start ? TD_TOKF_LINE_START : 0);
-                    if (b0 <= 'Z') {
-                        /* a capital initial (a small one: no flags); every
-                         * letter a capital when no byte of the word is a
-                         * small letter (bit 5 of a letter), as
-                         * set_case_flags() reads it, from the same load */
-                        uint64_t small = td_swar_alpha(x) & (x << 2) &
-                                         ((1ull << (8 * wl)) - 1);
-                        f |= TD_TOKF_CAP | (small ? 0 : TD_TOKF_ALLCAPS);
+        unsigned char b0 = (unsigned char)norm[i];
+        if (b0 > '9' && norm_len - i >= 16) {
+            unsigned sm, an = td_ascii_alnum16(norm + i, &sm);
+            if (an & 1) { /* a letter */
+                unsigned stop = ~an & 0xffffu, small;
+                size_t j;
+                if (stop) {
+                    j = i + (unsigned)__builtin_ctz(stop);
+                    small = sm & (stop - 1) & ~stop; /* below the stop */
+                } else {
+                    j = long_word_end(norm, norm_len, i + 16, &small);
+                    small |= sm;
+                }
+                /* j < norm_len (SIZE_MAX: the long way): the byte after
+                 * the word is readable */
+                unsigned nx = j < b ? (unsigned char)norm[j] : ' ';
+                if (j <= b && (nx < 64 ? (AFTER_WORD_LO >> nx) & 1 : nx < 128)) {
+                    if (n == cap) {
+                        /* past the reserved room (td_segment_run): double it */
+                        doc->toks.n = n;
+                        if (td_vec_reserve(&doc->arena, &doc->toks, cap + 64, sizeof *v))
+                            goto out_nomem;
+                        v = doc->toks.items;
+                        cap = doc->toks.cap;
                     }
+                    unsigned f = pend;
+                    if (b0 <= 'Z')
+                        f |= TD_TOKF_CAP | (small ? 0 : TD_TOKF_ALLCAPS);
+                    td_token *tk = v + n++;
+                    tk->span.s = (uint32_t)i;
+                    tk->span.e = (uint32_t)j;
+                    tk->type = TD_TOK_WORD;
                     tk->flags = (uint8_t)f;
                     tk->block = block;
-                    space_before = false;
-                    line_start = false;
-                    i = j;
-                    if (nx == ' ' && j < b) {
-                        space_before = true; /* the space after it, as below */
-                        i++;
-                    }
+                    /* the space after it, as below */
+                    bool sp = j < b && nx == ' ';
+                    pend = sp ? TD_TOKF_SPACE_BEFORE : 0;
+                    i = j + sp;
                     continue;
                 }
             }
         }
-        size_t l;
-        int c = cls_at(t, i, &l);
-        if (c == C_SPACE || c == C_NL) {
-            i += l;
-            space_before = true;
+        if (b0 == ' ') {
+            pend |= TD_TOKF_SPACE_BEFORE;
+            i++;
             continue;
         }
-        size_t st = i;
-        int type = TD_TOK_PUNCT;
-        uint8_t flags = 0;
-        if (c == C_LETTER || c == C_UPPER || c == C_MARK) {
-            type = TD_TOK_WORD;
-            size_t j = i;
-            /* letters, marks, digits; inner hyphens, apostrophes, periods
-             * of initialisms (U.S.), ampersands of AT&T */
-            for (;;) {
-                /* ASCII letters and digits, the common case, 8 at a time */
-                j += td_ascii_alnum_run((const unsigned char *)t.s + j, b - j,
-                                        doc->norm_len - j);
-                size_t l2;
-                int c2 = cls_at(t, j, &l2);
-                if (is_wordc(c2)) {
-                    j += l2;
-                    continue;
-                }
-                if ((c2 == C_APOS || (c2 == C_PUNCT && (doc->norm[j] == '-'))) && j > st) {
-                    size_t l3;
-                    int c3 = cls_at(t, j + l2, &l3);
-                    if (is_wordc(c3)) {
-                        j += l2;
-                        continue;
-                    }
-                }
-                break;
-            }
-            /* initialism: single letters with periods, "U.S.", "a.m." */
-            size_t k = st;
-            bool initialism = false;
-            /* only a letter followed by a period can open one */
-            bool maybe_init = c != C_MARK && st + l < b && doc->norm[st + l] == '.';
-            while (maybe_init) {
-                size_t l2, l3;
-                int c2 = cls_at(t, k, &l2);
-                if (!(c2 == C_LETTER || c2 == C_UPPER))
-                    break;
-                if (k + l2 < b && doc->norm[k + l2] == '.') {
-                    int c3 = cls_at(t, k + l2 + 1, &l3);
-                    k += l2 + 1;
-                    if (c3 == C_LETTER || c3 == C_UPPER) {
-                        initialism = k - st > 2 || initialism;
-                        continue;
-                    }
-                    if (k - st > 2)
-                        initialism = true;
-                }
-                break;
-            }
-            if (initialism && k > j) {
-                j = k;
-                flags |= TD_TOKF_ABBREV;
-            } else if (j < b && doc->norm[j] == '.') {
-                /* Mr. / Jan. / an initial "J." */
-                const td_lex_entry *ab = td_lexicon_get(res->abbrev, doc->norm + st, j + 1 - st);
-                size_t l2;
-                int c0 = cls_at(t, st, &l2);
-                if (ab || (c0 == C_UPPER && st + l2 == j)) {
-                    j++;
-                    flags |= TD_TOKF_ABBREV;
-                }
-            }
-            /* split a clitic off the word */
-            size_t cl = (flags & TD_TOKF_ABBREV) ? 0 : clitic_len(doc->norm, st, j);
-            if (cl) {
-                td_token *tk = push_tok(doc, st, j - cl, TD_TOK_WORD);
-                if (!tk)
-                    return TD_ENOMEM;
-                tk->flags = (uint8_t)((space_before ? TD_TOKF_SPACE_BEFORE : 0) |
-                                      (line_start ? TD_TOKF_LINE_START : 0));
-                tk->block = block;
-                set_case_flags(doc, tk);
-                space_before = false;
-                line_start = false;
-                st = j - cl;
-            }
-            i = j;
-        } else if (c == C_DIGIT) {
-            type = TD_TOK_NUM;
-            size_t j = i;
-            for (;;) {
-                size_t l2;
-                int c2 = cls_at(t, j, &l2);
-                if (is_wordc(c2)) {
-                    j += l2;
-                    continue;
-                }
-                char ch = j < b ? doc->norm[j] : 0;
-                if ((ch == ',' || ch == '.' || ch == ':' || ch == '/' || ch == '-') && j + 1 < b &&
-                    doc->norm[j + 1] >= '0' && doc->norm[j + 1] <= '9') {
-                    j += 1;
-                    continue;
-                }
-                break;
-            }
-            i = j;
-        } else if (c == C_OPENQ) {
-            type = TD_TOK_QUOTE_OPEN;
-            i += l;
-        } else if (c == C_CLOSEQ) {
-            type = TD_TOK_QUOTE_CLOSE;
-            i += l;
-        } else if (c == C_APOS) {
-            /* a clitic after a closing quote or a bare apostrophe */
+        if (b0 < 0x80 && ascii_cls[b0] == C_PUNCT) {
+            /* ASCII punctuation, as cut_slow() cuts it: runs of the same
+             * . - ! ? stay one token; a combining mark after it (a lead
+             * byte >= 0xCC) is left to cut_slow() */
             size_t j = i + 1;
-            while (j < b && ((doc->norm[j] >= 'a' && doc->norm[j] <= 'z')))
-                j++;
-            type = j - i > 1 && j - i <= 3 ? TD_TOK_WORD : TD_TOK_PUNCT;
-            i = type == TD_TOK_WORD ? j : i + 1;
-        } else if (c == C_SYM) {
-            type = TD_TOK_SYM;
-            i += l;
-        } else {
-            /* punctuation: runs of the same ASCII mark stay one token (... --) */
-            char ch = doc->norm[i];
-            size_t j = i + l;
-            if (l == 1 && (ch == '.' || ch == '-' || ch == '!' || ch == '?'))
-                while (j < b && doc->norm[j] == ch)
+            if (b0 == '.' || b0 == '-' || b0 == '!' || b0 == '?')
+                while (j < b && (unsigned char)norm[j] == b0)
                     j++;
-            i = j;
+            unsigned nx = j < b ? (unsigned char)norm[j] : ' ';
+            if (nx < 0xCC) {
+                if (n == cap) {
+                    doc->toks.n = n;
+                    if (td_vec_reserve(&doc->arena, &doc->toks, cap + 64, sizeof *v))
+                        goto out_nomem;
+                    v = doc->toks.items;
+                    cap = doc->toks.cap;
+                }
+                td_token *tk = v + n++;
+                tk->span.s = (uint32_t)i;
+                tk->span.e = (uint32_t)j;
+                tk->type = TD_TOK_PUNCT;
+                tk->flags = (uint8_t)pend;
+                tk->block = block;
+                /* a candidate sentence end for split_line() */
+                if (L.nc < SEG_CAND_MAX)
+                    cand[L.nc] = (uint32_t)(n - 1);
+                if (L.nc != SIZE_MAX)
+                    L.nc++;
+                if (L.nc > SEG_CAND_MAX)
+                    L.nc = SIZE_MAX; /* too many: split_line() reads every token */
+                bool sp = nx == ' ' && j < b;
+                pend = sp ? TD_TOKF_SPACE_BEFORE : 0;
+                i = j + sp;
+                continue;
+            }
         }
-        /* combining marks belong to the character before them (no break
-         * inside a grapheme cluster, UAX #29 GB9); the normaliser maps a
-         * character and its marks as one unit, so a token that ended
-         * before them would have no exact base span. Marks start at
-         * U+0300, a lead byte >= 0xCC. */
-        while (i < b && (unsigned char)doc->norm[i] >= 0xCC) {
-            size_t l2;
-            if (cls_at(t, i, &l2) != C_MARK)
-                break;
-            i += l2;
-        }
-        td_token *tk = push_tok(doc, st, i, type);
-        if (!tk)
+        doc->toks.n = n;
+        L.pend = pend;
+        i = cut_slow(&L, i);
+        if (i == SIZE_MAX)
             return TD_ENOMEM;
-        tk->flags = (uint8_t)(flags | (space_before ? TD_TOKF_SPACE_BEFORE : 0) |
-                              (line_start ? TD_TOKF_LINE_START : 0));
-        tk->block = block;
-        if (type == TD_TOK_PUNCT || (flags & TD_TOKF_ABBREV)) {
-            if (*ncand < SEG_CAND_MAX)
-                cand[*ncand] = (uint32_t)(doc->toks.n - 1);
-            if (*ncand != SIZE_MAX)
-                (*ncand)++;
-            if (*ncand > SEG_CAND_MAX)
-                *ncand = SIZE_MAX; /* too many: split_line() reads every token */
-        }
-        set_case_flags(doc, tk);
-        space_before = false;
-        line_start = false;
+        v = doc->toks.items;
+        n = doc->toks.n;
+        cap = doc->toks.cap;
+        pend = L.pend;
     }
+    doc->toks.n = n;
+    *ncand = L.nc;
     return TD_OK;
+out_nomem:
+    return TD_ENOMEM;
 }
 
-static void set_case_flags(td_doc *doc, td_token *t)
+static void set_case_flags(const char *norm, td_token *t)
 {
     if (t->type != TD_TOK_WORD)
         return;
-    unsigned char c0 = (unsigned char)doc->norm[t->span.s];
+    unsigned char c0 = (unsigned char)norm[t->span.s];
     if (c0 >= 'a' && c0 <= 'z')
         return; /* lower-case initial: neither CAP nor ALLCAPS */
-    text tx = {doc->norm, t->span.e};
+    text tx = {norm, t->span.e};
     size_t l;
     int c = cls_at(tx, t->span.s, &l);
     if (c == C_UPPER)
         t->flags |= TD_TOKF_CAP;
     bool all = true, any = false;
     for (size_t i = t->span.s; i < t->span.e; i += l) {
-        unsigned char b = (unsigned char)doc->norm[i];
+        unsigned char b = (unsigned char)norm[i];
         if (b < 0x80) {
             /* ASCII: no decoding (the classes of ascii_cls) */
             l = 1;

@@ -12,6 +12,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Length of the valid sequence at s[0..len), or 0 when invalid there. */
 size_t td_utf8_valid_len(const unsigned char *s, size_t len);
@@ -65,6 +68,35 @@ static inline uint64_t td_swar_alpha(uint64_t x)
     const uint64_t ones = 0x0101010101010101ull;
     uint64_t z = (x & (ones * 0x7f)) | (ones * 0x20);
     return (z + ones * (0x80 - 'a')) & ~(z + ones * (0x80 - 'z' - 1)) & ~x & (ones * 0x80);
+}
+
+/* A bit per byte of the 16 at p (bit k for p[k]): set where the byte is an
+ * ASCII letter or digit; *small gets the bits of the small letters a-z.
+ * 16 bytes must be readable from p. */
+static inline unsigned td_ascii_alnum16(const void *p, unsigned *small)
+{
+#if defined(__SSE2__)
+    __m128i x = _mm_loadu_si128((const __m128i *)p);
+    /* a byte + 0x1F is -128..-103 (signed) exactly for 'a'..'z'; with
+     * bit 5 set first, for the capitals too; a byte + 0x50 is -128..-119
+     * exactly for '0'..'9' */
+    __m128i lim = _mm_set1_epi8(-102);
+    __m128i sm = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(0x1F)), lim);
+    __m128i le = _mm_cmplt_epi8(
+        _mm_add_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8(0x1F)), lim);
+    __m128i di = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(0x50)), _mm_set1_epi8(-118));
+    *small = (unsigned)_mm_movemask_epi8(sm);
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(le, di));
+#else
+    const unsigned char *b = (const unsigned char *)p;
+    unsigned an = 0, s = 0;
+    for (unsigned k = 0; k < 16; k++) {
+        an |= (unsigned)td_ascii_alnum[b[k]] << k;
+        s |= (unsigned)(b[k] >= 'a' && b[k] <= 'z') << k;
+    }
+    *small = s;
+    return an;
+#endif
 }
 
 /* The number of ASCII letters and digits p[0..n) starts with; avail (>= n)

@@ -138,6 +138,33 @@ TEST(clitics_caps_and_fast_paths)
     td_doc_free(d);
 }
 
+TEST(long_words_cut_whole_with_their_case)
+{
+    /* words of 16 bytes and more (cut 16 bytes a load): a small letter
+     * past the first 16 still makes the word not ALLCAPS; the same words
+     * within 16 bytes of the text's end are cut the long way */
+    td_doc *d = run("ABCDEFGHIJKLMNOPQRSTUVWXYz ABCDEFGHIJKLMNOPQRSTUVWXYZ Abcdefghijklmnop "
+                    "Internationalisation's 0123456789ABCDEFGHIJ pneumonoultramicroscopic, "
+                    "ABCDEFGHIJKLMNOz");
+    CHECK_STR(toks(d), "ABCDEFGHIJKLMNOPQRSTUVWXYz ABCDEFGHIJKLMNOPQRSTUVWXYZ Abcdefghijklmnop "
+                       "Internationalisation 's 0123456789ABCDEFGHIJ pneumonoultramicroscopic , "
+                       "ABCDEFGHIJKLMNOz");
+    CHECK(TD_DOC_TOK(d, 0)->flags & TD_TOKF_CAP);
+    CHECK(!(TD_DOC_TOK(d, 0)->flags & TD_TOKF_ALLCAPS));
+    CHECK(TD_DOC_TOK(d, 1)->flags & TD_TOKF_ALLCAPS);
+    CHECK(TD_DOC_TOK(d, 1)->flags & TD_TOKF_SPACE_BEFORE);
+    CHECK(TD_DOC_TOK(d, 2)->flags & TD_TOKF_CAP);
+    CHECK(!(TD_DOC_TOK(d, 2)->flags & TD_TOKF_ALLCAPS));
+    CHECK(TD_DOC_TOK(d, 3)->flags & TD_TOKF_CAP);
+    CHECK(!(TD_DOC_TOK(d, 4)->flags & TD_TOKF_SPACE_BEFORE)); /* 's */
+    CHECK_INT(TD_DOC_TOK(d, 5)->type, TD_TOK_NUM);
+    CHECK(!(TD_DOC_TOK(d, 6)->flags & (TD_TOKF_CAP | TD_TOKF_ALLCAPS)));
+    CHECK(!(TD_DOC_TOK(d, 7)->flags & TD_TOKF_SPACE_BEFORE)); /* , */
+    CHECK(TD_DOC_TOK(d, 8)->flags & TD_TOKF_CAP);
+    CHECK(!(TD_DOC_TOK(d, 8)->flags & TD_TOKF_ALLCAPS));
+    td_doc_free(d);
+}
+
 TEST(combining_marks_stay_with_their_character)
 {
     /* U+037E (Greek question mark, NFKC ';') then U+065E (a combining mark):
@@ -170,6 +197,7 @@ int main(void)
     RUN(lines_end_sentences_and_flags);
     RUN(ellipsis_and_unicode_words);
     RUN(clitics_caps_and_fast_paths);
+    RUN(long_words_cut_whole_with_their_case);
     RUN(combining_marks_stay_with_their_character);
     td_pipeline_free(pl);
     td_resources_free(res);
