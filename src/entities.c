@@ -886,10 +886,27 @@ typedef struct {
      * of sentence s at cand[cfirst[s] .. cfirst[s + 1]), and the SM_*
      * marks of each sentence */
     uint32_t *cand;
+    uint32_t *pf; /* the tokens whose word cache entries scan_doc prefetched */
+    size_t npf;
     size_t *cfirst;
     uint8_t *smark;
+    struct gslot *gc; /* the entities of the gazetteer entries met (emit_gaz) */
+    size_t gc_mask;
     bool oom;
 } state;
+
+/* What emit_gaz made of a gazetteer entry in this document: a repeated
+ * name costs its mention only (entity() and fill() would find and fill
+ * nothing new). A direct-mapped cache: a collision only costs the work
+ * again. */
+enum { NOIDX = -2 }; /* not made yet (-1: none) */
+typedef struct gslot {
+    const td_lex_entry *e;
+    int idx;  /* the entity of the entry (a capital: the location), or NOIDX */
+    int cidx; /* a capital's state (metonym), or NOIDX */
+    uint8_t type, form;
+    bool capital;
+} gslot;
 
 #define KH_HAVE (1u << 29) /* kh[i] is known */
 
@@ -1552,11 +1569,19 @@ static const char *canon_name(state *S, size_t a, size_t b, size_t *len)
 /* A gazetteer hit [k, k+n) with entry e. */
 static int emit_gaz(state *S, walk *W, const td_lex_entry *e, size_t k, size_t n, size_t run0)
 {
-    bool capital;
-    td_entity_type ty = type_of(fld(e, 0), &capital);
+    gslot *g = &S->gc[((uintptr_t)e >> 4 ^ (uintptr_t)e >> 12) & S->gc_mask];
+    if (g->e != e) {
+        bool cap;
+        g->e = e;
+        g->type = (uint8_t)type_of(fld(e, 0), &cap);
+        g->capital = cap;
+        g->form = (uint8_t)form_of(fld(e, 3));
+        g->idx = g->cidx = NOIDX;
+    }
+    bool capital = g->capital;
+    td_entity_type ty = (td_entity_type)g->type;
     const char *cc = fld(e, 1);
-    const char *nm = *fld(e, 2) ? fld(e, 2) : e->key;
-    td_mention_form form = form_of(fld(e, 3));
+    td_mention_form form = (td_mention_form)g->form;
     int idx;
     if (capital) {
         /* a capital acts for its state only where the state acts */
@@ -1566,16 +1591,28 @@ static int emit_gaz(state *S, walk *W, const td_lex_entry *e, size_t k, size_t n
         bool says = next < W->t1 && cue_is(S, next, WI_SAY_VERB);
         bool state_ctx = (prev != (size_t)-1 && cue_is(S, prev, WI_STATE_PREP)) || says || poss;
         if (!(prev != (size_t)-1 && cue_is(S, prev, WI_LOC_PREP)) && state_ctx && run0 == k) {
-            idx = country_entity(S, cc);
+            if (g->cidx == NOIDX)
+                g->cidx = country_entity(S, cc);
+            idx = g->cidx;
             mention(S, idx, k, k + n, TD_FORM_METONYM);
             return idx;
         }
-        idx = entity(S, TD_ENT_LOCATION, nm, strlen(nm));
-        fill(S, idx, cc, NULL, NULL, NULL);
+        if (g->idx == NOIDX) {
+            const char *nm = *fld(e, 2) ? fld(e, 2) : e->key;
+            g->idx = entity(S, TD_ENT_LOCATION, nm, strlen(nm));
+            fill(S, g->idx, cc, NULL, NULL, NULL);
+        }
+        idx = g->idx;
         mention(S, idx, k, k + n, TD_FORM_NAME);
         return idx;
     }
-    idx = entity(S, ty, nm, strlen(nm));
+    if (g->idx != NOIDX) {
+        idx = g->idx;
+        mention(S, idx, k, k + n, form);
+        return idx;
+    }
+    const char *nm = *fld(e, 2) ? fld(e, 2) : e->key;
+    idx = g->idx = entity(S, ty, nm, strlen(nm));
     fill(S, idx, cc, fld(e, 4), fld(e, 5), fld(e, 6));
     mention(S, idx, k, k + n, form);
     if (ty == TD_ENT_PERSON) {
@@ -2130,7 +2167,35 @@ static inline void prefetch_new(state *S, size_t i, const td_token *t)
     uint64_t kh = key_hash(w, n, S->doc->norm + S->doc->norm_len);
     S->kh[i] = kh;
     S->have[i] |= KH_HAVE;
+    S->pf[S->npf++] = (uint32_t)i;
     __builtin_prefetch(&S->wc->e[kh & (WC_N - 1)]);
+}
+
+/* The word classes of the tokens scan_doc prefetched, found in the word
+ * cache in one pass once the entries have had time to arrive: the hit path
+ * of wcls_new with no call a token. A token missing from the cache is left
+ * for wcls_new, if the walk ever asks. */
+static void cached_classes(state *S)
+{
+    const td_token *tok = (const td_token *)S->doc->toks.items;
+    const char *norm = S->doc->norm, *end = norm + S->doc->norm_len;
+    const wcent *wc = S->wc->e;
+    for (size_t p = 0; p < S->npf; p++) {
+        size_t i = S->pf[p];
+        const td_token *t = &tok[i];
+        size_t n = t->span.e - t->span.s;
+        const char *w = norm + t->span.s;
+        uint64_t kh = S->kh[i];
+        const wcent *e = &wc[kh & (WC_N - 1)];
+        if (e->len == n && e->tag == (uint32_t)(kh >> 32) && !S->cls[i] &&
+            same_bytes(e->s, w, n, end - w >= 8)) {
+            S->wr[i] = e->wr;
+            S->th[i][0] = e->fnv[0];
+            S->th[i][1] = e->fnv[1];
+            S->have[i] |= TH_HAVE | TH_FOLD;
+            S->cls[i] = e->cls;
+        }
+    }
 }
 
 /* One pass over the tokens: the capitalised ones (returned: they size the
@@ -2247,9 +2312,10 @@ td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
     S.th = td_arena_alloc(S.scr, nt * sizeof *S.th);
     S.kh = td_arena_alloc(S.scr, nt * sizeof *S.kh);
     S.cand = td_arena_alloc(S.scr, (nsent_toks + 1) * sizeof *S.cand);
+    S.pf = td_arena_alloc(S.scr, (nsent_toks + 1) * sizeof *S.pf);
     S.cfirst = td_arena_alloc(S.scr, (ns + 1) * sizeof *S.cfirst);
     S.smark = td_arena_alloc(S.scr, ns + 1);
-    if (!S.have || !S.cls || !S.wr || !S.ent || !S.th || !S.kh || !S.cand || !S.cfirst ||
+    if (!S.have || !S.cls || !S.wr || !S.ent || !S.th || !S.kh || !S.cand || !S.pf || !S.cfirst ||
         !S.smark)
         return TD_ENOMEM;
     S.wc = word_cache(ctx, R);
@@ -2257,6 +2323,8 @@ td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
      * (load <= 1/2 for entities; aliases, at most three an entity, get twice
      * the room, and one that finds the table full is simply not recorded) */
     size_t ncap = scan_doc(&S);
+    if (S.wc)
+        cached_classes(&S);
     size_t cap = 32;
     while (cap < ncap * 2 + 16)
         cap *= 2;
@@ -2266,7 +2334,9 @@ td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
     S.alias.cell = td_arena_calloc(S.scr, cap * 2 * sizeof(uint32_t));
     S.ents.rec = td_arena_alloc(S.scr, cap * sizeof(slot));
     S.alias.rec = td_arena_alloc(S.scr, cap * 2 * sizeof(slot));
-    if (!S.ents.cell || !S.alias.cell || !S.ents.rec || !S.alias.rec)
+    S.gc_mask = cap / 4 - 1; /* cap / 4 >= ncap / 2 */
+    S.gc = td_arena_calloc(S.scr, cap / 4 * sizeof *S.gc);
+    if (!S.ents.cell || !S.alias.cell || !S.ents.rec || !S.alias.rec || !S.gc)
         return TD_ENOMEM;
     for (size_t si = 0; si < ns && !S.oom; si++)
         do_sentence(&S, si);
