@@ -37,7 +37,10 @@
  * per-thread cache across documents (ctx->stage_state), so a word costs
  * about one cache line, not one per lexicon; one lookup in a word index
  * built at start-up answers all the case-sensitive one-word lexicons; the
- * 64,000 words of ent_words_lower.tsv load as a set of hashes.
+ * 64,000 words of ent_words_lower.tsv load as a set of hashes, and the word
+ * lists only asked whether they hold a word (given names, words only ever
+ * capitalised) go straight into the word index as class bits, with no
+ * lexicon built (start-up reads them a key at a time, eight bytes a step).
  *
  * Lexicons (data/lex/, see tools/gen_lexicons.py and ENT_NOTICE.md):
  *   gazetteer   ent_orgs.tsv ent_countries.tsv ent_places.tsv
@@ -73,6 +76,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Field i of a lexicon entry, "" when absent (td_lex_field, inline). */
 static inline const char *fld(const td_lex_entry *e, int i)
@@ -85,6 +91,12 @@ static inline bool str_is(const char *s, const char *lit)
 {
     return s[0] == lit[0] && strcmp(s, lit) == 0;
 }
+
+#if defined(__GNUC__)
+#define ENT_NOINLINE __attribute__((noinline))
+#else
+#define ENT_NOINLINE
+#endif
 
 /* ---- resources ---------------------------------------------------------- */
 
@@ -198,17 +210,132 @@ enum {
     WI_PRE_ORGW = 1u << 20    /* ... of an organisation word (as written) */
 };
 
+/* ---- word lists read as sets of keys -------------------------------------
+ * The lists only asked whether they hold a word (ent_words_lower,
+ * ent_given(_world), ent_words_proper) are read a key at a time by the
+ * lexicon file rules (blank lines and '#' lines skipped, a line's final
+ * '\r' dropped, the key ends at the first tab; an empty key, a key of 256
+ * bytes or more and a line of 4096 bytes or more are errors), with no
+ * lexicon built: eight bytes at a time, no call a line. */
+
+#define LO8 0x0101010101010101ull
+#define HI8 0x8080808080808080ull
+
+/* The lines of p[0..len) (one more than its '\n' bytes). */
+static size_t count_lines(const char *p, size_t len)
+{
+    size_t lines = 1, i = 0;
+#if defined(__SSE2__)
+    /* 16 bytes at a time, counted in byte lanes for up to 255 rounds */
+    const __m128i nl16 = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+    while (len - i >= 16) {
+        __m128i cn = zero;
+        for (int r = 0; r < 255 && len - i >= 16; r++, i += 16)
+            cn = _mm_sub_epi8(cn, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i)), nl16));
+        __m128i sn = _mm_sad_epu8(cn, zero);
+        lines += (size_t)_mm_cvtsi128_si32(sn) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sn, 8));
+    }
+#endif
+    for (; i < len; i++)
+        lines += p[i] == '\n';
+    return lines;
+}
+
+/* The first '\n' or '\t' of p[i..len), or len. */
+static inline size_t key_delim(const char *p, size_t i, size_t len)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; len - i >= 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        uint64_t a = x ^ (LO8 * '\n'), b = x ^ (LO8 * '\t');
+        /* the high bit of the zero bytes of a or b: exact up to the first */
+        uint64_t m = (((a - LO8) & ~a) | ((b - LO8) & ~b)) & HI8;
+        if (m)
+            return i + (size_t)__builtin_ctzll(m) / 8;
+    }
+#endif
+    while (i < len && p[i] != '\n' && p[i] != '\t')
+        i++;
+    return i;
+}
+
+typedef struct {
+    const char *p, *name;
+    size_t len, i, lineno;
+} keyscan;
+
+/* The next key of k in *key, *n: 1, or 0 at the end, or -1 after an error
+ * (in *err). */
+static int ks_next(keyscan *k, const char **key, size_t *n, char **err)
+{
+    const char *p = k->p;
+    while (k->i < k->len) {
+        size_t i = k->i, e;
+        k->lineno++;
+        if (p[i] == '#') {
+            const char *nl = memchr(p + i, '\n', k->len - i);
+            k->i = nl ? (size_t)(nl - p) + 1 : k->len;
+            continue;
+        }
+        size_t d = key_delim(p, i, k->len);
+        bool tab = d < k->len && p[d] == '\t';
+        e = d;
+        if (tab) {
+            const char *nl = memchr(p + d, '\n', k->len - d);
+            e = nl ? (size_t)(nl - p) : k->len;
+        }
+        k->i = e + 1;
+        size_t l = e - i;
+        if (l && p[e - 1] == '\r')
+            l--;
+        if (l == 0)
+            continue;
+        size_t kl = tab ? d - i : l;
+        if (l >= 4096 || kl == 0 || kl >= 256) {
+            if (err && asprintf(err, "%s:%zu: %s", k->name, k->lineno,
+                                l >= 4096 ? "line too long" : "empty or over-long key") < 0)
+                *err = NULL;
+            return -1;
+        }
+        *key = p + i;
+        *n = kl;
+        return 1;
+    }
+    return 0;
+}
+
+/* The text of the data file name (*owned: malloc'd, the caller frees). */
+static td_status read_list(td_resources *res, const char *name, keyscan *k, bool *owned,
+                           char **err)
+{
+    memset(k, 0, sizeof *k);
+    k->name = name;
+    td_status st = td_data_read(&res->opts, name, &k->p, &k->len, owned);
+    if (st != TD_OK && err && asprintf(err, "lexicon %s: %s", name, td_strerror(st)) < 0)
+        *err = NULL;
+    return st;
+}
+
+/* The word sets of ent_res (and the WI_* bit of each). */
+enum { NSET = 3 };
+static const char *const set_files[NSET] = {"ent_given.tsv", "ent_given_world.tsv",
+                                            "ent_words_proper.tsv"};
+static const uint32_t set_bit[NSET] = {WI_GIVEN, WI_GIVEN, WI_PROPER};
+
 /* The index of words: every one-word key of the case-sensitive lexicons
  * with its entry in each, so one lookup answers all the one-word questions
  * about a token. */
-enum { NWX = 7 }; /* the lexicons of WX_LEX */
+enum { NWX = 5 }; /* the lexicons of WX_LEX */
 
 typedef struct {
     const char *key;
     uint32_t len, tag;
-    uint32_t cls;               /* the WI_* bits its entries give (wx_classes) */
+    uint32_t cls;               /* the WI_* bits its entries give (wx_classes)
+                                 * and the word sets that hold it (WI_GIVEN,
+                                 * WI_PROPER) */
     const td_lex_entry *e[NWX]; /* by wx_pos[lex_id] (inline: one read) */
-} wrec;
+} wrec;                         /* 64 bytes: one cache line */
 
 typedef struct {
     wrec *r;
@@ -221,12 +348,17 @@ typedef struct ent_res {
     td_lexicon *gaz, *gaz_fold; /* gazetteer, case-sensitive and folded */
     td_lexicon *codes;          /* alpha-2 -> canonical, cameo */
     td_lexicon *titles;         /* folded */
-    td_lexicon *given, *translit, *func, *orgw, *locw, *cues;
+    td_lexicon *translit, *func, *orgw, *locw, *cues;
     td_lexicon *lower;          /* unused (NULL): see lower_set */
     fwset lower_set;            /* hashes of the folded words written in lower
                                  * case (a set, not a lexicon: 64,000 words
                                  * load in a few milliseconds) */
-    td_lexicon *proper;         /* words only ever capitalised */
+    /* the word sets ent_given.tsv + ent_given_world.tsv (WI_GIVEN) and
+     * ent_words_proper.tsv (words only ever capitalised: WI_PROPER), only
+     * asked whether they hold a word: their keys go straight into the word
+     * index, which points into these texts (malloc'd when owned) */
+    keyscan set[NSET];
+    bool set_owned[NSET];
     /* every prefix of the gazetteer's keys (as written, and lower-cased) and
      * of the titles (lower-cased): a match stops as soon as its text is the
      * prefix of no key */
@@ -246,13 +378,13 @@ typedef enum {
 } lex_id;
 
 /* The case-sensitive one-word lexicons answered by the word index. */
-#define WX_LEX ((1u << L_GAZ) | (1u << L_GIVEN) | (1u << L_TRANSLIT) | (1u << L_FUNC) | \
-                (1u << L_ORGW) | (1u << L_LOCW) | (1u << L_PROPER))
+#define WX_LEX ((1u << L_GAZ) | (1u << L_TRANSLIT) | (1u << L_FUNC) | (1u << L_ORGW) | \
+                (1u << L_LOCW))
 /* Where a lexicon's entry sits: in a word record (WX_LEX) or in the
  * per-token cache of the two folded multi-token lexicons (NSLOW); the
  * cues and the lower-case words are only asked about as WI_* bits. */
 enum { NSLOW = 2 };
-static const int8_t wx_pos[NLEX] = {0, -1, -1, 1, 2, 3, 4, 5, -1, -1, 6};
+static const int8_t wx_pos[NLEX] = {0, -1, -1, -1, 1, 2, 3, 4, -1, -1, -1};
 static const int8_t slow_pos[NLEX] = {-1, 0, 1, -1, -1, -1, -1, -1, -1, -1, -1};
 static const wrec no_wrec; /* the record of a word in no lexicon */
 
@@ -310,6 +442,7 @@ static wrec *wx_add(windex *x, const char *s, size_t n)
     r->key = s;
     r->len = (uint32_t)n;
     r->tag = tag;
+    r->cls = 0;
     memset(r->e, 0, sizeof r->e);
     x->slot[i] = (uint64_t)tag << 32 | (uint32_t)x->n;
     return r;
@@ -408,10 +541,13 @@ void td_entities_release(td_resources *res)
     ent_res *r = res->entities;
     if (!r)
         return;
-    td_lexicon *all[] = {r->gaz,  r->gaz_fold, r->codes, r->titles, r->given, r->translit,
-                         r->func, r->orgw,     r->locw,  r->cues,   r->lower, r->proper};
+    td_lexicon *all[] = {r->gaz, r->gaz_fold, r->codes, r->titles, r->translit,
+                         r->func, r->orgw,   r->locw,  r->cues,  r->lower};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         td_lexicon_free(all[i]);
+    for (int i = 0; i < NSET; i++)
+        if (r->set_owned[i])
+            free((char *)r->set[i].p);
     free(r->fw_gaz.h);
     free(r->fw_gazf.h);
     free(r->fw_titles.h);
@@ -441,10 +577,6 @@ static uint32_t wx_classes(const wrec *r)
         c |= WI_GAZ | (field_is(g, "location") || field_is(g, "capital") ? WI_GAZ_PLACE : 0);
     if (r->e[wx_pos[L_FUNC]])
         c |= WI_FUNC;
-    if (r->e[wx_pos[L_GIVEN]])
-        c |= WI_GIVEN;
-    if (r->e[wx_pos[L_PROPER]])
-        c |= WI_PROPER;
     if (r->e[wx_pos[L_TRANSLIT]])
         c |= WI_TRANSLIT;
     if (field_is(r->e[wx_pos[L_ORGW]], "head"))
@@ -456,13 +588,15 @@ static uint32_t wx_classes(const wrec *r)
     return c;
 }
 
-static td_status wx_make(ent_res *r)
+static td_status wx_make(ent_res *r, char **err)
 {
     windex *x = &r->wx;
     size_t words = 0;
     for (int l = 0; l < NLEX; l++)
         if (WX_LEX & (1u << l))
             words += td_lexicon_size(r->lx[l]);
+    for (int i = 0; i < NSET; i++)
+        words += count_lines(r->set[i].p, r->set[i].len);
     x->cap = words;
     size_t ns = 64;
     while (ns < x->cap * 2)
@@ -484,10 +618,24 @@ static td_status wx_make(ent_res *r)
         return TD_ENOMEM;
     for (size_t i = 0; i < x->n; i++)
         x->r[i].cls = wx_classes(&x->r[i]);
+    for (int i = 0; i < NSET; i++) {
+        keyscan k = r->set[i];
+        const char *key;
+        size_t n;
+        int got;
+        while ((got = ks_next(&k, &key, &n, err)) > 0) {
+            if (memchr(key, ' ', n)) /* one word only, as wx_add_word */
+                continue;
+            wrec *w = wx_add(x, key, n);
+            if (!w)
+                return TD_ENOMEM;
+            w->cls |= set_bit[i];
+        }
+        if (got < 0)
+            return TD_EFORMAT;
+    }
     return TD_OK;
 }
-
-#define HI8 0x8080808080808080ull
 
 /* The ASCII capitals of the eight bytes x (all below 0x80) in lower case. */
 static inline uint64_t swar_lower(uint64_t x)
@@ -540,35 +688,48 @@ static void fold_word(const char *w, size_t n, char *out)
     }
 }
 
+/* One eight-byte step of word_hash. */
+static inline uint64_t wh_step(uint64_t h, uint64_t x)
+{
+    h = (h ^ x) * 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 31);
+}
+
+static inline uint64_t wh_end(uint64_t h)
+{
+    h *= 0x94d049bb133111ebull;
+    return (h ^ (h >> 29)) | 1;
+}
+
+/* word_hash of a word with a byte over 0x7f: folded first (fold_word). */
+static ENT_NOINLINE uint64_t word_hash_utf8(const char *w, size_t n)
+{
+    char buf[256 + 8];
+    fold_word(w, n, buf);
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    for (size_t i = 0; i < n; i += 8) {
+        size_t r = n - i < 8 ? n - i : 8;
+        uint64_t x = load_tail(buf + i, r, buf + sizeof buf);
+        h = wh_step(h, x & HI8 ? x : swar_lower(x));
+    }
+    return wh_end(h);
+}
+
 /* The hash of the folded word w[0..n), n < 256, in lower_set (never 0;
  * bytes up to end may be read): eight bytes at a time, ASCII capitals
  * folded eight at a time; a word with a byte over 0x7f is folded first
- * (fold_word). */
-static uint64_t word_hash(const char *w, size_t n, const char *end)
+ * (word_hash_utf8, out of line). */
+static inline uint64_t word_hash(const char *w, size_t n, const char *end)
 {
-    char buf[256 + 8];
-    bool folded = false;
-again:;
     uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
     for (size_t i = 0; i < n; i += 8) {
         size_t r = n - i < 8 ? n - i : 8;
         uint64_t x = load_tail(w + i, r, end);
-        if (x & HI8) {
-            if (!folded) {
-                fold_word(w, n, buf);
-                w = buf;
-                end = buf + sizeof buf;
-                folded = true;
-                goto again;
-            }
-        } else {
-            x = swar_lower(x);
-        }
-        h = (h ^ x) * 0xbf58476d1ce4e5b9ull;
-        h ^= h >> 31;
+        if (x & HI8)
+            return word_hash_utf8(w, n);
+        h = wh_step(h, swar_lower(x));
     }
-    h *= 0x94d049bb133111ebull;
-    return (h ^ (h >> 29)) | 1;
+    return wh_end(h);
 }
 
 static bool set_has(const fwset *f, uint64_t h)
@@ -581,23 +742,16 @@ static bool set_has(const fwset *f, uint64_t h)
     }
 }
 
-/* Read the keys of ent_words_lower.tsv (lexicon file rules: '#' lines and
- * blank lines skipped, the key ends at a tab) into a set of hashes. */
+/* Read the keys of ent_words_lower.tsv into a set of hashes (word_hash),
+ * sized by its lines. */
 static td_status load_lower(td_resources *res, fwset *f, char **err)
 {
-    const char *name = "ent_words_lower.tsv";
-    const char *p;
-    size_t len;
+    keyscan k;
     bool owned;
-    td_status st = td_data_read(&res->opts, name, &p, &len, &owned);
-    if (st != TD_OK) {
-        if (err && asprintf(err, "lexicon %s: %s", name, td_strerror(st)) < 0)
-            *err = NULL;
+    td_status st = read_list(res, "ent_words_lower.tsv", &k, &owned, err);
+    if (st != TD_OK)
         return st;
-    }
-    size_t lines = 1;
-    for (const char *q = p; (q = memchr(q, '\n', len - (size_t)(q - p))) != NULL; q++)
-        lines++;
+    size_t lines = count_lines(k.p, k.len);
     size_t cap = 64;
     while (cap < lines * 2)
         cap *= 2;
@@ -605,33 +759,22 @@ static td_status load_lower(td_resources *res, fwset *f, char **err)
     f->mask = cap - 1;
     if (!f->h)
         st = TD_ENOMEM;
-    size_t i = 0, lineno = 0;
-    while (st == TD_OK && i < len) {
-        const char *nl = memchr(p + i, '\n', len - i);
-        size_t j = nl ? (size_t)(nl - p) : len;
-        lineno++;
-        size_t l = j - i;
-        if (l && p[i + l - 1] == '\r')
-            l--;
-        if (l > 0 && p[i] != '#') {
-            const char *tab = memchr(p + i, '\t', l);
-            size_t kl = tab ? (size_t)(tab - (p + i)) : l;
-            if (kl == 0 || kl >= 256) {
-                if (err && asprintf(err, "%s:%zu: empty or over-long key", name, lineno) < 0)
-                    *err = NULL;
-                st = TD_EFORMAT;
-                break;
-            }
-            uint64_t h = word_hash(p + i, kl, p + len);
-            size_t s = (size_t)h & f->mask;
-            while (f->h[s] && f->h[s] != h)
-                s = (s + 1) & f->mask;
-            f->h[s] = h;
+    const char *key;
+    size_t kl;
+    int got;
+    while (st == TD_OK && (got = ks_next(&k, &key, &kl, err)) != 0) {
+        if (got < 0) {
+            st = TD_EFORMAT;
+            break;
         }
-        i = j + 1;
+        uint64_t h = word_hash(key, kl, k.p + k.len);
+        size_t s = (size_t)h & f->mask;
+        while (f->h[s] && f->h[s] != h)
+            s = (s + 1) & f->mask;
+        f->h[s] = h;
     }
     if (owned)
-        free((char *)p);
+        free((char *)k.p);
     return st;
 }
 
@@ -659,10 +802,6 @@ td_status td_entities_init(td_resources *res, char **err)
     if (st == TD_OK)
         st = load_words(res, "ent_titles.tsv", TD_LEX_FOLD, &r->titles, err);
     if (st == TD_OK)
-        st = load_words(res, "ent_given.tsv", 0, &r->given, err);
-    if (st == TD_OK)
-        st = td_lexicon_add_named(r->given, &res->opts, "ent_given_world.tsv", false, err);
-    if (st == TD_OK)
         st = load_words(res, "ent_translit.tsv", 0, &r->translit, err);
     if (st == TD_OK)
         st = load_words(res, "ent_func.tsv", 0, &r->func, err);
@@ -674,8 +813,8 @@ td_status td_entities_init(td_resources *res, char **err)
         st = load_words(res, "ent_cues.tsv", 0, &r->cues, err);
     if (st == TD_OK)
         st = load_lower(res, &r->lower_set, err);
-    if (st == TD_OK)
-        st = load_words(res, "ent_words_proper.tsv", 0, &r->proper, err);
+    for (int i = 0; i < NSET && st == TD_OK; i++)
+        st = read_list(res, set_files[i], &r->set[i], &r->set_owned[i], err);
     if (st == TD_OK)
         st = fw_make(&r->fw_gaz, r->gaz, false);
     if (st == TD_OK)
@@ -685,14 +824,14 @@ td_status td_entities_init(td_resources *res, char **err)
     if (st == TD_OK)
         st = fw_make(&r->fw_orgw, r->orgw, false);
     if (st == TD_OK) {
-        const td_lexicon *all[NLEX] = {r->gaz,  r->gaz_fold, r->titles, r->given,
+        const td_lexicon *all[NLEX] = {r->gaz,  r->gaz_fold, r->titles, NULL,
                                        r->translit, r->func, r->orgw,   r->locw,
-                                       r->cues, r->lower,    r->proper};
+                                       r->cues, r->lower,    NULL};
         memcpy(r->lx, all, sizeof all);
         r->fw[L_GAZ] = &r->fw_gaz;
         r->fw[L_GAZF] = &r->fw_gazf;
         r->fw[L_TITLES] = &r->fw_titles;
-        st = wx_make(r);
+        st = wx_make(r, err);
     }
     if (st != TD_OK)
         td_entities_release(res);
@@ -747,10 +886,27 @@ typedef struct {
      * of sentence s at cand[cfirst[s] .. cfirst[s + 1]), and the SM_*
      * marks of each sentence */
     uint32_t *cand;
+    uint32_t *pf; /* the tokens whose word cache entries scan_doc prefetched */
+    size_t npf;
     size_t *cfirst;
     uint8_t *smark;
+    struct gslot *gc; /* the entities of the gazetteer entries met (emit_gaz) */
+    size_t gc_mask;
     bool oom;
 } state;
+
+/* What emit_gaz made of a gazetteer entry in this document: a repeated
+ * name costs its mention only (entity() and fill() would find and fill
+ * nothing new). A direct-mapped cache: a collision only costs the work
+ * again. */
+enum { NOIDX = -2 }; /* not made yet (-1: none) */
+typedef struct gslot {
+    const td_lex_entry *e;
+    int idx;  /* the entity of the entry (a capital: the location), or NOIDX */
+    int cidx; /* a capital's state (metonym), or NOIDX */
+    uint8_t type, form;
+    bool capital;
+} gslot;
 
 #define KH_HAVE (1u << 29) /* kh[i] is known */
 
@@ -853,11 +1009,6 @@ static inline bool tok_is_n(const state *S, size_t i, const char *w, size_t l)
 #define tok_is(S, i, w) tok_is_n(S, i, "" w, sizeof(w) - 1)
 /* The FNV-1a hash of token i, as written or ASCII-folded (fw_step),
  * computed once a document. */
-#if defined(__GNUC__)
-#define ENT_NOINLINE __attribute__((noinline))
-#else
-#define ENT_NOINLINE
-#endif
 
 static ENT_NOINLINE uint64_t tok_hash_new(const state *S, size_t i, bool fold)
 {
@@ -1418,11 +1569,19 @@ static const char *canon_name(state *S, size_t a, size_t b, size_t *len)
 /* A gazetteer hit [k, k+n) with entry e. */
 static int emit_gaz(state *S, walk *W, const td_lex_entry *e, size_t k, size_t n, size_t run0)
 {
-    bool capital;
-    td_entity_type ty = type_of(fld(e, 0), &capital);
+    gslot *g = &S->gc[((uintptr_t)e >> 4 ^ (uintptr_t)e >> 12) & S->gc_mask];
+    if (g->e != e) {
+        bool cap;
+        g->e = e;
+        g->type = (uint8_t)type_of(fld(e, 0), &cap);
+        g->capital = cap;
+        g->form = (uint8_t)form_of(fld(e, 3));
+        g->idx = g->cidx = NOIDX;
+    }
+    bool capital = g->capital;
+    td_entity_type ty = (td_entity_type)g->type;
     const char *cc = fld(e, 1);
-    const char *nm = *fld(e, 2) ? fld(e, 2) : e->key;
-    td_mention_form form = form_of(fld(e, 3));
+    td_mention_form form = (td_mention_form)g->form;
     int idx;
     if (capital) {
         /* a capital acts for its state only where the state acts */
@@ -1432,16 +1591,28 @@ static int emit_gaz(state *S, walk *W, const td_lex_entry *e, size_t k, size_t n
         bool says = next < W->t1 && cue_is(S, next, WI_SAY_VERB);
         bool state_ctx = (prev != (size_t)-1 && cue_is(S, prev, WI_STATE_PREP)) || says || poss;
         if (!(prev != (size_t)-1 && cue_is(S, prev, WI_LOC_PREP)) && state_ctx && run0 == k) {
-            idx = country_entity(S, cc);
+            if (g->cidx == NOIDX)
+                g->cidx = country_entity(S, cc);
+            idx = g->cidx;
             mention(S, idx, k, k + n, TD_FORM_METONYM);
             return idx;
         }
-        idx = entity(S, TD_ENT_LOCATION, nm, strlen(nm));
-        fill(S, idx, cc, NULL, NULL, NULL);
+        if (g->idx == NOIDX) {
+            const char *nm = *fld(e, 2) ? fld(e, 2) : e->key;
+            g->idx = entity(S, TD_ENT_LOCATION, nm, strlen(nm));
+            fill(S, g->idx, cc, NULL, NULL, NULL);
+        }
+        idx = g->idx;
         mention(S, idx, k, k + n, TD_FORM_NAME);
         return idx;
     }
-    idx = entity(S, ty, nm, strlen(nm));
+    if (g->idx != NOIDX) {
+        idx = g->idx;
+        mention(S, idx, k, k + n, form);
+        return idx;
+    }
+    const char *nm = *fld(e, 2) ? fld(e, 2) : e->key;
+    idx = g->idx = entity(S, ty, nm, strlen(nm));
     fill(S, idx, cc, fld(e, 4), fld(e, 5), fld(e, 6));
     mention(S, idx, k, k + n, form);
     if (ty == TD_ENT_PERSON) {
@@ -1996,7 +2167,35 @@ static inline void prefetch_new(state *S, size_t i, const td_token *t)
     uint64_t kh = key_hash(w, n, S->doc->norm + S->doc->norm_len);
     S->kh[i] = kh;
     S->have[i] |= KH_HAVE;
+    S->pf[S->npf++] = (uint32_t)i;
     __builtin_prefetch(&S->wc->e[kh & (WC_N - 1)]);
+}
+
+/* The word classes of the tokens scan_doc prefetched, found in the word
+ * cache in one pass once the entries have had time to arrive: the hit path
+ * of wcls_new with no call a token. A token missing from the cache is left
+ * for wcls_new, if the walk ever asks. */
+static void cached_classes(state *S)
+{
+    const td_token *tok = (const td_token *)S->doc->toks.items;
+    const char *norm = S->doc->norm, *end = norm + S->doc->norm_len;
+    const wcent *wc = S->wc->e;
+    for (size_t p = 0; p < S->npf; p++) {
+        size_t i = S->pf[p];
+        const td_token *t = &tok[i];
+        size_t n = t->span.e - t->span.s;
+        const char *w = norm + t->span.s;
+        uint64_t kh = S->kh[i];
+        const wcent *e = &wc[kh & (WC_N - 1)];
+        if (e->len == n && e->tag == (uint32_t)(kh >> 32) && !S->cls[i] &&
+            same_bytes(e->s, w, n, end - w >= 8)) {
+            S->wr[i] = e->wr;
+            S->th[i][0] = e->fnv[0];
+            S->th[i][1] = e->fnv[1];
+            S->have[i] |= TH_HAVE | TH_FOLD;
+            S->cls[i] = e->cls;
+        }
+    }
 }
 
 /* One pass over the tokens: the capitalised ones (returned: they size the
@@ -2113,9 +2312,10 @@ td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
     S.th = td_arena_alloc(S.scr, nt * sizeof *S.th);
     S.kh = td_arena_alloc(S.scr, nt * sizeof *S.kh);
     S.cand = td_arena_alloc(S.scr, (nsent_toks + 1) * sizeof *S.cand);
+    S.pf = td_arena_alloc(S.scr, (nsent_toks + 1) * sizeof *S.pf);
     S.cfirst = td_arena_alloc(S.scr, (ns + 1) * sizeof *S.cfirst);
     S.smark = td_arena_alloc(S.scr, ns + 1);
-    if (!S.have || !S.cls || !S.wr || !S.ent || !S.th || !S.kh || !S.cand || !S.cfirst ||
+    if (!S.have || !S.cls || !S.wr || !S.ent || !S.th || !S.kh || !S.cand || !S.pf || !S.cfirst ||
         !S.smark)
         return TD_ENOMEM;
     S.wc = word_cache(ctx, R);
@@ -2123,6 +2323,8 @@ td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
      * (load <= 1/2 for entities; aliases, at most three an entity, get twice
      * the room, and one that finds the table full is simply not recorded) */
     size_t ncap = scan_doc(&S);
+    if (S.wc)
+        cached_classes(&S);
     size_t cap = 32;
     while (cap < ncap * 2 + 16)
         cap *= 2;
@@ -2132,7 +2334,9 @@ td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
     S.alias.cell = td_arena_calloc(S.scr, cap * 2 * sizeof(uint32_t));
     S.ents.rec = td_arena_alloc(S.scr, cap * sizeof(slot));
     S.alias.rec = td_arena_alloc(S.scr, cap * 2 * sizeof(slot));
-    if (!S.ents.cell || !S.alias.cell || !S.ents.rec || !S.alias.rec)
+    S.gc_mask = cap / 4 - 1; /* cap / 4 >= ncap / 2 */
+    S.gc = td_arena_calloc(S.scr, cap / 4 * sizeof *S.gc);
+    if (!S.ents.cell || !S.alias.cell || !S.ents.rec || !S.alias.rec || !S.gc)
         return TD_ENOMEM;
     for (size_t si = 0; si < ns && !S.oom; si++)
         do_sentence(&S, si);
