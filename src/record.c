@@ -132,9 +132,44 @@ static void cw_cstr(cw *c, const char *s) /* NULL: null */
         CW_LIT(c, "null");
 }
 
-/* "s" for a name of the program's own (a kind, a type, a form: short
- * ASCII words with nothing to escape), without strlen or the escaper. */
-static inline void cw_name(cw *c, const char *s)
+/* The names of the program's own (kinds, types, forms: short ASCII words
+ * with nothing to escape) quoted, by enum value: td_block_kind_name() and
+ * the other td_*_name() of doc.c, as literals of known length, so a name is
+ * one 16-byte copy (test_record checks them against doc.c's). */
+typedef struct {
+    char q[16]; /* "\"name\"", zero padded */
+    uint8_t n;  /* its length */
+} cw_lit;
+
+#define CW_Q(w) {"\"" w "\"", sizeof(w) + 1}
+
+static const cw_lit cw_block_kinds[TD_BLOCK_KIND_COUNT] = {
+    CW_Q("body"),     CW_Q("header"), CW_Q("title"),      CW_Q("caption"),
+    CW_Q("dateline"), CW_Q("byline"), CW_Q("boilerplate")};
+static const cw_lit cw_ent_types[TD_ENT_TYPE_COUNT] = {
+    CW_Q("person"), CW_Q("country"), CW_Q("location"), CW_Q("organization"), CW_Q("group")};
+static const cw_lit cw_forms[TD_FORM_COUNT] = {CW_Q("name"),    CW_Q("acronym"), CW_Q("demonym"),
+                                               CW_Q("metonym"), CW_Q("pronoun"), CW_Q("nominal")};
+static const cw_lit cw_quote_kinds[TD_QUOTE_REPORTED + 1] = {CW_Q("direct"), CW_Q("mixed"),
+                                                             CW_Q("reported")};
+static const cw_lit cw_time_types[TD_TIME_SET + 1] = {CW_Q("DATE"), CW_Q("TIME"), CW_Q("DURATION"),
+                                                      CW_Q("SET")};
+
+/* Entry v of table t of n entries, else entry dflt (as the td_*_name
+ * functions answer an out-of-range value). */
+#define CW_LIT_OF(t, v, dflt) (&(t)[(unsigned)(v) < sizeof(t) / sizeof *(t) ? (unsigned)(v) : (dflt)])
+
+static inline void cw_name(cw *c, const cw_lit *l)
+{
+    if (!cw_room(c, sizeof l->q))
+        return;
+    memcpy(c->o, l->q, sizeof l->q);
+    c->o += l->n;
+}
+
+/* "s" for a name of the program's own without a table (the date's
+ * precision, once a record). */
+static inline void cw_name_str(cw *c, const char *s)
 {
     if (!cw_room(c, 66))
         return;
@@ -243,14 +278,42 @@ static inline size_t cw_bound(const cw *c, const uint32_t *a, uint32_t off, bool
     return lo;
 }
 
+/* td_doc_base_at(doc, off, k), inlined: the base offset of norm offset
+ * off, k checkpoints before it (map_norm[i] <= off). */
+static inline uint32_t cw_base_at(const td_doc *doc, uint32_t off, size_t k)
+{
+    if (k == 0)
+        return off;
+    uint32_t b = doc->map_base[k - 1] + (off - doc->map_norm[k - 1]);
+    if (k < doc->map_n && b > doc->map_base[k])
+        b = doc->map_base[k];
+    return b > doc->base_len ? (uint32_t)doc->base_len : b;
+}
+
+/* td_doc_base_end_at(doc, off, k), inlined (k: map_norm[i] < off). */
+static inline uint32_t cw_base_end_at(const td_doc *doc, uint32_t off, size_t k)
+{
+    uint32_t b;
+    if (k < doc->map_n && doc->map_norm[k] == off) {
+        b = doc->map_base[k]; /* at a boundary: the leftmost one */
+    } else if (k == 0) {
+        b = off;
+    } else {
+        b = doc->map_base[k - 1] + (off - doc->map_norm[k - 1]);
+        if (k < doc->map_n && b > doc->map_base[k])
+            b = doc->map_base[k];
+    }
+    return b > doc->base_len ? (uint32_t)doc->base_len : b;
+}
+
 /* td_doc_span_to_base, with the checkpoints found through the index */
-static td_span cw_map(const cw *c, const td_doc *doc, td_span sp)
+static inline td_span cw_map(const cw *c, const td_doc *doc, td_span sp)
 {
     if (c->nb == 0)
         return td_doc_span_to_base(doc, sp);
     const uint32_t *mn = doc->map_norm;
-    td_span r = {td_doc_base_at(doc, sp.s, cw_bound(c, mn, sp.s, true)),
-                 td_doc_base_end_at(doc, sp.e, cw_bound(c, mn, sp.e, false))};
+    td_span r = {cw_base_at(doc, sp.s, cw_bound(c, mn, sp.s, true)),
+                 cw_base_end_at(doc, sp.e, cw_bound(c, mn, sp.e, false))};
     if (r.e < r.s)
         r.e = r.s;
     return r;
@@ -330,7 +393,7 @@ static void cw_blocks(cw *c, const td_doc *doc)
         if (i)
             CW_LIT(c, ",");
         CW_LIT(c, "{\"kind\":");
-        cw_name(c, td_block_kind_name(b->kind));
+        cw_name(c, CW_LIT_OF(cw_block_kinds, b->kind, TD_BLOCK_BODY));
         CW_LIT(c, ",\"span\":");
         cw_span(c, doc, b->span);
         CW_LIT(c, "}");
@@ -355,7 +418,7 @@ static void cw_date(cw *c, const td_doc *doc)
     CW_LIT(c, ",\"date\":{\"value\":");
     cw_cstr(c, doc->date.value);
     CW_LIT(c, ",\"precision\":");
-    cw_name(c, td_precision_name(doc->date.value ? doc->date.precision : TD_PREC_UNKNOWN));
+    cw_name_str(c, td_precision_name(doc->date.value ? doc->date.precision : TD_PREC_UNKNOWN));
     CW_LIT(c, ",\"source\":");
     cw_cstr(c, doc->date.source);
     CW_LIT(c, ",\"header\":");
@@ -375,7 +438,7 @@ static void cw_entities(cw *c, const td_doc *doc)
         CW_LIT(c, "{\"id\":");
         cw_int(c, e->id);
         CW_LIT(c, ",\"type\":");
-        cw_name(c, td_entity_type_name(e->type));
+        cw_name(c, CW_LIT_OF(cw_ent_types, e->type, TD_ENT_ORGANIZATION));
         CW_LIT(c, ",\"name\":");
         cw_cstr(c, e->name);
         CW_OPT(c, ",\"role\":", e->role);
@@ -388,7 +451,7 @@ static void cw_entities(cw *c, const td_doc *doc)
             CW_LIT(c, "{");
             cw_span_text(c, doc, m->span);
             CW_LIT(c, ",\"form\":");
-            cw_name(c, td_mention_form_name(m->form));
+            cw_name(c, CW_LIT_OF(cw_forms, m->form, TD_FORM_NAME));
             if (k + 1 < e->mentions.n)
                 CW_LIT(c, "},");
             else
@@ -407,7 +470,7 @@ static void cw_quotes(cw *c, const td_doc *doc)
         if (i)
             CW_LIT(c, ",");
         CW_LIT(c, "{\"kind\":");
-        cw_name(c, td_quote_kind_name(q->kind));
+        cw_name(c, CW_LIT_OF(cw_quote_kinds, q->kind, TD_QUOTE_DIRECT));
         CW_LIT(c, ",");
         cw_span_text(c, doc, q->span);
         if (q->spans.n > 0) {
@@ -457,7 +520,7 @@ static void cw_times(cw *c, const td_doc *doc)
             CW_LIT(c, "{");
         cw_span_text(c, doc, t->span);
         CW_LIT(c, ",\"type\":");
-        cw_name(c, td_time_type_name(t->type));
+        cw_name(c, CW_LIT_OF(cw_time_types, t->type, TD_TIME_DATE));
         CW_LIT(c, ",\"value\":");
         cw_cstr(c, t->value);
         CW_OPT(c, ",\"mod\":", t->mod);
