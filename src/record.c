@@ -335,6 +335,27 @@ static td_span cw_span(cw *c, const td_doc *doc, td_span sp)
     return b;
 }
 
+/* "span":[s,e],"text":"..." of base span b (n = its length) written at o,
+ * which has room for n * 6 + 48 bytes; returns the end. */
+static inline char *cw_span_text_at(char *o, const td_doc *doc, td_span b, size_t n)
+{
+    memcpy(o, "\"span\":[", 8);
+    o = cw_u32(o + 8, b.s);
+    *o++ = ',';
+    o = cw_u32(o, b.e);
+    memcpy(o, "],\"text\":", 9);
+    o += 9;
+    return o + td_json_escape_quoted(o, doc->base + b.s, n);
+}
+
+/* Whether n bytes of text (escaped: up to n * 6) and `more` bytes besides
+ * fit at c->o as they are (one check for a whole item). */
+static inline bool cw_fits(const cw *c, size_t n, size_t more)
+{
+    return c->st == TD_OK && c->o && n < (SIZE_MAX - 256) / 6 &&
+           (size_t)(c->end - c->o) >= n * 6 + more;
+}
+
 /* "span":[s,e],"text":"..." */
 static void cw_span_text(cw *c, const td_doc *doc, td_span sp)
 {
@@ -342,15 +363,8 @@ static void cw_span_text(cw *c, const td_doc *doc, td_span sp)
     size_t n = b.e - b.s;
     /* room for all of it as it is: one check, no calls but the escape
      * (otherwise the step-by-step writes, which may grow the buffer) */
-    if (c->st == TD_OK && c->o && n < (SIZE_MAX - 64) / 6 && (size_t)(c->end - c->o) >= n * 6 + 48) {
-        char *o = c->o;
-        memcpy(o, "\"span\":[", 8);
-        o = cw_u32(o + 8, b.s);
-        *o++ = ',';
-        o = cw_u32(o, b.e);
-        memcpy(o, "],\"text\":", 9);
-        o += 9;
-        c->o = o + td_json_escape_quoted(o, doc->base + b.s, n);
+    if (cw_fits(c, n, 48)) {
+        c->o = cw_span_text_at(c->o, doc, b, n);
         return;
     }
     CW_LIT(c, "\"span\":");
@@ -448,6 +462,24 @@ static void cw_entities(cw *c, const td_doc *doc)
         CW_LIT(c, ",\"mentions\":[");
         for (size_t k = 0; k < e->mentions.n; k++) {
             const td_mention *m = TD_VEC_AT(e->mentions, td_mention, k);
+            /* {"span":[s,e],"text":"...","form":"..."}, at one check */
+            td_span b = cw_map(c, doc, m->span);
+            size_t n = b.e - b.s;
+            if (cw_fits(c, n, 48 + 32)) {
+                char *o = c->o;
+                *o++ = '{';
+                o = cw_span_text_at(o, doc, b, n);
+                memcpy(o, ",\"form\":", 8);
+                o += 8;
+                const cw_lit *l = CW_LIT_OF(cw_forms, m->form, TD_FORM_NAME);
+                memcpy(o, l->q, sizeof l->q);
+                o += l->n;
+                *o++ = '}';
+                if (k + 1 < e->mentions.n)
+                    *o++ = ',';
+                c->o = o;
+                continue;
+            }
             CW_LIT(c, "{");
             cw_span_text(c, doc, m->span);
             CW_LIT(c, ",\"form\":");
@@ -514,15 +546,40 @@ static void cw_times(cw *c, const td_doc *doc)
     CW_LIT(c, ",\"times\":[");
     for (size_t i = 0; i < doc->times.n; i++) {
         const td_time *t = TD_VEC_AT(doc->times, td_time, i);
-        if (i)
-            CW_LIT(c, ",{");
-        else
-            CW_LIT(c, "{");
-        cw_span_text(c, doc, t->span);
-        CW_LIT(c, ",\"type\":");
-        cw_name(c, CW_LIT_OF(cw_time_types, t->type, TD_TIME_DATE));
-        CW_LIT(c, ",\"value\":");
-        cw_cstr(c, t->value);
+        /* {"span":[s,e],"text":"...","type":"...","value":"..." at one check */
+        td_span b = cw_map(c, doc, t->span);
+        size_t n = b.e - b.s, vn = t->value ? strlen(t->value) : 0;
+        if (vn < SIZE_MAX / 8 && cw_fits(c, n + vn, 48 + 64)) {
+            char *o = c->o;
+            if (i)
+                *o++ = ',';
+            *o++ = '{';
+            o = cw_span_text_at(o, doc, b, n);
+            memcpy(o, ",\"type\":", 8);
+            o += 8;
+            const cw_lit *l = CW_LIT_OF(cw_time_types, t->type, TD_TIME_DATE);
+            memcpy(o, l->q, sizeof l->q);
+            o += l->n;
+            memcpy(o, ",\"value\":", 9);
+            o += 9;
+            if (t->value) {
+                o += td_json_escape_quoted(o, t->value, vn);
+            } else {
+                memcpy(o, "null", 4);
+                o += 4;
+            }
+            c->o = o;
+        } else {
+            if (i)
+                CW_LIT(c, ",{");
+            else
+                CW_LIT(c, "{");
+            cw_span_text(c, doc, t->span);
+            CW_LIT(c, ",\"type\":");
+            cw_name(c, CW_LIT_OF(cw_time_types, t->type, TD_TIME_DATE));
+            CW_LIT(c, ",\"value\":");
+            cw_cstr(c, t->value);
+        }
         CW_OPT(c, ",\"mod\":", t->mod);
         CW_LIT(c, "}");
     }
