@@ -132,9 +132,44 @@ static void cw_cstr(cw *c, const char *s) /* NULL: null */
         CW_LIT(c, "null");
 }
 
-/* "s" for a name of the program's own (a kind, a type, a form: short
- * ASCII words with nothing to escape), without strlen or the escaper. */
-static inline void cw_name(cw *c, const char *s)
+/* The names of the program's own (kinds, types, forms: short ASCII words
+ * with nothing to escape) quoted, by enum value: td_block_kind_name() and
+ * the other td_*_name() of doc.c, as literals of known length, so a name is
+ * one 16-byte copy (test_record checks them against doc.c's). */
+typedef struct {
+    char q[16]; /* "\"name\"", zero padded */
+    uint8_t n;  /* its length */
+} cw_lit;
+
+#define CW_Q(w) {"\"" w "\"", sizeof(w) + 1}
+
+static const cw_lit cw_block_kinds[TD_BLOCK_KIND_COUNT] = {
+    CW_Q("body"),     CW_Q("header"), CW_Q("title"),      CW_Q("caption"),
+    CW_Q("dateline"), CW_Q("byline"), CW_Q("boilerplate")};
+static const cw_lit cw_ent_types[TD_ENT_TYPE_COUNT] = {
+    CW_Q("person"), CW_Q("country"), CW_Q("location"), CW_Q("organization"), CW_Q("group")};
+static const cw_lit cw_forms[TD_FORM_COUNT] = {CW_Q("name"),    CW_Q("acronym"), CW_Q("demonym"),
+                                               CW_Q("metonym"), CW_Q("pronoun"), CW_Q("nominal")};
+static const cw_lit cw_quote_kinds[TD_QUOTE_REPORTED + 1] = {CW_Q("direct"), CW_Q("mixed"),
+                                                             CW_Q("reported")};
+static const cw_lit cw_time_types[TD_TIME_SET + 1] = {CW_Q("DATE"), CW_Q("TIME"), CW_Q("DURATION"),
+                                                      CW_Q("SET")};
+
+/* Entry v of table t of n entries, else entry dflt (as the td_*_name
+ * functions answer an out-of-range value). */
+#define CW_LIT_OF(t, v, dflt) (&(t)[(unsigned)(v) < sizeof(t) / sizeof *(t) ? (unsigned)(v) : (dflt)])
+
+static inline void cw_name(cw *c, const cw_lit *l)
+{
+    if (!cw_room(c, sizeof l->q))
+        return;
+    memcpy(c->o, l->q, sizeof l->q);
+    c->o += l->n;
+}
+
+/* "s" for a name of the program's own without a table (the date's
+ * precision, once a record). */
+static inline void cw_name_str(cw *c, const char *s)
 {
     if (!cw_room(c, 66))
         return;
@@ -243,14 +278,42 @@ static inline size_t cw_bound(const cw *c, const uint32_t *a, uint32_t off, bool
     return lo;
 }
 
+/* td_doc_base_at(doc, off, k), inlined: the base offset of norm offset
+ * off, k checkpoints before it (map_norm[i] <= off). */
+static inline uint32_t cw_base_at(const td_doc *doc, uint32_t off, size_t k)
+{
+    if (k == 0)
+        return off;
+    uint32_t b = doc->map_base[k - 1] + (off - doc->map_norm[k - 1]);
+    if (k < doc->map_n && b > doc->map_base[k])
+        b = doc->map_base[k];
+    return b > doc->base_len ? (uint32_t)doc->base_len : b;
+}
+
+/* td_doc_base_end_at(doc, off, k), inlined (k: map_norm[i] < off). */
+static inline uint32_t cw_base_end_at(const td_doc *doc, uint32_t off, size_t k)
+{
+    uint32_t b;
+    if (k < doc->map_n && doc->map_norm[k] == off) {
+        b = doc->map_base[k]; /* at a boundary: the leftmost one */
+    } else if (k == 0) {
+        b = off;
+    } else {
+        b = doc->map_base[k - 1] + (off - doc->map_norm[k - 1]);
+        if (k < doc->map_n && b > doc->map_base[k])
+            b = doc->map_base[k];
+    }
+    return b > doc->base_len ? (uint32_t)doc->base_len : b;
+}
+
 /* td_doc_span_to_base, with the checkpoints found through the index */
-static td_span cw_map(const cw *c, const td_doc *doc, td_span sp)
+static inline td_span cw_map(const cw *c, const td_doc *doc, td_span sp)
 {
     if (c->nb == 0)
         return td_doc_span_to_base(doc, sp);
     const uint32_t *mn = doc->map_norm;
-    td_span r = {td_doc_base_at(doc, sp.s, cw_bound(c, mn, sp.s, true)),
-                 td_doc_base_end_at(doc, sp.e, cw_bound(c, mn, sp.e, false))};
+    td_span r = {cw_base_at(doc, sp.s, cw_bound(c, mn, sp.s, true)),
+                 cw_base_end_at(doc, sp.e, cw_bound(c, mn, sp.e, false))};
     if (r.e < r.s)
         r.e = r.s;
     return r;
@@ -272,6 +335,27 @@ static td_span cw_span(cw *c, const td_doc *doc, td_span sp)
     return b;
 }
 
+/* "span":[s,e],"text":"..." of base span b (n = its length) written at o,
+ * which has room for n * 6 + 48 bytes; returns the end. */
+static inline char *cw_span_text_at(char *o, const td_doc *doc, td_span b, size_t n)
+{
+    memcpy(o, "\"span\":[", 8);
+    o = cw_u32(o + 8, b.s);
+    *o++ = ',';
+    o = cw_u32(o, b.e);
+    memcpy(o, "],\"text\":", 9);
+    o += 9;
+    return o + td_json_escape_quoted(o, doc->base + b.s, n);
+}
+
+/* Whether n bytes of text (escaped: up to n * 6) and `more` bytes besides
+ * fit at c->o as they are (one check for a whole item). */
+static inline bool cw_fits(const cw *c, size_t n, size_t more)
+{
+    return c->st == TD_OK && c->o && n < (SIZE_MAX - 256) / 6 &&
+           (size_t)(c->end - c->o) >= n * 6 + more;
+}
+
 /* "span":[s,e],"text":"..." */
 static void cw_span_text(cw *c, const td_doc *doc, td_span sp)
 {
@@ -279,15 +363,8 @@ static void cw_span_text(cw *c, const td_doc *doc, td_span sp)
     size_t n = b.e - b.s;
     /* room for all of it as it is: one check, no calls but the escape
      * (otherwise the step-by-step writes, which may grow the buffer) */
-    if (c->st == TD_OK && c->o && n < (SIZE_MAX - 64) / 6 && (size_t)(c->end - c->o) >= n * 6 + 48) {
-        char *o = c->o;
-        memcpy(o, "\"span\":[", 8);
-        o = cw_u32(o + 8, b.s);
-        *o++ = ',';
-        o = cw_u32(o, b.e);
-        memcpy(o, "],\"text\":", 9);
-        o += 9;
-        c->o = o + td_json_escape_quoted(o, doc->base + b.s, n);
+    if (cw_fits(c, n, 48)) {
+        c->o = cw_span_text_at(c->o, doc, b, n);
         return;
     }
     CW_LIT(c, "\"span\":");
@@ -330,7 +407,7 @@ static void cw_blocks(cw *c, const td_doc *doc)
         if (i)
             CW_LIT(c, ",");
         CW_LIT(c, "{\"kind\":");
-        cw_name(c, td_block_kind_name(b->kind));
+        cw_name(c, CW_LIT_OF(cw_block_kinds, b->kind, TD_BLOCK_BODY));
         CW_LIT(c, ",\"span\":");
         cw_span(c, doc, b->span);
         CW_LIT(c, "}");
@@ -355,7 +432,7 @@ static void cw_date(cw *c, const td_doc *doc)
     CW_LIT(c, ",\"date\":{\"value\":");
     cw_cstr(c, doc->date.value);
     CW_LIT(c, ",\"precision\":");
-    cw_name(c, td_precision_name(doc->date.value ? doc->date.precision : TD_PREC_UNKNOWN));
+    cw_name_str(c, td_precision_name(doc->date.value ? doc->date.precision : TD_PREC_UNKNOWN));
     CW_LIT(c, ",\"source\":");
     cw_cstr(c, doc->date.source);
     CW_LIT(c, ",\"header\":");
@@ -375,7 +452,7 @@ static void cw_entities(cw *c, const td_doc *doc)
         CW_LIT(c, "{\"id\":");
         cw_int(c, e->id);
         CW_LIT(c, ",\"type\":");
-        cw_name(c, td_entity_type_name(e->type));
+        cw_name(c, CW_LIT_OF(cw_ent_types, e->type, TD_ENT_ORGANIZATION));
         CW_LIT(c, ",\"name\":");
         cw_cstr(c, e->name);
         CW_OPT(c, ",\"role\":", e->role);
@@ -385,10 +462,28 @@ static void cw_entities(cw *c, const td_doc *doc)
         CW_LIT(c, ",\"mentions\":[");
         for (size_t k = 0; k < e->mentions.n; k++) {
             const td_mention *m = TD_VEC_AT(e->mentions, td_mention, k);
+            /* {"span":[s,e],"text":"...","form":"..."}, at one check */
+            td_span b = cw_map(c, doc, m->span);
+            size_t n = b.e - b.s;
+            if (cw_fits(c, n, 48 + 32)) {
+                char *o = c->o;
+                *o++ = '{';
+                o = cw_span_text_at(o, doc, b, n);
+                memcpy(o, ",\"form\":", 8);
+                o += 8;
+                const cw_lit *l = CW_LIT_OF(cw_forms, m->form, TD_FORM_NAME);
+                memcpy(o, l->q, sizeof l->q);
+                o += l->n;
+                *o++ = '}';
+                if (k + 1 < e->mentions.n)
+                    *o++ = ',';
+                c->o = o;
+                continue;
+            }
             CW_LIT(c, "{");
             cw_span_text(c, doc, m->span);
             CW_LIT(c, ",\"form\":");
-            cw_name(c, td_mention_form_name(m->form));
+            cw_name(c, CW_LIT_OF(cw_forms, m->form, TD_FORM_NAME));
             if (k + 1 < e->mentions.n)
                 CW_LIT(c, "},");
             else
@@ -407,7 +502,7 @@ static void cw_quotes(cw *c, const td_doc *doc)
         if (i)
             CW_LIT(c, ",");
         CW_LIT(c, "{\"kind\":");
-        cw_name(c, td_quote_kind_name(q->kind));
+        cw_name(c, CW_LIT_OF(cw_quote_kinds, q->kind, TD_QUOTE_DIRECT));
         CW_LIT(c, ",");
         cw_span_text(c, doc, q->span);
         if (q->spans.n > 0) {
@@ -451,15 +546,40 @@ static void cw_times(cw *c, const td_doc *doc)
     CW_LIT(c, ",\"times\":[");
     for (size_t i = 0; i < doc->times.n; i++) {
         const td_time *t = TD_VEC_AT(doc->times, td_time, i);
-        if (i)
-            CW_LIT(c, ",{");
-        else
-            CW_LIT(c, "{");
-        cw_span_text(c, doc, t->span);
-        CW_LIT(c, ",\"type\":");
-        cw_name(c, td_time_type_name(t->type));
-        CW_LIT(c, ",\"value\":");
-        cw_cstr(c, t->value);
+        /* {"span":[s,e],"text":"...","type":"...","value":"..." at one check */
+        td_span b = cw_map(c, doc, t->span);
+        size_t n = b.e - b.s, vn = t->value ? strlen(t->value) : 0;
+        if (vn < SIZE_MAX / 8 && cw_fits(c, n + vn, 48 + 64)) {
+            char *o = c->o;
+            if (i)
+                *o++ = ',';
+            *o++ = '{';
+            o = cw_span_text_at(o, doc, b, n);
+            memcpy(o, ",\"type\":", 8);
+            o += 8;
+            const cw_lit *l = CW_LIT_OF(cw_time_types, t->type, TD_TIME_DATE);
+            memcpy(o, l->q, sizeof l->q);
+            o += l->n;
+            memcpy(o, ",\"value\":", 9);
+            o += 9;
+            if (t->value) {
+                o += td_json_escape_quoted(o, t->value, vn);
+            } else {
+                memcpy(o, "null", 4);
+                o += 4;
+            }
+            c->o = o;
+        } else {
+            if (i)
+                CW_LIT(c, ",{");
+            else
+                CW_LIT(c, "{");
+            cw_span_text(c, doc, t->span);
+            CW_LIT(c, ",\"type\":");
+            cw_name(c, CW_LIT_OF(cw_time_types, t->type, TD_TIME_DATE));
+            CW_LIT(c, ",\"value\":");
+            cw_cstr(c, t->value);
+        }
         CW_OPT(c, ",\"mod\":", t->mod);
         CW_LIT(c, "}");
     }

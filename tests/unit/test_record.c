@@ -4,7 +4,7 @@
  * whenever they fit, and is refused (TD_ETOOBIG) when they do not; every
  * span of a long text whose norm offsets differ from its base offsets is
  * written as td_doc_span_to_base() maps it; the body text is its lines
- * joined by newlines.
+ * joined by newlines; the names of kinds, types and forms are doc.c's.
  */
 #include "harness.h"
 #include "fixture.h"
@@ -109,12 +109,61 @@ TEST(spans_mapped)
     td_doc_free(doc);
 }
 
+/* rec holds "<key>":"<name>" (name as doc.c's td_*_name writes it). */
+static int has_name(const char *rec, const char *key, const char *name)
+{
+    char want[64];
+    snprintf(want, sizeof want, "\"%s\":\"%s\"", key, name);
+    return rec && strstr(rec, want) != NULL;
+}
+
+/* The record's names of kinds, types and forms are those of doc.c's
+ * td_*_name functions, for every value and for one out of range. */
+TEST(names_as_doc)
+{
+    td_doc *doc = fx_run("Sergey Lavrov said on Monday that Russia would stay in Vienna.\n",
+                         "2008-03-04");
+    CHECK(doc != NULL);
+    if (!doc)
+        return;
+    CHECK(doc->entities.n > 0 && doc->times.n > 0 && doc->quotes.n > 0 && doc->blocks.n > 0);
+    if (!doc->entities.n || !doc->times.n || !doc->quotes.n || !doc->blocks.n) {
+        td_doc_free(doc);
+        return;
+    }
+    td_entity *e = TD_VEC_AT(doc->entities, td_entity, 0);
+    td_mention *m = TD_VEC_AT(e->mentions, td_mention, 0);
+    td_time *t = TD_VEC_AT(doc->times, td_time, 0);
+    td_quote *q = TD_VEC_AT(doc->quotes, td_quote, 0);
+    td_block *b = TD_DOC_BLOCK(doc, doc->blocks.n - 1);
+    td_block_kind b0 = b->kind;
+    for (int v = 0; v <= 8; v++) {
+        m->form = (td_mention_form)v;
+        e->type = (td_entity_type)v;
+        t->type = (td_time_type)v;
+        q->kind = (td_quote_kind)v;
+        b->kind = (td_block_kind)v;
+        td_buf rec;
+        td_buf_init(&rec, 0);
+        CHECK(td_record_write(doc, 0, &rec) == TD_OK);
+        CHECK(has_name(rec.ptr, "form", td_mention_form_name(m->form)));
+        CHECK(has_name(rec.ptr, "type", td_entity_type_name(e->type)));
+        CHECK(has_name(rec.ptr, "type", td_time_type_name(t->type)));
+        CHECK(has_name(rec.ptr, "kind", td_quote_kind_name(q->kind)));
+        CHECK(has_name(rec.ptr, "kind", td_block_kind_name(b->kind)));
+        td_buf_release(&rec);
+    }
+    b->kind = b0;
+    td_doc_free(doc);
+}
+
 int main(void)
 {
     if (fx_load(NULL))
         return 1;
     RUN(capped_buffer);
     RUN(spans_mapped);
+    RUN(names_as_doc);
     fx_release();
     return DONE();
 }
