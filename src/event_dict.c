@@ -50,14 +50,18 @@ static inline unsigned char up(unsigned char c) { return c >= 'a' && c <= 'z' ? 
 /* Byte classes of the dictionaries' syntax, one load a byte:
  *   CC_SPACE  isspace() of the C locale (tidings never calls setlocale);
  *   CC_WSEP   what separates a phrase's words: ' ', '\t' and '_';
- *   CC_CEND   what ends an actor code: a space, '<' or '>'. */
-enum { CC_SPACE = 1, CC_WSEP = 2, CC_CEND = 4 };
+ *   CC_CEND   what ends an actor code: a space, '<' or '>';
+ *   CC_PDROP  what a pattern's word drops: ( ) { } (and NUL, as strchr
+ *             finds it in any string). */
+enum { CC_SPACE = 1, CC_WSEP = 2, CC_CEND = 4, CC_PDROP = 8 };
 static const uint8_t cclass[256] = {
     [' '] = CC_SPACE | CC_WSEP | CC_CEND, ['\t'] = CC_SPACE | CC_WSEP | CC_CEND,
     ['\n'] = CC_SPACE | CC_CEND,          ['\v'] = CC_SPACE | CC_CEND,
     ['\f'] = CC_SPACE | CC_CEND,          ['\r'] = CC_SPACE | CC_CEND,
     ['_'] = CC_WSEP,                      ['<'] = CC_CEND,
-    ['>'] = CC_CEND};
+    ['>'] = CC_CEND,                      ['('] = CC_PDROP,
+    [')'] = CC_PDROP,                     ['{'] = CC_PDROP,
+    ['}'] = CC_PDROP,                     ['\0'] = CC_PDROP};
 
 static inline bool is_space(unsigned char c) { return cclass[c] & CC_SPACE; }
 
@@ -214,7 +218,7 @@ typedef struct {
     size_t n;
 } view;
 
-static view trim(view v)
+static inline __attribute__((always_inline)) view trim(view v)
 {
     while (v.n && is_space((unsigned char)v.s[0])) {
         v.s++;
@@ -368,11 +372,14 @@ static int32_t parse_date(view v)
 {
     size_t n = 0;
     long x = 0;
-    for (size_t i = 0; i < v.n && n < 15; i++)
-        if (v.s[i] >= '0' && v.s[i] <= '9') {
-            x = x * 10 + (v.s[i] - '0');
-            n++;
+    for (size_t i = 0; i < v.n; i++) {
+        unsigned dg = (unsigned)(unsigned char)v.s[i] - '0';
+        if (dg < 10) {
+            x = x * 10 + (long)dg;
+            if (++n == 15)
+                break;
         }
+    }
     if (n == 6) {
         long yy = x / 10000;
         x += (yy < 40 ? 20000000L : 19000000L);
@@ -985,7 +992,7 @@ static int pattern_line(ed_dict *d, vstate *st, view v)
             char piece[128];
             size_t pn = 0;
             for (size_t q = ps; q < k && pn < 127; q++)
-                if (!strchr("(){}", body.s[q]))
+                if (!(cclass[(unsigned char)body.s[q]] & CC_PDROP))
                     piece[pn++] = body.s[q];
             piece[pn] = '\0';
             bool adj = !first;
