@@ -47,9 +47,23 @@ static int grow_array(void **p, uint32_t *cap, size_t sz)
 
 static inline unsigned char up(unsigned char c) { return c >= 'a' && c <= 'z' ? c - 32 : c; }
 
-/* isspace() of the C locale (tidings never calls setlocale): no call to
- * the C library for every byte of the dictionaries. */
-static inline bool is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+/* Byte classes of the dictionaries' syntax, one load a byte:
+ *   CC_SPACE  isspace() of the C locale (tidings never calls setlocale);
+ *   CC_WSEP   what separates a phrase's words: ' ', '\t' and '_';
+ *   CC_CEND   what ends an actor code: a space, '<' or '>';
+ *   CC_PDROP  what a pattern's word drops: ( ) { } (and NUL, as strchr
+ *             finds it in any string). */
+enum { CC_SPACE = 1, CC_WSEP = 2, CC_CEND = 4, CC_PDROP = 8 };
+static const uint8_t cclass[256] = {
+    [' '] = CC_SPACE | CC_WSEP | CC_CEND, ['\t'] = CC_SPACE | CC_WSEP | CC_CEND,
+    ['\n'] = CC_SPACE | CC_CEND,          ['\v'] = CC_SPACE | CC_CEND,
+    ['\f'] = CC_SPACE | CC_CEND,          ['\r'] = CC_SPACE | CC_CEND,
+    ['_'] = CC_WSEP,                      ['<'] = CC_CEND,
+    ['>'] = CC_CEND,                      ['('] = CC_PDROP,
+    [')'] = CC_PDROP,                     ['{'] = CC_PDROP,
+    ['}'] = CC_PDROP,                     ['\0'] = CC_PDROP};
+
+static inline bool is_space(unsigned char c) { return cclass[c] & CC_SPACE; }
 
 static bool eq_upper(const char *a, const char *b, size_t n)
 {
@@ -120,8 +134,12 @@ static int str_add(ed_dict *d, const char *s, size_t n, uint32_t *off)
         x = ed_up8(x);
         memcpy(o + i, &x, 8);
     }
-    for (; i < n; i++)
-        o[i] = (char)up((unsigned char)s[i]);
+    if (i < n) { /* the last 1 to 7 bytes, the same way */
+        uint64_t x = 0;
+        memcpy(&x, s + i, n - i);
+        x = ed_up8(x);
+        memcpy(o + i, &x, n - i);
+    }
     d->strpool[d->str_len + n] = '\0';
     d->str_len += n + 1;
     return 0;
@@ -129,7 +147,7 @@ static int str_add(ed_dict *d, const char *s, size_t n, uint32_t *off)
 
 static int rehash(ed_dict *d)
 {
-    uint32_t ns = d->n_slots ? d->n_slots * 2 : 1 << 14;
+    uint32_t ns = d->n_slots ? d->n_slots * 2 : 1 << 17; /* the Phoenix set: ~48k words */
     ed_slot *sl = calloc(ns, sizeof *sl);
     if (!sl)
         return -1;
@@ -200,7 +218,7 @@ typedef struct {
     size_t n;
 } view;
 
-static view trim(view v)
+static inline __attribute__((always_inline)) view trim(view v)
 {
     while (v.n && is_space((unsigned char)v.s[0])) {
         v.s++;
@@ -220,12 +238,7 @@ static view strip_comment(view v)
 }
 
 /* Split a phrase into words at spaces and underscores; ids out (max cap). */
-static inline bool is_wsep(unsigned char c)
-{
-    /* ' ', '\t' and '_': one shift and mask for the bytes below 96 */
-    const uint64_t lo = 1ull << ' ' | 1ull << '\t', hi = 1ull << ('_' - 64);
-    return c < 64 ? (lo >> c) & 1 : c < 128 && ((hi >> (c - 64)) & 1);
-}
+static inline bool is_wsep(unsigned char c) { return cclass[c] & CC_WSEP; }
 
 static size_t phrase_words(ed_dict *d, view v, uint32_t *ids, size_t cap)
 {
@@ -321,7 +334,9 @@ static bool has_xml_end(view t)
     return false;
 }
 
-/* Next line, without its newline, comments not yet removed. */
+/* Next line, without its newline and trimmed, comments not yet removed
+ * (callers trim again after strip_comment: the same as trimming the
+ * untrimmed line, since white space holds no '#'). */
 static bool next_line(lines *L, view *out)
 {
     for (;;) {
@@ -346,7 +361,7 @@ static bool next_line(lines *L, view *out)
                 L->in_xml_comment = true;
             continue;
         }
-        *out = v;
+        *out = t;
         return true;
     }
 }
@@ -357,11 +372,14 @@ static int32_t parse_date(view v)
 {
     size_t n = 0;
     long x = 0;
-    for (size_t i = 0; i < v.n && n < 15; i++)
-        if (v.s[i] >= '0' && v.s[i] <= '9') {
-            x = x * 10 + (v.s[i] - '0');
-            n++;
+    for (size_t i = 0; i < v.n; i++) {
+        unsigned dg = (unsigned)(unsigned char)v.s[i] - '0';
+        if (dg < 10) {
+            x = x * 10 + (long)dg;
+            if (++n == 15)
+                break;
         }
+    }
     if (n == 6) {
         long yy = x / 10000;
         x += (yy < 40 ? 20000000L : 19000000L);
@@ -375,7 +393,7 @@ static int add_actor_code(ed_dict *d, view c)
 {
     /* "HOBGOV 19950601 - 19990815", "HOB < 950601", "RUSGOV >20040309" */
     size_t i = 0;
-    while (i < c.n && !is_space((unsigned char)c.s[i]) && c.s[i] != '<' && c.s[i] != '>')
+    while (i < c.n && !(cclass[(unsigned char)c.s[i]] & CC_CEND))
         i++;
     view code = {c.s, i}, rest = trim((view){c.s + i, c.n - i});
     if (GROW(d->codes, d->n_codes, d->cap_codes) < 0)
@@ -974,7 +992,7 @@ static int pattern_line(ed_dict *d, vstate *st, view v)
             char piece[128];
             size_t pn = 0;
             for (size_t q = ps; q < k && pn < 127; q++)
-                if (!strchr("(){}", body.s[q]))
+                if (!(cclass[(unsigned char)body.s[q]] & CC_PDROP))
                     piece[pn++] = body.s[q];
             piece[pn] = '\0';
             bool adj = !first;

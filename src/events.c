@@ -592,15 +592,15 @@ static inline uint32_t tword_wid(const void *ctx, size_t j) { return tw_wid(((co
 static inline long multi_phrase(const ed_dict *d, int kind, const ed_wph *wd, size_t avail,
                                 wid_at_fn at, const void *ctx, uint32_t *len)
 {
-    const ed_phrase *ph = d->phr[kind];
-    const uint32_t *by = d->by2[kind] + wd->first[kind];
-    const uint32_t *second = d->by2w1[kind] + wd->first[kind];
-    const uint32_t *third = d->by2w2[kind] + wd->first[kind];
     uint32_t w1 = at(ctx, 1), lo = 0, hi = wd->n2[kind];
     if (w1 == ED_NONE)
         return -1; /* no dictionary word next: no phrase goes on */
     if (!((d->second[kind][w1 >> 6] >> (w1 & 63)) & 1))
         return -1; /* no phrase of the kind has it second */
+    const ed_phrase *ph = d->phr[kind];
+    const uint32_t *by = d->by2[kind] + wd->first[kind];
+    const uint32_t *second = d->by2w1[kind] + wd->first[kind];
+    const uint32_t *third = d->by2w2[kind] + wd->first[kind];
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
         if (second[mid] < w1)
