@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "stage.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1190,23 +1191,35 @@ static const word_info *word_info_of(const time_res *r, int want, const char *w,
     return word_info_q(r, q, w, n, slow);
 }
 
+/* A tok_info of pass 1 as one 64-bit word (one store): role and cue, mask
+ * -1, the rest 0 (tok_infos copies it in). */
+_Static_assert(sizeof(tok_info) == 8 && offsetof(tok_info, cue) == 2 &&
+                   offsetof(tok_info, mask) == 4,
+               "tok_info is one word");
+static inline uint64_t tok_word(int role, int cue)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (uint64_t)(uint8_t)role | (uint64_t)(uint8_t)cue << 16 | 0xffffull << 32;
+#else
+    tok_info x = {.role = (uint8_t)role, .cue = (int8_t)cue, .mask = -1};
+    uint64_t v;
+    memcpy(&v, &x, sizeof v);
+    return v;
+#endif
+}
+
 /* Pass 1, every token: numbers, triggers, event cues, a.m./p.m., and its
  * tense cue. One quick hash and one load rule out most words. */
-static inline tok_info tok_info_of(const time_res *r, const char *norm, const char *end,
+static inline uint64_t tok_info_of(const time_res *r, const char *norm, const char *end,
                                    const td_token *t)
 {
     const char *w = norm + t->span.s;
     size_t n = t->span.e - t->span.s;
-    tok_info ti = {.mask = -1};
-    if (n && w[0] >= '0' && w[0] <= '9') {
-        ti.role = R_NUM | R_START;
-        return ti;
-    }
-    if (t->type != TD_TOK_WORD) {
-        ti.role = n && w[0] == '\'' ? R_START : 0;
-        return ti;
-    }
-    int role = R_WORD;
+    if (n && w[0] >= '0' && w[0] <= '9')
+        return tok_word(R_NUM | R_START, 0);
+    if (t->type != TD_TOK_WORD)
+        return tok_word(n && w[0] == '\'' ? R_START : 0, 0);
+    int role = R_WORD, cue = 0;
     bool tense_word = false, hyphen = n >= 32 && memchr(w, '-', n);
     if (n && n < 32) {
         uint64_t raw, q = quick_hash_raw(w, n, end, &raw);
@@ -1216,11 +1229,11 @@ static inline tok_info tok_info_of(const time_res *r, const char *norm, const ch
             const word_info *wi = word_info_q(r, q, w, n, &tmp);
             role |= wi->role & R_HOT;
             tense_word = wi->flags & WI_TENSE;
-            ti.cue = wi->cue;
+            cue = wi->cue;
         }
     }
     if (!tense_word && n >= 5 && w[n - 2] == 'e' && w[n - 1] == 'd' && !(t->flags & TD_TOKF_CAP))
-        ti.cue = -1;
+        cue = -1;
     const char *h = role & R_TRIG || !hyphen ? NULL : memchr(w, '-', n);
     if (h) { /* third-quarter, year-earlier, mid-November */
         const char *l = w + n - 1;
@@ -1230,8 +1243,7 @@ static inline tok_info tok_info_of(const time_res *r, const char *norm, const ch
         role |= word_info_of(r, WB_HOT, w, (size_t)(h - w), end, &tmp)->role & R_HOT;
         role |= word_info_of(r, WB_HOT, l + 1, (size_t)(w + n - l - 1), end, &tmp)->role & R_HOT;
     }
-    ti.role = (uint8_t)role;
-    return ti;
+    return tok_word(role, cue);
 }
 
 /* The chain role and rule mask of token i, looked up the first time a
@@ -1322,9 +1334,9 @@ static tok_info *tok_infos(const time_res *r, const td_doc *doc, td_arena *a, to
             cur = t->block;
             line++;
         }
-        tok_info x = tok_info_of(r, norm, end, t);
-        ti[i] = x;
-        if (x.role & (R_TRIG | R_EVENT | R_NUM))
+        uint64_t x = tok_info_of(r, norm, end, t);
+        memcpy(&ti[i], &x, sizeof x);
+        if (x & (R_TRIG | R_EVENT | R_NUM)) /* the role is the low byte */
             c[k++] = (tok_cand){(uint32_t)i, line};
     }
     size_t m = 0;
