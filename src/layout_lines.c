@@ -4,6 +4,10 @@
  * hashes of its content words; plus the small hash set the overlap
  * between lines and body is counted in. One pass over the bytes of a
  * line; no allocation but the growing word array in the scratch arena.
+ * A line of ASCII text (quote marks, dashes and Latin-1 signs besides, the
+ * common case) is read 64 bytes at a time from masks (ascii_line()): only
+ * its word starts, marks and token starts at 'h' or 'w' are visited; any
+ * other line takes the general loop, byte by byte.
  */
 #include "layout_lines.h"
 #include "utf8.h"
@@ -422,35 +426,78 @@ static inline uint64_t alnum64(const unsigned char *p)
 }
 #endif
 
+/* The apostrophes of the 64 bytes at p. */
+#if defined(__SSE2__)
+static inline uint64_t apos16(const unsigned char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    return (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+}
+
+static inline uint64_t apos64(const unsigned char *p)
+{
+    return apos16(p) | apos16(p + 16) << 16 | apos16(p + 32) << 32 | apos16(p + 48) << 48;
+}
+#else
+static inline uint64_t apos64(const unsigned char *p)
+{
+    uint64_t m = 0;
+    for (unsigned k = 0; k < 64; k++)
+        m |= (uint64_t)(p[k] == '\'') << k;
+    return m;
+}
+#endif
+
 uint64_t *td_lay_alnum_map(const char *text, size_t len, td_arena *a)
 {
     const unsigned char *t = (const unsigned char *)text;
-    uint64_t *m = td_arena_alloc(a, (len / 64 + 2) * sizeof *m);
+    size_t nw = len / 64 + 2;
+    uint64_t *m = td_arena_alloc(a, 2 * nw * sizeof *m);
     if (!m)
         return NULL;
+    /* the letters and digits at even words, the apostrophes at odd ones */
     size_t k = 0;
-    for (; len - k >= 64; k += 64)
-        m[k / 64] = alnum64(t + k);
+    for (; len - k >= 64; k += 64) {
+        m[2 * (k / 64)] = alnum64(t + k);
+        m[2 * (k / 64) + 1] = apos64(t + k);
+    }
     unsigned char tail[64];
     memset(tail, 0, sizeof tail);
     memcpy(tail, t + k, len - k);
-    m[k / 64] = alnum64(tail);
-    m[k / 64 + 1] = 0;
+    m[2 * (k / 64)] = alnum64(tail);
+    m[2 * (k / 64) + 1] = apos64(tail);
+    m[2 * (k / 64 + 1)] = m[2 * (k / 64 + 1) + 1] = 0;
+    /* an apostrophe between two letters or digits joins them: the odd
+     * words become the word bytes */
+    uint64_t prev = 0;
+    for (size_t w = 0; w < nw; w++) {
+        uint64_t al = m[2 * w], next = w + 1 < nw ? m[2 * w + 2] : 0;
+        uint64_t joined = m[2 * w + 1] & ((al << 1) | (prev >> 63)) & ((al >> 1) | (next << 63));
+        m[2 * w + 1] = al | joined;
+        prev = al;
+    }
     return m;
 }
 
-/* Length of the run of ASCII letters and digits at i (t[i] is one). */
-static inline size_t run_len(const uint64_t *map, size_t i)
+/* The map's two kinds of bits (td_lay_alnum_map()): ASCII letters and
+ * digits, and word bytes (those and the apostrophes that join them). */
+enum { MAP_ALNUM = 0, MAP_WORD = 1 };
+
+/* Length of the run of bits of the kind at i (bit i is set). */
+static inline size_t run_bits(const uint64_t *map, unsigned kind, size_t i)
 {
     size_t w = i / 64;
-    uint64_t x = ~map[w] >> (i % 64);
+    uint64_t x = ~map[2 * w + kind] >> (i % 64);
     if (x)
         return (size_t)__builtin_ctzll(x);
     size_t n = 64 - i % 64;
-    while (!(x = ~map[++w]))
+    while (!(x = ~map[2 * (++w) + kind]))
         n += 64;
     return n + (size_t)__builtin_ctzll(x);
 }
+
+/* Length of the run of ASCII letters and digits at i (t[i] is one). */
+static inline size_t run_len(const uint64_t *map, size_t i) { return run_bits(map, MAP_ALNUM, i); }
 
 /* The hash of the ASCII letters and digits t[i..j), folded, as hs_byte()
  * and hs_final() give it: the full eights, then the rest read from the 8
@@ -728,6 +775,294 @@ static size_t ascii_fast(const unsigned char *t, size_t i, size_t ts, size_t te,
     return i;
 }
 
+/* ---- a line of ASCII text, 64 bytes at a time ------------------------- */
+
+/* What a line's 64 bytes from c0 hold besides letters and digits (bit k:
+ * byte c0 + k): bytes of 0x80 or more (hi; of them the leads 0xE2 and
+ * 0xC2 and the continuation bytes 0x80..0xBF, filled only where hi is),
+ * spaces (' ', tab, CR: they end a token), the marks read one by one
+ * ('.', '!', '?', '@'), and the 'h' and 'w' a link may open with. */
+typedef struct chunk64 {
+    uint64_t hi, sp, mark, hw, e2, c2, cont;
+} chunk64;
+
+#if defined(__SSE2__)
+static inline void chunk16(const unsigned char *p, unsigned sh, chunk64 *m)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i sp = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                              _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
+                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+    __m128i mk = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')),
+                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('!'))),
+                              _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')),
+                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('@'))));
+    __m128i hw = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('h')),
+                              _mm_cmpeq_epi8(v, _mm_set1_epi8('w')));
+    unsigned hi = (unsigned)_mm_movemask_epi8(v);
+    m->sp |= (uint64_t)(unsigned)_mm_movemask_epi8(sp) << sh;
+    m->mark |= (uint64_t)(unsigned)_mm_movemask_epi8(mk) << sh;
+    m->hw |= (uint64_t)(unsigned)_mm_movemask_epi8(hw) << sh;
+    if (hi) {
+        m->hi |= (uint64_t)hi << sh;
+        m->e2 |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2))) << sh;
+        m->c2 |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC2))) << sh;
+        m->cont |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                       _mm_cmplt_epi8(v, _mm_set1_epi8((char)0xC0))) << sh;
+    }
+}
+#else
+static inline void chunk16(const unsigned char *p, unsigned sh, chunk64 *m)
+{
+    for (unsigned k = 0; k < 16; k++) {
+        unsigned char c = p[k];
+        uint64_t bit = 1ull << (sh + k);
+        if (c >= 0x80)
+            m->hi |= bit;
+        if (c == 0xE2)
+            m->e2 |= bit;
+        if (c == 0xC2)
+            m->c2 |= bit;
+        if (c >= 0x80 && c < 0xC0)
+            m->cont |= bit;
+        if (c == ' ' || c == '\t' || c == '\r')
+            m->sp |= bit;
+        if (c == '.' || c == '!' || c == '?' || c == '@')
+            m->mark |= bit;
+        if (c == 'h' || c == 'w')
+            m->hw |= bit;
+    }
+}
+#endif
+
+/* The masks of t[c0 .. c0 + 64), of which rem bytes (1..64) are the
+ * line's: whole loads where 16 bytes are the line's, the last part copied
+ * (no read past the line). */
+static inline chunk64 chunk_masks(const unsigned char *t, size_t c0, size_t rem)
+{
+    chunk64 m = {0, 0, 0, 0, 0, 0, 0};
+    for (unsigned q = 0; q < 64 && q < rem; q += 16) {
+        if (rem - q >= 16) {
+            chunk16(t + c0 + q, q, &m);
+        } else {
+            unsigned char buf[16];
+            memset(buf, ' ', sizeof buf);
+            memcpy(buf, t + c0 + q, rem - q);
+            chunk16(buf, q, &m);
+        }
+    }
+    return m;
+}
+
+/* Bits c0 .. c0 + 64 of the map's kind. */
+static inline uint64_t map_bits(const uint64_t *map, unsigned kind, size_t c0)
+{
+    size_t w = c0 / 64;
+    unsigned sh = (unsigned)(c0 % 64);
+    uint64_t x = map[2 * w + kind] >> sh;
+    if (sh)
+        x |= map[2 * w + 2 + kind] << (64 - sh);
+    return x;
+}
+
+static inline bool map_bit(const uint64_t *map, unsigned kind, size_t i)
+{
+    return (map[2 * (i / 64) + kind] >> (i % 64)) & 1;
+}
+
+static inline unsigned popcount64(uint64_t x) { return (unsigned)__builtin_popcountll(x); }
+
+/* The last word of t[ts..i) of a line ascii_line() reads: the class of its
+ * first character and its characters (CH_SEP and 0: none), as the general
+ * loop holds them when it reaches t[i]. */
+static void last_word(const unsigned char *t, const uint64_t *map, size_t ts, size_t i,
+                      int *first, size_t *chars)
+{
+    size_t j = i;
+    while (j > ts && !map_bit(map, MAP_WORD, j - 1))
+        j--;
+    *first = CH_SEP;
+    *chars = 0;
+    if (j == ts)
+        return;
+    size_t e = j, apos = 0;
+    while (j > ts && map_bit(map, MAP_WORD, j - 1)) {
+        j--;
+        apos += t[j] == '\'';
+    }
+    *first = ascii_class[t[j]];
+    *chars = e - j - apos;
+}
+
+/* ascii_word_hash() of the r (1..7) bytes that end at j (j >= 8). */
+static inline uint64_t short_hash(const unsigned char *t, size_t j, size_t r)
+{
+    uint64_t acc = (load_be64(t + j - 8) | 0x2020202020202020ull) & (~0ull >> (64 - 8 * r));
+    uint64_t h = (HS_SEED ^ acc ^ ((uint64_t)r << 59)) * MIX_K;
+    h ^= h >> 31;
+    return h ? h : 1;
+}
+
+/* The hash and characters of the word of a line ascii_line() reads that
+ * starts at i and has apostrophes inside or runs past a chunk: byte by
+ * byte, as the general loop's word_close() gives them. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static uint64_t word_slow(const unsigned char *t, const uint64_t *map, size_t i,
+                          const td_lay_stop *stop, size_t *chars)
+{
+    size_t we = i + run_bits(map, MAP_WORD, i), apos = SIZE_MAX, nchars = we - i;
+    for (size_t q = i; q < we; q++)
+        if (t[q] == '\'') {
+            apos = q;
+            nchars--;
+        }
+    uint64_t h;
+    /* a possessive "'s" is dropped, as td_lay_word_hash() does */
+    if (apos != SIZE_MAX && apos + 2 == we && (t[we - 1] | 32) == 's' && we - i > 2)
+        h = ascii_word_hash(t, i, apos);
+    else
+        h = ascii_word_hash(t, i, we);
+    if (nchars > stop->maxchars)
+        h = not_function(stop, h);
+    *chars = nchars;
+    return h;
+}
+
+/* Count a word of the line whose first byte is b (nchars characters,
+ * hash h) and keep h when it has 3 characters or more. */
+#define WORD_COUNT(b, nchars, h)                                                                   \
+    do {                                                                                           \
+        size_t cls_ = (size_t)ascii_class[(b)] * 2 + ((nchars) >= 4);                              \
+        wc += count_wc[cls_];                                                                      \
+        ld += count_ld[cls_];                                                                      \
+        w[n] = (h);                                                                                \
+        n += (nchars) >= 3;                                                                        \
+    } while (0)
+
+/* A word of len ASCII letters and digits at i, no apostrophe inside
+ * (short_ok: 8 bytes end at its end, a short one is hashed in one load). */
+#define WORD_FAST(i, len, short_ok)                                                                \
+    do {                                                                                           \
+        unsigned char b_ = t[(i)];                                                                 \
+        if ((len) < 3) { /* counted, not kept */                                                   \
+            wc += 1;                                                                               \
+            ld += b_ <= '9' ? HI32 : 0;                                                            \
+            break;                                                                                 \
+        }                                                                                          \
+        uint64_t h_ = (len) < 8 && (short_ok) ? short_hash(t, (i) + (len), (len))                  \
+                                              : ascii_word_hash(t, (i), (i) + (len));              \
+        if ((len) > maxchars)                                                                      \
+            h_ = not_function(stop, h_);                                                           \
+        size_t cls_ = (size_t)ascii_class[b_] * 2 + ((len) >= 4);                                  \
+        wc += count_wc[cls_];                                                                      \
+        ld += count_ld[cls_];                                                                      \
+        w[n++] = h_;                                                                               \
+    } while (0)
+
+/* A line of ASCII text t[ts..te) read 64 bytes at a time, as the general
+ * loop of td_lay_line_measure() reads it. Tokens are counted from the
+ * mask of spaces; a word is a run of word bytes of the map (letters and
+ * digits, and the apostrophes that join them); only the word starts, the
+ * marks and the token starts at an 'h' or 'w' are visited. Besides ASCII,
+ * the line may hold the 0xC2 and 0xE2 sequences (Latin-1 signs, quote
+ * marks, dashes: separators). false, with nothing kept, at any other byte
+ * of 0x80 or more (the general loop reads the line). */
+static bool ascii_line(const unsigned char *t, const uint64_t *map, size_t ts, size_t te,
+                       const td_lay_stop *stop, word_sink *sink, word_state *st, line_acc *la)
+{
+    uint64_t *w = sink->w;
+    size_t n = sink->n, toks = 0, maxchars = stop->maxchars;
+    uint64_t wc = 0, ld = 0, prev_nsp = 0, prev_w = 0;
+    uint64_t cont_in = 0; /* continuation bytes a sequence before c0 has here */
+    uint16_t sents = 0;
+    bool link = false;
+    for (size_t c0 = ts; c0 < te; c0 += 64) {
+        size_t rem = te - c0;
+        uint64_t valid = rem >= 64 ? ~0ull : (1ull << rem) - 1;
+        chunk64 m = chunk_masks(t, c0, rem);
+        if (m.hi) {
+            /* the general loop takes each 0xC2 and 0xE2 sequence whole,
+             * as a separator: so must this one, or leave the line */
+            uint64_t x = (m.e2 << 1) | (m.e2 << 2) | (m.c2 << 1) | cont_in;
+            if (m.hi != ((m.e2 | m.c2 | x) & valid) || (x & ~m.cont) || (x & ~valid))
+                return false;
+            cont_in = (m.e2 >> 63) * 3 | ((m.e2 >> 62) & 1) | (m.c2 >> 63);
+        } else if (cont_in) {
+            return false;
+        }
+        uint64_t nsp = ~m.sp & valid;
+        uint64_t tok = nsp & ~((nsp << 1) | prev_nsp);
+        prev_nsp = nsp >> 63;
+        toks += popcount64(tok);
+        for (uint64_t lk = tok & m.hw; lk && !link; lk &= lk - 1) {
+            size_t i = c0 + (size_t)__builtin_ctzll(lk);
+            link = te - i >= 4 && memcmp(t + i, t[i] == 'h' ? "http" : "www.", 4) == 0;
+        }
+        uint64_t wb = map_bits(map, MAP_WORD, c0) & valid;
+        uint64_t jb = wb & ~map_bits(map, MAP_ALNUM, c0); /* joining apostrophes */
+        uint64_t ws = wb & ~((wb << 1) | prev_w);
+        prev_w = wb >> 63;
+        /* the word that runs past the chunk is read last, byte by byte */
+        uint64_t cold = 0;
+        if ((wb >> 63) && ws) {
+            cold = 1ull << (63 - __builtin_clzll(ws));
+            ws &= ~cold;
+        }
+        if (__builtin_expect(jb != 0 || c0 < 8, 0)) {
+            /* apostrophes joining words, or the text's first 8 bytes */
+            while (ws) {
+                unsigned k = (unsigned)__builtin_ctzll(ws);
+                ws &= ws - 1;
+                size_t len = (size_t)__builtin_ctzll(~wb >> k);
+                if ((jb >> k) & ((1ull << len) - 1)) {
+                    size_t nchars;
+                    uint64_t h = word_slow(t, map, c0 + k, stop, &nchars);
+                    WORD_COUNT(t[c0 + k], nchars, h);
+                    continue;
+                }
+                WORD_FAST(c0 + k, len, c0 + k + len >= 8);
+            }
+        } else {
+            while (ws) {
+                unsigned k = (unsigned)__builtin_ctzll(ws);
+                ws &= ws - 1;
+                size_t len = (size_t)__builtin_ctzll(~wb >> k);
+                WORD_FAST(c0 + k, len, true);
+            }
+        }
+        if (cold) {
+            size_t nchars, i = c0 + (size_t)__builtin_ctzll(cold);
+            uint64_t h = word_slow(t, map, i, stop, &nchars);
+            WORD_COUNT(t[i], nchars, h);
+        }
+        for (uint64_t mk = m.mark & valid; mk; mk &= mk - 1) {
+            size_t i = c0 + (size_t)__builtin_ctzll(mk);
+            if (t[i] == '@') {
+                if (i + 1 < te && t[i + 1] < 0x80 && ascii_class[t[i + 1]] >= CH_UPPER &&
+                    ascii_class[t[i + 1]] <= CH_LOWER)
+                    link = true;
+            } else if (i + 2 < te && t[i + 1] == ' ' && i != ts) {
+                int pf;
+                size_t pc;
+                last_word(t, map, ts, i, &pf, &pc);
+                if (sentence_break(t, i, ts, te, pf, pc))
+                    SAT_INC(sents);
+            }
+        }
+    }
+    la->toks = toks;
+    la->n = n;
+    la->link = link;
+    la->sents = sents;
+    st->wc = wc;
+    st->ld = ld;
+    return true;
+}
+
 bool td_lay_line_measure(const char *text, const uint64_t *map, uint32_t s, uint32_t e,
                          const td_lay_stop *stop, td_arena *a, uint64_t **words, size_t *nwords,
                          size_t *capw, td_lay_line *out)
@@ -759,7 +1094,8 @@ bool td_lay_line_measure(const char *text, const uint64_t *map, uint32_t s, uint
     line_acc la = {0, sink.n, 0, false, false};
     size_t cjk = 0;
     const unsigned char *prev_cjk_p = NULL;
-    for (size_t i = ts; i < te;) {
+    size_t i0 = ascii_line(t, map, ts, te, stop, &sink, &st, &la) ? te : ts;
+    for (size_t i = i0; i < te;) {
         unsigned char b = t[i];
         if (st.ws == SIZE_MAX && b < 0x80) {
             /* ASCII with no word open: the fast path, as far as it goes */

@@ -115,9 +115,11 @@ static inline bool td_lay_stop_has(const td_lay_stop *st, uint64_t h)
 /* Add h to the set (the table has room: built at init). */
 void td_lay_stop_add(td_lay_stop *st, uint64_t h);
 
-/* The map of the ASCII letters and digits of text[0..len): bit k of word
- * k / 64 set when text[k] is one; bits from len on clear, and one clear
- * word after the last. In a (NULL: no memory). */
+/* The map of the words of text[0..len), two 64-bit words per 64 bytes:
+ * bit k % 64 of word 2 * (k / 64) set when text[k] is an ASCII letter or
+ * digit, of word 2 * (k / 64) + 1 when it is a word byte (one of those, or
+ * an apostrophe between two of them: "don't" is one word); bits from len
+ * on clear, and one clear pair after the last. In a (NULL: no memory). */
 uint64_t *td_lay_alnum_map(const char *text, size_t len, td_arena *a);
 
 /* Measure the line [s, e) of text (map: its td_lay_alnum_map()). The

@@ -437,9 +437,16 @@ TEST(line_word_hashes_match_word_hash)
     td_arena_release(&a);
 }
 
-/* The map of ASCII letters and digits the line measure finds words in:
- * one bit per byte, every byte value, at every length around the 64-byte
- * words of the map; the bits past the text are clear. */
+/* The map the line measure finds words in: one bit per byte, every byte
+ * value, at every length around the 64-byte words of the map; the ASCII
+ * letters and digits in the even words, and in the odd ones the word bytes
+ * (those, and each apostrophe between two of them); the bits past the text
+ * are clear. */
+static int alnum_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 TEST(alnum_map_bits)
 {
     td_arena a;
@@ -447,6 +454,14 @@ TEST(alnum_map_bits)
     unsigned char text[300];
     for (size_t k = 0; k < sizeof text; k++)
         text[k] = (unsigned char)(k * 7 + 3); /* every byte value */
+    for (size_t k = 5; k + 3 < sizeof text; k += 23) {
+        text[k] = 'a'; /* joining apostrophes, some across 64-byte words */
+        text[k + 1] = '\'';
+        text[k + 2] = k % 2 ? '7' : 'Z';
+    }
+    text[63] = '\'';
+    text[62] = 'x';
+    text[64] = 'y';
     size_t bad = 0;
     for (size_t len = 0; len <= sizeof text; len += len < 140 ? 1 : 37) {
         const uint64_t *m = td_lay_alnum_map((const char *)text, len, &a);
@@ -454,10 +469,12 @@ TEST(alnum_map_bits)
         if (!m)
             break;
         for (size_t k = 0; k < len / 64 * 64 + 128; k++) {
-            int want = k < len && ((text[k] >= 'a' && text[k] <= 'z') ||
-                                   (text[k] >= 'A' && text[k] <= 'Z') ||
-                                   (text[k] >= '0' && text[k] <= '9'));
-            if ((int)((m[k / 64] >> (k % 64)) & 1) != want)
+            int want = k < len && alnum_byte(text[k]);
+            if ((int)((m[2 * (k / 64)] >> (k % 64)) & 1) != want)
+                bad++;
+            int joins = k < len && text[k] == '\'' && k > 0 && alnum_byte(text[k - 1]) &&
+                        k + 1 < len && alnum_byte(text[k + 1]);
+            if ((int)((m[2 * (k / 64) + 1] >> (k % 64)) & 1) != (want || joins))
                 bad++;
         }
     }
@@ -498,6 +515,81 @@ TEST(line_words_possessive_of_function_word)
     td_arena_release(&a);
 }
 
+/* A line of ASCII text (quote marks, dashes and Latin-1 signs besides) is
+ * read by a fast path, 64 bytes at a time; the same line with " é" after
+ * it takes the general loop. Both give the same hashes in the same order
+ * and the same counts (but the word and token " é" adds), on random lines
+ * of words, apostrophes, marks, links and spaces, at every offset. */
+TEST(ascii_line_fast_path_matches_general_loop)
+{
+    static const char *const bits[] = {
+        "a", "of", "the", "Kenya", "UNITED", "x1", "2022", "10", "Internationalisation",
+        "abcdefgh", "Abcdefghi", "'", "'s", "'S", "n't", "'ll", " ", " ", " ", "  ", "\t", ".",
+        ". ", "! ", "? ", "...", ",", "-", "@", "@ab", "http://x.y", "www.z", "(", ")",
+        "\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x99", "\xE2\x80\x94", "\xC2\xA3", "\"",
+        "having", "Having's", "is", "rock'n'roll", "O'Neill", "1'2", "a''b", "''",
+    };
+    const size_t nbits = sizeof bits / sizeof bits[0];
+    td_arena a;
+    td_arena_init(&a);
+    td_lay_stop stop;
+    memset(&stop, 0, sizeof stop);
+    uint64_t keys[64] = {0};
+    stop.keys = keys;
+    stop.mask = 63;
+    stop.maxchars = 6;
+    static const char *const fw[] = {"the", "of", "is", "having", "and"};
+    for (size_t k = 0; k < sizeof fw / sizeof fw[0]; k++)
+        td_lay_stop_add(&stop, td_lay_word_hash(fw[k], strlen(fw[k])));
+    unsigned seed = 12345;
+    size_t bad = 0, fast_lines = 0;
+    for (int iter = 0; iter < 3000; iter++) {
+        char buf[1200];
+        size_t n = 0;
+        size_t pre = (size_t)(iter % 83);
+        for (size_t k = 0; k < pre; k++)
+            buf[n++] = k + 1 == pre ? '\n' : (char)('a' + k % 26);
+        size_t s = n;
+        size_t target = s + 1 + (size_t)(iter * 37 % 400);
+        while (n < target) {
+            seed = seed * 1103515245u + 12345u;
+            const char *b = bits[(seed >> 8) % nbits];
+            size_t l = strlen(b);
+            memcpy(buf + n, b, l);
+            n += l;
+        }
+        size_t e = n;
+        memcpy(buf + n, " \xC3\xA9", 3);
+        size_t e2 = n + 3;
+        buf[e2] = 0;
+        uint64_t *map = td_lay_alnum_map(buf, e2, &a);
+        uint64_t *h1 = NULL, *h2 = NULL;
+        size_t n1 = 0, n2 = 0, c1 = 0, c2 = 0;
+        td_lay_line l1, l2;
+        CHECK(map != NULL);
+        if (!map || !td_lay_line_measure(buf, map, (uint32_t)s, (uint32_t)e, &stop, &a, &h1, &n1,
+                                         &c1, &l1) ||
+            !td_lay_line_measure(buf, map, (uint32_t)s, (uint32_t)e2, &stop, &a, &h2, &n2, &c2,
+                                 &l2)) {
+            bad++;
+            continue;
+        }
+        if (l1.blank)
+            continue;
+        fast_lines++;
+        bool same = n1 == n2 && (n1 == 0 || memcmp(h1, h2, n1 * sizeof *h1) == 0) &&
+                    l1.words + 1 == l2.words && l1.tokens + 1 == l2.tokens && l1.cap == l2.cap &&
+                    l1.low == l2.low && l1.digitw == l2.digitw && l1.sents == l2.sents &&
+                    l1.link == l2.link && l1.lead_mark == l2.lead_mark &&
+                    (l1.words == 0 || l1.first_low == l2.first_low);
+        if (!same && bad++ < 3)
+            fprintf(stderr, "differs: [%.*s]\n", (int)(e - s), buf + s);
+    }
+    CHECK_INT(bad, 0);
+    CHECK(fast_lines > 2500);
+    td_arena_release(&a);
+}
+
 int main(void)
 {
     setup();
@@ -513,6 +605,7 @@ int main(void)
     RUN(line_words_possessive_of_function_word);
     RUN(line_word_hashes_match_word_hash);
     RUN(alnum_map_bits);
+    RUN(ascii_line_fast_path_matches_general_loop);
     teardown();
     return DONE();
 }
