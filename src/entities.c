@@ -2219,13 +2219,19 @@ static size_t scan_doc(state *S)
         size_t caps = 0, scores = 0; /* see sent_marks */
         bool prev_cand = false;
         /* special: the token before is a candidate or capitalised, so a
-         * lower-case word needs a look ("of", "al-Assad"); else it needs
-         * none, the common case */
+         * lower-case word or a number needs a look ("of", "al-Assad", a
+         * score); else only a capitalised token does, and the others
+         * (lower-case words, punctuation, numbers: they count for nothing
+         * after a token that is not capitalised) are skipped, four at a
+         * time */
         bool special = t0 > 0 && (tok[t0 - 1].flags & TD_TOKF_CAP);
         for (size_t i = t0; i < t1; i++) {
-            if (!special) { /* skip the plain lower-case words */
-                while (i < t1 && !(((unsigned)tok[i].type | (unsigned)tok[i].flags << 8) &
-                                   (0xffu | (TD_TOKF_CAP | TD_TOKF_ALLCAPS) << 8)))
+            if (!special) {
+                const unsigned cm = TD_TOKF_CAP | TD_TOKF_ALLCAPS;
+                while (i + 4 <= t1 &&
+                       !((tok[i].flags | tok[i + 1].flags | tok[i + 2].flags | tok[i + 3].flags) & cm))
+                    i += 4;
+                while (i < t1 && !(tok[i].flags & cm))
                     i++;
                 if (i == t1)
                     break;
