@@ -1320,20 +1320,16 @@ static inline const td_lex_entry *title_match(const state *S, size_t k, size_t e
     return longest(S, L_TITLES, k, end, n);
 }
 
-/* The alias key -> entity. */
+/* The alias key -> entity. The table keeps the pointer k: every key lives
+ * at least as long as the stage's run (in norm, a lexicon, the document's
+ * arena or scratch). */
 static void set_alias(state *S, const char *k, size_t n, int idx)
 {
     if (full(&S->alias))
         return;
     uint32_t *c = find(&S->alias, k, n, -1);
-    if (c && !*c) {
-        const char *key = td_arena_strndup(&S->doc->arena, k, n);
-        if (!key) {
-            S->oom = true;
-            return;
-        }
-        put(&S->alias, c, key, n, -1, idx);
-    }
+    if (c && !*c)
+        put(&S->alias, c, k, n, -1, idx);
 }
 
 static int get_alias(state *S, const char *k, size_t n)
@@ -1723,17 +1719,18 @@ static bool initial(const state *S, size_t i)
 /* A nationality adjective before a noun: "Eurasian associations". */
 static bool adjective(const state *S, const walk *W, size_t i)
 {
-    static const char *const suf[] = {"ian", "ean", "ese", "ish", "ic", "an", NULL};
+    /* the suffixes "ic", "an" (so "ian", "ean") after three letters or
+     * more, "ese", "ish" after three or more */
     const char *w = tok_s(S, i);
     size_t l = tok_n(S, i);
     if (i + 1 >= W->t1 || !is_word(S, i + 1) || (TD_DOC_TOK(S->doc, i + 1)->flags & TD_TOKF_CAP))
         return false;
-    for (int k = 0; suf[k]; k++) {
-        size_t sl = strlen(suf[k]);
-        if (l > sl + 2 && memcmp(w + l - sl, suf[k], sl) == 0)
-            return true;
-    }
-    return false;
+    if (l <= 4)
+        return false;
+    const char *e = w + l;
+    if ((e[-2] == 'a' && e[-1] == 'n') || (e[-2] == 'i' && e[-1] == 'c'))
+        return true;
+    return l > 5 && (memcmp(e - 3, "ese", 3) == 0 || memcmp(e - 3, "ish", 3) == 0);
 }
 
 /* Classify the unknown name [a, b) (no gazetteer hit at a). */
@@ -1805,8 +1802,10 @@ static void classify(state *S, walk *W, size_t a, size_t b)
     if (adjective(S, W, a))
         return;
     /* one word: decide at the end of the document */
-    pending *p = td_vec_push(S->scr, &S->pend, sizeof *p);
-    if (!p) {
+    pending *p; /* every field is set below: no zeroing */
+    if (S->pend.n < S->pend.cap) {
+        p = (pending *)S->pend.items + S->pend.n++;
+    } else if (!(p = td_vec_push(S->scr, &S->pend, sizeof *p))) {
         S->oom = true;
         return;
     }
@@ -2220,13 +2219,19 @@ static size_t scan_doc(state *S)
         size_t caps = 0, scores = 0; /* see sent_marks */
         bool prev_cand = false;
         /* special: the token before is a candidate or capitalised, so a
-         * lower-case word needs a look ("of", "al-Assad"); else it needs
-         * none, the common case */
+         * lower-case word or a number needs a look ("of", "al-Assad", a
+         * score); else only a capitalised token does, and the others
+         * (lower-case words, punctuation, numbers: they count for nothing
+         * after a token that is not capitalised) are skipped, four at a
+         * time */
         bool special = t0 > 0 && (tok[t0 - 1].flags & TD_TOKF_CAP);
         for (size_t i = t0; i < t1; i++) {
-            if (!special) { /* skip the plain lower-case words */
-                while (i < t1 && !(((unsigned)tok[i].type | (unsigned)tok[i].flags << 8) &
-                                   (0xffu | (TD_TOKF_CAP | TD_TOKF_ALLCAPS) << 8)))
+            if (!special) {
+                const unsigned cm = TD_TOKF_CAP | TD_TOKF_ALLCAPS;
+                while (i + 4 <= t1 &&
+                       !((tok[i].flags | tok[i + 1].flags | tok[i + 2].flags | tok[i + 3].flags) & cm))
+                    i += 4;
+                while (i < t1 && !(tok[i].flags & cm))
                     i++;
                 if (i == t1)
                     break;
