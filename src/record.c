@@ -195,8 +195,15 @@ static char *cw_digits(char *e, long long v)
     return e;
 }
 
+static inline char *cw_u32(char *o, uint32_t v);
+
 static void cw_int(cw *c, long long v)
 {
+    if (v >= 0 && v <= (long long)UINT32_MAX) { /* ids, counts: digits in place */
+        if (cw_room(c, 10))
+            c->o = cw_u32(c->o, (uint32_t)v);
+        return;
+    }
     char tmp[24], *e = tmp + sizeof tmp, *p = cw_digits(e, v);
     cw_put(c, p, (size_t)(e - p));
 }
@@ -447,14 +454,38 @@ static void cw_entities(cw *c, const td_doc *doc)
     CW_LIT(c, ",\"entities\":[");
     for (size_t i = 0; i < doc->entities.n; i++) {
         const td_entity *e = TD_VEC_AT(doc->entities, td_entity, i);
-        if (i)
-            CW_LIT(c, ",");
-        CW_LIT(c, "{\"id\":");
-        cw_int(c, e->id);
-        CW_LIT(c, ",\"type\":");
-        cw_name(c, CW_LIT_OF(cw_ent_types, e->type, TD_ENT_ORGANIZATION));
-        CW_LIT(c, ",\"name\":");
-        cw_cstr(c, e->name);
+        /* {"id":N,"type":"...","name":"..." at one check */
+        size_t nn = e->name ? strlen(e->name) : 0;
+        if (e->id >= 0 && nn < SIZE_MAX / 8 && cw_fits(c, nn, 64)) {
+            char *o = c->o;
+            if (i)
+                *o++ = ',';
+            memcpy(o, "{\"id\":", 6);
+            o = cw_u32(o + 6, (uint32_t)e->id);
+            memcpy(o, ",\"type\":", 8);
+            o += 8;
+            const cw_lit *l = CW_LIT_OF(cw_ent_types, e->type, TD_ENT_ORGANIZATION);
+            memcpy(o, l->q, sizeof l->q);
+            o += l->n;
+            memcpy(o, ",\"name\":", 8);
+            o += 8;
+            if (e->name) {
+                o += td_json_escape_quoted(o, e->name, nn);
+            } else {
+                memcpy(o, "null", 4);
+                o += 4;
+            }
+            c->o = o;
+        } else {
+            if (i)
+                CW_LIT(c, ",");
+            CW_LIT(c, "{\"id\":");
+            cw_int(c, e->id);
+            CW_LIT(c, ",\"type\":");
+            cw_name(c, CW_LIT_OF(cw_ent_types, e->type, TD_ENT_ORGANIZATION));
+            CW_LIT(c, ",\"name\":");
+            cw_cstr(c, e->name);
+        }
         CW_OPT(c, ",\"role\":", e->role);
         CW_OPT(c, ",\"country\":", e->country[0] ? e->country : NULL);
         CW_OPT(c, ",\"acronym\":", e->acronym);
