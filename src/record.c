@@ -195,8 +195,15 @@ static char *cw_digits(char *e, long long v)
     return e;
 }
 
+static inline char *cw_u32(char *o, uint32_t v);
+
 static void cw_int(cw *c, long long v)
 {
+    if (v >= 0 && v <= (long long)UINT32_MAX) { /* ids, counts: digits in place */
+        if (cw_room(c, 10))
+            c->o = cw_u32(c->o, (uint32_t)v);
+        return;
+    }
     char tmp[24], *e = tmp + sizeof tmp, *p = cw_digits(e, v);
     cw_put(c, p, (size_t)(e - p));
 }
@@ -404,6 +411,25 @@ static void cw_blocks(cw *c, const td_doc *doc)
     CW_LIT(c, ",\"blocks\":[");
     for (size_t i = 0; i < doc->blocks.n; i++) {
         const td_block *b = TD_DOC_BLOCK(doc, i);
+        /* ,{"kind":"...","span":[s,e]} at one check */
+        if (cw_room(c, 64)) {
+            td_span bs = cw_map(c, doc, b->span);
+            char *o = c->o;
+            if (i)
+                *o++ = ',';
+            memcpy(o, "{\"kind\":", 8);
+            o += 8;
+            const cw_lit *l = CW_LIT_OF(cw_block_kinds, b->kind, TD_BLOCK_BODY);
+            memcpy(o, l->q, sizeof l->q);
+            o += l->n;
+            memcpy(o, ",\"span\":[", 9);
+            o = cw_u32(o + 9, bs.s);
+            *o++ = ',';
+            o = cw_u32(o, bs.e);
+            memcpy(o, "]}", 2);
+            c->o = o + 2;
+            continue;
+        }
         if (i)
             CW_LIT(c, ",");
         CW_LIT(c, "{\"kind\":");
@@ -447,14 +473,38 @@ static void cw_entities(cw *c, const td_doc *doc)
     CW_LIT(c, ",\"entities\":[");
     for (size_t i = 0; i < doc->entities.n; i++) {
         const td_entity *e = TD_VEC_AT(doc->entities, td_entity, i);
-        if (i)
-            CW_LIT(c, ",");
-        CW_LIT(c, "{\"id\":");
-        cw_int(c, e->id);
-        CW_LIT(c, ",\"type\":");
-        cw_name(c, CW_LIT_OF(cw_ent_types, e->type, TD_ENT_ORGANIZATION));
-        CW_LIT(c, ",\"name\":");
-        cw_cstr(c, e->name);
+        /* {"id":N,"type":"...","name":"..." at one check */
+        size_t nn = e->name ? strlen(e->name) : 0;
+        if (e->id >= 0 && nn < SIZE_MAX / 8 && cw_fits(c, nn, 64)) {
+            char *o = c->o;
+            if (i)
+                *o++ = ',';
+            memcpy(o, "{\"id\":", 6);
+            o = cw_u32(o + 6, (uint32_t)e->id);
+            memcpy(o, ",\"type\":", 8);
+            o += 8;
+            const cw_lit *l = CW_LIT_OF(cw_ent_types, e->type, TD_ENT_ORGANIZATION);
+            memcpy(o, l->q, sizeof l->q);
+            o += l->n;
+            memcpy(o, ",\"name\":", 8);
+            o += 8;
+            if (e->name) {
+                o += td_json_escape_quoted(o, e->name, nn);
+            } else {
+                memcpy(o, "null", 4);
+                o += 4;
+            }
+            c->o = o;
+        } else {
+            if (i)
+                CW_LIT(c, ",");
+            CW_LIT(c, "{\"id\":");
+            cw_int(c, e->id);
+            CW_LIT(c, ",\"type\":");
+            cw_name(c, CW_LIT_OF(cw_ent_types, e->type, TD_ENT_ORGANIZATION));
+            CW_LIT(c, ",\"name\":");
+            cw_cstr(c, e->name);
+        }
         CW_OPT(c, ",\"role\":", e->role);
         CW_OPT(c, ",\"country\":", e->country[0] ? e->country : NULL);
         CW_OPT(c, ",\"acronym\":", e->acronym);
@@ -513,6 +563,40 @@ static void cw_quotes(cw *c, const td_doc *doc)
                 cw_span(c, doc, *TD_VEC_AT(q->spans, td_span, k));
             }
             CW_LIT(c, "]");
+        }
+        /* ,"speaker":{"entity":N,"name":"...","span":[s,e],"text":"..."},"cue":{...}}
+         * at one check when it has a speaker and a cue */
+        if (q->has_speaker && q->has_cue && q->speaker_entity >= 0) {
+            td_span sb = cw_map(c, doc, q->speaker_span), cb = cw_map(c, doc, q->cue);
+            size_t sn = sb.e - sb.s, cn = cb.e - cb.s;
+            size_t nn = q->speaker_name ? strlen(q->speaker_name) : 0;
+            if (nn < SIZE_MAX / 8 && sn < SIZE_MAX / 8 && cn < SIZE_MAX / 8 &&
+                cw_fits(c, sn + cn + nn, 2 * 48 + 64)) {
+                char *o = c->o;
+                memcpy(o, ",\"speaker\":{\"entity\":", 21);
+                o += 21;
+                if (q->speaker_entity > 0) {
+                    o = cw_u32(o, (uint32_t)q->speaker_entity);
+                } else {
+                    memcpy(o, "null", 4);
+                    o += 4;
+                }
+                memcpy(o, ",\"name\":", 8);
+                o += 8;
+                if (q->speaker_name) {
+                    o += td_json_escape_quoted(o, q->speaker_name, nn);
+                } else {
+                    memcpy(o, "null", 4);
+                    o += 4;
+                }
+                *o++ = ',';
+                o = cw_span_text_at(o, doc, sb, sn);
+                memcpy(o, "},\"cue\":{", 9);
+                o = cw_span_text_at(o + 9, doc, cb, cn);
+                memcpy(o, "}}", 2);
+                c->o = o + 2;
+                continue;
+            }
         }
         CW_LIT(c, ",\"speaker\":");
         if (q->has_speaker) {

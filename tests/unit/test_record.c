@@ -157,6 +157,42 @@ TEST(names_as_doc)
     td_doc_free(doc);
 }
 
+/* Numbers as printf writes them: every power of ten and the number before
+ * it up to 10^10 (the writer counts the digits of a 32-bit value from its
+ * bit length), 0, and the 32-bit maximum and beyond. */
+TEST(numbers_as_printf)
+{
+    td_doc *doc = fx_run("Officials met in Vienna on Monday.\n", NULL);
+    CHECK(doc != NULL);
+    if (!doc)
+        return;
+    uint64_t vals[40];
+    size_t nv = 0;
+    vals[nv++] = 0;
+    for (uint64_t p = 10; p <= 10000000000ull; p *= 10) {
+        vals[nv++] = p - 1;
+        vals[nv++] = p;
+    }
+    vals[nv++] = 4294967295ull;
+    vals[nv++] = 4294967296ull;
+    vals[nv++] = 1234567891ull;
+    size_t ok = 0;
+    for (size_t i = 0; i < nv; i++) {
+        doc->offset = vals[i];
+        doc->line = (long)(vals[i] % 1000000007ull) + 1;
+        td_buf rec;
+        td_buf_init(&rec, 0);
+        CHECK(td_record_write(doc, 0, &rec) == TD_OK);
+        char want[96];
+        snprintf(want, sizeof want, "\"offset\":%llu,\"line\":%ld,", (unsigned long long)vals[i],
+                 doc->line);
+        ok += rec.ptr && strstr(rec.ptr, want) != NULL;
+        td_buf_release(&rec);
+    }
+    CHECK(ok == nv);
+    td_doc_free(doc);
+}
+
 int main(void)
 {
     if (fx_load(NULL))
@@ -164,6 +200,7 @@ int main(void)
     RUN(capped_buffer);
     RUN(spans_mapped);
     RUN(names_as_doc);
+    RUN(numbers_as_printf);
     fx_release();
     return DONE();
 }
