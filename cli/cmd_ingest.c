@@ -3,17 +3,25 @@
  * thread stores the documents (copies of them, td_store_doc_clone, with
  * their hashes and index texts made by td_store_prepare on the thread that
  * runs the sink: cli_run's main thread, itself a pipeline thread) while
- * the pipeline threads go on with the next ones. */
+ * the pipeline threads go on with the next ones. The writer is what limits
+ * ingest, so it runs at a higher priority than the pipeline threads (see
+ * lower_priority). */
+#define _GNU_SOURCE 1 /* syscall, RUSAGE_THREAD */
 #include "cli.h"
 #include "store.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h> /* not <time.h>: src/time.h would shadow it */
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
 
 static const char help[] =
     "usage: tidings ingest [OPTIONS] [FILE|DIR|-]...\n\n"
@@ -55,7 +63,19 @@ static const char help[] =
  * batch: at 100k documents a batch of 1,000 wrote 41.8 KB of WAL per
  * document, one of 5,000 25.1 KB. */
 #define INGEST_BATCH 5000
+/* Documents waiting for the writer. A sink that finds the queue full
+ * sleeps until the writer has taken half of it (QUEUE_WAKE left): one
+ * wake-up of the pipeline side per 128 documents, not one per document,
+ * each of which could take the writer's CPU from it for a moment. */
 #define QUEUE_CAP 256
+#define QUEUE_WAKE (QUEUE_CAP / 2)
+/* How much nicer than the writer the pipeline threads run (see
+ * lower_priority): at nice 5 a thread weighs a third of a nice-0 one, so
+ * the scheduler leaves the writer a core of its own (its weight 1024
+ * against the two pipeline threads' 2 x 335) rather than three equal
+ * threads taking turns on two cores, while the pipeline threads still get
+ * their share beside other programs. */
+#define PIPELINE_NICE 5
 
 typedef struct job {
     td_doc *doc;
@@ -197,11 +217,33 @@ static int store_one(ingest *g, const td_doc *doc, const char *rec, size_t len,
     return 0;
 }
 
+#ifdef TD_INGEST_TIMING
+static double tsec(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+#endif
+
 static void *writer(void *arg)
 {
     ingest *g = arg;
+#ifdef TD_INGEST_TIMING
+    double w0 = tsec(CLOCK_MONOTONIC), waited = 0;
+    long empty = 0;
+#endif
     pthread_mutex_lock(&g->mu);
     for (;;) {
+#ifdef TD_INGEST_TIMING
+        if (g->qn == 0 && !g->closing) {
+            double t = tsec(CLOCK_MONOTONIC);
+            empty++;
+            while (g->qn == 0 && !g->closing)
+                pthread_cond_wait(&g->can_take, &g->mu);
+            waited += tsec(CLOCK_MONOTONIC) - t;
+        }
+#endif
         while (g->qn == 0 && !g->closing)
             pthread_cond_wait(&g->can_take, &g->mu);
         if (g->qn == 0)
@@ -210,7 +252,8 @@ static void *writer(void *arg)
         g->qhead = (g->qhead + 1) % QUEUE_CAP;
         g->qn--;
         bool skip = g->fatal != NULL;
-        pthread_cond_signal(&g->can_put);
+        if (g->qn <= QUEUE_WAKE)
+            pthread_cond_signal(&g->can_put);
         pthread_mutex_unlock(&g->mu);
         if (!skip)
             store_one(g, j.doc, j.rec, j.len, &j.prep);
@@ -223,10 +266,21 @@ static void *writer(void *arg)
 #ifdef TD_INGEST_TIMING
     /* a measuring build (-DTD_INGEST_TIMING): the writer thread's CPU time,
      * what limits ingest with --jobs 2 */
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    fprintf(stderr, "tidings: ingest: writer thread %.3f s CPU\n",
-            (double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+    fprintf(stderr, "tidings: ingest: writer thread %.3f s CPU, %.3f s wall, %.3f s waiting "
+                    "for documents (%ld times)\n",
+            tsec(CLOCK_THREAD_CPUTIME_ID), tsec(CLOCK_MONOTONIC) - w0, waited, empty);
+    struct rusage ru;
+    getrusage(RUSAGE_THREAD, &ru);
+    unsigned long long run = 0, rq = 0, slices = 0;
+    FILE *f = fopen("/proc/thread-self/schedstat", "r");
+    if (f) {
+        if (fscanf(f, "%llu %llu %llu", &run, &rq, &slices) != 3)
+            run = rq = slices = 0;
+        fclose(f);
+    }
+    fprintf(stderr, "tidings: ingest: writer: %ld voluntary, %ld involuntary switches; "
+                    "ran %.3f s, waited for a CPU %.3f s\n",
+            ru.ru_nvcsw, ru.ru_nivcsw, (double)run / 1e9, (double)rq / 1e9);
 #endif
     return NULL;
 }
@@ -407,6 +461,26 @@ static void ingest_free(ingest *g)
     free(g->fatal);
 }
 
+/* With --jobs 2 on 2 cores there are three busy threads: the writer and
+ * two pipeline threads. The writer is what limits ingest (it stores one
+ * document at a time), yet a fair scheduler gives it only part of a core
+ * whenever both pipeline threads run. So the calling thread, which runs
+ * the pipeline and the sink, lowers its own priority once the writer has
+ * started; the pipeline threads cli_run starts inherit it (on Linux nice
+ * is a thread's own), the writer and the store's checkpointer keep the
+ * process's. Elsewhere this does nothing. */
+static void lower_priority(void)
+{
+#ifdef __linux__
+    id_t tid = (id_t)syscall(SYS_gettid);
+    errno = 0;
+    int nice = getpriority(PRIO_PROCESS, tid);
+    if (nice == -1 && errno != 0)
+        return;
+    (void)setpriority(PRIO_PROCESS, tid, nice + PIPELINE_NICE > 19 ? 19 : nice + PIPELINE_NICE);
+#endif
+}
+
 int cmd_ingest(int argc, char **argv)
 {
     cli_common c;
@@ -458,6 +532,8 @@ int cmd_ingest(int argc, char **argv)
     pthread_cond_init(&g.can_put, NULL);
     pthread_cond_init(&g.can_take, NULL);
     g.threaded = c.jobs > 1 && pthread_create(&g.writer, NULL, writer, &g) == 0;
+    if (g.threaded)
+        lower_priority();
     cli_run_opts ro = {c.jobs, 0, false, c.quiet, &c.opts};
     cli_run_stats stats;
     int rc = cli_run(res, paths, &ro, sink, &g, &stats);

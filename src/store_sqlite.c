@@ -306,6 +306,28 @@ typedef struct fold_cache {
 
 #define FOLD_CACHE_MAX 16384
 
+/* The quotes of a transaction wait here for their quotes_fts entries,
+ * which are written at commit in rowid order (qfts_flush). A quote's id is
+ * its place in date order, and documents arrive in no date order; FTS5
+ * writes its pending terms out as a new segment whenever a rowid is lower
+ * than the last one, which made quotes_fts a third of the writer's time
+ * (a new segment, then merges, for nearly every document). In rowid order
+ * a batch makes one segment per 1 MB of terms, as documents_fts does. */
+typedef struct qfts_entry {
+    sqlite3_int64 id;
+    size_t off, len; /* its text in qfts_list.text */
+} qfts_entry;
+
+typedef struct qfts_list {
+    qfts_entry *v;
+    size_t n, cap;
+    td_buf text;
+} qfts_list;
+
+/* Pending text past this is written out before the commit (a batch of a
+ * million documents still needs bounded memory). */
+#define QFTS_MAX_TEXT ((size_t)32 << 20)
+
 struct td_store {
     sqlite3 *db;
     char *path;
@@ -323,8 +345,13 @@ struct td_store {
     sqlite3_int64 qday_base, qday_last;
     rule rules[MAX_RULES];
     int n_rules;
+    td_buf scratch[4]; /* put_ctx's tmp, key, ck and spans (see td_store_put_prepared) */
+    qfts_list qfts; /* quotes_fts entries of this transaction not written yet */
     char err[1024];
 };
+
+/* A scratch buffer grown past this is freed after its document. */
+#define SCRATCH_KEEP ((size_t)1 << 20)
 
 static void set_err(td_store *st, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -1121,6 +1148,10 @@ void td_store_close(td_store *st)
         sqlite3_finalize(st->stmt[i]);
     cache_clear(&st->cache);
     fold_cache_clear(&st->folds);
+    for (int i = 0; i < 4; i++)
+        td_buf_release(&st->scratch[i]);
+    free(st->qfts.v);
+    td_buf_release(&st->qfts.text);
     ckpt_stop(st);
     sqlite3_close(st->db);
     free(st->path);
@@ -1152,6 +1183,58 @@ const char *td_store_error(const td_store *st) { return st->err; }
 
 sqlite3 *td_store_db(td_store *st) { return st->db; }
 
+static int qfts_cmp(const void *a, const void *b)
+{
+    sqlite3_int64 x = ((const qfts_entry *)a)->id, y = ((const qfts_entry *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+/* Write the pending quotes_fts entries, in rowid order. */
+static td_status qfts_flush(td_store *st)
+{
+    qfts_list *q = &st->qfts;
+    if (q->n == 0)
+        return TD_OK;
+    qsort(q->v, q->n, sizeof *q->v, qfts_cmp);
+    sqlite3_stmt *f = st->stmt[S_QFTS_INS];
+    int rc = SQLITE_DONE;
+    for (size_t i = 0; i < q->n && rc == SQLITE_DONE; i++) {
+        sqlite3_bind_int64(f, 1, q->v[i].id);
+        sqlite3_bind_text(f, 2, q->text.ptr ? q->text.ptr + q->v[i].off : "", (int)q->v[i].len,
+                          SQLITE_STATIC);
+        rc = sqlite3_step(f);
+        sqlite3_reset(f);
+    }
+    sqlite3_clear_bindings(f);
+    q->n = 0;
+    td_buf_clear(&q->text);
+    return rc == SQLITE_DONE ? TD_OK : db_fail(st, rc, "cannot index a quote");
+}
+
+/* Keep a quote's quotes_fts entry for qfts_flush. */
+static td_status qfts_add(td_store *st, sqlite3_int64 id, const char *text, size_t len)
+{
+    qfts_list *q = &st->qfts;
+    if (q->text.len + len > QFTS_MAX_TEXT) {
+        td_status s = qfts_flush(st);
+        if (s != TD_OK)
+            return s;
+    }
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 1024;
+        qfts_entry *v = realloc(q->v, cap * sizeof *v);
+        if (!v)
+            return TD_ENOMEM;
+        q->v = v;
+        q->cap = cap;
+    }
+    td_status s = td_buf_append(&q->text, text, len);
+    if (s != TD_OK)
+        return s;
+    q->v[q->n++] = (qfts_entry){id, q->text.len - len, len};
+    return TD_OK;
+}
+
 td_status td_store_begin(td_store *st)
 {
     if (st->in_tx)
@@ -1179,7 +1262,9 @@ td_status td_store_commit(td_store *st)
 {
     if (!st->in_tx)
         return TD_OK;
-    td_status s = exec(st, "COMMIT", "cannot commit");
+    td_status s = qfts_flush(st);
+    if (s == TD_OK)
+        s = exec(st, "COMMIT", "cannot commit");
     if (s != TD_OK) {
         td_store_rollback(st);
         return s;
@@ -1195,6 +1280,8 @@ void td_store_rollback(td_store *st)
     st->in_tx = false;
     st->cache_valid = false;
     st->qday_base = -1;
+    st->qfts.n = 0;
+    td_buf_clear(&st->qfts.text);
     cache_clear(&st->cache);
 }
 
@@ -1457,6 +1544,24 @@ static void entity_remember(put_ctx *c, const td_entity *e, sqlite3_int64 entity
     }
 }
 
+/* The entity cache key "type\x1fcountry\x1fname" in b (NUL-terminated). */
+static td_status cache_key(td_buf *b, const char *type, const char *country, const char *name)
+{
+    size_t tl = strlen(type), cl = strlen(country), nl = strlen(name);
+    td_buf_clear(b);
+    td_status s = td_buf_reserve(b, tl + cl + nl + 3);
+    if (s != TD_OK)
+        return s;
+    char *o = b->ptr;
+    memcpy(o, type, tl);
+    o[tl] = '\x1f';
+    memcpy(o + tl + 1, country, cl);
+    o[tl + 1 + cl] = '\x1f';
+    memcpy(o + tl + cl + 2, name, nl + 1);
+    b->len = tl + cl + nl + 2;
+    return TD_OK;
+}
+
 /* The shared (or, for a bare surname, document-scoped) entity row. */
 static td_status entity_row(put_ctx *c, const td_entity *e, const char *name,
                             sqlite3_int64 *out)
@@ -1464,8 +1569,7 @@ static td_status entity_row(put_ctx *c, const td_entity *e, const char *name,
     td_store *st = c->st;
     const char *type = td_entity_type_name(e->type);
     const char *country = e->country;
-    td_buf_clear(&c->ck);
-    td_status s = td_buf_printf(&c->ck, "%s\x1f%s\x1f%s", type, country, name);
+    td_status s = cache_key(&c->ck, type, country, name);
     if (s != TD_OK)
         return s;
     ent_slot *sl = cache_find(&st->cache, c->ck.ptr);
@@ -1729,11 +1833,8 @@ static td_status put_quote(put_ctx *c, const td_quote *q)
     s = step(c, m, "cannot store a quote");
     if (s != TD_OK)
         return s;
-    sqlite3_stmt *f = c->st->stmt[S_QFTS_INS];
     td_span b = base_span(c, q->span);
-    sqlite3_bind_int64(f, 1, id);
-    sqlite3_bind_text(f, 2, c->doc->base + b.s, (int)(b.e - b.s), SQLITE_STATIC);
-    return step(c, f, "cannot index a quote");
+    return qfts_add(c->st, id, c->doc->base ? c->doc->base + b.s : "", b.e - b.s);
 }
 
 static td_status put_facts(put_ctx *c)
@@ -1793,6 +1894,8 @@ static td_status drop_facts(put_ctx *c)
     }
     sqlite3_reset(q);
     td_status s = rc == SQLITE_DONE ? TD_OK : db_fail(st, rc, "cannot read old facts");
+    if (s == TD_OK)
+        s = qfts_flush(st); /* the old quotes may be among them */
     cache_clear(&st->cache); /* the entities below may go */
     const int del[] = {S_FTS_DEL, S_QFTS_DEL, S_DEL_MEN, S_DEL_QUO, S_DEL_TIM, S_DEL_EVT, S_DEL_SCOPED};
     for (size_t i = 0; i < sizeof del / sizeof del[0] && s == TD_OK; i++) {
@@ -1943,18 +2046,18 @@ td_status td_store_put_prepared(td_store *st, const td_doc *doc, const char *rec
     td_status s = own_tx ? td_store_begin(st) : TD_OK;
     if (s != TD_OK)
         return s;
-    put_ctx c = {st, doc, 0, NULL, 0, {0}, {0}, {0}, {0}, ""};
-    td_buf_init(&c.tmp, 0);
-    td_buf_init(&c.key, 0);
-    td_buf_init(&c.ck, 0);
-    td_buf_init(&c.spans, 0);
+    /* the scratch buffers are the store's, kept from document to document */
+    put_ctx c = {st, doc, 0, NULL, 0, st->scratch[0], st->scratch[1], st->scratch[2],
+                 st->scratch[3], ""};
     td_store_result r = TD_STORE_UNCHANGED;
     s = put_doc(&c, record, record_len, prep, &r);
     free(c.ent_map);
-    td_buf_release(&c.tmp);
-    td_buf_release(&c.key);
-    td_buf_release(&c.ck);
-    td_buf_release(&c.spans);
+    td_buf *keep_bufs[4] = {&c.tmp, &c.key, &c.ck, &c.spans};
+    for (int i = 0; i < 4; i++) {
+        if (keep_bufs[i]->cap > SCRATCH_KEEP)
+            td_buf_release(keep_bufs[i]);
+        st->scratch[i] = *keep_bufs[i];
+    }
     if (s != TD_OK) {
         char keep[sizeof st->err];
         memcpy(keep, st->err, sizeof keep);

@@ -732,6 +732,56 @@ TEST(quote_ids_in_date_order)
     td_store_close(st);
 }
 
+/* quotes_fts is written at commit in rowid order: the fixture's batch (fx-2,
+ * dated 2022, stored after fx-1, dated 2022-11-18, so with lower quote ids)
+ * makes one segment; a document replaced inside the batch leaves no
+ * entries of its old quotes. */
+TEST(quotes_fts_in_rowid_order)
+{
+    td_store *st = open_fixture("qfts.db");
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    CHECK_INT(count(st, "SELECT count(*) FROM quotes"), 5);
+    CHECK_INT(count(st, "SELECT count(DISTINCT segid) FROM quotes_fts_idx"), 1);
+    CHECK_INT(count(st, "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'ties'"), 1);
+    td_store_close(st);
+    CHECK(td_store_open(db_path("qfts.db"), TD_STORE_REPLACE, &st, NULL) == TD_OK);
+    CHECK(td_store_begin(st) == TD_OK);
+    td_doc *d = mk("fx-8", "Talks", "“We talk,” Lavrov said.", "2022-11-19", TD_PREC_DAY);
+    int a = ent(d, TD_ENT_PERSON, "Sergey Lavrov", "RU", NULL);
+    men(d, a, "Lavrov", 0, TD_FORM_NAME);
+    quo(d, TD_QUOTE_DIRECT, "We talk,", a, "Sergey Lavrov", "Lavrov", 0);
+    CHECK_INT(put(st, d), TD_STORE_STORED);
+    td_doc_free(d);
+    d = mk("fx-8", "Talks", "“We listen,” Lavrov said.", "2022-11-19", TD_PREC_DAY);
+    a = ent(d, TD_ENT_PERSON, "Sergey Lavrov", "RU", NULL);
+    men(d, a, "Lavrov", 0, TD_FORM_NAME);
+    quo(d, TD_QUOTE_DIRECT, "We listen,", a, "Sergey Lavrov", "Lavrov", 0);
+    CHECK_INT(put(st, d), TD_STORE_REPLACED);
+    td_doc_free(d);
+    CHECK(td_store_commit(st) == TD_OK);
+    CHECK_INT(count(st, "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'talk'"), 0);
+    CHECK_INT(count(st, "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'listen'"), 1);
+    sqlite3_exec(td_store_db(st), "INSERT INTO quotes_fts(quotes_fts, rank) "
+                                  "VALUES('integrity-check', 1)", NULL, NULL, NULL);
+    CHECK_INT(sqlite3_errcode(td_store_db(st)), SQLITE_OK);
+    /* a rolled-back batch leaves nothing behind for the next one */
+    CHECK(td_store_begin(st) == TD_OK);
+    d = mk("fx-9", "Gone", "“Never stored,” Lavrov said.", "2022-11-19", TD_PREC_DAY);
+    quo(d, TD_QUOTE_DIRECT, "Never stored,", 0, NULL, NULL, 0);
+    CHECK_INT(put(st, d), TD_STORE_STORED);
+    td_doc_free(d);
+    td_store_rollback(st);
+    CHECK(td_store_begin(st) == TD_OK);
+    CHECK(td_store_commit(st) == TD_OK);
+    CHECK_INT(count(st, "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'stored'"), 0);
+    sqlite3_exec(td_store_db(st), "INSERT INTO quotes_fts(quotes_fts, rank) "
+                                  "VALUES('integrity-check', 1)", NULL, NULL, NULL);
+    CHECK_INT(sqlite3_errcode(td_store_db(st)), SQLITE_OK);
+    td_store_close(st);
+}
+
 TEST(migration_from_version_3)
 {
     /* a version-3 database, as the version-3 store wrote the fixture */
@@ -898,6 +948,7 @@ int main(int argc, char **argv)
     RUN(checkpoints_on_their_thread);
     RUN(record_hash_leaves_out_source);
     RUN(quote_ids_in_date_order);
+    RUN(quotes_fts_in_rowid_order);
     RUN(migration_from_version_3);
     RUN(record_compressed);
     char cmd[300];
