@@ -464,6 +464,8 @@ void td_events_release(td_resources *res)
 /* ---- per-sentence working state ------------------------------------------ */
 
 enum { MAX_W = 256, MAX_CODES = 24, MAX_GROUPS = 48, EV_CAND_WORDS = 128 };
+_Static_assert(TD_TOK_QUOTE_OPEN == TD_TOK_PUNCT + 1 && TD_TOK_QUOTE_CLOSE == TD_TOK_PUNCT + 2,
+               "load_words tests the three punctuation types as one range");
 
 typedef struct wtok {
     uint32_t wid;
@@ -1962,14 +1964,11 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
         wtok *w = &S->w[n];
         uint32_t wid = tw_wid(x);
         uint8_t kb = tw_kb(x);
-        uint8_t cap = (t->flags & TD_TOKF_CAP) != 0;
-        if (cap && (t->flags & TD_TOKF_SENT_START) && ti == first)
-            cap = 2; /* capitalised by position only, maybe */
         w->tok = ti;
-        w->punct = t->type == TD_TOK_PUNCT || t->type == TD_TOK_QUOTE_OPEN ||
-                   t->type == TD_TOK_QUOTE_CLOSE;
+        /* TD_TOK_PUNCT, TD_TOK_QUOTE_OPEN, TD_TOK_QUOTE_CLOSE */
+        w->punct = (uint8_t)(t->type - TD_TOK_PUNCT) < 3;
         w->pc = norm[t->span.s];
-        w->cap = cap;
+        w->cap = (t->flags & TD_TOKF_CAP) != 0;
         w->wid = wid;
         w->kb = kb;
         w->fw = (uint16_t)(f & FW_FUNC);
@@ -1979,6 +1978,9 @@ static void load_words(sent *S, const td_doc *doc, const td_sentence *se)
             __builtin_prefetch(&d->wph[wid]);
         n++;
     }
+    /* the sentence's first token capitalised by position only, maybe */
+    if (n && S->w[0].tok == first && S->w[0].cap && (toks[first].flags & TD_TOKF_SENT_START))
+        S->w[0].cap = 2;
     S->n = n;
     memset(S->in_group, -1, n);
 }
