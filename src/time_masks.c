@@ -17,10 +17,11 @@
  *
  * The file: comment lines (#), "key<TAB>hex", then one line per word of
  * time_words.tsv without a space, in td_lexicon_each order:
- *   word<TAB>mask<TAB>next
- * mask 32 hex digits (the two mask words, high first); next "-" (none) or
- * runs "c:mask,c:mask,..." where c is the first byte (decimal) of a run of
- * bytes with the same mask, the first run at 0.
+ *   word<TAB>mask<TAB>masks<TAB>runs
+ * mask 32 hex digits (the two mask words, high first); masks and runs "-"
+ * when the word has no next masks, else masks: the distinct ones, space-
+ * separated, and runs: "c:i,c:i,..." where c is the first byte (decimal)
+ * of a run of bytes whose mask is masks[i], the first run at 0.
  */
 #include "time_stage.h"
 
@@ -82,6 +83,31 @@ static bool same_mask(const td_pattern_mask *a, const td_pattern_mask *b)
     return memcmp(a, b, sizeof *a) == 0;
 }
 
+/* The next masks: "\t" the distinct ones (space-separated, in byte
+ * order of first use) "\t" the runs "c:i,..." (from byte c on, mask i). */
+static td_status put_next(td_buf *b, const td_pattern_mask next[128])
+{
+    int idx[128], npal = 0;
+    for (int c = 0; c < 128; c++) {
+        int k = 0;
+        while (k < c && !same_mask(&next[k], &next[c]))
+            k++;
+        idx[c] = k < c ? idx[k] : npal++;
+    }
+    td_status st = TD_OK;
+    for (int c = 0, emitted = 0; c < 128 && st == TD_OK; c++) {
+        if (idx[c] != emitted) /* seen before */
+            continue;
+        st = td_buf_putc(b, emitted++ ? ' ' : '\t');
+        if (st == TD_OK)
+            st = put_mask(b, &next[c]);
+    }
+    for (int c = 0; c < 128 && st == TD_OK; c++)
+        if (c == 0 || idx[c] != idx[c - 1])
+            st = td_buf_printf(b, "%c%d:%d", c ? ',' : '\t', c, idx[c]);
+    return st;
+}
+
 typedef struct render {
     const time_res *r;
     td_buf *b;
@@ -116,15 +142,8 @@ static void render_entry(const td_lex_entry *e, void *arg)
     td_status st = td_buf_printf(b, "%s\t", e->key);
     if (st == TD_OK)
         st = put_mask(b, &x->m);
-    if (st == TD_OK && !x->next)
-        st = td_buf_puts(b, "\t-");
-    for (unsigned c = 0; st == TD_OK && x->next && c < 128; c++) {
-        if (c && same_mask(&x->next[c], &x->next[c - 1]))
-            continue;
-        st = td_buf_printf(b, "%c%u:", c ? ',' : '\t', c);
-        if (st == TD_OK)
-            st = put_mask(b, &x->next[c]);
-    }
+    if (st == TD_OK)
+        st = x->next ? put_next(b, x->next) : td_buf_puts(b, "\t-\t-");
     if (st == TD_OK)
         st = td_buf_putc(b, '\n');
     rd->st = st;
@@ -193,34 +212,54 @@ static bool get_mask(const char **p, const char *end, td_pattern_mask *m)
     return true;
 }
 
-/* The runs of next masks in [p, end) into x->next (allocated). */
+/* The next masks of fields pal (the distinct masks) and runs, [p, end):
+ * into x->next (allocated); "-\t-": none. */
 static td_status get_next(struct time_wmask *x, const char *p, const char *end)
 {
-    if (end - p == 1 && *p == '-')
+    if (end - p == 3 && memcmp(p, "-\t-", 3) == 0)
         return TD_OK;
+    td_pattern_mask *pal = malloc(129 * sizeof *pal);
     x->next = malloc(128 * sizeof *x->next);
-    if (!x->next)
+    if (!pal || !x->next) {
+        free(pal);
         return TD_ENOMEM;
+    }
+    int npal = 0;
+    td_status st = TD_OK;
+    while (npal < 129 && get_mask(&p, end, &pal[npal])) {
+        npal++;
+        if (p >= end || *p++ != ' ')
+            break;
+    }
+    if (npal == 0 || npal > 128 || p[-1] != '\t')
+        st = TD_EFORMAT;
     int c = 0; /* bytes [0, c) are filled: runs begin at 0, in order */
-    while (p < end) {
-        int from = 0;
+    while (st == TD_OK && p < end) {
+        int from = 0, i = 0;
         const char *d = p;
         while (p < end && *p >= '0' && *p <= '9' && from < 1000)
             from = from * 10 + (*p++ - '0');
-        td_pattern_mask m;
         if (p == d || from >= 128 || (c == 0 && from != 0) || from < c || p >= end ||
-            *p++ != ':' || !get_mask(&p, end, &m))
-            return TD_EFORMAT;
+            *p++ != ':') {
+            st = TD_EFORMAT;
+            break;
+        }
+        d = p;
+        while (p < end && *p >= '0' && *p <= '9' && i < 1000)
+            i = i * 10 + (*p++ - '0');
+        if (p == d || i >= npal || (p < end && *p++ != ',')) {
+            st = TD_EFORMAT;
+            break;
+        }
         for (int k = c; k < from; k++) /* the run before goes on to here */
             x->next[k] = x->next[c - 1];
-        x->next[from] = m;
+        x->next[from] = pal[i];
         c = from + 1;
-        if (p < end && *p++ != ',')
-            return TD_EFORMAT;
     }
     for (int k = c; k < 128 && c > 0; k++)
         x->next[k] = x->next[c - 1];
-    return c > 0 ? TD_OK : TD_EFORMAT;
+    free(pal);
+    return st == TD_OK && c == 0 ? TD_EFORMAT : st;
 }
 
 /* The key line of text: is it key? */
