@@ -240,10 +240,10 @@ typedef struct cand {
     double related; /* ... as another article's headline (-10: never) */
 } cand;
 
-/* A distinct content word of a candidate line and how often the line
- * has it. */
+/* A distinct content word of a candidate line (its entry in the set q)
+ * and how often the line has it. */
 typedef struct cand_word {
-    uint64_t h;
+    uint32_t ent;
     uint32_t mult;
 } cand_word;
 
@@ -256,7 +256,9 @@ typedef struct lay_ctx {
     uint32_t *idx;      /* the lines that count: not blank, not the header */
     size_t m;
     uint64_t *words;    /* word hashes of every line (layout_lines.h) */
-    td_lay_set q;       /* the candidates' content words, counted in the body */
+    td_lay_set q;       /* the candidates' content words, counted in the body;
+                           an entry's tag: the last candidate line (idx + 1)
+                           with it, its at: the word's index in that cw */
     cand_word *cw;      /* the edge lines' distinct content words: the idx */
     uint32_t *cw_at;    /* idx j has cw[cw_at[j] .. + cw_n[j]) */
     uint8_t *cw_n;
@@ -279,38 +281,34 @@ static bool overlap_line(const lay_ctx *c, const td_lay_line *ln)
     return c->has_core && ln->words <= 40;
 }
 
-/* The first CAND_WORDS distinct content words of a line (function words
- * dropped), in order, with their multiplicities in the line, into out;
- * returns their count. A small local table finds repeats: linear in the
- * line. */
-static size_t distinct_words(const lay_ctx *c, const td_lay_line *ln, cand_word *out)
+/* The first CAND_WORDS distinct content words of the candidate line idx
+ * j (function words dropped), in order, with their multiplicities in the
+ * line, into out; returns their count. Each is put in the set q, whose
+ * entry remembers the last line that had it and where: a repeat in the
+ * line is one probe of q, linear in the line. */
+static size_t distinct_words(lay_ctx *c, size_t j, const td_lay_line *ln, cand_word *out)
 {
     const td_lay_stop *stop = &c->lr->stop;
-    enum { MAXSLOTS = 128 }; /* a power of two >= 2 * CAND_WORDS */
-    uint64_t slot[MAXSLOTS];
-    uint8_t at[MAXSLOTS]; /* index into out of a slot's word */
-    size_t size = 8;
-    while (size < 2 * ln->wn && size < MAXSLOTS)
-        size <<= 1;
-    size_t mask = size - 1;
-    memset(slot, 0, size * sizeof *slot);
+    const uint64_t *w = c->words + ln->w0;
+    uint32_t tag = (uint32_t)j + 1;
     size_t nd = 0;
     for (size_t i = 0; i < ln->wn; i++) {
-        uint64_t h = c->words[ln->w0 + i];
+        uint64_t h = w[i];
         if (td_lay_stop_has(stop, h))
             continue;
-        size_t j = (size_t)(h ^ (h >> 29)) & mask;
-        while (slot[j] && slot[j] != h)
-            j = (j + 1) & mask;
-        if (slot[j]) {
-            out[at[j]].mult++;
+        /* a word new to the line once CAND_WORDS are kept is left out */
+        size_t q = nd < CAND_WORDS ? td_lay_set_slot(&c->q, h) : td_lay_set_find(&c->q, h);
+        if (q == SIZE_MAX)
+            continue;
+        if (c->q.tag[q] == tag) {
+            out[c->q.at[q]].mult++;
             continue;
         }
         if (nd == CAND_WORDS)
             continue;
-        slot[j] = h;
-        at[j] = (uint8_t)nd;
-        out[nd].h = h;
+        c->q.tag[q] = tag;
+        c->q.at[q] = (uint8_t)nd;
+        out[nd].ent = (uint32_t)q;
         out[nd].mult = 1;
         nd++;
     }
@@ -334,9 +332,8 @@ static overlap3 overlap(const lay_ctx *c, const cand_word *cw, size_t nd, bool o
         return o;
     size_t lead = 0, core = 0, topic = 0;
     for (size_t u = 0; u < nd; u++) {
-        size_t q = td_lay_set_find(&c->q, cw[u].h); /* put there by build_sets() */
-        uint32_t kl = q == SIZE_MAX ? 0 : c->q.count[q][1];
-        uint32_t kc = q == SIZE_MAX ? 0 : c->q.count[q][0];
+        uint32_t kl = c->q.count[cw[u].ent][1]; /* put there by build_sets() */
+        uint32_t kc = c->q.count[cw[u].ent][0];
         if (own_lead)
             kl = kl > cw[u].mult ? kl - cw[u].mult : 0;
         if (own_core)
@@ -472,20 +469,18 @@ static bool build_sets(lay_ctx *c, uint32_t *lead_lines, size_t *nlead)
     c->cw_n = td_arena_calloc(c->scratch, c->m);
     if (!c->cw || !c->cw_at || !c->cw_n)
         return false;
+    if (!td_lay_set_init(&c->q, c->scratch, room))
+        return false;
     size_t nq = 0;
     for (size_t j = 0; j < c->m; j++) {
         const td_lay_line *ln = &c->lines[c->idx[j]];
         c->cw_at[j] = (uint32_t)nq;
         if (edge_line(c, j) && overlap_line(c, ln)) {
-            size_t nd = distinct_words(c, ln, c->cw + nq);
+            size_t nd = distinct_words(c, j, ln, c->cw + nq);
             c->cw_n[j] = (uint8_t)nd;
             nq += nd;
         }
     }
-    if (!td_lay_set_init(&c->q, c->scratch, nq))
-        return false;
-    for (size_t k = 0; k < nq; k++)
-        td_lay_set_put(&c->q, c->cw[k].h);
     size_t seen_lead = 0;
     for (size_t j = 0; j < c->m; j++) {
         const td_lay_line *ln = &c->lines[c->idx[j]];

@@ -16,30 +16,46 @@
 
 /* ---- hash set ---------------------------------------------------------- */
 
-bool td_lay_set_init(td_lay_set *s, td_arena *a, size_t n)
+/* A table of size slots (a power of two), empty. */
+static bool set_table(td_lay_set *s, size_t size)
 {
-    size_t size = 16;
-    while (size < 2 * n + 2)
-        size <<= 1;
-    s->keys = td_arena_calloc(a, size * sizeof *s->keys);
-    s->count = td_arena_alloc(a, size * sizeof *s->count); /* set by _put */
+    s->keys = td_arena_calloc(s->a, size * sizeof *s->keys);
+    s->ent = td_arena_alloc(s->a, size * sizeof *s->ent);
     s->mask = size - 1;
-    s->n = 0;
-    return s->keys && s->count;
+    return s->keys && s->ent;
 }
 
-void td_lay_set_put(td_lay_set *s, uint64_t key)
+bool td_lay_set_init(td_lay_set *s, td_arena *a, size_t cap)
 {
-    size_t i = (size_t)(key ^ (key >> 29)) & s->mask;
-    while (s->keys[i] && s->keys[i] != key)
-        i = (i + 1) & s->mask;
-    if (s->keys[i])
-        return;
-    if (2 * (s->n + 1) > s->mask + 1)
-        return; /* full: callers size the set; never loop forever */
-    s->keys[i] = key;
-    s->count[i][0] = s->count[i][1] = 0;
-    s->n++;
+    s->a = a;
+    s->n = 0;
+    s->cap = cap;
+    size_t size = 16;
+    while (size < cap + 2)
+        size <<= 1;
+    s->count = td_arena_alloc(a, (cap ? cap : 1) * sizeof *s->count); /* set by _slot */
+    s->tag = td_arena_alloc(a, (cap ? cap : 1) * sizeof *s->tag);
+    s->at = td_arena_alloc(a, cap ? cap : 1);
+    return s->count && s->tag && s->at && set_table(s, size);
+}
+
+bool td_lay_set_grow(td_lay_set *s)
+{
+    uint64_t *keys = s->keys;
+    uint32_t *ent = s->ent;
+    size_t size = s->mask + 1;
+    if (!set_table(s, 2 * size))
+        return false;
+    for (size_t k = 0; k < size; k++) {
+        if (!keys[k])
+            continue;
+        size_t i = (size_t)(keys[k] ^ (keys[k] >> 29)) & s->mask;
+        while (s->keys[i])
+            i = (i + 1) & s->mask;
+        s->keys[i] = keys[k];
+        s->ent[i] = ent[k];
+    }
+    return true;
 }
 
 void td_lay_stop_add(td_lay_stop *st, uint64_t h)

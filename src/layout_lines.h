@@ -21,32 +21,68 @@
 
 /* The words whose counts the layout reads (those of the candidate
  * lines), each with its occurrences in the body and in the lead: open
- * addressing, power-of-two size, key 0 marks an empty slot (hashes are
- * never 0). Small: a probe of a body word stays in L1. */
+ * addressing over dense entries, power-of-two size, key 0 marks an empty
+ * slot (hashes are never 0); the table grows (load <= 1/2), the entries
+ * keep their index. Small: a probe of a body word stays in L1. */
 typedef struct td_lay_set {
-    uint64_t *keys;
-    uint32_t (*count)[2]; /* per slot: [0] in the body, [1] in the lead */
-    size_t mask;          /* size - 1 */
-    size_t n;
+    uint64_t *keys;       /* per slot: a key, or 0 */
+    uint32_t *ent;        /* per slot: the key's entry */
+    uint32_t (*count)[2]; /* per entry: [0] in the body, [1] in the lead */
+    uint32_t *tag;        /* per entry: the caller's mark (0 when put) */
+    uint8_t *at;          /* per entry: the caller's byte */
+    size_t mask;          /* slots - 1 */
+    size_t n, cap;        /* entries, room for entries */
+    td_arena *a;
 } td_lay_set;
 
-/* A set with room for at least n keys (load <= 1/2). false on no memory. */
-bool td_lay_set_init(td_lay_set *s, td_arena *a, size_t n);
-/* Put key (never 0) with zero counts, unless it is there. */
-void td_lay_set_put(td_lay_set *s, uint64_t key);
+/* A set with room for cap entries (its table sized for half of them, grown
+ * when more come). false on no memory. */
+bool td_lay_set_init(td_lay_set *s, td_arena *a, size_t cap);
+/* Double the table (the entries stay). false on no memory. */
+bool td_lay_set_grow(td_lay_set *s);
 
-/* The slot of key, or SIZE_MAX when absent. */
+/* The entry of key, or SIZE_MAX when absent. */
 static inline size_t td_lay_set_find(const td_lay_set *s, uint64_t key)
 {
     size_t i = (size_t)(key ^ (key >> 29)) & s->mask;
     for (;;) {
         uint64_t k = s->keys[i];
         if (k == key)
-            return i;
+            return s->ent[i];
         if (!k)
             return SIZE_MAX;
         i = (i + 1) & s->mask;
     }
+}
+
+/* The entry of key, put there (zero counts and tag) when absent; SIZE_MAX
+ * when the entries are full (callers size them: never) or on no memory. */
+static inline size_t td_lay_set_slot(td_lay_set *s, uint64_t key)
+{
+    size_t i = (size_t)(key ^ (key >> 29)) & s->mask;
+    for (;;) {
+        uint64_t k = s->keys[i];
+        if (k == key)
+            return s->ent[i];
+        if (!k)
+            break;
+        i = (i + 1) & s->mask;
+    }
+    if (s->n == s->cap)
+        return SIZE_MAX;
+    if (2 * (s->n + 1) > s->mask + 1) {
+        if (!td_lay_set_grow(s))
+            return SIZE_MAX;
+        i = (size_t)(key ^ (key >> 29)) & s->mask;
+        while (s->keys[i])
+            i = (i + 1) & s->mask;
+    }
+    size_t e = s->n++;
+    s->keys[i] = key;
+    s->ent[i] = (uint32_t)e;
+    s->count[e][0] = s->count[e][1] = 0;
+    s->tag[e] = 0;
+    return e;
 }
 
 /* Terminal punctuation of a line (after closing quotes and brackets). */
@@ -93,10 +129,10 @@ typedef struct td_lay_stop {
 /* The hash of a word as the layout stage folds it (ASCII, Latin-1,
  * Greek and Cyrillic capitals to small letters; a final "'s" dropped). */
 uint64_t td_lay_word_hash(const char *w, size_t n);
+/* Is h a function word's? (An empty set, all zero, has none: its bloom
+ * is clear, its keys are never read.) */
 static inline bool td_lay_stop_has(const td_lay_stop *st, uint64_t h)
 {
-    if (!st || !st->keys)
-        return false;
     unsigned b = (unsigned)(h >> 52);
     if (!((st->bloom[b >> 6] >> (b & 63)) & 1))
         return false;

@@ -590,6 +590,37 @@ TEST(ascii_line_fast_path_matches_general_loop)
     td_arena_release(&a);
 }
 
+/* The set the overlap is counted in: entries keep their index while the
+ * table grows past its first size; every key is found again, an absent
+ * one is not, and the entries are full at their room. */
+TEST(lay_set_grows_and_keeps_entries)
+{
+    td_arena a;
+    td_arena_init(&a);
+    td_lay_set q;
+    CHECK(td_lay_set_init(&q, &a, 300));
+    size_t first = q.mask + 1, bad = 0;
+    for (uint64_t k = 1; k <= 300; k++) {
+        uint64_t key = k * 0x9E3779B97F4A7C15ull;
+        size_t e = td_lay_set_slot(&q, key);
+        if (e != k - 1 || q.tag[e] != 0 || q.count[e][0] != 0)
+            bad++;
+        q.count[e][0] = (uint32_t)k;
+        if (td_lay_set_slot(&q, key) != e)
+            bad++;
+    }
+    CHECK(q.mask + 1 > first);
+    for (uint64_t k = 1; k <= 300; k++) {
+        size_t e = td_lay_set_find(&q, k * 0x9E3779B97F4A7C15ull);
+        if (e != k - 1 || q.count[e][0] != k)
+            bad++;
+    }
+    CHECK_INT(bad, 0);
+    CHECK(td_lay_set_find(&q, 301 * 0x9E3779B97F4A7C15ull) == SIZE_MAX);
+    CHECK(td_lay_set_slot(&q, 301 * 0x9E3779B97F4A7C15ull) == SIZE_MAX);
+    td_arena_release(&a);
+}
+
 int main(void)
 {
     setup();
@@ -605,6 +636,7 @@ int main(void)
     RUN(line_words_possessive_of_function_word);
     RUN(line_word_hashes_match_word_hash);
     RUN(alnum_map_bits);
+    RUN(lay_set_grows_and_keeps_entries);
     RUN(ascii_line_fast_path_matches_general_loop);
     teardown();
     return DONE();
