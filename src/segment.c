@@ -359,9 +359,39 @@ __attribute__((noinline)) static size_t cut_slow(seg_line *L, size_t i)
     return i;
 }
 
-/* Bytes < 64 that may follow a word cut the short way: all but ' - . (and
- * every byte from 64 to 127; none from 128). */
-#define AFTER_WORD_LO (~((1ull << '\'') | (1ull << '-') | (1ull << '.')))
+/* What may follow a word cut the short way: 1 for an ASCII byte but ' - .
+ * (which may continue it or make it an abbreviation), 2 for a space (taken
+ * with the word), 0 for the rest (>= 0x80: a letter, a mark, a quote). */
+#define R8(x) x, x, x, x, x, x, x, x
+static const unsigned char after_word[256] = {
+    R8(1), R8(1), R8(1), R8(1),
+    2, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, /* ' ' ... '/' */
+    R8(1), R8(1), R8(1), R8(1), R8(1), R8(1), R8(1), R8(1), R8(1), R8(1),
+};
+#undef R8
+
+/* The end of the word of ASCII letters and digits at norm[i], 16 bytes a
+ * load; *small gets 1 when it holds a small letter, else 0. SIZE_MAX when norm[i]
+ * is not a letter or the word reaches the last 16 bytes of the text. */
+static inline size_t word16(const char *norm, size_t norm_len, size_t i, uint64_t *small)
+{
+    if (norm_len - i < 16)
+        return SIZE_MAX;
+    unsigned sm, an = td_ascii_alnum16(norm + i, &sm);
+    if (!(an & 1))
+        return SIZE_MAX;
+    unsigned stop = ~an & 0xffffu, s;
+    size_t j;
+    if (stop) {
+        j = i + (unsigned)__builtin_ctz(stop);
+        s = sm & (stop - 1) & ~stop; /* below the stop */
+    } else {
+        j = long_word_end(norm, norm_len, i + 16, &s);
+        s |= sm;
+    }
+    *small = s != 0;
+    return j;
+}
 
 /* Tokenise one line norm[a..b); every token gets its case flags as it is
  * cut. The common token, ASCII letters (and digits) ending at a space or
@@ -381,48 +411,67 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
     td_token *v = doc->toks.items;
     size_t n = doc->toks.n, cap = doc->toks.cap;
     unsigned pend = L.pend;
+    /* the masks of the 64 bytes norm[w..wend): ASCII letters and digits,
+     * small letters (none yet) */
+    size_t w = 0, wend = 0;
+    uint64_t wan = 0, wsm = 0;
     size_t i = a;
     while (i < b) {
         unsigned char b0 = (unsigned char)norm[i];
-        if (b0 > '9' && norm_len - i >= 16) {
-            unsigned sm, an = td_ascii_alnum16(norm + i, &sm);
-            if (an & 1) { /* a letter */
-                unsigned stop = ~an & 0xffffu, small;
-                size_t j;
-                if (stop) {
-                    j = i + (unsigned)__builtin_ctz(stop);
-                    small = sm & (stop - 1) & ~stop; /* below the stop */
-                } else {
-                    j = long_word_end(norm, norm_len, i + 16, &small);
-                    small |= sm;
-                }
-                /* j < norm_len (SIZE_MAX: the long way): the byte after
-                 * the word is readable */
-                unsigned nx = j < b ? (unsigned char)norm[j] : ' ';
-                if (j <= b && (nx < 64 ? (AFTER_WORD_LO >> nx) & 1 : nx < 128)) {
-                    if (n == cap) {
-                        /* past the reserved room (td_segment_run): double it */
-                        doc->toks.n = n;
-                        if (td_vec_reserve(&doc->arena, &doc->toks, cap + 64, sizeof *v))
-                            goto out_nomem;
-                        v = doc->toks.items;
-                        cap = doc->toks.cap;
+        if (b0 > '9') {
+            /* a word from the window's masks while 16 bytes of it are
+             * left (a word that reaches its end: word16()) */
+            size_t j = SIZE_MAX;
+            /* the word's small letters: the low wl bits of small (read
+             * only for a capital initial) */
+            uint64_t small = 0;
+            unsigned wl = 1;
+            if (i + 16 > wend && norm_len - i >= 64) {
+                td_ascii_alnum64(norm + i, &wan, &wsm);
+                w = i;
+                wend = i + 64;
+            }
+            if (i + 16 <= wend) {
+                size_t r = i - w;
+                uint64_t an = wan >> r;
+                if (an & 1) { /* a letter */
+                    wl = (unsigned)__builtin_ctzll(~an);
+                    if (r + wl < 64) {
+                        j = i + wl;
+                        small = wsm >> r;
+                    } else {
+                        wl = 1;
+                        j = word16(norm, norm_len, i, &small);
                     }
-                    unsigned f = pend;
-                    if (b0 <= 'Z')
-                        f |= TD_TOKF_CAP | (small ? 0 : TD_TOKF_ALLCAPS);
-                    td_token *tk = v + n++;
-                    tk->span.s = (uint32_t)i;
-                    tk->span.e = (uint32_t)j;
-                    tk->type = TD_TOK_WORD;
-                    tk->flags = (uint8_t)f;
-                    tk->block = block;
-                    /* the space after it, as below */
-                    bool sp = j < b && nx == ' ';
-                    pend = sp ? TD_TOKF_SPACE_BEFORE : 0;
-                    i = j + sp;
-                    continue;
                 }
+            } else {
+                j = word16(norm, norm_len, i, &small);
+            }
+            /* j < norm_len (SIZE_MAX: not a word of the short way): the
+             * byte after the word is readable */
+            unsigned k = j < b ? after_word[(unsigned char)norm[j]] : j == b;
+            if (k) {
+                if (n == cap) {
+                    /* past the reserved room (td_segment_run): double it */
+                    doc->toks.n = n;
+                    if (td_vec_reserve(&doc->arena, &doc->toks, cap + 64, sizeof *v))
+                        goto out_nomem;
+                    v = doc->toks.items;
+                    cap = doc->toks.cap;
+                }
+                unsigned f = pend;
+                if (b0 <= 'Z')
+                    f |= TD_TOKF_CAP | ((small & ((1ull << wl) - 1)) ? 0 : TD_TOKF_ALLCAPS);
+                td_token *tk = v + n++;
+                tk->span.s = (uint32_t)i;
+                tk->span.e = (uint32_t)j;
+                tk->type = TD_TOK_WORD;
+                tk->flags = (uint8_t)f;
+                tk->block = block;
+                /* the space after it, as below */
+                pend = (k & 2) ? TD_TOKF_SPACE_BEFORE : 0;
+                i = j + (k >> 1);
+                continue;
             }
         }
         if (b0 == ' ') {

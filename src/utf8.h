@@ -99,6 +99,18 @@ static inline unsigned td_ascii_alnum16(const void *p, unsigned *small)
 #endif
 }
 
+/* td_ascii_alnum16() for the 64 bytes at p: bit k of *an and *small for
+ * p[k]. 64 bytes must be readable from p. */
+static inline void td_ascii_alnum64(const void *p, uint64_t *an, uint64_t *small)
+{
+    const char *c = (const char *)p;
+    unsigned s0, s1, s2, s3;
+    uint64_t a0 = td_ascii_alnum16(c, &s0), a1 = td_ascii_alnum16(c + 16, &s1);
+    uint64_t a2 = td_ascii_alnum16(c + 32, &s2), a3 = td_ascii_alnum16(c + 48, &s3);
+    *an = a0 | a1 << 16 | a2 << 32 | a3 << 48;
+    *small = (uint64_t)s0 | (uint64_t)s1 << 16 | (uint64_t)s2 << 32 | (uint64_t)s3 << 48;
+}
+
 /* The number of ASCII letters and digits p[0..n) starts with; avail (>= n)
  * bytes are readable from p, so a scan may load 8 at a time past n. */
 static inline size_t td_ascii_alnum_run(const unsigned char *p, size_t n, size_t avail)

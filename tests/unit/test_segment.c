@@ -163,6 +163,22 @@ TEST(long_words_cut_whole_with_their_case)
     CHECK(TD_DOC_TOK(d, 8)->flags & TD_TOKF_CAP);
     CHECK(!(TD_DOC_TOK(d, 8)->flags & TD_TOKF_ALLCAPS));
     td_doc_free(d);
+    /* words read from a 64-byte window of masks loaded at "Aaaa": one that
+     * reaches past the window's end (a small letter past it, or none) */
+    d = run("Aaaa bbbb cccc dddd eeee ffff gggg hhhh ABCDEFGHIJKLMNOPQRSTUVWXYz "
+            "Aaaa bbbb cccc dddd eeee ffff gggg hhhh ABCDEFGHIJKLMNOPQRSTUVWXYZ "
+            "and a few more words to read after them.");
+    CHECK_STR(d->norm + TD_DOC_TOK(d, 8)->span.s, "ABCDEFGHIJKLMNOPQRSTUVWXYz Aaaa bbbb cccc dddd eeee "
+                                                   "ffff gggg hhhh ABCDEFGHIJKLMNOPQRSTUVWXYZ and a few "
+                                                   "more words to read after them.");
+    CHECK_INT(TD_DOC_TOK(d, 8)->span.e - TD_DOC_TOK(d, 8)->span.s, 26);
+    CHECK(TD_DOC_TOK(d, 8)->flags & TD_TOKF_CAP);
+    CHECK(!(TD_DOC_TOK(d, 8)->flags & TD_TOKF_ALLCAPS));
+    CHECK_INT(TD_DOC_TOK(d, 17)->span.e - TD_DOC_TOK(d, 17)->span.s, 26);
+    CHECK(TD_DOC_TOK(d, 17)->flags & TD_TOKF_ALLCAPS);
+    CHECK(TD_DOC_TOK(d, 9)->flags & TD_TOKF_CAP);
+    CHECK(!(TD_DOC_TOK(d, 9)->flags & TD_TOKF_ALLCAPS));
+    td_doc_free(d);
 }
 
 TEST(combining_marks_stay_with_their_character)
