@@ -42,7 +42,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define TD_STORE_SCHEMA_VERSION 5
+#define TD_STORE_SCHEMA_VERSION 6
 #define TD_STORE_DEFAULT_BUSY_MS 5000
 
 /* data/schema.sql, compiled in (store_schema.c): its lines, each without

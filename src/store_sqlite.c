@@ -174,6 +174,10 @@ static const char *const migrations[] = {
     "doc, local, entity, rowid) GROUP BY doc, local, entity;"
     "DROP TABLE mentions; ALTER TABLE mentions6 RENAME TO mentions;"
     "CREATE INDEX mentions_entity ON mentions (entity, doc, count);",
+    /* 5 -> 6: the full-text indexes keep 16 MB of new terms in memory
+     * before writing a segment (1 MB before) */
+    "INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', 16777216);"
+    "INSERT INTO quotes_fts (quotes_fts, rank) VALUES ('hashsize', 16777216);",
 };
 
 /* ---- transliteration rules --------------------------------------------- */
