@@ -42,7 +42,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define TD_STORE_SCHEMA_VERSION 5
+#define TD_STORE_SCHEMA_VERSION 6
 #define TD_STORE_DEFAULT_BUSY_MS 5000
 
 /* data/schema.sql, compiled in (store_schema.c): its lines, each without
@@ -105,8 +105,11 @@ td_status td_store_put(td_store *st, const td_doc *doc, const char *record, size
  * td_store_put_prepared() then stores the document as td_store_put()
  * does. Release with td_store_prep_release() (also after a failed
  * prepare). */
+/* A hash as stored (documents.hash, record_hash), with its NUL. */
+#define TD_STORE_HASH_SIZE 35
+
 typedef struct td_store_prep {
-    char hash[33], record_hash[33];
+    char hash[TD_STORE_HASH_SIZE], record_hash[TD_STORE_HASH_SIZE];
     td_buf body; /* NUL-terminated */
     /* the record as stored (documents.record): zlib-compressed in the
      * format of the sqlite3 shell's sqlar_compress (empty: stored as it is,

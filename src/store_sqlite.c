@@ -174,6 +174,10 @@ static const char *const migrations[] = {
     "doc, local, entity, rowid) GROUP BY doc, local, entity;"
     "DROP TABLE mentions; ALTER TABLE mentions6 RENAME TO mentions;"
     "CREATE INDEX mentions_entity ON mentions (entity, doc, count);",
+    /* 5 -> 6: the full-text indexes keep 16 MB of new terms in memory
+     * before writing a segment (1 MB before) */
+    "INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', 16777216);"
+    "INSERT INTO quotes_fts (quotes_fts, rank) VALUES ('hashsize', 16777216);",
 };
 
 /* ---- transliteration rules --------------------------------------------- */
@@ -1299,7 +1303,80 @@ typedef struct put_ctx {
     char date_lo[11]; /* the document's date_lo ("" when undated) */
 } put_ctx;
 
+/* ---- hashes ------------------------------------------------------------
+ * documents.hash (the content: text, input title, date, url) and
+ * documents.record_hash (the record but its "source") tell a re-ingested
+ * document from a changed one. They are "2:" and 32 hex digits: two
+ * 64-bit lanes of xxHash64's round over 8-byte words (read little-endian,
+ * so the same on every machine), each field followed by its length, and
+ * xxHash64's final mix. Rows stored before (32 hex digits, no "2:") hold
+ * a two-lane FNV-1a of the same bytes, byte by byte (legacy_*), about 10
+ * times the instructions: a document found with such a hash is compared
+ * by that one (same_hash). */
+#define HASH_P1 0x9e3779b185ebca87ull
+#define HASH_P2 0xc2b2ae3d27d4eb4full
+#define HASH_P3 0x165667b19e3779f9ull
+
+static uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+static uint64_t le64(const unsigned char *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+           (uint64_t)p[7] << 56;
+}
+
+static uint64_t hash_round(uint64_t acc, uint64_t w)
+{
+    return rotl64(acc + w * HASH_P2, 31) * HASH_P1;
+}
+
+static uint64_t hash_final(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= HASH_P2;
+    h ^= h >> 29;
+    h *= HASH_P3;
+    return h ^ (h >> 32);
+}
+
+/* Hash n bytes at s into the two lanes, then their length. */
 static void hash_field(uint64_t h[2], const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    uint64_t a = h[0], b = h[1];
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        a = hash_round(a, le64(p + i));
+        b = hash_round(b, le64(p + i + 8));
+    }
+    if (i + 8 <= n) {
+        a = hash_round(a, le64(p + i));
+        i += 8;
+    }
+    uint64_t w = 0;
+    for (size_t k = 0; i + k < n; k++)
+        w |= (uint64_t)p[i + k] << (8 * k);
+    b = hash_round(b, w);
+    a = hash_round(a, (uint64_t)n);
+    h[0] = a;
+    h[1] = b;
+}
+
+static void hash_init(uint64_t h[2])
+{
+    h[0] = HASH_P1 + HASH_P2;
+    h[1] = HASH_P2 ^ HASH_P3;
+}
+
+static void hash_hex(uint64_t h[2], char out[TD_STORE_HASH_SIZE])
+{
+    uint64_t a = hash_final(h[0] + rotl64(h[1], 17)), b = hash_final(h[1] ^ h[0] * HASH_P3);
+    snprintf(out, TD_STORE_HASH_SIZE, "2:%016llx%016llx", (unsigned long long)a,
+             (unsigned long long)b);
+}
+
+static void legacy_field(uint64_t h[2], const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         h[0] = (h[0] ^ (unsigned char)s[i]) * 1099511628211ull;
@@ -1309,19 +1386,36 @@ static void hash_field(uint64_t h[2], const char *s, size_t n)
     h[1] = (h[1] ^ 0x1e) * 0x100000001b3ull;
 }
 
-static void hash_hex(uint64_t h[2], char out[33])
+static void legacy_init(uint64_t h[2])
 {
-    snprintf(out, 33, "%016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
+    h[0] = 1469598103934665603ull;
+    h[1] = 0x84222325cbf29ce4ull;
 }
 
-static void content_hash(const td_doc *doc, char out[33])
+static void legacy_hex(uint64_t h[2], char out[TD_STORE_HASH_SIZE])
 {
-    uint64_t h[2] = {1469598103934665603ull, 0x84222325cbf29ce4ull};
+    snprintf(out, TD_STORE_HASH_SIZE, "%016llx%016llx", (unsigned long long)h[0],
+             (unsigned long long)h[1]);
+}
+
+typedef struct hasher {
+    void (*init)(uint64_t h[2]);
+    void (*field)(uint64_t h[2], const char *s, size_t n);
+    void (*hex)(uint64_t h[2], char out[TD_STORE_HASH_SIZE]);
+} hasher;
+
+static const hasher hash_v2 = {hash_init, hash_field, hash_hex};
+static const hasher hash_legacy = {legacy_init, legacy_field, legacy_hex};
+
+static void content_hash(const hasher *hs, const td_doc *doc, char out[TD_STORE_HASH_SIZE])
+{
+    uint64_t h[2];
+    hs->init(h);
     const char *f[] = {doc->in_title, doc->in_date, doc->url};
-    hash_field(h, doc->base ? doc->base : "", doc->base_len);
+    hs->field(h, doc->base ? doc->base : "", doc->base_len);
     for (int i = 0; i < 3; i++)
-        hash_field(h, f[i] ? f[i] : "\x01", f[i] ? strlen(f[i]) : 1);
-    hash_hex(h, out);
+        hs->field(h, f[i] ? f[i] : "\x01", f[i] ? strlen(f[i]) : 1);
+    hs->hex(h, out);
 }
 
 /* Where the top-level "source" object of a record written by
@@ -1373,9 +1467,11 @@ static bool source_member(const char *rec, size_t len, size_t *a, size_t *b)
 
 /* The record's hash, leaving out its "source" (where the document was read
  * from): reading the same document from another file is no change. */
-static void record_hash(const char *rec, size_t len, char out[33])
+static void record_hash(const hasher *hs, const char *rec, size_t len,
+                        char out[TD_STORE_HASH_SIZE])
 {
-    uint64_t h[2] = {1469598103934665603ull, 0x84222325cbf29ce4ull};
+    uint64_t h[2];
+    hs->init(h);
     td_json_member m[64];
     size_t n = 0, eo, a = 0, b = 0;
     const char *ew;
@@ -1388,12 +1484,30 @@ static void record_hash(const char *rec, size_t len, char out[33])
         found = true;
     }
     if (found) {
-        hash_field(h, rec, a);
-        hash_field(h, rec + b, len - b);
+        hs->field(h, rec, a);
+        hs->field(h, rec + b, len - b);
     } else {
-        hash_field(h, rec, len);
+        hs->field(h, rec, len);
     }
-    hash_hex(h, out);
+    hs->hex(h, out);
+}
+
+/* Whether a stored hash is the one computed now (have, "2:..."); one
+ * stored in the legacy form is compared with the legacy hash of the
+ * document (record NULL) or of the record. */
+static bool same_hash(const char *stored, const char *have, const td_doc *doc,
+                      const char *record, size_t record_len)
+{
+    if (!stored)
+        return false;
+    if (strncmp(stored, "2:", 2) == 0)
+        return strcmp(stored, have) == 0;
+    char old[TD_STORE_HASH_SIZE];
+    if (record)
+        record_hash(&hash_legacy, record, record_len, old);
+    else
+        content_hash(&hash_legacy, doc, old);
+    return strcmp(stored, old) == 0;
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
@@ -1923,8 +2037,8 @@ static td_status put_doc(put_ctx *c, const char *record, size_t record_len,
         c->docid = sqlite3_column_int64(f, 0);
         const char *h = (const char *)sqlite3_column_text(f, 1);
         const char *rh = (const char *)sqlite3_column_text(f, 2);
-        same = h && strcmp(h, p->hash) == 0;
-        same_rec = rh && strcmp(rh, p->record_hash) == 0;
+        same = same_hash(h, p->hash, c->doc, NULL, 0);
+        same_rec = same && same_hash(rh, p->record_hash, NULL, record, record_len);
     }
     sqlite3_reset(f);
     sqlite3_clear_bindings(f);
@@ -1986,8 +2100,8 @@ td_status td_store_prepare(const td_doc *doc, const char *record, size_t record_
     td_buf_init(&p->body, 0);
     td_buf_init(&p->record, 0);
     record_len = record_trim(record, record_len);
-    content_hash(doc, p->hash);
-    record_hash(record, record_len, p->record_hash);
+    content_hash(&hash_v2, doc, p->hash);
+    record_hash(&hash_v2, record, record_len, p->record_hash);
     p->record_size = record_len;
     td_status s = body_text(doc, &p->body);
     if (s == TD_OK)

@@ -744,6 +744,8 @@ TEST(quotes_fts_in_rowid_order)
         return;
     CHECK_INT(count(st, "SELECT count(*) FROM quotes"), 5);
     CHECK_INT(count(st, "SELECT count(DISTINCT segid) FROM quotes_fts_idx"), 1);
+    CHECK_INT(count(st, "SELECT v FROM documents_fts_config WHERE k = 'hashsize'"), 16777216);
+    CHECK_INT(count(st, "SELECT v FROM quotes_fts_config WHERE k = 'hashsize'"), 16777216);
     CHECK_INT(count(st, "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'ties'"), 1);
     td_store_close(st);
     CHECK(td_store_open(db_path("qfts.db"), TD_STORE_REPLACE, &st, NULL) == TD_OK);
@@ -842,6 +844,21 @@ TEST(migration_from_version_3)
                         "CAST(julianday(date_lo) AS INTEGER)"), 0);
     CHECK_INT(count(st, "SELECT q.span_start FROM quotes_fts f JOIN quotes q ON "
                         "q.quote = f.rowid WHERE quotes_fts MATCH 'ready'"), 28);
+    /* both full-text indexes keep 16 MB of new terms (version 6) */
+    CHECK_INT(count(st, "SELECT v FROM documents_fts_config WHERE k = 'hashsize'"), 16777216);
+    CHECK_INT(count(st, "SELECT v FROM quotes_fts_config WHERE k = 'hashsize'"), 16777216);
+    /* its hashes are in the legacy form (FNV-1a, no "2:"): the same
+     * documents are still unchanged, another content still refused */
+    CHECK_INT(count(st, "SELECT count(*) FROM documents WHERE hash LIKE '2:%'"), 0);
+    for (int i = 0; i < N_FIXTURE; i++) {
+        td_doc *d = fixture(i);
+        CHECK_INT(put(st, d), TD_STORE_UNCHANGED);
+        td_doc_free(d);
+    }
+    td_doc *other = mk("fx-3", "Lavrov in Minsk", "Lavrov left Minsk.", "2023-01-06",
+                       TD_PREC_DAY);
+    CHECK_INT(put(st, other), TD_STORE_CONFLICT);
+    td_doc_free(other);
     sqlite3_exec(td_store_db(st), "INSERT INTO quotes_fts(quotes_fts, rank) "
                                   "VALUES('integrity-check', 1)", NULL, NULL, NULL);
     CHECK_INT(sqlite3_errcode(td_store_db(st)), SQLITE_OK);
