@@ -396,9 +396,10 @@ static inline size_t word16(const char *norm, size_t norm_len, size_t i, uint64_
 /* Tokenise one line norm[a..b); every token gets its case flags as it is
  * cut. The common token, ASCII letters (and digits) ending at a space or
  * a mark that cannot continue the word or make it an abbreviation, is cut
- * here 16 bytes a load, with its case flags from the same loads (every
- * letter a capital: no small letter, as set_case_flags() reads it); the
- * rest by cut_slow(). */
+ * here from a 64-byte window of masks (word16(), 16 bytes a load, near the
+ * text's end and past the window's), with its case flags from the same
+ * masks (every letter a capital: no small letter, as set_case_flags()
+ * reads it); so is ASCII punctuation; the rest by cut_slow(). */
 static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, size_t b,
                                uint16_t block, uint32_t *cand, size_t *ncand)
 {
@@ -411,10 +412,12 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
     td_token *v = doc->toks.items;
     size_t n = doc->toks.n, cap = doc->toks.cap;
     unsigned pend = L.pend;
-    /* the masks of the 64 bytes norm[w..wend): ASCII letters and digits,
-     * small letters (none yet) */
-    size_t w = 0, wend = 0;
+    /* the masks of the 64 bytes norm[w..w+64): ASCII letters and digits,
+     * small letters; none yet (i - w >= 64, wrapping or not) */
+    size_t w = a - 64;
     uint64_t wan = 0, wsm = 0;
+    /* a window can be loaded at i < wlim (64 bytes readable) */
+    const size_t wlim = norm_len >= 64 ? norm_len - 63 : 0;
     size_t i = a;
     while (i < b) {
         unsigned char b0 = (unsigned char)norm[i];
@@ -426,13 +429,13 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
              * only for a capital initial) */
             uint64_t small = 0;
             unsigned wl = 1;
-            if (i + 16 > wend && norm_len - i >= 64) {
+            size_t r = i - w;
+            if (r > 48 && i < wlim) {
                 td_ascii_alnum64(norm + i, &wan, &wsm);
                 w = i;
-                wend = i + 64;
+                r = 0;
             }
-            if (i + 16 <= wend) {
-                size_t r = i - w;
+            if (r <= 48) { /* 16 bytes of the window left at least */
                 uint64_t an = wan >> r;
                 if (an & 1) { /* a letter */
                     wl = (unsigned)__builtin_ctzll(~an);
@@ -596,8 +599,10 @@ static td_status push_sent(td_doc *doc, size_t t0, size_t t1, uint16_t block)
 {
     if (t1 <= t0)
         return TD_OK;
-    td_sentence *s = td_vec_push(&doc->arena, &doc->sents, sizeof *s);
-    if (!s)
+    td_sentence *s;
+    if (doc->sents.n < doc->sents.cap) /* the reserved room (td_segment_run) */
+        s = (td_sentence *)doc->sents.items + doc->sents.n++;
+    else if (!(s = td_vec_push(&doc->arena, &doc->sents, sizeof *s)))
         return TD_ENOMEM;
     s->tok_first = (uint32_t)t0;
     s->tok_count = (uint32_t)(t1 - t0);
