@@ -1994,8 +1994,13 @@ static void do_sentence(state *S, size_t si)
             continue;
         next = i + 1;
         /* the first word of a sentence (or after an opening quote) */
-        bool initial = i == t0 || TD_DOC_TOK(S->doc, i - 1)->type == TD_TOK_QUOTE_OPEN ||
-                       tok_is(S, i - 1, ":") || tok_is(S, i - 1, "-") || tok_is(S, i - 1, "(");
+        bool initial = i == t0;
+        if (!initial) { /* after an opening quote, ":", "-" or "(" */
+            const td_token *pt = TD_DOC_TOK(S->doc, i - 1);
+            char pc = S->doc->norm[pt->span.s];
+            initial = pt->type == TD_TOK_QUOTE_OPEN ||
+                      (pt->span.e - pt->span.s == 1 && (pc == ':' || pc == '-' || pc == '('));
+        }
         size_t j = run_end(S, &W, i);
         if (initial && !W.caps && positional_cap(S, i) && !title_match(S, i, t1, NULL) &&
             !headed(S, i, j))
@@ -2337,10 +2342,10 @@ td_status td_entities_run(td_stage_ctx *ctx, td_doc *doc)
     S.alias.mask = cap * 2 - 1;
     S.ents.cell = td_arena_calloc(S.scr, cap * sizeof(uint32_t));
     S.alias.cell = td_arena_calloc(S.scr, cap * 2 * sizeof(uint32_t));
-    S.ents.rec = td_arena_alloc(S.scr, cap * sizeof(slot));
-    S.alias.rec = td_arena_alloc(S.scr, cap * 2 * sizeof(slot));
     S.gc_mask = cap / 4 - 1; /* cap / 4 >= ncap / 2 */
     S.gc = td_arena_calloc(S.scr, cap / 4 * sizeof *S.gc);
+    S.ents.rec = td_arena_alloc(S.scr, cap * sizeof(slot));
+    S.alias.rec = td_arena_alloc(S.scr, cap * 2 * sizeof(slot));
     if (!S.ents.cell || !S.alias.cell || !S.ents.rec || !S.alias.rec || !S.gc)
         return TD_ENOMEM;
     for (size_t si = 0; si < ns && !S.oom; si++)
