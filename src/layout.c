@@ -701,10 +701,12 @@ static bool connector(const char *p, size_t n)
 /* "By Jane Doe and John Roe": a byline key, then capitalised name words. */
 static bool byline_line(const lay_ctx *c, const td_lay_line *ln)
 {
+    if (ln->digitw || ln->link)
+        return false; /* read before the words are split */
     const char *t = c->doc->norm;
     uint32_t w[12][2];
     size_t n = split_words(t, ln->ts, ln->te, w, 10);
-    if (n < 2 || n > 10 || ln->digitw || ln->link)
+    if (n < 2 || n > 10)
         return false;
     size_t key = 0;
     for (size_t k = 2; k >= 1 && !key; k--)
