@@ -12,6 +12,7 @@
 
 #include "buf.h"
 
+#include <ctype.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,10 @@ typedef struct rule {
     bool jit; /* JIT-compiled: matched with pcre2_jit_match (no checks) */
     uint32_t minlen; /* no match is shorter (PCRE2_INFO_MINLENGTH) */
     uint8_t first[32]; /* bytes a match may start with */
+    /* a necessary condition, when lit: byte lit at p + k for some bit k
+     * of lit_at (see fixed_lit) */
+    char lit;
+    uint32_t lit_at;
 } rule;
 
 struct td_pattern_set {
@@ -372,6 +377,161 @@ static void first_bytes(rule *r)
     memset(r->first, 0xff, 32);
 }
 
+/* ---- a literal at a fixed offset ------------------------------------- */
+
+/* Widths as a bit set (bit k: k bytes) of sequence x[0, n), which holds
+ * literals, \d \w \s, escaped punctuation, [classes] and groups (?:...)
+ * (?<name>...) of such alternatives, each maybe followed by ?; 0: any
+ * other syntax, or a width past 31 (no condition then). */
+static uint32_t seq_widths(const char *x, size_t n);
+
+/* The end of the atom at x[0, n), or 0 when it is not one seq_widths takes;
+ * *w: its widths. */
+static size_t atom(const char *x, size_t n, uint32_t *w)
+{
+    size_t i = 0;
+    if (x[0] == '\\') {
+        if (n < 2 || !(x[1] == 'd' || x[1] == 'w' || x[1] == 's' || ispunct((unsigned char)x[1])))
+            return 0;
+        i = 2;
+        *w = 2;
+    } else if (x[0] == '[') {
+        i = 1;
+        if (i < n && x[i] == '^')
+            i++;
+        if (i < n && x[i] == ']')
+            i++;
+        while (i < n && x[i] != ']')
+            i += x[i] == '\\' ? 2 : 1;
+        if (i >= n)
+            return 0;
+        i++;
+        *w = 2;
+    } else if (x[0] == '(') {
+        size_t b = 1;
+        if (n > 2 && x[1] == '?' && x[2] == ':')
+            b = 3;
+        else if (n > 3 && x[1] == '?' && x[2] == '<' && isalpha((unsigned char)x[3])) {
+            b = 3;
+            while (b < n && x[b] != '>')
+                b++;
+            b++;
+        } else
+            return 0;
+        /* the alternatives of the group up to its ')' */
+        int depth = 0;
+        size_t a = b;
+        *w = 0;
+        for (i = b; i < n; i++) {
+            if (x[i] == '\\') {
+                i++;
+            } else if (x[i] == '[') {
+                uint32_t cw;
+                size_t k = atom(x + i, n - i, &cw);
+                if (!k)
+                    return 0;
+                i += k - 1;
+            } else if (x[i] == '(') {
+                depth++;
+            } else if (x[i] == ')' && depth) {
+                depth--;
+            } else if ((x[i] == '|' || x[i] == ')') && !depth) {
+                uint32_t aw = seq_widths(x + a, i - a);
+                if (!aw)
+                    return 0;
+                *w |= aw;
+                a = i + 1;
+                if (x[i] == ')')
+                    break;
+            }
+        }
+        if (i >= n)
+            return 0;
+        i++;
+    } else if (strchr("|)*+?{.^$", x[0])) {
+        return 0;
+    } else {
+        i = 1;
+        *w = 2;
+    }
+    if (i < n && x[i] == '?') {
+        if (i + 1 < n && (x[i + 1] == '?' || x[i + 1] == '+'))
+            return 0;
+        *w |= 1;
+        i++;
+    }
+    if (i < n && strchr("*+{", x[i]))
+        return 0;
+    return i;
+}
+
+static uint32_t seq_widths(const char *x, size_t n)
+{
+    uint32_t w = 1; /* the empty sequence: 0 bytes */
+    for (size_t i = 0; i < n;) {
+        uint32_t aw;
+        uint64_t nw = 0;
+        size_t k = atom(x + i, n - i, &aw);
+        if (!k)
+            return 0;
+        for (uint32_t b = w; b; b &= b - 1)
+            nw |= (uint64_t)aw << __builtin_ctz(b);
+        if (nw >> 32)
+            return 0;
+        w = (uint32_t)nw;
+        i += k;
+    }
+    return w;
+}
+
+/* A byte every match of expanded regex x holds at a fixed offset from its
+ * start ("/" of 1/2/2024 at offset 1 or 2): a leading sequence of
+ * atoms of known widths (seq_widths) then a punctuation literal. No
+ * condition (lit 0) for anything else, or with | outside groups. */
+static void fixed_lit(rule *r, const char *x)
+{
+    r->lit = 0;
+    size_t n = strlen(x), i = 0;
+    int depth = 0, cls = 0;
+    for (size_t j = 0; j < n; j++) { /* no alternation at the top */
+        if (x[j] == '\\')
+            j++;
+        else if (cls)
+            cls = x[j] != ']';
+        else if (x[j] == '[' && (cls = 1) && j + 1 < n && x[j + 1] == ']')
+            j++; /* []...]: the first ] is a member */
+        else if (x[j] == '(')
+            depth++;
+        else if (x[j] == ')')
+            depth--;
+        else if (x[j] == '|' && !depth)
+            return;
+    }
+    uint32_t w = 1;
+    while (i < n) {
+        char c = x[i];
+        if (ispunct((unsigned char)c) && !strchr("\\[(|)*+?{.^$", c) &&
+            !(i + 1 < n && strchr("?*+{", x[i + 1]))) {
+            if (w >> 16)
+                return; /* past the 16 bytes of lit_at checks */
+            r->lit = c;
+            r->lit_at = w;
+            return;
+        }
+        uint32_t aw;
+        uint64_t nw = 0;
+        size_t k = atom(x + i, n - i, &aw);
+        if (!k)
+            return;
+        for (uint32_t b = w; b; b &= b - 1)
+            nw |= (uint64_t)aw << __builtin_ctz(b);
+        if (nw >> 16)
+            return;
+        w = (uint32_t)nw;
+        i += k;
+    }
+}
+
 /* byfirst[c]: the rules that may start with byte c, so that a try at a
  * position visits only those (see try_rule). */
 static void index_first(td_pattern_set *ps)
@@ -398,6 +558,7 @@ td_status td_pattern_compile(td_pattern_set *ps, char **err)
             st = TD_ENOMEM;
             break;
         }
+        fixed_lit(&ps->rules[i], x);
         free(x);
         char what[32];
         snprintf(what, sizeof what, "rule %zu", i + 1);
@@ -544,6 +705,15 @@ static void try_rule(td_pattern_state *st, size_t i, const char *subj, size_t le
     const rule *r = &st->ps->rules[i];
     if (len - p < r->minlen)
         return; /* what PCRE2 finds too, after the cost of a call */
+    if (r->lit) { /* its byte at a fixed offset (fixed_lit) */
+        uint32_t ok = 0;
+        for (uint32_t b = r->lit_at; b; b &= b - 1) {
+            size_t k = p + (size_t)__builtin_ctz(b);
+            ok |= k < len && subj[k] == r->lit;
+        }
+        if (!ok)
+            return;
+    }
     int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)subj, len, p, 0, st->md[1], NULL)
                     : pcre2_match(r->code, (PCRE2_SPTR)subj, len, p, 0, st->md[1], NULL);
     if (rc <= 0)

@@ -143,11 +143,56 @@ TEST(may_follow)
     td_pattern_set_free(ps);
 }
 
+/* A rule with a punctuation byte at fixed offsets is skipped where that
+ * byte is missing (pattern.c fixed_lit): every offset it can have still
+ * matches, and an alternation at the top keeps its other branches. */
+TEST(fixed_literal)
+{
+    td_pattern_set *ps = NULL;
+    CHECK(td_pattern_set_new(&ps) == TD_OK);
+    if (!ps)
+        return;
+    td_pattern_set_no_union(ps);
+    int id[4];
+    char *err = NULL;
+    CHECK(td_pattern_define(ps, "Y", "(?:1[5-9]\\d\\d|20\\d\\d)") == TD_OK);
+    CHECK(td_pattern_add(ps, "(?<m>1[0-2]|0?[1-9])/(?<d>\\d\\d?)", &id[0]) == TD_OK);
+    CHECK(td_pattern_add(ps, "(?<y>%Y%)-\\d\\d", &id[1]) == TD_OK);
+    CHECK(td_pattern_add(ps, "(?:a|bc)?(?:[xy]z)?-w", &id[2]) == TD_OK);
+    CHECK(td_pattern_add(ps, "q\\d/\\d|q\\d\\d\\d", &id[3]) == TD_OK);
+    CHECK(td_pattern_compile(ps, &err) == TD_OK);
+    free(err);
+    td_arena ar;
+    td_arena_init(&ar);
+    td_pattern_state *st;
+    CHECK(td_pattern_state_new(ps, &ar, &st) == TD_OK);
+    static const struct {
+        const char *s;
+        int rule; /* index into id, -1: no match */
+        size_t e;
+    } cases[] = {{"3/4", 0, 3},   {"12/4 x", 0, 4}, {"03/14", 0, 5},  {"123/4", -1, 0},
+                 {"2024-05", 1, 7}, {"2024 05", -1, 0}, {"-w", 2, 2},   {"a-w", 2, 3},
+                 {"bc-w", 2, 4},  {"xz-w", 2, 4},   {"bcyz-w", 2, 6}, {"bc w", -1, 0},
+                 {"q123", 3, 4},  {"q1/2", 3, 4},   {"q12", -1, 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        td_pattern_match m;
+        bool got = td_pattern_longest_at(st, cases[i].s, strlen(cases[i].s), 0, &m);
+        CHECK(got == (cases[i].rule >= 0));
+        if (got && cases[i].rule >= 0) {
+            CHECK_INT(m.rule, id[cases[i].rule]);
+            CHECK_INT(m.e, cases[i].e);
+        }
+    }
+    td_arena_release(&ar);
+    td_pattern_set_free(ps);
+}
+
 int main(void)
 {
     RUN(longest_at_without_union);
     RUN(union_kept_by_default);
     RUN(may_start);
     RUN(may_follow);
+    RUN(fixed_literal);
     return DONE();
 }
