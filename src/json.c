@@ -427,6 +427,71 @@ static inline bool copy_clean_short(char *o, const char *s, size_t n)
 /* Escape s[0..len) as the body of a JSON string straight into out, which
  * has room for the worst case (len * 6 bytes); returns the bytes written.
  * The same escapes as td_json_escape(), without a buffer call per run. */
+#if defined(__SSE2__)
+/* Nonzero bits for the bytes of v that need a look (clean_until's set). */
+static inline unsigned look16(__m128i v)
+{
+    const __m128i c1f = _mm_set1_epi8(0x1f);
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2))));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(v, c1f), c1f));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+
+/* escape_into in one pass: 16 bytes are stored as they are looked at (the
+ * worst-case room leaves space for it), so a clean run is not read twice. */
+static size_t escape_into(char *out, const char *s, size_t len)
+{
+    char *o = out;
+    size_t i = 0, run = 0; /* run: where the bytes copied as they are start */
+    for (;;) {
+        unsigned mask = 0;
+        while (len - i >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            _mm_storeu_si128((__m128i *)(void *)o, v);
+            mask = look16(v);
+            if (mask)
+                break;
+            i += 16;
+            o += 16;
+        }
+        if (!mask && i < len && len >= 16 && len - 16 >= run) {
+            /* the last 16 bytes once more: those before i went out as they
+             * are (run <= at), so storing them again changes nothing */
+            size_t at = len - 16;
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+            _mm_storeu_si128((__m128i *)(void *)(o - (i - at)), v);
+            mask = look16(v) >> (i - at);
+            if (!mask) {
+                o += len - i;
+                i = len;
+            }
+        }
+        if (mask) {
+            size_t k = (size_t)__builtin_ctz(mask);
+            i += k;
+            o += k;
+        } else {
+            while (i < len && !needs_look[(unsigned char)s[i]])
+                *o++ = s[i++];
+            if (i >= len)
+                break;
+        }
+        size_t skip;
+        size_t el = escape_one(s, i, len, o, &skip);
+        if (el == 0) {
+            *o++ = s[i++]; /* a 0xE2 of another character: copied as it is */
+            continue;
+        }
+        o += el;
+        i += skip;
+        run = i;
+    }
+    return (size_t)(o - out);
+}
+#else
 static size_t escape_into(char *out, const char *s, size_t len)
 {
     char *o = out;
@@ -451,6 +516,7 @@ static size_t escape_into(char *out, const char *s, size_t len)
     o += len - start;
     return (size_t)(o - out);
 }
+#endif
 
 /* td_json_escape_quoted past its fast path (kept out of line, so that the
  * fast path saves no registers). */
