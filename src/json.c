@@ -375,58 +375,6 @@ void td_jw_keyn(td_json_w *w, const char *key, size_t n)
     w->after_key = true;
 }
 
-/* Copy s[0..n), n < 16, to o when no byte of it needs a look (true);
- * false (and o untouched) when one may. Overlapping loads cover the
- * string (bytes looked at twice are harmless), so a short string costs no
- * loop and no memcpy call. */
-static inline bool copy_clean_short(char *o, const char *s, size_t n)
-{
-    uint64_t a, b;
-    uint32_t x = 0, y = 0;
-    if (n >= 8) {
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-    } else if (n >= 4) {
-        memcpy(&x, s, 4);
-        memcpy(&y, s + n - 4, 4);
-        a = b = x | (uint64_t)y << 32;
-    } else {
-        /* s[0], s[n / 2], s[n - 1] cover 1 to 3 bytes; the rest are 'a' */
-        a = b = n ? ((uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
-                     (uint64_t)(unsigned char)s[n - 1] << 16 | 0x6161616161000000ull)
-                  : 0x6161616161616161ull;
-    }
-#if defined(__SSE2__)
-    __m128i v = _mm_set_epi64x((long long)b, (long long)a);
-    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)),
-                                          _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2))));
-    const __m128i c1f = _mm_set1_epi8(0x1f);
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(v, c1f), c1f));
-    if (_mm_movemask_epi8(m))
-        return false;
-#else
-    if (swar_look(a) | swar_look(b))
-        return false;
-#endif
-    if (n >= 8) {
-        memcpy(o, &a, 8);
-        memcpy(o + n - 8, &b, 8);
-    } else if (n >= 4) {
-        memcpy(o, &x, 4);
-        memcpy(o + n - 4, &y, 4);
-    } else if (n) {
-        o[0] = s[0];
-        o[n / 2] = s[n / 2];
-        o[n - 1] = s[n - 1];
-    }
-    return true;
-}
-
-/* Escape s[0..len) as the body of a JSON string straight into out, which
- * has room for the worst case (len * 6 bytes); returns the bytes written.
- * The same escapes as td_json_escape(), without a buffer call per run. */
 #if defined(__SSE2__)
 /* Nonzero bits for the bytes of v that need a look (clean_until's set). */
 static inline unsigned look16(__m128i v)
@@ -451,6 +399,55 @@ static inline unsigned rough16(__m128i v)
     return (unsigned)_mm_movemask_epi8(m);
 }
 
+#endif
+
+/* Copy s[0..n), n < 16, to o when no byte of it needs a look (true);
+ * false (and o untouched) when one may. Overlapping loads cover the
+ * string (bytes looked at twice are harmless), so a short string costs no
+ * loop and no memcpy call. */
+static inline bool copy_clean_short(char *o, const char *s, size_t n)
+{
+    uint64_t a, b;
+    uint32_t x = 0, y = 0;
+    if (n >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        a = b = x | (uint64_t)y << 32;
+    } else {
+        /* s[0], s[n / 2], s[n - 1] cover 1 to 3 bytes; the rest are 'a' */
+        a = b = n ? ((uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
+                     (uint64_t)(unsigned char)s[n - 1] << 16 | 0x6161616161000000ull)
+                  : 0x6161616161616161ull;
+    }
+#if defined(__SSE2__)
+    __m128i v = _mm_set_epi64x((long long)b, (long long)a);
+    if (rough16(v) && look16(v))
+        return false;
+#else
+    if (swar_look(a) | swar_look(b))
+        return false;
+#endif
+    if (n >= 8) {
+        memcpy(o, &a, 8);
+        memcpy(o + n - 8, &b, 8);
+    } else if (n >= 4) {
+        memcpy(o, &x, 4);
+        memcpy(o + n - 4, &y, 4);
+    } else if (n) {
+        o[0] = s[0];
+        o[n / 2] = s[n / 2];
+        o[n - 1] = s[n - 1];
+    }
+    return true;
+}
+
+/* Escape s[0..len) as the body of a JSON string straight into out, which
+ * has room for the worst case (len * 6 bytes); returns the bytes written.
+ * The same escapes as td_json_escape(), without a buffer call per run. */
+#if defined(__SSE2__)
 /* escape_into in one pass: 16 bytes are stored as they are looked at (the
  * worst-case room leaves space for it), so a clean run is not read twice. */
 static size_t escape_into(char *out, const char *s, size_t len)
