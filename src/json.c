@@ -375,6 +375,32 @@ void td_jw_keyn(td_json_w *w, const char *key, size_t n)
     w->after_key = true;
 }
 
+#if defined(__SSE2__)
+/* Nonzero bits for the bytes of v that need a look (clean_until's set). */
+static inline unsigned look16(__m128i v)
+{
+    const __m128i c1f = _mm_set1_epi8(0x1f);
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2))));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(v, c1f), c1f));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+
+/* Nonzero when a byte of v may need a look: '"', '\\', or (v + 1) < 0x21
+ * as a signed byte, which holds the controls, DEL and every byte >= 0x80
+ * (0xE2 among them). Cheaper than look16(), which settles a hit. */
+static inline unsigned rough16(__m128i v)
+{
+    __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    m = _mm_or_si128(m, _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(1)), _mm_set1_epi8(0x21)));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+
+#endif
+
 /* Copy s[0..n), n < 16, to o when no byte of it needs a look (true);
  * false (and o untouched) when one may. Overlapping loads cover the
  * string (bytes looked at twice are harmless), so a short string costs no
@@ -398,13 +424,7 @@ static inline bool copy_clean_short(char *o, const char *s, size_t n)
     }
 #if defined(__SSE2__)
     __m128i v = _mm_set_epi64x((long long)b, (long long)a);
-    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)),
-                                          _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2))));
-    const __m128i c1f = _mm_set1_epi8(0x1f);
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(v, c1f), c1f));
-    if (_mm_movemask_epi8(m))
+    if (rough16(v) && look16(v))
         return false;
 #else
     if (swar_look(a) | swar_look(b))
@@ -427,6 +447,58 @@ static inline bool copy_clean_short(char *o, const char *s, size_t n)
 /* Escape s[0..len) as the body of a JSON string straight into out, which
  * has room for the worst case (len * 6 bytes); returns the bytes written.
  * The same escapes as td_json_escape(), without a buffer call per run. */
+#if defined(__SSE2__)
+/* escape_into in one pass: 16 bytes are stored as they are looked at (the
+ * worst-case room leaves space for it), so a clean run is not read twice. */
+static size_t escape_into(char *out, const char *s, size_t len)
+{
+    char *o = out;
+    size_t i = 0, run = 0; /* run: where the bytes copied as they are start */
+    for (;;) {
+        unsigned mask = 0;
+        while (len - i >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            _mm_storeu_si128((__m128i *)(void *)o, v);
+            if (rough16(v) && (mask = look16(v)) != 0)
+                break;
+            i += 16;
+            o += 16;
+        }
+        if (!mask && i < len && len >= 16 && len - 16 >= run) {
+            /* the last 16 bytes once more: those before i went out as they
+             * are (run <= at), so storing them again changes nothing */
+            size_t at = len - 16;
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+            _mm_storeu_si128((__m128i *)(void *)(o - (i - at)), v);
+            mask = look16(v) >> (i - at);
+            if (!mask) {
+                o += len - i;
+                i = len;
+            }
+        }
+        if (mask) {
+            size_t k = (size_t)__builtin_ctz(mask);
+            i += k;
+            o += k;
+        } else {
+            while (i < len && !needs_look[(unsigned char)s[i]])
+                *o++ = s[i++];
+            if (i >= len)
+                break;
+        }
+        size_t skip;
+        size_t el = escape_one(s, i, len, o, &skip);
+        if (el == 0) {
+            *o++ = s[i++]; /* a 0xE2 of another character: copied as it is */
+            continue;
+        }
+        o += el;
+        i += skip;
+        run = i;
+    }
+    return (size_t)(o - out);
+}
+#else
 static size_t escape_into(char *out, const char *s, size_t len)
 {
     char *o = out;
@@ -451,6 +523,7 @@ static size_t escape_into(char *out, const char *s, size_t len)
     o += len - start;
     return (size_t)(o - out);
 }
+#endif
 
 /* td_json_escape_quoted past its fast path (kept out of line, so that the
  * fast path saves no registers). */
@@ -786,8 +859,16 @@ static int skip_value(rd *r, int depth, td_json_type *type)
     }
 }
 
+static int take_string(rd *r, td_json_take *tk);
+
 td_status td_json_object(const char *s, size_t len, td_json_member *m, size_t max, size_t *n,
                          size_t *err_off, const char **err_what)
+{
+    return td_json_object_take(s, len, m, max, n, err_off, err_what, NULL);
+}
+
+td_status td_json_object_take(const char *s, size_t len, td_json_member *m, size_t max, size_t *n,
+                              size_t *err_off, const char **err_what, td_json_take *tk)
 {
     rd r = {s, len, 0, NULL};
     size_t count = 0;
@@ -821,7 +902,17 @@ td_status td_json_object(const char *s, size_t len, td_json_member *m, size_t ma
         ws(&r);
         size_t vs = r.i;
         td_json_type t;
-        if (!skip_value(&r, 1, &t))
+        if (tk && !tk->seen && count < max && ke - ks == tk->key_len &&
+            memcmp(s + ks, tk->key, tk->key_len) == 0) {
+            /* the member td_json_get() would find: decode it while skipping */
+            tk->seen = true;
+            if (r.i < len && s[r.i] == '"') {
+                t = TD_JSON_STRING;
+                if (!take_string(&r, tk))
+                    goto fail;
+            } else if (!skip_value(&r, 1, &t))
+                goto fail;
+        } else if (!skip_value(&r, 1, &t))
             goto fail;
         if (count < max) {
             m[count].key = s + ks;
@@ -897,10 +988,11 @@ static int read_u4(const char *p, size_t avail)
     return v;
 }
 
-/* Copy the plain run at s[0..n) (ASCII bytes but '\\') to the end of out
- * while it has room; returns how many bytes were copied (fewer than n at a
- * byte that is not plain, or when the room ran out). */
-static size_t copy_plain(const char *s, size_t n, td_buf *out)
+/* Copy the plain run at s[0..n) (ASCII bytes but '\\'; in a scan, also
+ * not '"' nor a control byte) to the end of out while it has room; returns
+ * how many bytes were copied (fewer than n at a byte that is not plain, or
+ * when the room ran out). */
+static inline size_t copy_plain(const char *s, size_t n, td_buf *out, bool scan)
 {
     char *o = out->ptr + out->len;
     size_t room = out->cap - out->len - 1, j = 0;
@@ -910,33 +1002,40 @@ static size_t copy_plain(const char *s, size_t n, td_buf *out)
 #if defined(__SSE2__)
     /* 16 at a time, stored whole (the bytes past a stop are beyond len,
      * inside the room), the stop found from the mask */
-    const __m128i bs = _mm_set1_epi8('\\');
+    const __m128i bs = _mm_set1_epi8('\\'), q = _mm_set1_epi8('"');
+    const __m128i c1f = _mm_set1_epi8(0x1f);
     while (lim - j >= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
         _mm_storeu_si128((__m128i *)(void *)(o + j), v);
-        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, bs)));
+        __m128i m = _mm_or_si128(v, _mm_cmpeq_epi8(v, bs));
+        if (scan)
+            m = _mm_or_si128(_mm_or_si128(m, _mm_cmpeq_epi8(v, q)),
+                             _mm_cmpeq_epi8(_mm_max_epu8(v, c1f), c1f));
+        unsigned mask = (unsigned)_mm_movemask_epi8(m);
         if (mask)
             return j + (size_t)__builtin_ctz(mask);
         j += 16;
     }
 #endif
-    while (j < lim && (unsigned char)s[j] < 0x80 && s[j] != '\\') {
+    while (j < lim && (unsigned char)s[j] < 0x80 && s[j] != '\\' &&
+           (!scan || (s[j] != '"' && (unsigned char)s[j] >= 0x20))) {
         o[j] = s[j];
         j++;
     }
     return j;
 }
 
-/* One pass over the string: plain runs copied straight into out, runs of
- * non-ASCII bytes checked (and repaired) by td_utf8_repair (a maximal
- * invalid subpart never holds an ASCII byte, so cutting the text at ASCII
- * bytes repairs it as a whole), escapes decoded. */
-td_status td_json_string(const char *raw, size_t len, td_buf *out, size_t *repairs)
+/* The string body s[0..n) decoded onto out, the one pass under
+ * td_json_string(): plain runs copied straight into out, runs of non-ASCII
+ * bytes checked (and repaired) by td_utf8_repair (a maximal invalid subpart
+ * never holds an ASCII byte, so cutting the text at ASCII bytes repairs it
+ * as a whole), escapes decoded. With scan, s[0..n) is the rest of a line
+ * after an opening quote: the body ends at the first unescaped '"', whose
+ * index goes to *end, and a control byte but tab, or no closing quote, is
+ * TD_EFORMAT (the caller then parses the string the strict way). */
+static inline td_status decode_body(const char *s, size_t n, td_buf *out, size_t *repairs,
+                                    bool scan, size_t *end)
 {
-    if (len < 2 || raw[0] != '"' || raw[len - 1] != '"')
-        return TD_EFORMAT;
-    const char *s = raw + 1;
-    size_t n = len - 2;
     size_t i = 0;
     /* the decoded text is rarely longer than the raw one: grow once (never
      * past the cap, which td_buf_reserve still enforces) */
@@ -944,12 +1043,25 @@ td_status td_json_string(const char *raw, size_t len, td_buf *out, size_t *repai
     if (st != TD_OK)
         return st;
     while (i < n && st == TD_OK) {
-        size_t k = copy_plain(s + i, n - i, out);
+        size_t k = copy_plain(s + i, n - i, out, scan);
         out->len += k;
         i += k;
         if (i >= n)
             break;
         unsigned char u8 = (unsigned char)s[i];
+        if (scan && u8 == '"') {
+            *end = i;
+            break;
+        }
+        if (scan && u8 < 0x20) {
+            if (u8 != '\t') {
+                st = TD_EFORMAT;
+                break;
+            }
+            st = td_buf_putc(out, '\t');
+            i++;
+            continue;
+        }
         if (u8 != '\\' && u8 < 0x80) { /* a plain byte, no room left for it */
             st = td_buf_reserve(out, 16);
             if (st == TD_ETOOBIG)
@@ -1027,9 +1139,39 @@ td_status td_json_string(const char *raw, size_t len, td_buf *out, size_t *repai
         else
             st = td_buf_putc(out, c);
     }
+    if (scan && st == TD_OK && i >= n)
+        st = TD_EFORMAT; /* no closing quote */
     if (st == TD_OK && out->ptr == NULL)
         st = td_buf_reserve(out, 0);
     if (out->ptr)
         out->ptr[out->len] = '\0';
     return st;
 }
+
+td_status td_json_string(const char *raw, size_t len, td_buf *out, size_t *repairs)
+{
+    if (len < 2 || raw[0] != '"' || raw[len - 1] != '"')
+        return TD_EFORMAT;
+    return decode_body(raw + 1, len - 2, out, repairs, false, NULL);
+}
+
+/* The string value at r->s[r->i] (its opening quote) decoded onto tk->out
+ * while it is skipped; when that fails for any reason the decoded bytes are
+ * dropped and the string is skipped the strict way (tk->done stays false,
+ * so the caller decodes it again and meets the same error). */
+static int take_string(rd *r, td_json_take *tk)
+{
+    size_t len0 = tk->out->len, reps = 0, end = 0;
+    td_status st = decode_body(r->s + r->i + 1, r->len - r->i - 1, tk->out, &reps, true, &end);
+    if (st == TD_OK) {
+        r->i += end + 2;
+        tk->repairs += reps;
+        tk->done = true;
+        return 1;
+    }
+    tk->out->len = len0;
+    if (tk->out->ptr)
+        tk->out->ptr[len0] = '\0';
+    return skip_string(r);
+}
+

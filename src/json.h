@@ -100,6 +100,24 @@ typedef struct td_json_member {
 td_status td_json_object(const char *s, size_t len, td_json_member *m, size_t max, size_t *n,
                          size_t *err_off, const char **err_what);
 
+/* A string member to decode while td_json_object_take() skips it, which
+ * saves a second pass over it. Set key, key_len and out (appended to) and
+ * clear the rest. seen: a stored member had the key (the first such, which
+ * td_json_get() returns); done: it was a string and out holds it decoded
+ * as td_json_string() would, its repairs added to repairs. When not done
+ * (not a string, or a string td_json_string() refuses), out is unchanged. */
+typedef struct td_json_take {
+    const char *key;
+    size_t key_len;
+    td_buf *out;
+    size_t repairs;
+    bool seen, done;
+} td_json_take;
+
+/* td_json_object() that also decodes the member tk names (tk may be NULL). */
+td_status td_json_object_take(const char *s, size_t len, td_json_member *m, size_t max, size_t *n,
+                              size_t *err_off, const char **err_what, td_json_take *tk);
+
 /* The member named key (an unescaped ASCII key), or NULL. */
 const td_json_member *td_json_get(const td_json_member *m, size_t n, const char *key);
 

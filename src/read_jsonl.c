@@ -82,7 +82,11 @@ td_status td_read_jsonl_next(td_reader *rd, td_doc **out)
         td_json_member m[32];
         size_t n = 0, err_off = 0;
         const char *what = NULL;
-        st = td_json_object(line, len, m, 32, &n, &err_off, &what);
+        /* "text" is decoded while the object is parsed: one pass over it */
+        td_buf *text = &rd->jtext; /* kept from line to line */
+        td_buf_clear(text);
+        td_json_take tk = {"text", 4, text, 0, false, false};
+        st = td_json_object_take(line, len, m, 32, &n, &err_off, &what, &tk);
         if (st != TD_OK) {
             td_reader_set_error(rd, "%s:%ld:%zu: malformed JSON line: %s", td_reader_name(rd),
                                 rd->lineno, err_off + 1, what);
@@ -101,10 +105,11 @@ td_status td_read_jsonl_next(td_reader *rd, td_doc **out)
             return TD_EFORMAT;
         }
         size_t repairs = 0;
-        td_buf *text = &rd->jtext; /* kept from line to line */
-        td_buf_clear(text);
         const td_json_member *body = ft ? ft : fh;
-        st = td_json_string(body->raw, body->raw_len, text, &repairs);
+        if (ft && tk.done)
+            repairs = tk.repairs;
+        else
+            st = td_json_string(body->raw, body->raw_len, text, &repairs);
         if (st != TD_OK) {
             if (st == TD_ETOOBIG)
                 td_reader_set_error(rd, "%s:%ld: document over the %zu-byte cap: skipped",

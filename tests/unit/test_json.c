@@ -291,6 +291,55 @@ TEST(reader_long_strings_at_every_alignment)
     }
 }
 
+/* td_json_object_take(): the member decoded while the line is parsed is
+ * what td_json_string() makes of it, and nothing when it cannot be. */
+static void take_case(const char *line, size_t max, size_t cap, int want_done)
+{
+    td_json_member m[8];
+    size_t n = 0, off = 0, off2 = 0, n2 = 0;
+    const char *what = NULL, *what2 = NULL;
+    td_buf got, ref;
+    td_buf_init(&got, cap);
+    td_buf_init(&ref, cap);
+    td_json_take tk = {"text", 4, &got, 0, false, false};
+    td_status st = td_json_object_take(line, strlen(line), m, max, &n, &off, &what, &tk);
+    td_status st2 = td_json_object(line, strlen(line), m, max, &n2, &off2, &what2);
+    CHECK_INT(st, st2);
+    CHECK_INT(off, off2);
+    CHECK_INT(n, n2);
+    CHECK_INT(tk.done, want_done);
+    if (st == TD_OK && tk.done) {
+        const td_json_member *t = td_json_get(m, n, "text");
+        size_t rep = 0;
+        CHECK(t && t->type == TD_JSON_STRING);
+        CHECK(t && td_json_string(t->raw, t->raw_len, &ref, &rep) == TD_OK);
+        CHECK_INT(tk.repairs, rep);
+        CHECK(got.len == ref.len && memcmp(got.ptr, ref.ptr, got.len) == 0);
+    } else if (!tk.done) {
+        CHECK_INT(got.len, 0);
+    }
+    td_buf_release(&got);
+    td_buf_release(&ref);
+}
+
+TEST(take_decodes_as_td_json_string)
+{
+    take_case("{\"id\": \"a\", \"text\": \"plain text, quite long enough for sixteen\"}", 8, 0, 1);
+    take_case("{\"text\": \"a\\\"b\\\\c\\/\\n\\t\\u00e9\\ud83d\\ude00\\ud800 \\u0000x\"}", 8, 0, 1);
+    take_case("{\"text\": \"caf\xC3\xA9 \xFF bad \xE2\x80 utf8 and a\ttab in a long run\"}", 8, 0, 1);
+    take_case("{\"text\": \"\"}", 8, 0, 1);
+    take_case("{\"text\": \"bad \\q escape\"}", 8, 0, 0);      /* left to td_json_string */
+    take_case("{\"text\": \"trunc \\u12\"}", 8, 0, 0);
+    take_case("{\"text\": \"raw \x01 control\"}", 8, 0, 0);   /* a format error */
+    take_case("{\"text\": \"unterminated", 8, 0, 0);
+    take_case("{\"text\": 12, \"text\": \"second\"}", 8, 0, 0); /* the first one only */
+    take_case("{\"text\": \"first\", \"text\": \"second\"}", 8, 0, 1);
+    take_case("{\"id\": \"x\", \"text\": \"not stored\"}", 1, 0, 0);
+    take_case("{\"text\": \"0123456789abcdef0123\"}", 8, 8, 0); /* over the cap */
+    take_case("{\"text\": \"01234567\", \"id\": \"a much longer member after it\"}", 8, 8, 1);
+    take_case("{\"text\": \"ok\" ,, }", 8, 0, 1);                /* then a bad line */
+}
+
 TEST(string_cap_holds)
 {
     td_buf b;
@@ -425,6 +474,7 @@ int main(void)
     RUN(writer_span_same_as_inline_array);
     RUN(writer_integers_and_spans);
     RUN(reader_long_strings_at_every_alignment);
+    RUN(take_decodes_as_td_json_string);
     RUN(string_cap_holds);
     RUN(string_decoded_as_bytewise);
     RUN(pretty_reindents_compact_as_the_writer_does);
