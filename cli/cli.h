@@ -57,9 +57,14 @@ td_resources *cli_load_resources(cli_common *c);
 char **cli_input_paths(const char **inputs, size_t n);
 
 /* The runner. */
+#define CLI_MAX_STAGES 16
+
 typedef struct cli_run_stats {
     uint64_t docs, failed, warnings, bytes;
     double seconds;
+    /* CPU seconds by pipeline stage, summed over the threads (when
+     * cli_run_opts.stage_times) */
+    double stage_seconds[CLI_MAX_STAGES];
 } cli_run_stats;
 
 /* Called on the main thread for each document in input order: doc is the
@@ -73,6 +78,7 @@ typedef struct cli_run_opts {
     bool progress; /* draw a progress line on stderr */
     bool quiet;    /* no warnings on stderr */
     const td_options *reader_opts; /* caps for the readers */
+    bool stage_times; /* time each pipeline stage (stats->stage_seconds) */
 } cli_run_opts;
 
 /* Returns 0 when it ran to the end (failures are counted in stats), -1 on

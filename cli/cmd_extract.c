@@ -7,6 +7,23 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+/* --stats: each stage's CPU seconds and share, then the total, on stderr. */
+static void print_stage_times(const cli_run_stats *st)
+{
+    double total = 0;
+    size_t n = td_pipeline_stage_count();
+    if (n > CLI_MAX_STAGES)
+        n = CLI_MAX_STAGES;
+    for (size_t i = 0; i < n; i++)
+        total += st->stage_seconds[i];
+    fprintf(stderr, "stage        CPU s  share\n");
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "%-10s %7.3f %5.1f%%\n", td_pipeline_stage_name(i), st->stage_seconds[i],
+                total > 0 ? 100 * st->stage_seconds[i] / total : 0.0);
+    fprintf(stderr, "%-10s %7.3f  (%.3f s wall for %llu documents, all of the run)\n", "stages",
+            total, st->seconds, (unsigned long long)st->docs);
+}
+
 static const char help[] =
     "usage: tidings extract [OPTIONS] [FILE|DIR|-]...\n\n"
     "Read news documents and print one JSON record per document on standard\n"
@@ -21,6 +38,8 @@ static const char help[] =
     "      --pretty         indent the JSON (one record is then several lines)\n"
     "      --progress       a progress line on standard error (default: when\n"
     "                       standard error is a terminal and output is not)\n"
+    "      --stats          at the end, the CPU seconds each pipeline stage took\n"
+    "                       (summed over --jobs threads) on standard error\n"
     "%s"
     "  -h, --help           this help\n\n"
     "Exit status: 0 every document read, 1 some documents failed (each named on\n"
@@ -95,6 +114,7 @@ int cmd_extract(int argc, char **argv)
     cli_common_init(&c);
     bool pretty = false;
     int progress = -1;
+    bool stage_stats = false;
     const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     size_t n_in = 0;
     if (!inputs)
@@ -118,6 +138,8 @@ int cmd_extract(int argc, char **argv)
             progress = 1;
         } else if (strcmp(a, "--no-progress") == 0) {
             progress = 0;
+        } else if (strcmp(a, "--stats") == 0) {
+            stage_stats = true;
         } else if (a[0] == '-' && a[1] != '\0') {
             cli_error("extract: unknown option '%s' (see 'tidings extract --help')", a);
             free(inputs);
@@ -138,10 +160,12 @@ int cmd_extract(int argc, char **argv)
     sink_state ss = {fileno(stdout), c.quiet, false, 0, {{NULL, 0}}, 0};
     cli_run_opts ro = {c.jobs, pretty ? TD_RECORD_PRETTY : 0,
                        progress < 0 ? (isatty(2) && !isatty(1) && !c.quiet) : progress == 1,
-                       c.quiet, &c.opts};
+                       c.quiet, &c.opts, stage_stats};
     cli_run_stats stats;
     int rc = cli_run_flushing(res, paths, &ro, sink, sink_flush, &ss, &stats);
     sink_flush(&ss);
+    if (stage_stats && rc == 0)
+        print_stage_times(&stats);
     if (!ss.broken && fflush(stdout) != 0) {
         ss.broken = true;
         ss.io_errno = errno;

@@ -534,7 +534,7 @@ int cmd_ingest(int argc, char **argv)
     g.threaded = c.jobs > 1 && pthread_create(&g.writer, NULL, writer, &g) == 0;
     if (g.threaded)
         lower_priority();
-    cli_run_opts ro = {c.jobs, 0, false, c.quiet, &c.opts};
+    cli_run_opts ro = {c.jobs, 0, false, c.quiet, &c.opts, false};
     cli_run_stats stats;
     int rc = cli_run(res, paths, &ro, sink, &g, &stats);
     if (g.threaded) {

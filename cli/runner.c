@@ -267,6 +267,7 @@ int cli_run_flushing(const td_resources *res, char **paths, const cli_run_opts *
             rc = -1;
             goto out_free;
         }
+        td_pipeline_set_timing(pls[i], ro->stage_times);
     }
     double t0 = now(), last_draw = 0;
     feed f = {paths, 0, NULL, ro, stats};
@@ -305,8 +306,11 @@ int cli_run_flushing(const td_resources *res, char **paths, const cli_run_opts *
         progress_line(stats, t0, 0, true);
 out_free:
     if (pls)
-        for (int i = 0; i < jobs; i++)
+        for (int i = 0; i < jobs; i++) {
+            for (size_t k = 0; pls[i] && k < CLI_MAX_STAGES; k++)
+                stats->stage_seconds[k] += td_pipeline_stage_seconds(pls[i], k);
             td_pipeline_free(pls[i]);
+        }
     free(pls);
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; bb[k].slots && i < cap; i++)

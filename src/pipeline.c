@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define STAGE(n, eng) {#n, td_##n##_init, td_##n##_release, td_##n##_run, eng}
 
@@ -19,8 +20,12 @@ const td_stage td_stages[] = {
 };
 const size_t td_stage_count = sizeof td_stages / sizeof td_stages[0];
 
+#define MAX_TIMED_STAGES 16
+
 struct td_pipeline {
     td_stage_ctx ctx;
+    bool timing;
+    double seconds[MAX_TIMED_STAGES]; /* by stage, while timing */
 };
 
 td_status td_resources_load(const td_options *opts, td_resources **out, char **err)
@@ -214,6 +219,35 @@ static void finish(td_doc *doc)
     }
 }
 
+void td_pipeline_set_timing(td_pipeline *pl, bool on)
+{
+    pl->timing = on;
+}
+
+size_t td_pipeline_stage_count(void)
+{
+    return td_stage_count;
+}
+
+const char *td_pipeline_stage_name(size_t i)
+{
+    return i < td_stage_count ? td_stages[i].name : NULL;
+}
+
+double td_pipeline_stage_seconds(const td_pipeline *pl, size_t i)
+{
+    return i < td_stage_count && i < MAX_TIMED_STAGES ? pl->seconds[i] : 0;
+}
+
+/* The calling thread's CPU time in seconds (0 where it cannot be read). */
+static double thread_seconds(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 td_status td_pipeline_run(td_pipeline *pl, td_doc *doc)
 {
     td_status st = TD_OK;
@@ -221,7 +255,13 @@ td_status td_pipeline_run(td_pipeline *pl, td_doc *doc)
         const td_stage *s = &td_stages[i];
         if (s->english_only && !doc->english)
             continue;
-        st = s->run(&pl->ctx, doc);
+        if (pl->timing && i < MAX_TIMED_STAGES) {
+            double t0 = thread_seconds();
+            st = s->run(&pl->ctx, doc);
+            pl->seconds[i] += thread_seconds() - t0;
+        } else {
+            st = s->run(&pl->ctx, doc);
+        }
         td_arena_reset(&pl->ctx.scratch);
     }
     if (st == TD_OK)

@@ -25,6 +25,24 @@ import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 sys.exit(0 if [r["source"]["line"] for r in recs] == list(range(1, 2001)) else 1)' "$TMP/j2.jsonl"
 
+# --stats: the same records, and on stderr one line per stage in order with
+# CPU seconds that add up to the "stages" line
+"$T" extract --stats --jobs 2 "$TMP/in.jsonl" >"$TMP/stats.jsonl" 2>"$TMP/stats.err"
+check "--stats exits 0" [ $? -eq 0 ]
+check "--stats leaves the records alone" cmp -s "$TMP/j2.jsonl" "$TMP/stats.jsonl"
+check "--stats lists the stages in order, adding up" python3 -c '
+import sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+names = [r[0] for r in rows[1:-1]]
+want = ["normalize", "layout", "segment", "time", "docdate", "entities", "quotes", "events"]
+secs = [float(r[1]) for r in rows[1:-1]]
+ok = rows[0][0] == "stage" and names == want and rows[-1][0] == "stages" \
+    and all(s >= 0 for s in secs) and abs(sum(secs) - float(rows[-1][1])) < 0.01 \
+    and "2000 documents" in " ".join(rows[-1])
+sys.exit(0 if ok else 1)' "$TMP/stats.err"
+"$T" extract --jobs 2 "$TMP/in.jsonl" 2>"$TMP/nostats.err" >/dev/null
+check "no --stats, no table" [ ! -s "$TMP/nostats.err" ]
+
 # records go out in one write per batch: a reader that goes away ends the
 # run quietly (exit 0), a full disk is a write error (exit 3)
 "$T" extract --jobs 2 "$TMP/in.jsonl" 2>"$TMP/err-head" | head -n 1 >"$TMP/head.jsonl"
