@@ -803,7 +803,7 @@ static inline bool has_hyphen(const char *w, size_t n, uint64_t raw)
 
 static uint32_t wt_home(uint64_t q) { return (uint32_t)(q >> 24); }
 
-static int mask_index(const time_res *r, const td_lex_entry *e)
+int td_time_mask_index(const time_res *r, const td_lex_entry *e)
 {
     size_t lo = 0, hi = r->nmasks;
     while (lo < hi) {
@@ -827,7 +827,7 @@ static word_info info_slow(const time_res *r, const char *w, size_t n)
     if (e) {
         wi.flags |= WI_WORDS;
         wi.role = (uint8_t)class_role(td_lex_field(e, 0));
-        wi.mask = (int16_t)mask_index(r, e);
+        wi.mask = (int16_t)td_time_mask_index(r, e);
     }
     const td_lex_entry *te = td_lexicon_get(r->tense, w, n);
     if (te) {

@@ -114,18 +114,11 @@ typedef struct render {
     td_status st;
 } render;
 
-/* The mask of entry e (r->masks is sorted by entry address), or NULL. */
+/* The mask of entry e, or NULL. */
 static const struct time_wmask *find_mask(const time_res *r, const td_lex_entry *e)
 {
-    size_t lo = 0, hi = r->nmasks;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if ((uintptr_t)r->masks[mid].e < (uintptr_t)e)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < r->nmasks && r->masks[lo].e == e ? &r->masks[lo] : NULL;
+    int i = td_time_mask_index(r, e);
+    return i < 0 ? NULL : &r->masks[i];
 }
 
 static void render_entry(const td_lex_entry *e, void *arg)

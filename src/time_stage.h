@@ -127,6 +127,8 @@ typedef struct time_res {
 
 /* The key of the masks for the time data of opts (16 hex digits). */
 td_status td_time_masks_key(const td_options *opts, char out[17]);
+/* The index in r->masks (sorted by entry address) of entry e's mask, or -1. */
+int td_time_mask_index(const time_res *r, const td_lex_entry *e);
 /* Is text (of time_masks.tsv) made under key? */
 bool td_time_masks_match(const char *key, const char *text, size_t len);
 /* Fill the masks of r->masks[0, nmasks) (their entries set, in
