@@ -373,6 +373,19 @@ static const unsigned char after_word[256] = {
 /* The end of the word of ASCII letters and digits at norm[i], 16 bytes a
  * load; *small gets 1 when it holds a small letter, else 0. SIZE_MAX when norm[i]
  * is not a letter or the word reaches the last 16 bytes of the text. */
+/* Past the reserved room of doc->toks (td_segment_run), n tokens written
+ * at *v: grow it and point *v and *cap at the new room; false when out of
+ * memory. */
+static bool more_room(td_doc *doc, size_t n, td_token **v, size_t *cap)
+{
+    doc->toks.n = n;
+    if (td_vec_reserve(&doc->arena, &doc->toks, *cap + 64, sizeof **v))
+        return false;
+    *v = doc->toks.items;
+    *cap = doc->toks.cap;
+    return true;
+}
+
 static inline size_t word16(const char *norm, size_t norm_len, size_t i, uint64_t *small)
 {
     if (norm_len - i < 16)
@@ -454,14 +467,8 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
              * byte after the word is readable */
             unsigned k = j < b ? after_word[(unsigned char)norm[j]] : j == b;
             if (k) {
-                if (n == cap) {
-                    /* past the reserved room (td_segment_run): double it */
-                    doc->toks.n = n;
-                    if (td_vec_reserve(&doc->arena, &doc->toks, cap + 64, sizeof *v))
-                        goto out_nomem;
-                    v = doc->toks.items;
-                    cap = doc->toks.cap;
-                }
+                if (n == cap && !more_room(doc, n, &v, &cap))
+                    goto out_nomem;
                 unsigned f = pend;
                 if (b0 <= 'Z')
                     f |= TD_TOKF_CAP | ((small & ((1ull << wl) - 1)) ? 0 : TD_TOKF_ALLCAPS);
@@ -492,13 +499,8 @@ static td_status tokenize_line(const td_resources *res, td_doc *doc, size_t a, s
                     j++;
             unsigned nx = j < b ? (unsigned char)norm[j] : ' ';
             if (nx < 0xCC) {
-                if (n == cap) {
-                    doc->toks.n = n;
-                    if (td_vec_reserve(&doc->arena, &doc->toks, cap + 64, sizeof *v))
-                        goto out_nomem;
-                    v = doc->toks.items;
-                    cap = doc->toks.cap;
-                }
+                if (n == cap && !more_room(doc, n, &v, &cap))
+                    goto out_nomem;
                 td_token *tk = v + n++;
                 tk->span.s = (uint32_t)i;
                 tk->span.e = (uint32_t)j;
